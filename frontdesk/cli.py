@@ -1,0 +1,115 @@
+"""The `frontdesk` command: start the app, build a demo, migrate, or check the ledger.
+
+A wrong setting or an unusable database prints one line and exits with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from frontdesk.config import Settings, SettingsError, default_database_path, load_settings, sqlite_url
+from frontdesk.db import DatabaseError, create_db_engine, migrate, read_session
+from frontdesk.services import ledger
+from frontdesk.services.catalogue import desk_staff
+from frontdesk.services.desk import Desk
+from frontdesk.services.errors import FrontDeskError
+from frontdesk.services.views import Business
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="frontdesk", description="Sell and redeem prepaid appointment packages.")
+    parser.add_argument("--db", metavar="URL", help="database URL (default: a SQLite file in your data folder; "
+                        "or set FRONTDESK_DATABASE_URL)")
+    parser.add_argument("--timezone", metavar="ZONE", help="the business's IANA time zone, e.g. Europe/Paris")
+    parser.add_argument("--currency", metavar="CODE", help="ISO 4217 currency code, e.g. USD")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("run", help="open the app (the default)")
+    demo = commands.add_parser("demo", help="build a fresh demo database and open the app on it")
+    demo.add_argument("--path", type=Path, help="where to write the demo database")
+    demo.add_argument("--no-start", action="store_true", help="build it, but do not open the app")
+    commands.add_parser("migrate", help="upgrade the database schema (a SQLite file is backed up first)")
+    commands.add_parser("check", help="verify every balance against its ledger entries")
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"frontdesk: {message}", file=sys.stderr)
+    return 2
+
+
+def _open(settings: Settings) -> Engine:
+    """The migrated database engine; failures raise DatabaseError with one plain line."""
+    try:
+        engine = create_db_engine(settings.url)
+        migrate(engine)
+        return engine
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise DatabaseError(f"cannot use the database {settings.url}: {reason}") from None
+
+
+def _desk(settings: Settings, engine: Engine) -> Desk:
+    desk = Desk(engine, Business(tz=settings.zone, currency=settings.money))
+    desk.staff_id = desk.write(desk_staff, settings.staff).id
+    return desk
+
+
+def _start_app(desk: Desk) -> None:
+    from frontdesk.app import FrontDeskApp  # the UI loads only when it is needed
+
+    FrontDeskApp(desk).run()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings(database_url=args.db, timezone=args.timezone, currency=args.currency)
+        command = args.command or "run"
+        if command == "demo":
+            from frontdesk.demo import build_demo
+
+            path = (args.path or default_database_path().with_name("demo.db")).expanduser().resolve()
+            settings = settings.model_copy(update={"database_url": sqlite_url(path)})
+            build_demo(path, Business(tz=settings.zone, currency=settings.money))
+            print(f"Demo database: {path}")
+            if args.no_start:
+                return 0
+        if command == "migrate":
+            engine = create_db_engine(settings.url)
+            try:
+                before, after, backup = migrate(engine)
+            except SQLAlchemyError as error:
+                raise DatabaseError(f"cannot migrate {settings.url}: {str(getattr(error, 'orig', error)).splitlines()[0]}") from None
+            print(f"Schema {before or 'empty'} → {after}" if before != after else f"Schema is up to date ({after}).")
+            if backup:
+                print(f"Backup: {backup}")
+            return 0
+        engine = _open(settings)
+        if command == "check":
+            return _check(engine)
+        _start_app(_desk(settings, engine))
+        return 0
+    except (SettingsError, DatabaseError) as error:
+        return _fail(str(error))
+    except FrontDeskError as error:
+        return _fail(error.message)
+
+
+def _check(engine: Engine) -> int:
+    with read_session(engine) as session:
+        mismatches = ledger.check(session)
+        lines = ledger.count_lines(session)
+    if not mismatches:
+        print(f"Ledger OK: {lines} balances match their entries.")
+        return 0
+    print(f"Ledger MISMATCH on {len(mismatches)} balance(s):")
+    for mismatch in mismatches:
+        print(f"  holding {mismatch.holding_id} line {mismatch.line_id}: cached {mismatch.cached}, "
+              f"ledger sum {mismatch.ledger_sum}")
+    return 1

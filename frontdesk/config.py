@@ -1,0 +1,94 @@
+"""Settings: where the database is, the business's time zone and currency.
+
+Read from the environment (``FRONTDESK_*``) and the command line. A wrong setting raises
+`SettingsError` with one plain line; the command line turns it into exit code 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import platformdirs
+from pydantic import ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from frontdesk.domain.money import Currency, currency_for
+
+
+class SettingsError(Exception):
+    """A setting is wrong; the message is one line a person can act on."""
+
+
+def default_database_path() -> Path:
+    """The SQLite file used when no database URL is set, in the user's data directory."""
+    return Path(platformdirs.user_data_dir("frontdesk", appauthor=False)) / "frontdesk.db"
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+class Settings(BaseSettings):
+    """The business's settings."""
+
+    model_config = SettingsConfigDict(env_prefix="FRONTDESK_", extra="ignore")
+
+    database_url: str = ""
+    timezone: str = "America/New_York"
+    currency: str = "USD"
+    staff: str = ""  # who is at the desk until sign-in exists; empty = the first manager
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/Paris)")
+        return value
+
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, value: str) -> str:
+        return currency_for(value).code
+
+    @field_validator("database_url")
+    @classmethod
+    def _usable_url(cls, value: str) -> str:
+        if not value:
+            return value
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(f"cannot read database URL {value!r} (expected sqlite:///path or postgresql+psycopg://…)")
+        if url.get_backend_name() not in ("sqlite", "postgresql"):
+            raise ValueError(f"unsupported database {url.get_backend_name()!r}: use SQLite or PostgreSQL")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def money(self) -> Currency:
+        return currency_for(self.currency)
+
+    @property
+    def url(self) -> str:
+        """The database URL, defaulting to the SQLite file in the user's data directory."""
+        return self.database_url or sqlite_url(default_database_path())
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with command-line overrides; wrong ones raise SettingsError."""
+    given = {key: value for key, value in overrides.items() if value is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "setting"
+        message = str(first.get("ctx", {}).get("error") or first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"{field}: {message}") from None

@@ -1,0 +1,75 @@
+"""Front Desk's pure domain rules: money, package terms, validity periods, coverage and plain words.
+
+Standard library only: nothing here knows about the database or the screens.
+"""
+
+from frontdesk.domain.coverage import (
+    AppointmentFacts,
+    Coverage,
+    HoldingFacts,
+    LineBalance,
+    Take,
+    covers,
+    default_choice,
+    rank,
+)
+from frontdesk.domain.describe import (
+    HoldingStatus,
+    describe_amount,
+    describe_balance,
+    describe_expiry,
+    describe_restrictions,
+    format_duration,
+    status,
+)
+from frontdesk.domain.money import Currency, currency_for, format_money, parse_money
+from frontdesk.domain.periods import add_period, local_date, local_time, to_local, valid_until
+from frontdesk.domain.terms import (
+    CatalogueFacts,
+    Contents,
+    FixedLine,
+    Period,
+    PeriodUnit,
+    Terms,
+    ValidationErrors,
+    ValueType,
+    summary,
+    validate_terms,
+)
+
+__all__ = [
+    "AppointmentFacts",
+    "CatalogueFacts",
+    "Contents",
+    "Coverage",
+    "Currency",
+    "FixedLine",
+    "HoldingFacts",
+    "HoldingStatus",
+    "LineBalance",
+    "Period",
+    "PeriodUnit",
+    "Take",
+    "Terms",
+    "ValidationErrors",
+    "ValueType",
+    "add_period",
+    "covers",
+    "currency_for",
+    "default_choice",
+    "describe_amount",
+    "describe_balance",
+    "describe_expiry",
+    "describe_restrictions",
+    "format_duration",
+    "format_money",
+    "local_date",
+    "local_time",
+    "parse_money",
+    "rank",
+    "status",
+    "summary",
+    "to_local",
+    "valid_until",
+    "validate_terms",
+]

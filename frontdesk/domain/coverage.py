@@ -1,0 +1,217 @@
+"""Whether a holding covers an appointment, what a redemption takes, and the default choice."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from frontdesk.domain.describe import (
+    describe_amount,
+    expired_on,
+    format_date_range,
+    format_day,
+    format_days,
+    format_weekdays,
+    format_window,
+    provider_only,
+)
+from frontdesk.domain.money import Currency, format_money
+from frontdesk.domain.periods import local_date, to_local
+from frontdesk.domain.terms import Contents, Terms, ValueType
+
+
+@dataclass(frozen=True, slots=True)
+class LineBalance:
+    """One balance bucket of a holding. Any-from-list holdings have one line (service_id None);
+    Fixed holdings have one line per (service, quantity) line, in order."""
+
+    line_id: int
+    service_id: int | None
+    initial: int
+    remaining: int
+
+
+@dataclass(frozen=True, slots=True)
+class HoldingFacts:
+    """A customer's holding as the rules see it."""
+
+    id: int
+    customer_id: int
+    terms: Terms
+    purchased_at: datetime  # timezone-aware
+    valid_until: date | None  # last valid local date, inclusive; None = never expires
+    voided: bool
+    lines: tuple[LineBalance, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentFacts:
+    """An appointment as the rules see it."""
+
+    id: int | None
+    customer_id: int
+    service_id: int
+    service_name: str
+    provider_id: int | None
+    provider_name: str | None
+    starts_at: datetime  # timezone-aware
+    duration_min: int
+    price: int  # minor units
+    due: int  # what is still unpaid, minor units
+
+
+@dataclass(frozen=True, slots=True)
+class Take:
+    """What a redemption takes from a holding."""
+
+    line_id: int
+    units: int  # taken from the line's balance (0 for unlimited)
+    value: int  # minor units of the appointment this pays
+    description: str  # "1 visit", "60 min", "$40.00 of $80.00", "1 × Thai Massage", "unlimited use"
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """The verdict of `covers`: every failing rule as a reason in plain words, or what it takes."""
+
+    holding_id: int
+    reasons: tuple[str, ...]
+    take: Take | None
+
+    @property
+    def ok(self) -> bool:
+        return not self.reasons
+
+
+def _service_reasons(terms: Terms, lines: Sequence[LineBalance], appt: AppointmentFacts) -> list[str]:
+    """Rule 2: the service is in the package (and, for Fixed, a line for it has something left)."""
+    if terms.contents is Contents.FIXED:
+        own = [line for line in lines if line.service_id == appt.service_id]
+        if not own:
+            return [f"{appt.service_name} not included"]
+        if not any(line.remaining >= 1 for line in own):
+            return [f"no {appt.service_name} left"]
+        return []
+    if not terms.all_services and appt.service_id not in terms.service_ids:
+        return [f"{appt.service_name} not included"]
+    return []
+
+
+def _calendar_reasons(holding: HoldingFacts, appt: AppointmentFacts, tz: ZoneInfo, year: int) -> list[str]:
+    """Rules 4 and 5: validity dates, weekdays, the time window and the allowed dates, in local time."""
+    terms, reasons = holding.terms, []
+    start = to_local(appt.starts_at, tz)
+    day = start.date()
+    purchased_on = local_date(holding.purchased_at, tz)
+    if day < purchased_on:
+        reasons.append(f"not valid before {format_day(purchased_on, year)}")
+    if holding.valid_until is not None and day > holding.valid_until:
+        reasons.append(expired_on(holding.valid_until, year))
+    if terms.weekdays is not None and day.weekday() not in terms.weekdays:
+        reasons.append(f"{format_weekdays(terms.weekdays)} only")
+    if terms.window is not None:
+        end = to_local(appt.starts_at + timedelta(minutes=appt.duration_min), tz)
+        first, last = terms.window
+        if not (start.time() >= first and end.date() == day and end.time() <= last):
+            reasons.append(f"{format_window(terms.window)} only")
+    if terms.date_range is not None and not terms.date_range[0] <= day <= terms.date_range[1]:
+        reasons.append(f"{format_date_range(*terms.date_range, year)} only")
+    if terms.fixed_dates is not None and day not in terms.fixed_dates:
+        reasons.append(f"only on {format_days(terms.fixed_dates, year)}")
+    return reasons
+
+
+def _take_or_reason(
+    holding: HoldingFacts, appt: AppointmentFacts, currency: Currency
+) -> tuple[Take | None, str | None]:
+    """Rule 6 and the take: what a redemption would take, or why the balance is not enough."""
+    terms = holding.terms
+    if terms.contents is Contents.FIXED:
+        line = next((b for b in holding.lines if b.service_id == appt.service_id and b.remaining >= 1), None)
+        if line is None:  # already reported by rule 2
+            return None, None
+        return Take(line.line_id, 1, appt.due, f"1 × {appt.service_name}"), None
+    if not holding.lines:
+        return None, "no balance"
+    line = holding.lines[0]
+    remaining = line.remaining
+    match terms.value_type:
+        case ValueType.VISITS:
+            if remaining < 1:
+                return None, "no visits left"
+            return Take(line.line_id, 1, appt.due, describe_amount(terms, 1, currency)), None
+        case ValueType.MINUTES:
+            if remaining <= 0:
+                return None, "no minutes left"
+            if remaining < appt.duration_min:
+                return None, f"only {remaining} min left, needs {appt.duration_min}"
+            minutes = appt.duration_min
+            return Take(line.line_id, minutes, appt.due, describe_amount(terms, minutes, currency)), None
+        case ValueType.AMOUNT:
+            if remaining <= 0:
+                return None, "no credit left"
+            taken = max(0, min(remaining, appt.due))
+            text = f"{format_money(taken, currency)} of {format_money(appt.due, currency)}"
+            return Take(line.line_id, taken, taken, text), None
+        case _:  # unlimited: nothing is taken, the use is still recorded
+            return Take(line.line_id, 0, appt.due, "unlimited use"), None
+
+
+def covers(
+    holding: HoldingFacts,
+    appointment: AppointmentFacts,
+    now: datetime,
+    *,
+    tz: ZoneInfo,
+    currency: Currency,
+) -> Coverage:
+    """Whether `holding` covers `appointment`: every failing rule as a reason (all of them, in rule
+    order), or, when none fails, what a redemption takes. Dates and times are judged in `tz`;
+    `now` only decides whether dates in reasons need their year."""
+    terms, reasons = holding.terms, []
+    if holding.customer_id != appointment.customer_id:
+        reasons.append("belongs to another customer")
+    if holding.voided:
+        reasons.append("void")
+    reasons += _service_reasons(terms, holding.lines, appointment)
+    if terms.provider_id is not None and appointment.provider_id != terms.provider_id:
+        reasons.append(provider_only(terms.provider_name))
+    reasons += _calendar_reasons(holding, appointment, tz, local_date(now, tz).year)
+    take, reason = _take_or_reason(holding, appointment, currency)
+    if reason:
+        reasons.append(reason)
+    return Coverage(holding.id, tuple(reasons), None if reasons else take)
+
+
+def _default_order(holding: HoldingFacts) -> tuple[date, datetime, int]:
+    """Expires first (never-expiring last), then the oldest purchase, then the lowest id."""
+    return (holding.valid_until or date.max, holding.purchased_at, holding.id)
+
+
+def rank(
+    holdings: Sequence[HoldingFacts],
+    appointment: AppointmentFacts,
+    now: datetime,
+    *,
+    tz: ZoneInfo,
+    currency: Currency,
+) -> list[Coverage]:
+    """One `Coverage` per holding: those that cover first, in default order, then the others."""
+    ordered = sorted(holdings, key=_default_order)
+    verdicts = [covers(h, appointment, now, tz=tz, currency=currency) for h in ordered]
+    return [v for v in verdicts if v.ok] + [v for v in verdicts if not v.ok]
+
+
+def default_choice(
+    holdings: Sequence[HoldingFacts],
+    appointment: AppointmentFacts,
+    now: datetime,
+    *,
+    tz: ZoneInfo,
+    currency: Currency,
+) -> Coverage | None:
+    """The holding checkout preselects: the first that covers in default order, or None."""
+    best = rank(holdings, appointment, now, tz=tz, currency=currency)
+    return best[0] if best and best[0].ok else None

@@ -1,0 +1,297 @@
+"""A package's terms: what it contains, what it costs and when it may be used.
+
+`Terms` is both the catalogue template's content and the frozen copy a customer's holding keeps
+at the moment of sale. It is plain data: it converts to and from a JSON-safe dict so a holding
+can store it unchanged forever.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, time
+from enum import StrEnum
+from typing import Any
+
+from frontdesk.domain.money import Currency, format_money
+
+
+class Contents(StrEnum):
+    """How a package's contents are defined."""
+
+    ANY = "any"  # any service from a list (or all services), with a value type
+    FIXED = "fixed"  # an ordered list of (service, quantity) lines
+
+
+class ValueType(StrEnum):
+    """What an *Any from list* package holds."""
+
+    VISITS = "visits"
+    MINUTES = "minutes"
+    AMOUNT = "amount"  # money, in minor units
+    UNLIMITED = "unlimited"
+
+
+class PeriodUnit(StrEnum):
+    DAYS = "days"
+    WEEKS = "weeks"
+    MONTHS = "months"
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A validity period counted from the purchase, e.g. 2 months."""
+
+    count: int
+    unit: PeriodUnit
+
+
+@dataclass(frozen=True, slots=True)
+class FixedLine:
+    """One line of a Fixed package: `quantity` appointments of one service."""
+
+    service_id: int
+    service_name: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """Everything that decides what a package is and when it covers an appointment.
+
+    Optional restrictions use ``None`` for "off". An empty ``weekdays`` or ``fixed_dates`` means
+    the restriction is on but nothing was chosen, which validation refuses.
+    """
+
+    title: str
+    contents: Contents = Contents.ANY
+    value_type: ValueType | None = ValueType.VISITS  # None for FIXED
+    quantity: int | None = None  # visits, minutes or minor units; None for unlimited / fixed
+    all_services: bool = True  # ANY only: every service, or only `service_ids`
+    service_ids: tuple[int, ...] = ()
+    service_names: tuple[str, ...] = ()  # same order as service_ids, for plain words
+    fixed_lines: tuple[FixedLine, ...] = ()
+    price: int = 0  # selling price in minor units
+    for_sale: bool = True
+    provider_id: int | None = None
+    provider_name: str | None = None
+    expires_in: Period | None = None
+    weekdays: frozenset[int] | None = None  # 0 = Monday … 6 = Sunday
+    window: tuple[time, time] | None = None  # local time of day, start < end
+    date_range: tuple[date, date] | None = None  # inclusive local dates
+    fixed_dates: tuple[date, ...] | None = None  # local dates
+
+    @property
+    def unit(self) -> str:
+        """The unit a holding of these terms counts in: visits, minutes, money or uses."""
+        if self.contents is Contents.FIXED:
+            return "visits"
+        assert self.value_type is not None
+        return {
+            ValueType.VISITS: "visits",
+            ValueType.MINUTES: "minutes",
+            ValueType.AMOUNT: "money",
+            ValueType.UNLIMITED: "uses",
+        }[self.value_type]
+
+    def to_dict(self) -> dict:
+        """A JSON-safe dict (dates and times as ISO strings); `Terms.from_dict` gives it back equal."""
+        return {
+            "title": self.title,
+            "contents": self.contents.value,
+            "value_type": None if self.value_type is None else self.value_type.value,
+            "quantity": self.quantity,
+            "all_services": self.all_services,
+            "service_ids": list(self.service_ids),
+            "service_names": list(self.service_names),
+            "fixed_lines": [
+                {"service_id": line.service_id, "service_name": line.service_name, "quantity": line.quantity}
+                for line in self.fixed_lines
+            ],
+            "price": self.price,
+            "for_sale": self.for_sale,
+            "provider_id": self.provider_id,
+            "provider_name": self.provider_name,
+            "expires_in": None
+            if self.expires_in is None
+            else {"count": self.expires_in.count, "unit": self.expires_in.unit.value},
+            "weekdays": None if self.weekdays is None else sorted(self.weekdays),
+            "window": None if self.window is None else [t.isoformat() for t in self.window],
+            "date_range": None if self.date_range is None else [d.isoformat() for d in self.date_range],
+            "fixed_dates": None if self.fixed_dates is None else [d.isoformat() for d in self.fixed_dates],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Terms:
+        """Terms from `to_dict` output; a missing key takes its default (terms stored by older versions)."""
+
+        def get(key: str, convert: Callable[[Any], Any]) -> Any:
+            value = data.get(key)
+            return None if value is None else convert(value)
+
+        defaults = cls(title="")
+        return cls(
+            title=data["title"],
+            contents=Contents(data.get("contents", defaults.contents)),
+            value_type=get("value_type", ValueType) if "value_type" in data else defaults.value_type,
+            quantity=data.get("quantity"),
+            all_services=data.get("all_services", defaults.all_services),
+            service_ids=tuple(data.get("service_ids", ())),
+            service_names=tuple(data.get("service_names", ())),
+            fixed_lines=tuple(
+                FixedLine(line["service_id"], line["service_name"], line["quantity"])
+                for line in data.get("fixed_lines", ())
+            ),
+            price=data.get("price", defaults.price),
+            for_sale=data.get("for_sale", defaults.for_sale),
+            provider_id=data.get("provider_id"),
+            provider_name=data.get("provider_name"),
+            expires_in=get("expires_in", lambda p: Period(p["count"], PeriodUnit(p["unit"]))),
+            weekdays=get("weekdays", frozenset),
+            window=get("window", lambda w: (time.fromisoformat(w[0]), time.fromisoformat(w[1]))),
+            date_range=get("date_range", lambda r: (date.fromisoformat(r[0]), date.fromisoformat(r[1]))),
+            fixed_dates=get("fixed_dates", lambda ds: tuple(date.fromisoformat(d) for d in ds)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueFacts:
+    """What validation needs to know about the rest of the catalogue."""
+
+    other_active_titles: frozenset[str] = frozenset()  # compared case-insensitively, trimmed
+    archived_service_ids: frozenset[int] = frozenset()
+    archived_provider_ids: frozenset[int] = frozenset()
+    known_service_ids: frozenset[int] | None = None  # None: don't check existence
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationErrors:
+    """Field name → message. Empty means valid."""
+
+    messages: dict[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.messages)
+
+
+def _service_names(terms: Terms) -> dict[int, str]:
+    """Service id → name for every service the terms name (set or fixed lines)."""
+    if terms.contents is Contents.FIXED:
+        return {line.service_id: line.service_name for line in terms.fixed_lines}
+    if terms.all_services:
+        return {}
+    names = dict(zip(terms.service_ids, terms.service_names))
+    return {sid: names.get(sid, f"Service #{sid}") for sid in terms.service_ids}
+
+
+def validate_terms(terms: Terms, facts: CatalogueFacts = CatalogueFacts()) -> ValidationErrors:
+    """Check every field of a package; one message per failing field, keyed by field name.
+
+    Keys: title, value_type, quantity, services, fixed_lines, price, expires_in, window,
+    date_range, fixed_dates, weekdays, provider.
+    """
+    from frontdesk.domain.describe import format_day, join_words  # describe imports this module
+
+    messages: dict[str, str] = {}
+
+    def fail(key: str, message: str) -> None:
+        messages.setdefault(key, message)  # the first failing check of a field is the one shown
+
+    title = terms.title.strip()
+    if not title:
+        fail("title", "Enter a title.")
+    elif title.casefold() in {t.strip().casefold() for t in facts.other_active_titles}:
+        fail("title", f"Another active package is already called '{title}'.")
+
+    any_list = terms.contents is Contents.ANY
+    if any_list:
+        quantity = terms.quantity
+        if terms.value_type is None:
+            fail("value_type", "Choose a value type.")
+        elif terms.value_type is ValueType.VISITS and (quantity is None or quantity < 1):
+            fail("quantity", "At least 1 visit.")
+        elif terms.value_type is ValueType.MINUTES and (quantity is None or quantity < 1):
+            fail("quantity", "At least 1 minute.")
+        elif terms.value_type is ValueType.AMOUNT and (quantity is None or quantity <= 0):
+            fail("quantity", "The amount must be more than 0.")
+        elif terms.value_type is ValueType.UNLIMITED and not (
+            terms.expires_in or terms.date_range or terms.fixed_dates
+        ):
+            fail("expires_in", "An unlimited package needs an expiry or dates.")
+        if not terms.all_services and not terms.service_ids:
+            fail("services", "Choose at least one service.")
+    else:
+        if not terms.fixed_lines:
+            fail("fixed_lines", "Add at least one service line.")
+        elif any(line.quantity < 1 for line in terms.fixed_lines):
+            fail("fixed_lines", "Each line needs a quantity of at least 1.")
+
+    names = _service_names(terms)
+    archived = [name for sid, name in names.items() if sid in facts.archived_service_ids]
+    if archived:
+        fail("services", f"{join_words(archived)} {'is' if len(archived) == 1 else 'are'} archived.")
+    if facts.known_service_ids is not None and any(sid not in facts.known_service_ids for sid in names):
+        fail("services", "Unknown service.")
+
+    if terms.price < 0:
+        fail("price", "The price cannot be negative.")
+
+    if terms.expires_in is not None and terms.expires_in.count < 1:
+        fail("expires_in", f"Expiry must be at least 1 {terms.expires_in.unit.value.removesuffix('s')}.")
+
+    if terms.window is not None and terms.window[1] <= terms.window[0]:
+        fail("window", "The end time must be after the start time.")
+
+    if terms.date_range is not None and terms.date_range[1] < terms.date_range[0]:
+        fail("date_range", "The end date is before the start date.")
+    if terms.fixed_dates is not None:
+        if terms.date_range is not None:
+            fail("fixed_dates", "Choose a date range or fixed dates, not both.")
+        if not terms.fixed_dates:
+            fail("fixed_dates", "Pick at least one date.")
+        seen: set[date] = set()
+        for day in terms.fixed_dates:
+            if day in seen:
+                fail("fixed_dates", f"{format_day(day)} is listed twice.")
+            seen.add(day)
+
+    if terms.weekdays is not None:
+        if not terms.weekdays:
+            fail("weekdays", "Pick at least one weekday.")
+        elif any(not 0 <= d <= 6 for d in terms.weekdays):
+            fail("weekdays", "Weekdays go from Monday (0) to Sunday (6).")
+
+    if terms.provider_id is not None and terms.provider_id in facts.archived_provider_ids:
+        fail("provider", f"{terms.provider_name or 'This provider'} is archived.")
+
+    return ValidationErrors(messages)
+
+
+def summary(terms: Terms, currency: Currency) -> str:
+    """One plain line for the package editor and the catalogue, parts joined by " · ":
+
+    "5 visits · Swedish Massage · Mondays 10:00–13:00 · expires 2 months after purchase · $250.00".
+    Order: contents, services, restrictions, expiry, then the price ("free" for price 0) or
+    "not for sale".
+    """
+    from frontdesk.domain.describe import describe_amount, format_period, restriction_parts  # (cycle)
+
+    if terms.contents is Contents.FIXED:
+        parts = [", then ".join(f"{line.quantity} × {line.service_name}" for line in terms.fixed_lines)]
+    else:
+        if terms.value_type is ValueType.UNLIMITED:
+            value = "unlimited"
+        elif terms.value_type is ValueType.AMOUNT:
+            value = f"{describe_amount(terms, terms.quantity or 0, currency)} of credit"
+        else:
+            value = describe_amount(terms, terms.quantity or 0, currency)
+        services = "all services" if terms.all_services else ", ".join(_service_names(terms).values())
+        parts = [value, services]
+    parts += restriction_parts(terms)
+    if terms.expires_in is not None:
+        parts.append(f"expires {format_period(terms.expires_in)} after purchase")
+    if not terms.for_sale:
+        parts.append("not for sale")
+    else:
+        parts.append(format_money(terms.price, currency) if terms.price else "free")
+    return " · ".join(part for part in parts if part)

@@ -1,0 +1,257 @@
+"""SQLModel tables. Alembic owns the schema (see `frontdesk/migrations`); these classes mirror it.
+
+Times are timezone-aware UTC; money is integer minor units. Ledger entries are append-only,
+enforced by database triggers created in the baseline migration.
+"""
+
+# No `from __future__ import annotations` here: SQLModel reads the annotations at runtime.
+
+from datetime import date, datetime, time, timezone
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(timezone.utc)
+
+
+class Role(StrEnum):
+    RECEPTION = "reception"
+    MANAGER = "manager"
+
+
+class EntryKind(StrEnum):
+    SALE = "sale"
+    ASSIGN = "assign"
+    REDEEM = "redeem"
+    REVERSE = "reverse"
+    ADJUST = "adjust"
+    VOID = "void"
+
+
+class AppointmentStatus(StrEnum):
+    BOOKED = "booked"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no-show"
+
+
+class Tender(StrEnum):
+    PACKAGE = "package"
+    CASH = "cash"
+    CARD = "card"
+    OTHER = "other"
+
+
+class Staff(SQLModel, table=True):
+    __tablename__ = "staff"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    role: str = Field(default=Role.RECEPTION, max_length=20)
+    active: bool = True
+
+
+class Service(SQLModel, table=True):
+    __tablename__ = "service"
+    __table_args__ = (
+        CheckConstraint("duration_min > 0", name="ck_service_duration"),
+        CheckConstraint("price >= 0", name="ck_service_price"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    duration_min: int
+    price: int
+    archived: bool = False
+
+
+class Provider(SQLModel, table=True):
+    __tablename__ = "provider"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    archived: bool = False
+
+
+class Package(SQLModel, table=True):
+    """A catalogue package: the template a holding copies its terms from."""
+
+    __tablename__ = "package"
+    __table_args__ = (
+        CheckConstraint("price >= 0", name="ck_package_price"),
+        Index("ux_package_active_title", text("lower(title)"), unique=True,
+              sqlite_where=text("NOT archived"), postgresql_where=text("NOT archived")),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=120)
+    contents: str = Field(max_length=10)  # domain Contents
+    value_type: str | None = Field(default=None, max_length=10)  # domain ValueType
+    quantity: int | None = None
+    all_services: bool = True
+    price: int = 0
+    for_sale: bool = True
+    provider_id: int | None = Field(default=None, foreign_key="provider.id")
+    expires_count: int | None = None
+    expires_unit: str | None = Field(default=None, max_length=10)
+    weekdays: str | None = Field(default=None, max_length=20)  # "0,2" (0 = Monday); "" = on, none
+    window_start: time | None = None
+    window_end: time | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    fixed_dates: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    archived: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class PackageService(SQLModel, table=True):
+    """A service in an Any-from-list package's chosen set."""
+
+    __tablename__ = "package_service"
+
+    package_id: int = Field(foreign_key="package.id", primary_key=True)
+    service_id: int = Field(foreign_key="service.id", primary_key=True)
+
+
+class PackageLine(SQLModel, table=True):
+    """One (service, quantity) line of a Fixed package, in order."""
+
+    __tablename__ = "package_line"
+    __table_args__ = (
+        UniqueConstraint("package_id", "position", name="uq_package_line_position"),
+        CheckConstraint("quantity >= 1", name="ck_package_line_quantity"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    package_id: int = Field(foreign_key="package.id", index=True)
+    position: int
+    service_id: int = Field(foreign_key="service.id")
+    quantity: int
+
+
+class Customer(SQLModel, table=True):
+    __tablename__ = "customer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    phone: str = Field(default="", max_length=40)
+    email: str = Field(default="", max_length=200)
+    note: str = Field(default="", max_length=1000)
+    # lower-cased "name phone-digits email", what the search index covers
+    search_text: str = Field(default="", max_length=500)
+    phone_digits: str = Field(default="", max_length=40, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Holding(SQLModel, table=True):
+    """A customer's package: the terms copied at sale and its balance lines."""
+
+    __tablename__ = "holding"
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    package_id: int | None = Field(default=None, foreign_key="package.id")
+    title: str = Field(max_length=120)
+    terms: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    purchased_at: datetime
+    valid_until: date | None = None  # last valid local date, inclusive
+    price_paid: int = 0
+    assigned: bool = False  # given by a manager, no payment
+    voided_at: datetime | None = None
+    created_by: int = Field(foreign_key="staff.id")
+
+
+class HoldingLine(SQLModel, table=True):
+    """A balance bucket: one for Any-from-list holdings, one per line for Fixed ones."""
+
+    __tablename__ = "holding_line"
+    __table_args__ = (
+        CheckConstraint("remaining >= 0", name="ck_holding_line_remaining"),
+        UniqueConstraint("holding_id", "position", name="uq_holding_line_position"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    holding_id: int = Field(foreign_key="holding.id", index=True)
+    position: int = 0
+    service_id: int | None = Field(default=None, foreign_key="service.id")
+    initial: int
+    remaining: int
+
+
+class Appointment(SQLModel, table=True):
+    __tablename__ = "appointment"
+    __table_args__ = (
+        CheckConstraint("duration_min > 0", name="ck_appointment_duration"),
+        CheckConstraint("price >= 0", name="ck_appointment_price"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    service_id: int = Field(foreign_key="service.id")
+    provider_id: int | None = Field(default=None, foreign_key="provider.id")
+    starts_at: datetime = Field(index=True)
+    duration_min: int
+    price: int
+    status: str = Field(default=AppointmentStatus.BOOKED, max_length=12)
+    cover_holding_id: int | None = Field(default=None, foreign_key="holding.id")
+    note: str = Field(default="", max_length=500)
+    created_by: int = Field(foreign_key="staff.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class LedgerEntry(SQLModel, table=True):
+    """One append-only change to a holding line. UPDATE and DELETE are refused by triggers."""
+
+    __tablename__ = "ledger_entry"
+    __table_args__ = (
+        Index("ux_ledger_redeem_once", "appointment_id", unique=True,
+              sqlite_where=text("kind = 'redeem'"), postgresql_where=text("kind = 'redeem'")),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    holding_id: int = Field(foreign_key="holding.id", index=True)
+    line_id: int = Field(foreign_key="holding_line.id", index=True)
+    kind: str = Field(max_length=10)
+    delta: int
+    balance_after: int
+    appointment_id: int | None = Field(default=None, foreign_key="appointment.id")
+    staff_id: int = Field(foreign_key="staff.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    note: str = Field(default="", max_length=500)
+
+
+class Checkout(SQLModel, table=True):
+    """One checkout, identified by the key made when it started; a retry finds it again."""
+
+    __tablename__ = "checkout"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=64, unique=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    appointment_id: int | None = Field(default=None, foreign_key="appointment.id")
+    sold_holding_id: int | None = Field(default=None, foreign_key="holding.id")
+    staff_id: int = Field(foreign_key="staff.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Payment(SQLModel, table=True):
+    """A tender towards an appointment or a package sale. Refunds are negative rows."""
+
+    __tablename__ = "payment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    checkout_id: int | None = Field(default=None, foreign_key="checkout.id", index=True)
+    appointment_id: int | None = Field(default=None, foreign_key="appointment.id", index=True)
+    sale_holding_id: int | None = Field(default=None, foreign_key="holding.id")  # a package sold
+    holding_id: int | None = Field(default=None, foreign_key="holding.id")  # the package that paid
+    entry_id: int | None = Field(default=None, foreign_key="ledger_entry.id")
+    tender: str = Field(max_length=10)
+    amount: int
+    staff_id: int = Field(foreign_key="staff.id")
+    created_at: datetime = Field(default_factory=utcnow)

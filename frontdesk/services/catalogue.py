@@ -1,0 +1,301 @@
+"""The catalogue: services, providers, packages and staff. Archived, never deleted once used."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, col, delete, select
+
+from frontdesk.domain.terms import (
+    CatalogueFacts,
+    Contents,
+    FixedLine,
+    Period,
+    PeriodUnit,
+    Terms,
+    ValueType,
+    summary,
+    validate_terms,
+)
+from frontdesk.models import (
+    Holding,
+    Package,
+    PackageLine,
+    PackageService,
+    Provider,
+    Role,
+    Service,
+    Staff,
+    utcnow,
+)
+from frontdesk.services.errors import InvalidInput, NotFound
+from frontdesk.services.ledger import require_manager
+from frontdesk.services.views import (
+    Business,
+    PackageView,
+    ProviderView,
+    ServiceView,
+    StaffView,
+    provider_view,
+    service_view,
+    staff_view,
+)
+
+# ---- staff ------------------------------------------------------------------------------------
+
+def add_staff(session: Session, *, name: str, role: Role = Role.RECEPTION) -> StaffView:
+    name = name.strip()
+    if not name:
+        raise InvalidInput({"name": "Enter a name."})
+    if session.exec(select(Staff).where(Staff.name == name)).first():
+        raise InvalidInput({"name": f"{name} is already on the staff list."})
+    staff = Staff(name=name, role=role)
+    session.add(staff)
+    session.flush()
+    return staff_view(staff)
+
+
+def list_staff(session: Session) -> list[StaffView]:
+    return [staff_view(row) for row in session.exec(select(Staff).order_by(Staff.name))]
+
+
+def desk_staff(session: Session, name: str = "") -> StaffView:
+    """Who is at the desk until sign-in exists: the named staff member, else the first manager;
+    on an empty database an "Owner" manager is created."""
+    statement = select(Staff).where(Staff.active == True)  # noqa: E712
+    if name:
+        found = session.exec(statement.where(Staff.name == name)).first()
+        if found is None:
+            raise NotFound(f"No active staff member called {name!r}.")
+        return staff_view(found)
+    found = session.exec(statement.order_by(col(Staff.role) != Role.MANAGER, Staff.id)).first()
+    if found is None:
+        return add_staff(session, name="Owner", role=Role.MANAGER)
+    return staff_view(found)
+
+
+# ---- services and providers -------------------------------------------------------------------
+
+def add_service(session: Session, *, name: str, duration_min: int, price: int) -> ServiceView:
+    errors = {}
+    name = name.strip()
+    if not name:
+        errors["name"] = "Enter a name."
+    elif session.exec(select(Service).where(func.lower(Service.name) == name.lower())).first():
+        errors["name"] = f"There is already a service called {name}."
+    if duration_min < 1:
+        errors["duration_min"] = "The duration must be at least 1 minute."
+    if price < 0:
+        errors["price"] = "The price cannot be negative."
+    if errors:
+        raise InvalidInput(errors)
+    service = Service(name=name, duration_min=duration_min, price=price)
+    session.add(service)
+    session.flush()
+    return service_view(service)
+
+
+def archive_service(session: Session, service_id: int, archived: bool = True) -> ServiceView:
+    service = session.get(Service, service_id)
+    if service is None:
+        raise NotFound("No such service.")
+    service.archived = archived
+    session.add(service)
+    session.flush()
+    return service_view(service)
+
+
+def list_services(session: Session, include_archived: bool = False) -> list[ServiceView]:
+    statement = select(Service).order_by(Service.name)
+    if not include_archived:
+        statement = statement.where(Service.archived == False)  # noqa: E712
+    return [service_view(row) for row in session.exec(statement)]
+
+
+def add_provider(session: Session, *, name: str) -> ProviderView:
+    name = name.strip()
+    if not name:
+        raise InvalidInput({"name": "Enter a name."})
+    if session.exec(select(Provider).where(func.lower(Provider.name) == name.lower())).first():
+        raise InvalidInput({"name": f"There is already a provider called {name}."})
+    provider = Provider(name=name)
+    session.add(provider)
+    session.flush()
+    return provider_view(provider)
+
+
+def archive_provider(session: Session, provider_id: int, archived: bool = True) -> ProviderView:
+    provider = session.get(Provider, provider_id)
+    if provider is None:
+        raise NotFound("No such provider.")
+    provider.archived = archived
+    session.add(provider)
+    session.flush()
+    return provider_view(provider)
+
+
+def list_providers(session: Session, include_archived: bool = False) -> list[ProviderView]:
+    statement = select(Provider).order_by(Provider.name)
+    if not include_archived:
+        statement = statement.where(Provider.archived == False)  # noqa: E712
+    return [provider_view(row) for row in session.exec(statement)]
+
+
+# ---- packages ---------------------------------------------------------------------------------
+
+def package_terms(session: Session, package: Package) -> Terms:
+    """The catalogue package's current terms, with service and provider names filled in."""
+    names = dict(session.exec(select(Service.id, Service.name)).all())
+    service_ids = tuple(session.exec(
+        select(PackageService.service_id).where(PackageService.package_id == package.id)
+        .order_by(PackageService.service_id)
+    ))
+    lines = tuple(
+        FixedLine(service_id=line.service_id, service_name=names[line.service_id], quantity=line.quantity)
+        for line in session.exec(
+            select(PackageLine).where(PackageLine.package_id == package.id).order_by(PackageLine.position)
+        )
+    )
+    provider = session.get(Provider, package.provider_id) if package.provider_id else None
+    return Terms(
+        title=package.title,
+        contents=Contents(package.contents),
+        value_type=ValueType(package.value_type) if package.value_type else None,
+        quantity=package.quantity,
+        all_services=package.all_services,
+        service_ids=service_ids,
+        service_names=tuple(names[service_id] for service_id in service_ids),
+        fixed_lines=lines,
+        price=package.price,
+        for_sale=package.for_sale,
+        provider_id=package.provider_id,
+        provider_name=provider.name if provider else None,
+        expires_in=Period(package.expires_count, PeriodUnit(package.expires_unit))
+        if package.expires_count is not None and package.expires_unit else None,
+        weekdays=frozenset(int(day) for day in package.weekdays.split(",") if day)
+        if package.weekdays is not None else None,
+        window=(package.window_start, package.window_end)
+        if package.window_start is not None and package.window_end is not None else None,
+        date_range=(package.date_from, package.date_to)
+        if package.date_from is not None and package.date_to is not None else None,
+        fixed_dates=tuple(date.fromisoformat(day) for day in package.fixed_dates)
+        if package.fixed_dates is not None else None,
+    )
+
+
+def _catalogue_facts(session: Session, package_id: int | None) -> CatalogueFacts:
+    titles = select(Package.title).where(Package.archived == False)  # noqa: E712
+    if package_id is not None:
+        titles = titles.where(Package.id != package_id)
+    return CatalogueFacts(
+        other_active_titles=frozenset(title.strip().lower() for title in session.exec(titles)),
+        archived_service_ids=frozenset(session.exec(select(Service.id).where(Service.archived == True))),  # noqa: E712
+        archived_provider_ids=frozenset(session.exec(select(Provider.id).where(Provider.archived == True))),  # noqa: E712
+        known_service_ids=frozenset(session.exec(select(Service.id))),
+    )
+
+
+def _with_names(session: Session, terms: Terms) -> Terms:
+    """Terms with service and provider names taken from the catalogue (callers pass ids)."""
+    names = dict(session.exec(select(Service.id, Service.name)).all())
+    provider = session.get(Provider, terms.provider_id) if terms.provider_id else None
+    return replace(
+        terms,
+        title=terms.title.strip(),
+        service_names=tuple(names.get(service_id, "?") for service_id in terms.service_ids),
+        fixed_lines=tuple(
+            replace(line, service_name=names.get(line.service_id, "?")) for line in terms.fixed_lines
+        ),
+        provider_name=provider.name if provider else None,
+    )
+
+
+def save_package(
+    session: Session, business: Business, *, terms: Terms, actor: int, package_id: int | None = None
+) -> PackageView:
+    """Create or edit a catalogue package (managers). Invalid terms raise InvalidInput with a
+    message per field and save nothing. Holdings already sold keep the terms they were sold with."""
+    require_manager(session, actor, "edit packages")
+    terms = _with_names(session, terms)
+    errors = validate_terms(terms, _catalogue_facts(session, package_id))
+    if errors:
+        raise InvalidInput(errors.messages)
+    if package_id is None:
+        package = Package(title=terms.title, contents=terms.contents)
+    else:
+        package = session.get(Package, package_id)
+        if package is None:
+            raise NotFound("No such package.")
+    package.title = terms.title
+    package.contents = terms.contents
+    package.value_type = terms.value_type if terms.contents is Contents.ANY else None
+    package.quantity = terms.quantity
+    package.all_services = terms.all_services
+    package.price = terms.price
+    package.for_sale = terms.for_sale
+    package.provider_id = terms.provider_id
+    package.expires_count = terms.expires_in.count if terms.expires_in else None
+    package.expires_unit = terms.expires_in.unit if terms.expires_in else None
+    package.weekdays = ",".join(str(day) for day in sorted(terms.weekdays)) if terms.weekdays is not None else None
+    package.window_start, package.window_end = terms.window or (None, None)
+    package.date_from, package.date_to = terms.date_range or (None, None)
+    package.fixed_dates = [day.isoformat() for day in terms.fixed_dates] if terms.fixed_dates is not None else None
+    package.updated_at = utcnow()
+    session.add(package)
+    session.flush()
+    session.exec(delete(PackageService).where(PackageService.package_id == package.id))  # type: ignore[call-overload]
+    session.exec(delete(PackageLine).where(PackageLine.package_id == package.id))  # type: ignore[call-overload]
+    if terms.contents is Contents.ANY and not terms.all_services:
+        session.add_all(PackageService(package_id=package.id, service_id=service_id)
+                        for service_id in sorted(set(terms.service_ids)))
+    if terms.contents is Contents.FIXED:
+        session.add_all(
+            PackageLine(package_id=package.id, position=position, service_id=line.service_id,
+                        quantity=line.quantity)
+            for position, line in enumerate(terms.fixed_lines)
+        )
+    session.flush()
+    return package_view(session, business, package)
+
+
+def package_view(session: Session, business: Business, package: Package) -> PackageView:
+    terms = package_terms(session, package)
+    sold = session.exec(select(func.count()).select_from(Holding).where(Holding.package_id == package.id)).one()
+    return PackageView(id=package.id, terms=terms, summary=summary(terms, business.currency),
+                       archived=package.archived, sold_count=sold)
+
+
+def get_package(session: Session, business: Business, package_id: int) -> PackageView:
+    package = session.get(Package, package_id)
+    if package is None:
+        raise NotFound("No such package.")
+    return package_view(session, business, package)
+
+
+def archive_package(
+    session: Session, business: Business, *, package_id: int, actor: int, archived: bool = True
+) -> PackageView:
+    """Stop selling a package (or bring it back, if its title is still free)."""
+    require_manager(session, actor, "archive packages")
+    package = session.get(Package, package_id)
+    if package is None:
+        raise NotFound("No such package.")
+    if not archived and package.title.strip().lower() in _catalogue_facts(session, package_id).other_active_titles:
+        raise InvalidInput({"title": f"Another active package is already called '{package.title}'."})
+    package.archived = archived
+    session.add(package)
+    session.flush()
+    return package_view(session, business, package)
+
+
+def list_packages(
+    session: Session, business: Business, *, include_archived: bool = False, for_sale_only: bool = False
+) -> list[PackageView]:
+    statement = select(Package).order_by(Package.title)
+    if not include_archived:
+        statement = statement.where(Package.archived == False)  # noqa: E712
+    if for_sale_only:
+        statement = statement.where(Package.for_sale == True)  # noqa: E712
+    return [package_view(session, business, row) for row in session.exec(statement)]

@@ -1,0 +1,71 @@
+"""The desk: runs use cases in transactions and turns database trouble into plain messages.
+
+Screens call `Desk.read` / `Desk.write` from thread workers; everything that can go wrong
+arrives as a `FrontDeskError` whose text can be shown as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlmodel import Session
+
+from frontdesk.db import read_session, write_session
+from frontdesk.models import utcnow
+from frontdesk.services.errors import AlreadyPaid, Busy, FrontDeskError, NoBalanceLeft
+from frontdesk.services.views import Business
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+LOCKED = ("database is locked", "lock timeout", "locknotavailable", "could not obtain lock",
+          "deadlock detected", "could not serialize")
+
+
+def translate(error: DBAPIError) -> FrontDeskError:
+    """A database error as a message for the desk."""
+    text = str(error.orig or error).lower()
+    if isinstance(error, IntegrityError):
+        if "ux_ledger_redeem_once" in text or "ledger_entry.appointment_id" in text:
+            return AlreadyPaid("This appointment has already been paid from a package.")
+        if "ck_holding_line_remaining" in text:
+            return NoBalanceLeft("No balance left on this package: it was just used, perhaps at another desk.")
+        return FrontDeskError("The change clashed with another one and was not saved; try again.")
+    if any(marker in text for marker in LOCKED):
+        return Busy("Another desk is changing the same record; nothing was saved, try again.")
+    if isinstance(error, OperationalError):
+        return Busy("Cannot reach the database; nothing was saved, try again.")
+    return FrontDeskError(f"The database refused the change: {str(error.orig or error).splitlines()[0]}")
+
+
+class Desk:
+    """The engine, the business settings and the clock, shared by every screen."""
+
+    def __init__(self, engine: Engine, business: Business, clock: Callable[[], datetime] = utcnow,
+                 staff_id: int | None = None) -> None:
+        self.engine = engine
+        self.business = business
+        self.clock = clock
+        self.staff_id = staff_id  # who is at the desk (until sign-in exists)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def read(self, use_case: Callable[Concatenate[Session, P], R], *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            with read_session(self.engine) as session:
+                return use_case(session, *args, **kwargs)
+        except DBAPIError as error:
+            raise translate(error) from error
+
+    def write(self, use_case: Callable[Concatenate[Session, P], R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run `use_case` in one write transaction: all of it is saved, or none of it."""
+        try:
+            with write_session(self.engine) as session:
+                return use_case(session, *args, **kwargs)
+        except DBAPIError as error:
+            raise translate(error) from error

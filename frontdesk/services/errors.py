@@ -1,0 +1,58 @@
+"""What can go wrong in a use case, each with a message a receptionist can act on."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+
+class FrontDeskError(Exception):
+    """Base of all expected failures; `str(error)` is the message to show."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(FrontDeskError):
+    pass
+
+
+class InvalidInput(FrontDeskError):
+    """Bad input; `fields` maps each field to its message (shown next to the field)."""
+
+    def __init__(self, fields: Mapping[str, str]) -> None:
+        self.fields = dict(fields)
+        super().__init__(" ".join(self.fields.values()))
+
+
+class NotAllowed(FrontDeskError):
+    """The person at the desk may not do this (e.g. a manager's action)."""
+
+
+class NotCovered(FrontDeskError):
+    """The chosen package does not cover the appointment; `reasons` says why."""
+
+    def __init__(self, title: str, reasons: Sequence[str]) -> None:
+        self.reasons = tuple(reasons)
+        super().__init__(f"{title} does not cover this appointment: {'; '.join(self.reasons)}.")
+
+
+class NoBalanceLeft(FrontDeskError):
+    """The balance was spent meanwhile (e.g. at another desk)."""
+
+
+class AlreadyPaid(FrontDeskError):
+    pass
+
+
+class DuplicateCustomer(FrontDeskError):
+    """A customer with the same phone or email exists; `matches` are their names and ids."""
+
+    def __init__(self, matches: Sequence[tuple[int, str]]) -> None:
+        self.matches = tuple(matches)
+        names = ", ".join(name for _, name in self.matches)
+        super().__init__(f"Same phone or email as {names}. Save anyway, or open the existing customer.")
+
+
+class Busy(FrontDeskError):
+    """The database is busy or unreachable; trying again is safe."""

@@ -1,0 +1,118 @@
+"""Selling and assigning packages: a holding with the terms copied at that moment."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from frontdesk.domain.money import format_money
+from frontdesk.domain.periods import local_date, valid_until
+from frontdesk.domain.terms import Contents, Terms, ValueType
+from frontdesk.models import Customer, EntryKind, Holding, HoldingLine, Package, Payment, Tender, utcnow
+from frontdesk.services.catalogue import package_terms
+from frontdesk.services.errors import InvalidInput, NotAllowed, NotFound
+from frontdesk.services.ledger import append_entry, require_manager, require_reason, require_staff
+from frontdesk.services.views import Business, HoldingView, holding_views
+
+MONEY_TENDERS = (Tender.CASH, Tender.CARD, Tender.OTHER)
+
+
+@dataclass(frozen=True, slots=True)
+class TenderLine:
+    """Money handed over: cash, card or other, in minor units."""
+
+    tender: Tender
+    amount: int
+
+
+def check_tenders(tenders: Sequence[TenderLine], due: int, business: Business, field: str = "tenders") -> None:
+    """Tenders must be cash/card/other, positive, and add up to exactly what is due."""
+    for line in tenders:
+        if line.tender not in MONEY_TENDERS:
+            raise InvalidInput({field: "Pay with cash, card or other."})
+        if line.amount <= 0:
+            raise InvalidInput({field: "Each payment must be more than 0."})
+    total = sum(line.amount for line in tenders)
+    if total < due:
+        raise InvalidInput({field: f"Still {format_money(due - total, business.currency)} to pay."})
+    if total > due:
+        raise InvalidInput({field: f"That is {format_money(total - due, business.currency)} more than is due."})
+
+
+def _package_for_sale(session: Session, package_id: int) -> tuple[Package, Terms]:
+    package = session.get(Package, package_id)
+    if package is None:
+        raise NotFound("No such package.")
+    if package.archived:
+        raise InvalidInput({"package": f"{package.title} is archived and no longer sold."})
+    return package, package_terms(session, package)
+
+
+def open_holding(
+    session: Session, business: Business, *, customer_id: int, package: Package, terms: Terms,
+    kind: EntryKind, actor: int, now: datetime, price_paid: int, note: str = "",
+) -> Holding:
+    """Create the holding with a copy of `terms`, its balance lines, and their first entries."""
+    if session.get(Customer, customer_id) is None:
+        raise NotFound("No such customer.")
+    holding = Holding(
+        customer_id=customer_id, package_id=package.id, title=terms.title, terms=terms.to_dict(),
+        purchased_at=now, valid_until=valid_until(local_date(now, business.tz), terms.expires_in),
+        price_paid=price_paid, assigned=kind is EntryKind.ASSIGN, created_by=actor,
+    )
+    session.add(holding)
+    session.flush()
+    if terms.contents is Contents.FIXED:
+        buckets = [(line.service_id, line.quantity) for line in terms.fixed_lines]
+    elif terms.value_type is ValueType.UNLIMITED:
+        buckets = [(None, 0)]
+    else:
+        buckets = [(None, terms.quantity or 0)]
+    for position, (service_id, quantity) in enumerate(buckets):
+        line = HoldingLine(holding_id=holding.id, position=position, service_id=service_id,
+                           initial=quantity, remaining=quantity)
+        session.add(line)
+        session.flush()
+        append_entry(session, holding_id=holding.id, line_id=line.id, kind=kind, delta=quantity,
+                     balance_after=quantity, actor=actor, note=note, at=now)
+    return holding
+
+
+def sell(
+    session: Session, business: Business, *, customer_id: int, package_id: int,
+    tenders: Sequence[TenderLine], actor: int, now: datetime | None = None,
+    checkout_id: int | None = None,
+) -> HoldingView:
+    """Sell a package: the tenders (split allowed) must pay its price exactly."""
+    require_staff(session, actor)
+    now = now or utcnow()
+    package, terms = _package_for_sale(session, package_id)
+    if not terms.for_sale:
+        raise NotAllowed(f"{terms.title} is not for sale; a manager can assign it.")
+    check_tenders(tenders, terms.price, business, field="sale_tenders")
+    holding = open_holding(session, business, customer_id=customer_id, package=package, terms=terms,
+                           kind=EntryKind.SALE, actor=actor, now=now, price_paid=terms.price)
+    session.add_all(
+        Payment(checkout_id=checkout_id, sale_holding_id=holding.id, tender=line.tender,
+                amount=line.amount, staff_id=actor, created_at=now)
+        for line in tenders
+    )
+    session.flush()
+    return holding_views(session, [holding], business, now)[0]
+
+
+def assign(
+    session: Session, business: Business, *, customer_id: int, package_id: int, reason: str,
+    actor: int, now: datetime | None = None,
+) -> HoldingView:
+    """A manager gives a customer a package without payment (Not-for-sale ones included)."""
+    require_manager(session, actor, "assign a package")
+    reason = require_reason(reason)
+    now = now or utcnow()
+    package, terms = _package_for_sale(session, package_id)
+    holding = open_holding(session, business, customer_id=customer_id, package=package, terms=terms,
+                           kind=EntryKind.ASSIGN, actor=actor, now=now, price_paid=0, note=reason)
+    return holding_views(session, [holding], business, now)[0]

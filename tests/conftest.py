@@ -1,0 +1,98 @@
+"""Shared fixtures: a fresh, migrated database per test on SQLite and on PostgreSQL.
+
+The PostgreSQL server is a throwaway cluster started once per test run (see `pgserver.py`);
+each test gets its own database cloned from a migrated template, and each SQLite test its own
+copy of a migrated file.
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import Engine, text
+
+from frontdesk.db import create_db_engine, migrate
+from frontdesk.domain.money import currency_for
+from frontdesk.services.desk import Desk
+from frontdesk.services.views import Business
+from tests.pgserver import PostgresServer
+
+BACKENDS = ["sqlite", "postgresql"]
+TEMPLATE = "frontdesk_template"
+_counter = itertools.count()
+
+# Monday 2 Mar 2026, 15:00 UTC = 10:00 in New York
+NOW = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    server = PostgresServer.start()
+    admin = create_db_engine(server.url())
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f"CREATE DATABASE {TEMPLATE}"))
+    template = create_db_engine(server.url(TEMPLATE))
+    migrate(template)
+    template.dispose()
+    admin.dispose()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = create_db_engine(f"sqlite:///{path}")
+    migrate(engine)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+def fresh_database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of a new migrated database of `backend`, dropped after the test."""
+    if backend == "sqlite":
+        path = tmp_path / "frontdesk.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres")
+    name = f"test_{next(_counter)}"
+    admin = create_db_engine(server.url())
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}"))
+    try:
+        yield server.url(name)
+    finally:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    yield from fresh_database_url(request.param, request, tmp_path)
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = create_db_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def business() -> Business:
+    return Business(tz=ZoneInfo("America/New_York"), currency=currency_for("USD"))
+
+
+@pytest.fixture
+def desk(engine: Engine, business: Business) -> Desk:
+    return Desk(engine, business, clock=lambda: NOW)

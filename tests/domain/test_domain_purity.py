@@ -1,0 +1,35 @@
+"""The domain imports nothing but the standard library and itself (the architecture's first rule)."""
+
+import ast
+import sys
+from pathlib import Path
+
+import frontdesk.domain
+
+DOMAIN = Path(frontdesk.domain.__file__).parent
+
+
+def imported_roots(path: Path) -> set[str]:
+    roots = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            roots.add(node.module)
+    return roots
+
+
+def test_domain_imports_only_the_standard_library():
+    modules = sorted(DOMAIN.glob("*.py"))
+    assert {m.name for m in modules} >= {"money.py", "terms.py", "periods.py", "coverage.py", "describe.py"}
+    for module in modules:
+        for name in imported_roots(module):
+            allowed = name.startswith("frontdesk.domain") or name.split(".")[0] in sys.stdlib_module_names
+            assert allowed, f"{module.name} imports {name}"
+
+
+def test_public_names_are_reexported():
+    for name in ("covers", "rank", "default_choice", "summary", "validate_terms", "parse_money", "format_money",
+                 "currency_for", "add_period", "valid_until", "status", "describe_balance", "describe_expiry",
+                 "describe_restrictions", "format_duration", "Terms", "HoldingStatus"):
+        assert name in frontdesk.domain.__all__ and hasattr(frontdesk.domain, name)
