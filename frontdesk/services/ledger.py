@@ -141,9 +141,10 @@ def void(
         raise InvalidInput({"reason": "This package is already void."})
     now = now or utcnow()
     for line in lock_lines(session, holding_id):
-        after = spend(session, line.id, line.remaining)
+        left = line.remaining  # read before spending: the ORM refreshes `line` on UPDATE
+        after = spend(session, line.id, left)
         append_entry(session, holding_id=holding_id, line_id=line.id, kind=EntryKind.VOID,
-                     delta=-line.remaining, balance_after=after, actor=actor, note=reason, at=now)
+                     delta=-left, balance_after=after, actor=actor, note=reason, at=now)
     holding.voided_at = now
     session.add(holding)
     session.flush()
