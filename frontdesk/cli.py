@@ -56,7 +56,7 @@ def _open(settings: Settings) -> Engine:
 
 def _desk(settings: Settings, engine: Engine) -> Desk:
     desk = Desk(engine, Business(tz=settings.zone, currency=settings.money))
-    desk.staff_id = desk.write(desk_staff, settings.staff).id
+    desk.staff = desk.write(desk_staff, settings.staff)
     return desk
 
 

@@ -17,7 +17,7 @@ from sqlmodel import Session
 from frontdesk.db import read_session, write_session
 from frontdesk.models import utcnow
 from frontdesk.services.errors import AlreadyPaid, Busy, FrontDeskError, NoBalanceLeft
-from frontdesk.services.views import Business
+from frontdesk.services.views import Business, StaffView
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -46,11 +46,21 @@ class Desk:
     """The engine, the business settings and the clock, shared by every screen."""
 
     def __init__(self, engine: Engine, business: Business, clock: Callable[[], datetime] = utcnow,
-                 staff_id: int | None = None) -> None:
+                 staff: StaffView | None = None) -> None:
         self.engine = engine
         self.business = business
         self.clock = clock
-        self.staff_id = staff_id  # who is at the desk (until sign-in exists)
+        self.staff = staff  # who is at the desk (until sign-in exists); recorded on every entry
+
+    @property
+    def staff_id(self) -> int:
+        if self.staff is None:
+            raise FrontDeskError("Nobody is signed in at this desk.")
+        return self.staff.id
+
+    @property
+    def is_manager(self) -> bool:
+        return self.staff is not None and self.staff.is_manager
 
     def now(self) -> datetime:
         return self.clock()

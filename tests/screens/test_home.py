@@ -16,7 +16,8 @@ from tests.conftest import NOW
 
 async def test_home_lists_todays_appointments_with_unpaid_marked(screen_desk: Desk) -> None:
     desk = screen_desk
-    staff = desk.write(catalogue.add_staff, name="Rita", role=Role.RECEPTION).id
+    rita = desk.write(catalogue.add_staff, name="Rita", role=Role.RECEPTION)
+    staff = rita.id
     massage = desk.write(catalogue.add_service, name="Swedish Massage", duration_min=60, price=8000).id
     maria = desk.write(customers.create_customer, name="Maria Lopez").id
     today = NOW.astimezone(desk.business.tz).date()
@@ -26,7 +27,7 @@ async def test_home_lists_todays_appointments_with_unpaid_marked(screen_desk: De
     paid, unpaid = book(9), book(14)
     desk.write(appointments.checkout, desk.business, key="k", appointment_id=paid, actor=staff,
                tenders=[TenderLine(Tender.CASH, 8000)], now=NOW)
-    desk.staff_id = staff
+    desk.staff = rita
 
     app = FrontDeskApp(desk)
     async with app.run_test() as pilot:
@@ -41,3 +42,11 @@ async def test_home_lists_todays_appointments_with_unpaid_marked(screen_desk: De
         assert str(app.screen.query_one("#status", Static).content) == "2 appointments today, 1 unpaid"
         assert "Monday 2 March 2026" in str(app.screen.query_one("#day-title", Static).content)
         assert unpaid
+
+
+async def test_command_palette_offers_the_screens_actions(screen_desk: Desk) -> None:
+    app = FrontDeskApp(screen_desk)
+    async with app.run_test() as pilot:
+        await pilot.app.workers.wait_for_complete()
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Refresh" in titles and "Packages" in titles and "Quit" in titles
