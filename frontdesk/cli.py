@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from frontdesk.config import Settings, SettingsError, default_database_path, load_settings, sqlite_url
@@ -38,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def shown(url: str) -> str:
+    """A database URL fit to print: the password hidden."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def _fail(message: str) -> int:
     print(f"frontdesk: {message}", file=sys.stderr)
     return 2
@@ -51,7 +57,7 @@ def _open(settings: Settings) -> Engine:
         return engine
     except SQLAlchemyError as error:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise DatabaseError(f"cannot use the database {settings.url}: {reason}") from None
+        raise DatabaseError(f"cannot use the database {shown(settings.url)}: {reason}") from None
 
 
 def _desk(settings: Settings, engine: Engine) -> Desk:
@@ -85,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             try:
                 before, after, backup = migrate(engine)
             except SQLAlchemyError as error:
-                raise DatabaseError(f"cannot migrate {settings.url}: {str(getattr(error, 'orig', error)).splitlines()[0]}") from None
+                raise DatabaseError(f"cannot migrate {shown(settings.url)}: {str(getattr(error, 'orig', error)).splitlines()[0]}") from None
             print(f"Schema {before or 'empty'} → {after}" if before != after else f"Schema is up to date ({after}).")
             if backup:
                 print(f"Backup: {backup}")
@@ -106,7 +112,8 @@ def _check(engine: Engine) -> int:
         mismatches = ledger.check(session)
         lines = ledger.count_lines(session)
     if not mismatches:
-        print(f"Ledger OK: {lines} balances match their entries.")
+        noun = "balance matches its" if lines == 1 else "balances match their"
+        print(f"Ledger OK: {lines} {noun} ledger entries.")
         return 0
     print(f"Ledger MISMATCH on {len(mismatches)} balance(s):")
     for mismatch in mismatches:

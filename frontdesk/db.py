@@ -18,6 +18,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
@@ -126,6 +127,15 @@ def backup_sqlite(engine: Engine, label: str) -> Path | None:
     return target
 
 
+def _require_known_revision(engine: Engine, revision: str) -> None:
+    """A schema revision this version has no migration for (made by a newer version) is refused."""
+    try:
+        ScriptDirectory.from_config(alembic_config(engine)).get_revision(revision)
+    except CommandError:
+        raise DatabaseError(f"the database schema is at revision {revision}, which this version of Front Desk "
+                            "does not know (was it opened by a newer version?)") from None
+
+
 def migrate(engine: Engine) -> tuple[str | None, str | None, Path | None]:
     """Upgrade the schema to the newest revision, backing up a SQLite file first.
 
@@ -136,6 +146,7 @@ def migrate(engine: Engine) -> tuple[str | None, str | None, Path | None]:
     backup = None
     if before != head:
         if before is not None:
+            _require_known_revision(engine, before)
             backup = backup_sqlite(engine, before)
         command.upgrade(alembic_config(engine), "head")
     return before, head, backup

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from textual.message import Message
@@ -51,12 +52,12 @@ class DeskWork:
             try:
                 result = (desk.write if write else desk.read)(use_case, *args, **kwargs)
             except FrontDeskError as error:
-                self.post_message(DbDone(lambda: failure(error)))  # type: ignore[attr-defined]
+                self.post_message(DbDone(partial(failure, error)))  # type: ignore[attr-defined]
             except Exception as error:  # a bug: say so on screen rather than fail silently
                 problem = FrontDeskError(f"Something went wrong: {type(error).__name__}: {error}")
-                self.post_message(DbDone(lambda: failure(problem)))  # type: ignore[attr-defined]
+                self.post_message(DbDone(partial(failure, problem)))  # type: ignore[attr-defined]
             else:
-                self.post_message(DbDone(lambda: then(result)))  # type: ignore[attr-defined]
+                self.post_message(DbDone(partial(then, result)))  # type: ignore[attr-defined]
 
         self.run_worker(job, thread=True, group=group, exit_on_error=False)  # type: ignore[attr-defined]
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from frontdesk.domain.coverage import AppointmentFacts, Coverage, HoldingFacts, LineBalance, covers, rank
@@ -91,14 +92,17 @@ def customer_holdings(
 
 
 def customer_appointments(session: Session, *, customer_id: int, limit: int = 100) -> list[AppointmentView]:
-    """A customer's appointments: unpaid (not cancelled) first, then newest first."""
-    rows = session.exec(
-        select(Appointment).where(Appointment.customer_id == customer_id)
-        .order_by(col(Appointment.starts_at).desc()).limit(limit)
-    ).all()
-    views = appointment_views(session, rows)
-    return sorted(views, key=lambda view: (view.is_paid or view.status == AppointmentStatus.CANCELLED,
-                                           -view.starts_at.timestamp()))
+    """A customer's appointments: every unpaid (not cancelled) one first, oldest first, then the
+    `limit` newest others."""
+    paid = (select(Payment.appointment_id, func.sum(Payment.amount).label("paid"))
+            .group_by(Payment.appointment_id).subquery())
+    unpaid = (col(Appointment.status) != AppointmentStatus.CANCELLED) & (
+        Appointment.price > func.coalesce(paid.c.paid, 0))
+    base = (select(Appointment).outerjoin(paid, paid.c.appointment_id == Appointment.id)
+            .where(Appointment.customer_id == customer_id))
+    rows = [*session.exec(base.where(unpaid).order_by(Appointment.starts_at)),
+            *session.exec(base.where(~unpaid).order_by(col(Appointment.starts_at).desc()).limit(limit))]
+    return appointment_views(session, rows)
 
 
 def day_appointments(session: Session, business: Business, *, day: date) -> list[AppointmentView]:
@@ -253,6 +257,8 @@ def checkout(
     require_staff(session, actor)
     existing = session.exec(select(Checkout).where(Checkout.key == key)).first()
     if existing is not None:
+        if existing.appointment_id != appointment_id:
+            raise InvalidInput({"key": "This checkout key belongs to another appointment."})
         return receipt(session, business, existing, replayed=True)
     now = now or utcnow()
     row = _lock_appointment(session, appointment_id)
@@ -319,15 +325,23 @@ def receipt(session: Session, business: Business, record: Checkout, replayed: bo
 
 # ---- cancel, no-show, reverse -----------------------------------------------------------------
 
-def _reverse(session: Session, business: Business, *, appointment_id: int, actor: int, note: str,
-             now: datetime) -> str | None:
-    """Give back the unit a redemption took, if it has not been given back yet."""
+def _outstanding_redemption(session: Session, appointment_id: int) -> LedgerEntry | None:
+    """The appointment's redemption, unless it has been given back already."""
     redemption = session.exec(select(LedgerEntry).where(
         LedgerEntry.appointment_id == appointment_id, LedgerEntry.kind == EntryKind.REDEEM)).first()
     if redemption is None:
         return None
     if session.exec(select(LedgerEntry).where(
             LedgerEntry.appointment_id == appointment_id, LedgerEntry.kind == EntryKind.REVERSE)).first():
+        return None
+    return redemption
+
+
+def _reverse(session: Session, business: Business, *, appointment_id: int, actor: int, note: str,
+             now: datetime) -> str | None:
+    """Give back the unit a redemption took, if it has not been given back yet."""
+    redemption = _outstanding_redemption(session, appointment_id)
+    if redemption is None:
         return None
     lock_lines(session, redemption.holding_id)
     after = credit(session, redemption.line_id, -redemption.delta)
@@ -348,12 +362,15 @@ def cancel(
     now: datetime | None = None,
 ) -> Cancellation:
     """Cancel an appointment. A package redemption is reversed: the unit goes back to the
-    holding (even if it has expired since). Money paid is reported for a refund by hand."""
+    holding (even if it has expired since). Money paid is reported for a refund by hand. A no-show
+    keeps its redemption: cancelling it is refused until a manager reverses the redemption."""
     require_staff(session, actor)
     now = now or utcnow()
     row = _lock_appointment(session, appointment_id)
     if row.status == AppointmentStatus.CANCELLED:
         raise InvalidInput({"appointment": "This appointment is already cancelled."})
+    if row.status == AppointmentStatus.NO_SHOW and _outstanding_redemption(session, row.id) is not None:
+        raise InvalidInput({"appointment": "A no-show keeps its package redemption; a manager can reverse it."})
     returned = _reverse(session, business, appointment_id=row.id, actor=actor,
                         note=reason.strip() or "appointment cancelled", now=now)
     money = session.exec(select(Payment.amount).where(

@@ -145,6 +145,9 @@ def list_providers(session: Session, include_archived: bool = False) -> list[Pro
 
 # ---- packages ---------------------------------------------------------------------------------
 
+TITLE_MAX_LENGTH = 120  # the title column's size
+
+
 def package_terms(session: Session, package: Package) -> Terms:
     """The catalogue package's current terms, with service and provider names filled in."""
     names = dict(session.exec(select(Service.id, Service.name)).all())
@@ -219,9 +222,11 @@ def save_package(
     message per field and save nothing. Holdings already sold keep the terms they were sold with."""
     require_manager(session, actor, "edit packages")
     terms = _with_names(session, terms)
-    errors = validate_terms(terms, _catalogue_facts(session, package_id))
+    errors = dict(validate_terms(terms, _catalogue_facts(session, package_id)).messages)
+    if len(terms.title) > TITLE_MAX_LENGTH:  # the column size, enforced by PostgreSQL only
+        errors.setdefault("title", f"At most {TITLE_MAX_LENGTH} characters.")
     if errors:
-        raise InvalidInput(errors.messages)
+        raise InvalidInput(errors)
     if package_id is None:
         package = Package(title=terms.title, contents=terms.contents)
     else:

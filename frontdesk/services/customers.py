@@ -28,7 +28,11 @@ def _search_text(name: str, phone: str, email: str) -> str:
     return " ".join(part for part in (name.lower(), phone_digits(phone), email.lower()) if part)
 
 
-def _validated(name: str, phone: str, email: str) -> tuple[str, str, str]:
+# the column sizes (PostgreSQL enforces them, SQLite does not: check here so both behave alike)
+MAX_LENGTH = {"name": 200, "phone": 40, "email": 200, "note": 1000}
+
+
+def _validated(name: str, phone: str, email: str, note: str = "") -> tuple[str, str, str]:
     name, phone, email = name.strip(), phone.strip(), email.strip()
     errors = {}
     if not name:
@@ -37,6 +41,9 @@ def _validated(name: str, phone: str, email: str) -> tuple[str, str, str]:
         errors["phone"] = "A phone number needs at least 5 digits."
     if email and not EMAIL.match(email):
         errors["email"] = "That does not look like an email address."
+    for field, value in (("name", name), ("phone", phone), ("email", email), ("note", note.strip())):
+        if field not in errors and len(value) > MAX_LENGTH[field]:
+            errors[field] = f"At most {MAX_LENGTH[field]} characters."
     if errors:
         raise InvalidInput(errors)
     return name, phone, email
@@ -64,7 +71,7 @@ def create_customer(
     allow_duplicate: bool = False,
 ) -> CustomerView:
     """A new customer. A same phone or email raises DuplicateCustomer unless `allow_duplicate`."""
-    name, phone, email = _validated(name, phone, email)
+    name, phone, email = _validated(name, phone, email, note)
     if not allow_duplicate:
         duplicates = find_duplicates(session, phone=phone, email=email)
         if duplicates:
@@ -83,7 +90,7 @@ def update_customer(
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise NotFound("No such customer.")
-    name, phone, email = _validated(name, phone, email)
+    name, phone, email = _validated(name, phone, email, note)
     if not allow_duplicate:
         duplicates = find_duplicates(session, phone=phone, email=email, exclude_id=customer_id)
         if duplicates:

@@ -20,6 +20,9 @@ from frontdesk.services.errors import InvalidInput, NoBalanceLeft, NotAllowed, N
 from frontdesk.services.views import Business, HoldingView, LedgerLine, Mismatch, holding_views
 
 
+REASON_MAX_LENGTH = 500
+
+
 def require_staff(session: Session, actor: int) -> Staff:
     staff = session.get(Staff, actor)
     if staff is None or not staff.active:
@@ -38,6 +41,8 @@ def require_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
         raise InvalidInput({"reason": "Give a reason."})
+    if len(reason) > REASON_MAX_LENGTH:  # the note column's size, enforced by PostgreSQL only
+        raise InvalidInput({"reason": f"At most {REASON_MAX_LENGTH} characters."})
     return reason
 
 

@@ -1,0 +1,337 @@
+"""The `frontdesk` command: wrong settings and unusable databases give one plain line and exit
+code 2; `migrate` reports the schema revision and backs a SQLite file up before upgrading it;
+`check` verifies the ledger. Runs in-process and, at least once, as a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from alembic import command
+from sqlalchemy import Engine, text
+
+import frontdesk.db
+from frontdesk.cli import main
+from frontdesk.db import alembic_config, create_db_engine, current_revision, head_revision, migrate
+from frontdesk.domain.money import currency_for
+from frontdesk.domain.terms import Terms, ValueType
+from frontdesk.models import Role, Tender
+from frontdesk.services import catalogue, customers, sales
+from frontdesk.services.desk import Desk
+from frontdesk.services.sales import TenderLine
+from frontdesk.services.views import Business
+
+REPO = Path(__file__).resolve().parents[1]
+HEAD = "0001"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No FRONTDESK_* setting leaks in, and the default database folder is a temporary one."""
+    for name in list(os.environ):
+        if name.startswith("FRONTDESK_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def run_process(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("FRONTDESK_")}
+    environment.update(XDG_DATA_HOME=str(tmp_path / "xdg"), HOME=str(tmp_path / "home"),
+                       PYTHONPATH=str(REPO))
+    return subprocess.run([sys.executable, "-m", "frontdesk", *args], capture_output=True, text=True,
+                          cwd=tmp_path, env=environment, timeout=120)
+
+
+def assert_one_line_failure(code: int, out: str, err: str, *fragments: str) -> None:
+    assert code == 2
+    assert "Traceback" not in err and "Traceback" not in out
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("frontdesk: ")
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def backups(path: Path) -> list[Path]:
+    return sorted(path.parent.glob(f"{path.name}.backup-*"))
+
+
+def sql(path: Path, statement: str) -> list[tuple]:
+    """Run one statement on a SQLite file with a plain connection, committed and closed."""
+    connection = sqlite3.connect(path)
+    try:
+        with connection:
+            return connection.execute(statement).fetchall()
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def not_a_database(tmp_path: Path) -> Path:
+    path = tmp_path / "notes.db"
+    path.write_text("These are my notes, not a database.\n" * 200)
+    return path
+
+
+# ---- wrong settings and unusable databases ------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["--timezone", "Mars/Olympus_Mons"], ["timezone", "unknown time zone 'Mars/Olympus_Mons'"]),
+        (["--currency", "XYZ"], ["currency", "unknown currency 'XYZ'"]),
+        (["--db", "not a url"], ["database_url", "cannot read database URL 'not a url'"]),
+        (["--db", "mysql://user@localhost/spa"], ["unsupported database 'mysql'"]),
+    ],
+    ids=["timezone", "currency", "url", "backend"],
+)
+@pytest.mark.parametrize("command_name", ["check", "migrate"])
+def test_a_wrong_setting_is_one_line_and_exit_code_2(capsys: pytest.CaptureFixture[str], args: list[str],
+                                                    fragments: list[str], command_name: str) -> None:
+    code, out, err = run(capsys, *args, command_name)
+    assert_one_line_failure(code, out, err, *fragments)
+    assert out == ""
+
+
+def test_a_wrong_setting_from_the_environment(capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRONTDESK_TIMEZONE", "Europe/Atlantis")
+    code, out, err = run(capsys, "check")
+    assert_one_line_failure(code, out, err, "unknown time zone 'Europe/Atlantis'")
+
+
+@pytest.mark.parametrize("command_name", ["check", "migrate"])
+def test_a_file_that_is_not_a_database(capsys: pytest.CaptureFixture[str], not_a_database: Path,
+                                       command_name: str) -> None:
+    before = not_a_database.read_bytes()
+    code, out, err = run(capsys, "--db", sqlite_url(not_a_database), command_name)
+    assert_one_line_failure(code, out, err, str(not_a_database), "file is not a database")
+    assert not_a_database.read_bytes() == before
+    assert backups(not_a_database) == []
+
+
+def test_a_database_folder_that_cannot_be_made(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("in the way")
+    code, out, err = run(capsys, "--db", sqlite_url(blocker / "sub" / "frontdesk.db"), "check")
+    assert_one_line_failure(code, out, err, "cannot create the database folder")
+
+
+def test_an_unreachable_postgresql_server(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code, out, err = run(capsys, "--db", f"postgresql+psycopg://nobody@127.0.0.1:{port}/spa", "check")
+    assert_one_line_failure(code, out, err, "cannot use the database", "refused")
+
+
+def test_a_database_from_a_newer_version_is_refused_without_a_traceback(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "frontdesk.db"
+    assert run(capsys, "--db", sqlite_url(path), "migrate")[0] == 0
+    sql(path, "UPDATE alembic_version SET version_num = '0099'")
+    for command_name in ("migrate", "check"):
+        code, out, err = run(capsys, "--db", sqlite_url(path), command_name)
+        assert_one_line_failure(code, out, err, "revision 0099", "newer version")
+    assert backups(path) == []
+    assert sql(path, "SELECT version_num FROM alembic_version") == [("0099",)]
+
+
+def test_failures_as_a_real_process(tmp_path: Path, not_a_database: Path) -> None:
+    for args, fragment in (
+        (["--timezone", "Nowhere/Special", "check"], "unknown time zone 'Nowhere/Special'"),
+        (["--currency", "ABC", "migrate"], "unknown currency 'ABC'"),
+        (["--db", "::nonsense::", "check"], "cannot read database URL"),
+        (["--db", sqlite_url(not_a_database), "check"], "file is not a database"),
+    ):
+        result = run_process(*args, tmp_path=tmp_path)
+        assert_one_line_failure(result.returncode, result.stdout, result.stderr, fragment)
+
+
+def test_migrate_and_check_as_a_real_process(tmp_path: Path) -> None:
+    path = tmp_path / "spa.db"
+    migrated = run_process("--db", sqlite_url(path), "migrate", tmp_path=tmp_path)
+    assert (migrated.returncode, migrated.stderr) == (0, "")
+    assert migrated.stdout == f"Schema empty → {HEAD}\n"
+    checked = run_process("--db", sqlite_url(path), "check", tmp_path=tmp_path)
+    assert (checked.returncode, checked.stderr) == (0, "")
+    assert checked.stdout.startswith("Ledger OK")
+
+
+# ---- migrate and its backups --------------------------------------------------------------------
+
+def test_migrate_a_new_file_prints_the_revision_and_makes_no_backup(capsys: pytest.CaptureFixture[str],
+                                                                   tmp_path: Path) -> None:
+    path = tmp_path / "new" / "frontdesk.db"
+    code, out, err = run(capsys, "--db", sqlite_url(path), "migrate")
+    assert (code, out, err) == (0, f"Schema empty → {HEAD}\n", "")
+    assert path.exists() and backups(path) == []
+    code, out, err = run(capsys, "--db", sqlite_url(path), "migrate")
+    assert (code, out, err) == (0, f"Schema is up to date ({HEAD}).\n", "")
+    assert backups(path) == []
+
+
+def test_migrate_uses_the_default_file_when_no_url_is_given(capsys: pytest.CaptureFixture[str],
+                                                           tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "migrate")
+    assert (code, out) == (0, f"Schema empty → {HEAD}\n")
+    assert list((tmp_path / "xdg").rglob("frontdesk.db"))
+
+
+def test_a_file_downgraded_to_no_revision_is_rebuilt_without_a_backup(capsys: pytest.CaptureFixture[str],
+                                                                      tmp_path: Path) -> None:
+    """`migrate` backs up only a file that had a revision: at base there is no schema to keep."""
+    path = tmp_path / "frontdesk.db"
+    engine = create_db_engine(sqlite_url(path))
+    migrate(engine)
+    command.downgrade(alembic_config(engine), "base")
+    assert current_revision(engine) is None
+    engine.dispose()
+    code, out, err = run(capsys, "--db", sqlite_url(path), "migrate")
+    assert (code, out, err) == (0, f"Schema empty → {HEAD}\n", "")
+    assert backups(path) == []
+
+
+SECOND_REVISION = '''"""a later schema change (test only)"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table("gift_card", sa.Column("id", sa.Integer(), primary_key=True))
+
+
+def downgrade() -> None:
+    op.drop_table("gift_card")
+'''
+
+
+@pytest.fixture
+def newer_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Front Desk's migrations plus a revision 0002, as the next version of the app would ship them."""
+    scripts = tmp_path / "migrations"
+    shutil.copytree(Path(frontdesk.db.__file__).parent / "migrations", scripts,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (scripts / "versions" / "0002_gift_card.py").write_text(SECOND_REVISION)
+    original = frontdesk.db.alembic_config
+
+    def newer_config(engine: Engine):  # type: ignore[no-untyped-def]
+        config = original(engine)
+        config.set_main_option("script_location", str(scripts))
+        return config
+
+    monkeypatch.setattr(frontdesk.db, "alembic_config", newer_config)
+    yield "0002"
+
+
+def test_migrating_a_file_at_an_older_revision_backs_it_up_first(capsys: pytest.CaptureFixture[str],
+                                                                tmp_path: Path, newer_version: str) -> None:
+    path = tmp_path / "frontdesk.db"
+    engine = create_db_engine(sqlite_url(path))
+    command.upgrade(alembic_config(engine), HEAD)  # the file as the current version left it
+    engine.dispose()
+    sql(path, "INSERT INTO customer (name, phone, email, note, search_text, phone_digits, created_at) "
+              "VALUES ('Maria Lopez', '', '', '', 'maria lopez', '', '2026-03-02 15:00:00')")
+    code, out, err = run(capsys, "--db", sqlite_url(path), "migrate")
+    assert (code, err) == (0, "")
+    [backup] = backups(path)
+    assert re.fullmatch(rf"{re.escape(path.name)}\.backup-{HEAD}-\d{{8}}-\d{{6}}", backup.name)
+    assert out == f"Schema {HEAD} → {newer_version}\nBackup: {backup}\n"
+    assert sql(backup, "SELECT version_num FROM alembic_version") == [(HEAD,)]
+    assert sql(backup, "SELECT name FROM customer") == [("Maria Lopez",)]
+    assert sql(backup, "SELECT count(*) FROM sqlite_master WHERE name = 'gift_card'") == [(0,)]
+    assert sql(path, "SELECT version_num FROM alembic_version") == [(newer_version,)]
+    assert sql(path, "SELECT count(*) FROM sqlite_master WHERE name = 'gift_card'") == [(1,)]
+    assert sql(path, "SELECT name FROM customer") == [("Maria Lopez",)]
+    # up to date now: no second backup
+    code, out, _ = run(capsys, "--db", sqlite_url(path), "migrate")
+    assert (code, out) == (0, f"Schema is up to date ({newer_version}).\n")
+    assert backups(path) == [backup]
+
+
+def test_opening_a_file_at_an_older_revision_also_backs_it_up(capsys: pytest.CaptureFixture[str],
+                                                             tmp_path: Path, newer_version: str) -> None:
+    path = tmp_path / "frontdesk.db"
+    engine = create_db_engine(sqlite_url(path))
+    command.upgrade(alembic_config(engine), HEAD)
+    engine.dispose()
+    code, out, _ = run(capsys, "--db", sqlite_url(path), "check")  # `check` opens (and migrates) first
+    assert code == 0 and out.startswith("Ledger OK")
+    assert len(backups(path)) == 1
+    engine = create_db_engine(sqlite_url(path))
+    assert current_revision(engine) == head_revision(engine) == newer_version
+    engine.dispose()
+
+
+# ---- check --------------------------------------------------------------------------------------
+
+def a_sale(path: Path) -> int:
+    """A migrated file with one customer who bought a 5-visit pack; returns the holding id."""
+    engine = create_db_engine(sqlite_url(path))
+    migrate(engine)
+    desk = Desk(engine, Business(tz=ZoneInfo("America/New_York"), currency=currency_for("USD")))
+    manager = desk.write(catalogue.add_staff, name="Grace", role=Role.MANAGER).id
+    service = desk.write(catalogue.add_service, name="Swedish Massage", duration_min=60, price=8000).id
+    package = desk.write(catalogue.save_package, desk.business, actor=manager, terms=Terms(
+        title="Massage Pack", value_type=ValueType.VISITS, quantity=5, all_services=False,
+        service_ids=(service,), price=35000)).id
+    maria = desk.write(customers.create_customer, name="Maria Lopez").id
+    holding = desk.write(sales.sell, desk.business, customer_id=maria, package_id=package,
+                         tenders=[TenderLine(Tender.CARD, 35000)], actor=manager).id
+    engine.dispose()
+    return holding
+
+
+def test_check_on_a_healthy_database(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "frontdesk.db"
+    a_sale(path)
+    code, out, err = run(capsys, "--db", sqlite_url(path), "check")
+    assert (code, err) == (0, "")
+    assert out.startswith("Ledger OK") and "1 balance" in out
+
+
+def test_check_on_a_new_empty_database(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, err = run(capsys, "--db", sqlite_url(tmp_path / "empty.db"), "check")
+    assert (code, err) == (0, "")
+    assert out.startswith("Ledger OK") and "0 balances" in out
+
+
+def test_check_reports_a_broken_balance_and_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "frontdesk.db"
+    holding = a_sale(path)
+    engine = create_db_engine(sqlite_url(path))
+    with engine.begin() as connection:
+        line = connection.execute(text("SELECT id FROM holding_line WHERE holding_id = :h"), {"h": holding}).scalar_one()
+        connection.execute(text("UPDATE holding_line SET remaining = 2 WHERE id = :id"), {"id": line})
+    engine.dispose()
+    code, out, err = run(capsys, "--db", sqlite_url(path), "check")
+    assert (code, err) == (1, "")
+    assert out.splitlines() == [
+        "Ledger MISMATCH on 1 balance(s):",
+        f"  holding {holding} line {line}: cached 2, ledger sum 5",
+    ]
