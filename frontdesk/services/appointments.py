@@ -92,11 +92,11 @@ def customer_holdings(
 
 
 def customer_appointments(session: Session, *, customer_id: int, limit: int = 100) -> list[AppointmentView]:
-    """A customer's appointments: every unpaid (not cancelled) one first, oldest first, then the
+    """A customer's appointments: every unpaid one (booked or completed) first, oldest first, then the
     `limit` newest others."""
     paid = (select(Payment.appointment_id, func.sum(Payment.amount).label("paid"))
             .group_by(Payment.appointment_id).subquery())
-    unpaid = (col(Appointment.status) != AppointmentStatus.CANCELLED) & (
+    unpaid = col(Appointment.status).in_((AppointmentStatus.BOOKED, AppointmentStatus.COMPLETED)) & (
         Appointment.price > func.coalesce(paid.c.paid, 0))
     base = (select(Appointment).outerjoin(paid, paid.c.appointment_id == Appointment.id)
             .where(Appointment.customer_id == customer_id))
@@ -119,13 +119,18 @@ def day_appointments(session: Session, business: Business, *, day: date) -> list
 def options(
     session: Session, business: Business, *, appointment_id: int, now: datetime | None = None
 ) -> list[Option]:
-    """Every holding of the appointment's customer judged against it, the default first."""
+    """Every holding of the appointment's customer judged against it, the default first: the
+    holding it was booked "to be covered by" when that still covers it, else the covering one
+    that expires first, then the oldest purchase."""
     now = now or utcnow()
     appointment = get_appointment(session, appointment_id)
     holdings = {view.id: view for view in customer_holdings(
         session, business, customer_id=appointment.customer_id, now=now)}
     ranked = rank([view.facts for view in holdings.values()], appointment.facts, now,
                   tz=business.tz, currency=business.currency)
+    booked_for = [coverage for coverage in ranked
+                  if coverage.holding_id == appointment.cover_holding_id and coverage.ok]
+    ranked = booked_for + [coverage for coverage in ranked if coverage not in booked_for]
     default = next((coverage.holding_id for coverage in ranked if coverage.ok), None)
     return [Option(holding=holdings[coverage.holding_id], coverage=coverage,
                    is_default=coverage.holding_id == default) for coverage in ranked]

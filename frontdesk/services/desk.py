@@ -6,8 +6,10 @@ arrives as a `FrontDeskError` whose text can be shown as it is.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine
@@ -42,6 +44,11 @@ def translate(error: DBAPIError) -> FrontDeskError:
     return FrontDeskError(f"The database refused the change: {str(error.orig or error).splitlines()[0]}")
 
 
+@cache
+def _parameters(use_case: Callable[..., object]) -> frozenset[str]:
+    return frozenset(inspect.signature(use_case).parameters)
+
+
 class Desk:
     """The engine, the business settings and the clock, shared by every screen."""
 
@@ -65,10 +72,16 @@ class Desk:
     def now(self) -> datetime:
         return self.clock()
 
+    def _with_clock(self, use_case: Callable[..., object], kwargs: dict) -> dict:
+        """Use cases that take `now` get the desk's clock unless the caller gave one."""
+        if "now" not in kwargs and "now" in _parameters(use_case):
+            kwargs["now"] = self.now()
+        return kwargs
+
     def read(self, use_case: Callable[Concatenate[Session, P], R], *args: P.args, **kwargs: P.kwargs) -> R:
         try:
             with read_session(self.engine) as session:
-                return use_case(session, *args, **kwargs)
+                return use_case(session, *args, **self._with_clock(use_case, kwargs))
         except DBAPIError as error:
             raise translate(error) from error
 
@@ -76,6 +89,6 @@ class Desk:
         """Run `use_case` in one write transaction: all of it is saved, or none of it."""
         try:
             with write_session(self.engine) as session:
-                return use_case(session, *args, **kwargs)
+                return use_case(session, *args, **self._with_clock(use_case, kwargs))
         except DBAPIError as error:
             raise translate(error) from error

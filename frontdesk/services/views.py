@@ -149,6 +149,12 @@ class AppointmentView:
         return self.paid >= self.price
 
     @property
+    def needs_payment(self) -> bool:
+        """Booked or completed and not paid in full (cancelled and no-shows owe nothing unless
+        charged)."""
+        return self.status in ("booked", "completed") and not self.is_paid
+
+    @property
     def facts(self) -> AppointmentFacts:
         return AppointmentFacts(
             id=self.id, customer_id=self.customer_id, service_id=self.service_id,

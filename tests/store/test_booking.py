@@ -11,7 +11,7 @@ from sqlmodel import func, select
 
 from frontdesk.domain.terms import Terms, ValueType
 from frontdesk.models import Appointment, Staff, Tender
-from frontdesk.services import appointments, catalogue
+from frontdesk.services import appointments, catalogue, sales
 from frontdesk.services.appointments import Booking
 from frontdesk.services.errors import InvalidInput, NotAllowed, NotFound
 from frontdesk.services.sales import TenderLine
@@ -209,3 +209,22 @@ def test_day_appointments_on_the_day_clocks_change(spa: Spa) -> None:
     assert [view.id for view in day] == [first, last]
     assert [view.id for view in spa.desk.read(appointments.day_appointments, spa.desk.business,
                                               day=spring + timedelta(days=1))] == [next_day]
+
+
+def test_an_uncharged_no_show_owes_nothing(spa: Spa) -> None:
+    maria = spa.customer()
+    missed = spa.book(maria, spa.swedish, at(MON, 9))
+    spa.desk.write(appointments.no_show, appointment_id=missed, actor=spa.reception)
+    view = spa.desk.read(appointments.get_appointment, missed)
+    assert view.status == "no-show" and not view.is_paid and not view.needs_payment
+    booked = spa.book(maria, spa.swedish, at(TUE, 9))
+    listed = spa.desk.read(appointments.customer_appointments, customer_id=maria)
+    assert [view.id for view in listed] == [booked, missed]  # the booked one is the one to pay
+
+
+def test_the_desk_clock_is_used_when_no_time_is_given(spa: Spa) -> None:
+    maria = spa.customer()
+    holding = spa.desk.write(sales.sell, spa.desk.business, customer_id=maria,
+                             package_id=spa.package(Terms(title="Pack", value_type=ValueType.VISITS, quantity=1)),
+                             tenders=[], actor=spa.reception)
+    assert holding.purchased_at == spa.desk.now()

@@ -128,6 +128,20 @@ def test_default_is_the_holding_that_expires_first(spa: Spa) -> None:
     assert [balance(spa, h) for h in (weekly, monthly, forever)] == ["4 of 5 visits", "5 of 5 visits", "5 of 5 visits"]
 
 
+def test_default_is_the_holding_the_appointment_was_booked_to_be_covered_by(spa: Spa) -> None:
+    maria = spa.customer()
+    weekly = spa.sell(maria, massage_pack(spa, title="Weekly pack", expires_in=Period(1, PeriodUnit.WEEKS)))
+    forever = spa.sell(maria, massage_pack(spa))
+    visit = spa.book(maria, spa.swedish, at(TUE, 11), cover_holding_id=forever)
+    options = spa.desk.read(appointments.options, spa.desk.business, appointment_id=visit)
+    assert [(option.holding.id, option.is_default) for option in options] == [(forever, True), (weekly, False)]
+    assert payments(pay(spa, visit, "booked-for")) == [("package", 8000, forever)]
+    # when the booked-for holding no longer covers, the usual default applies
+    spa.desk.write(ledger.void, spa.desk.business, holding_id=forever, reason="refunded", actor=spa.manager)
+    later = spa.book(maria, spa.swedish, at(TUE, 14), cover_holding_id=forever)
+    assert payments(pay(spa, later, "fallback")) == [("package", 8000, weekly)]
+
+
 def test_default_among_equal_expiries_is_the_oldest_purchase(spa: Spa) -> None:
     maria = spa.customer()
     package = massage_pack(spa)
