@@ -22,9 +22,10 @@ class FrontDeskApp(App[None]):
     CSS_PATH = ["frontdesk.tcss", *sorted(str(path.relative_to(HERE)) for path in (HERE / "screens").glob("*.tcss"))]
     TITLE = "Front Desk"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", tooltip="Leave Front Desk", id="quit"),
+        # shown in the home screen's footer; elsewhere the keys work and the palette lists them
+        Binding("ctrl+q", "quit", "Quit", tooltip="Leave Front Desk", id="quit", show=False),
         Binding("f2", "open_packages", "Packages", tooltip="The package catalogue (managers edit it)",
-                id="packages"),
+                id="packages", show=False),
     ]
 
     def __init__(self, desk: Desk) -> None:
@@ -58,7 +59,7 @@ class FrontDeskApp(App[None]):
     def action_open_packages(self) -> None:
         from frontdesk.screens.packages import PackagesScreen
 
-        if not isinstance(self.screen, PackagesScreen):
+        if not any(isinstance(screen, PackagesScreen) for screen in self.screen_stack):
             self.push_screen(PackagesScreen())
 
     # ---- command palette ------------------------------------------------------------------------
@@ -66,11 +67,12 @@ class FrontDeskApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every binding shown in the footer of `screen`, then Textual's own commands."""
         seen = set()
-        for key, active in screen.active_bindings.items():
+        for active in screen.active_bindings.values():
             binding = active.binding
-            if not binding.show or not active.enabled or binding.action in seen:
+            global_key = active.node is self and binding.id is not None
+            if not (binding.show or global_key) or not active.enabled or binding.description in seen:
                 continue
-            seen.add(binding.action)
+            seen.add(binding.description)
             yield SystemCommand(
                 binding.description,
                 f"{binding.tooltip or binding.description} — key: {self.get_key_display(binding)}",

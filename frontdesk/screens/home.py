@@ -1,93 +1,250 @@
-"""Home: today's appointments at a glance, unpaid ones marked."""
+"""Home: find a customer as you type, and today's appointments with the unpaid ones marked.
+
+The search field has the focus from the start. Each keystroke starts a search in a thread worker
+(group "search"); only the results of what is typed now are shown. Enter opens the highlighted
+result (the first one by default), Down moves into the results, ctrl+n adds a customer (with
+what was typed as the name, phone or email), ctrl+t goes to today's list, where Enter opens the
+checkout of an unpaid appointment.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from functools import partial
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from frontdesk.domain.money import format_money
 from frontdesk.domain.periods import local_date, to_local
+from frontdesk.screens.base import DeskScreen
+from frontdesk.screens.dialogs import CustomerFormDialog
 from frontdesk.services.appointments import day_appointments
-from frontdesk.services.errors import FrontDeskError
-from frontdesk.services.views import AppointmentView
+from frontdesk.services.customers import search_customers
+from frontdesk.services.views import AppointmentView, CustomerView
+from frontdesk.widgets.appointments import needs_payment, state_text
+from frontdesk.widgets.fitted import FitColumn, FittedTable
+
+RESULTS_LIMIT = 50
+RESULT_COLUMNS = (
+    FitColumn("Name", "name", min_width=12),
+    FitColumn("Phone", "phone"),
+    FitColumn("Email", "email", min_width=12),
+)
+TODAY_COLUMNS = (
+    FitColumn("Time", "time"),
+    FitColumn("Customer", "customer", min_width=10),
+    FitColumn("Service", "service", min_width=10),
+    FitColumn("With", "with", min_width=4),
+    FitColumn("Price", "price"),
+    FitColumn("Paid", "paid"),
+)
+PHONE_LIKE = re.compile(r"^[\d\s()+\-.]+$")
 
 
-class HomeScreen(Screen[None]):
-    """Today's appointments, read through the use cases in a thread worker."""
+def prefill(typed: str) -> dict[str, str]:
+    """What was typed in the search as the new customer's email, phone or name."""
+    typed = typed.strip()
+    if not typed:
+        return {}
+    if "@" in typed:
+        return {"email": typed}
+    if PHONE_LIKE.match(typed) and sum(c.isdigit() for c in typed) >= 3:
+        return {"phone": typed}
+    if any(c.isalpha() for c in typed):
+        return {"name": typed.title() if typed == typed.lower() else typed}
+    return {}
+
+
+class ResultsTable(FittedTable):
+    """The search results; Up on the first row goes back to the search field."""
+
+    def action_cursor_up(self) -> None:
+        if self.cursor_row <= 0:
+            self.screen.query_one("#search", Input).focus()
+        else:
+            super().action_cursor_up()
+
+
+class HomeScreen(DeskScreen):
+    """Customer lookup and today's appointments."""
+
+    AUTO_FOCUS = "#search"
 
     BINDINGS = [
-        Binding("r", "refresh", "Refresh", tooltip="Read today's appointments again", id="refresh"),
+        Binding("ctrl+n", "new_customer", "New customer", tooltip="Add a customer (what you typed is filled in)",
+                id="new-customer"),
+        Binding("n", "new_customer", "New customer", show=False),
+        Binding("ctrl+t", "today", "Today", tooltip="Go to today's appointments", id="today"),
+        Binding("escape", "escape", "Clear", tooltip="Clear the search and type a new one", id="clear"),
+        Binding("f5", "refresh", "Refresh", tooltip="Read today's appointments and the results again",
+                id="refresh"),
+        Binding("down", "results", "Results", show=False),
+        Binding("f2", "app.open_packages", "Packages", tooltip="The package catalogue (managers edit it)",
+                id="home-packages"),
+        Binding("ctrl+q", "app.quit", "Quit", tooltip="Leave Front Desk", id="home-quit"),
     ]
 
-    @dataclass
-    class Loaded(Message):
-        appointments: list[AppointmentView]
-
-    @dataclass
-    class Failed(Message):
-        message: str
+    def __init__(self) -> None:
+        super().__init__()
+        self.query_text = ""  # what the results on screen (or on their way) were searched for
+        self.shown_for: str | None = None  # the query whose results are on screen
+        self.results: list[CustomerView] = []
+        self.today: list[AppointmentView] = []
+        self.open_when_found = False  # Enter was pressed before the results arrived
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(id="day-title")
-        yield DataTable(id="today", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="status")
+        yield Input(id="search", placeholder="Find a customer — name, phone or email")
+        yield Static("Type a name, phone or email; Enter opens the first match.", id="results-status")
+        yield ResultsTable(id="results")
+        with Vertical(id="day"):
+            with Horizontal(id="day-heading"):
+                yield Static(id="day-title")
+                yield Static("", id="status")
+            yield FittedTable(id="today")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#today", DataTable)
-        table.add_columns("Time", "Customer", "Service", "With", "Price", "Paid")
-        desk = self.app.desk
+        self.query_one("#results", ResultsTable).set_columns(RESULT_COLUMNS)
+        today_table = self.query_one("#today", FittedTable)
+        today_table.set_columns(TODAY_COLUMNS, shrink_order=("service", "customer", "with"))
+        self.query_one("#results", DataTable).display = False
+        desk = self.desk
         today = local_date(desk.now(), desk.business.tz)
         self.query_one("#day-title", Static).update(f"Today · {today:%A %-d %B %Y}")
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.show_today(self.today))
+
+    def on_screen_resume(self) -> None:
+        """Shown (first, or back from a customer or a checkout): read today's list and the
+        results again, so what was paid or added meanwhile shows."""
         self.action_refresh()
 
     def action_refresh(self) -> None:
-        self.query_one("#status", Static).update("Loading…")
         self.load_today()
+        if self.query_text:
+            self.search(self.query_text)
 
-    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    # ---- search ---------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def typed(self, event: Input.Changed) -> None:
+        self.open_when_found = False
+        self.search(event.value)
+
+    def search(self, text: str) -> None:
+        self.query_text = text.strip()
+        if not self.query_text:
+            self.shown_for = None
+            self.show_results("", [])
+            return
+        self.run_db(search_customers, self.query_text, limit=RESULTS_LIMIT, group="search",
+                    then=partial(self.show_results, self.query_text))
+
+    def show_results(self, query: str, found: list[CustomerView]) -> None:
+        if query != self.query_text:
+            return  # an older search: a newer one is on its way
+        self.shown_for = query
+        self.results = found
+        table = self.query_one("#results", ResultsTable)
+        keep = min(table.cursor_row, len(found) - 1) if self.focused is table and found else 0
+        table.set_rows([
+            (str(customer.id), [Text(customer.name), Text(customer.phone or "—"), Text(customer.email or "—")])
+            for customer in found
+        ], cursor_row=keep)
+        table.display = bool(found)
+        status = self.query_one("#results-status", Static)
+        if not query:
+            status.update("Type a name, phone or email; Enter opens the first match.")
+        elif not found:
+            status.update(Text.assemble("No customer matches ", (f"'{query}'", "bold"), " — ctrl+n to add one."))
+        else:
+            more = f" (first {RESULTS_LIMIT}; type more to narrow)" if len(found) >= RESULTS_LIMIT else ""
+            count = f"{len(found)} customer{'s' if len(found) != 1 else ''}"
+            status.update(f"{count} found{more} — Enter opens the highlighted one, ↓ to choose.")
+        if self.open_when_found:
+            self.open_when_found = False
+            self.open_result()
+
+    @on(Input.Submitted, "#search")
+    def open_result(self) -> None:
+        """Enter in the search: open the highlighted result (wait for the results if they are
+        still on their way)."""
+        if not self.query_text:
+            return
+        if self.shown_for != self.query_text:
+            self.open_when_found = True
+            return
+        table = self.query_one("#results", DataTable)
+        if self.results:
+            self.app.open_customer(self.results[max(table.cursor_row, 0)].id)  # type: ignore[attr-defined]
+
+    @on(DataTable.RowSelected, "#results")
+    def result_chosen(self, event: DataTable.RowSelected) -> None:
+        self.app.open_customer(int(event.row_key.value))  # type: ignore[attr-defined]
+
+    def action_results(self) -> None:
+        """Down in the search: into the results, or today's list when there are none."""
+        if self.results and self.shown_for == self.query_text:
+            self.query_one("#results", DataTable).focus()
+        elif not self.query_text and self.today:
+            self.action_today()
+
+    def action_escape(self) -> None:
+        search = self.query_one("#search", Input)
+        if self.focused is search:
+            search.value = ""
+        else:
+            search.focus()
+
+    # ---- new customer ---------------------------------------------------------------------------
+
+    def action_new_customer(self) -> None:
+        fields = prefill(self.query_one("#search", Input).value)
+        self.app.push_screen(CustomerFormDialog(**fields), self.customer_added)
+
+    def customer_added(self, customer: CustomerView | None) -> None:
+        if customer is not None:
+            self.app.open_customer(customer.id)  # type: ignore[attr-defined]
+
+    # ---- today ----------------------------------------------------------------------------------
+
     def load_today(self) -> None:
-        desk = self.app.desk
-        try:
-            day = local_date(desk.now(), desk.business.tz)
-            self.post_message(self.Loaded(desk.read(day_appointments, desk.business, day=day)))
-        except FrontDeskError as error:
-            self.post_message(self.Failed(error.message))
+        desk = self.desk
+        day = local_date(desk.now(), desk.business.tz)
+        self.run_db(day_appointments, desk.business, day=day, then=self.show_today)
 
-    @on(Loaded)
-    def show_today(self, message: Loaded) -> None:
-        desk = self.app.desk
-        table = self.query_one("#today", DataTable)
-        table.clear()
-        for appointment in message.appointments:
-            start = to_local(appointment.starts_at, desk.business.tz)
-            if appointment.status == "cancelled":
-                paid = Text("cancelled", style="dim")
-            elif appointment.is_paid:
-                paid = Text("paid", style="green")
-            else:
-                paid = Text(f"UNPAID {format_money(appointment.due, desk.business.currency)}", style="bold red")
-            table.add_row(
-                f"{start:%H:%M}", Text(appointment.customer_name), Text(appointment.service_name),
-                Text(appointment.provider_name or "—"),
-                format_money(appointment.price, desk.business.currency), paid,
-                key=str(appointment.id),
-            )
-        unpaid = sum(1 for a in message.appointments if not a.is_paid and a.status != "cancelled")
-        count = len(message.appointments)
+    def show_today(self, found: list[AppointmentView]) -> None:
+        self.today = found
+        business = self.desk.business
+        rows = []
+        for appointment in found:
+            start = to_local(appointment.starts_at, business.tz)
+            rows.append((str(appointment.id), [
+                Text(f"{start:%H:%M}"), Text(appointment.customer_name), Text(appointment.service_name),
+                Text(appointment.provider_name or "—"), Text(format_money(appointment.price, business.currency)),
+                state_text(appointment, business.currency, self.app),
+            ]))
+        self.query_one("#today", FittedTable).set_rows(rows)
+        unpaid = sum(1 for appointment in found if needs_payment(appointment))
+        count = len(found)
         self.query_one("#status", Static).update(
             f"{count} appointment{'s' if count != 1 else ''} today, {unpaid} unpaid" if count
             else "No appointments today.")
 
-    @on(Failed)
-    def show_failure(self, message: Failed) -> None:
-        self.query_one("#status", Static).update(Text(message.message, style="bold red"))
-        self.notify(message.message, severity="error")
+    def action_today(self) -> None:
+        self.query_one("#today", DataTable).focus()
+
+    @on(DataTable.RowSelected, "#today")
+    def appointment_chosen(self, event: DataTable.RowSelected) -> None:
+        appointment = next((a for a in self.today if str(a.id) == event.row_key.value), None)
+        if appointment is None:
+            return
+        if needs_payment(appointment):
+            self.app.open_checkout(appointment.id)  # type: ignore[attr-defined]
+        else:
+            self.app.open_customer(appointment.customer_id)  # type: ignore[attr-defined]

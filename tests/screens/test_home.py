@@ -1,52 +1,282 @@
-"""The app shell opens on a database and lists today's appointments."""
+"""Home: find a customer as you type (name, phone or email fragments), open her with Enter, add a
+new one (duplicate phone warned before saving), and today's appointments with the unpaid ones
+marked. Each test asserts what is on screen and what is in the database."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
-
-from textual.widgets import DataTable, Static
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
 
 from frontdesk.app import FrontDeskApp
-from frontdesk.models import Role, Tender
-from frontdesk.services import appointments, catalogue, customers
-from frontdesk.services.desk import Desk
-from frontdesk.services.sales import TenderLine
-from tests.conftest import NOW
+from frontdesk.screens.customer import CustomerScreen
+from frontdesk.screens.dialogs import CustomerFormDialog
+from frontdesk.screens.home import HomeScreen, prefill
+from frontdesk.services import customers
+from tests.screens.customer_data import Spa, spa  # noqa: F401  (fixture)
+
+SIZE = (100, 32)
 
 
-async def test_home_lists_todays_appointments_with_unpaid_marked(screen_desk: Desk) -> None:
-    desk = screen_desk
-    rita = desk.write(catalogue.add_staff, name="Rita", role=Role.RECEPTION)
-    staff = rita.id
-    massage = desk.write(catalogue.add_service, name="Swedish Massage", duration_min=60, price=8000).id
-    maria = desk.write(customers.create_customer, name="Maria Lopez").id
-    today = NOW.astimezone(desk.business.tz).date()
-    book = lambda hour: desk.write(appointments.book, desk.business, customer_id=maria,  # noqa: E731
-                                   service_id=massage, actor=staff, now=NOW,
-                                   starts_at=datetime.combine(today, time(hour), desk.business.tz)).appointment.id
-    paid, unpaid = book(9), book(14)
-    desk.write(appointments.checkout, desk.business, key="k", appointment_id=paid, actor=staff,
-               tenders=[TenderLine(Tender.CASH, 8000)], now=NOW)
-    desk.staff = rita
+async def settle(pilot: Pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
-    app = FrontDeskApp(desk)
-    async with app.run_test() as pilot:
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        table = app.screen.query_one("#today", DataTable)
-        rows = [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
-        assert rows == [
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    await pilot.press(*("space" if char == " " else char for char in text))
+    await settle(pilot)
+
+
+def rows(table: DataTable) -> list[list[str]]:
+    return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
+
+
+def status(app: FrontDeskApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).content)
+
+
+def _today_bookings(spa: Spa) -> tuple[int, int, int]:
+    """09:00 Maria paid by card, 14:00 Maria unpaid, 16:00 Marta unpaid facial."""
+    paid = spa.book(spa.at(0, 9))
+    spa.pay_by_card(paid, 8000)
+    unpaid = spa.book(spa.at(0, 14), provider=spa.anna)
+    facial = spa.book(spa.at(0, 16), customer=spa.marta, service=spa.facial)
+    return paid, unpaid, facial
+
+
+async def test_home_lists_todays_appointments_with_unpaid_marked(spa: Spa) -> None:
+    _today_bookings(spa)
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert rows(app.screen.query_one("#today", DataTable)) == [
             ["09:00", "Maria Lopez", "Swedish Massage", "—", "$80.00", "paid"],
-            ["14:00", "Maria Lopez", "Swedish Massage", "—", "$80.00", "UNPAID $80.00"],
+            ["14:00", "Maria Lopez", "Swedish Massage", "Anna", "$80.00", "UNPAID $80.00"],
+            ["16:00", "Marta Jones", "Facial", "—", "$70.00", "UNPAID $70.00"],
         ]
-        assert str(app.screen.query_one("#status", Static).content) == "2 appointments today, 1 unpaid"
-        assert "Monday 2 March 2026" in str(app.screen.query_one("#day-title", Static).content)
-        assert unpaid
+        assert status(app, "#status") == "3 appointments today, 2 unpaid"
+        assert "Monday 2 March 2026" in status(app, "#day-title")
+        # the search has the focus, empty, with its placeholder
+        search = app.screen.query_one("#search", Input)
+        assert app.focused is search and search.value == ""
+        assert "Find a customer" in search.placeholder
 
 
-async def test_command_palette_offers_the_screens_actions(screen_desk: Desk) -> None:
-    app = FrontDeskApp(screen_desk)
-    async with app.run_test() as pilot:
-        await pilot.app.workers.wait_for_complete()
+async def test_command_palette_offers_the_screens_actions(spa: Spa) -> None:
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         titles = [command.title for command in app.get_system_commands(app.screen)]
-        assert "Refresh" in titles and "Packages" in titles and "Quit" in titles
+        for title in ("New customer", "Today", "Clear", "Refresh", "Packages", "Quit"):
+            assert title in titles
+
+
+async def test_find_by_name_phone_or_email_fragment_and_open_with_enter(spa: Spa) -> None:
+    """F1: name, phone (typed with spaces or dashes) and email fragments all find Maria."""
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        results = app.screen.query_one("#results", DataTable)
+        search = app.screen.query_one("#search", Input)
+
+        await type_text(pilot, "mar")  # Maria and Marta, as you type
+        assert [row[0] for row in rows(results)] == ["Maria Lopez", "Marta Jones"]
+        assert status(app, "#results-status").startswith("2 customers found")
+        await type_text(pilot, "ia")
+        assert rows(results) == [["Maria Lopez", "(555) 201-3344", "maria.lopez@example.com"]]
+
+        for fragment in ("201-33", "555 201 33", "(555) 2013", "lopez@exa", "LOPEZ"):
+            search.value = ""
+            await settle(pilot)
+            await type_text(pilot, fragment)
+            assert [row[0] for row in rows(results)] == ["Maria Lopez"], fragment
+
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        assert app.screen.customer_id == spa.maria
+        assert "Maria Lopez" in str(app.screen.query_one("#contact", Static).content)
+
+
+async def test_enter_before_the_results_arrive_opens_the_first_match(spa: Spa) -> None:
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "o", "h", "n", "enter")  # no wait between the keys
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        assert app.screen.customer_id == spa.john
+
+
+async def test_only_the_latest_search_is_shown(spa: Spa) -> None:
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        await type_text(pilot, "john")
+        maria = spa.desk.read(customers.get_customer, spa.maria)
+        home.show_results("mar", [maria])  # a late answer to an earlier search
+        await pilot.pause()
+        assert [row[0] for row in rows(home.query_one("#results", DataTable))] == ["John Carter"]
+
+
+async def test_arrows_move_between_search_and_results(spa: Spa) -> None:
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        results = app.screen.query_one("#results", DataTable)
+        search = app.screen.query_one("#search", Input)
+        await type_text(pilot, "mar")
+        await pilot.press("down")
+        assert app.focused is results and results.cursor_row == 0
+        await pilot.press("down")
+        assert results.cursor_row == 1
+        await pilot.press("up", "up")  # up from the first row: back to the search
+        assert app.focused is search
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        assert app.screen.customer_id == spa.marta
+
+
+async def test_no_match_says_so_and_escape_clears(spa: Spa) -> None:
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        search = app.screen.query_one("#search", Input)
+        await type_text(pilot, "xyz")
+        assert status(app, "#results-status") == "No customer matches 'xyz' — ctrl+n to add one."
+        assert not app.screen.query_one("#results", DataTable).display
+        await pilot.press("escape")
+        await settle(pilot)
+        assert search.value == "" and app.focused is search
+        assert status(app, "#results-status").startswith("Type a name, phone or email")
+
+
+async def test_today_key_enter_opens_checkout_or_customer(spa: Spa) -> None:
+    from frontdesk.screens.checkout import CheckoutScreen
+
+    paid, unpaid, _ = _today_bookings(spa)
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        today = app.screen.query_one("#today", DataTable)
+        await pilot.press("ctrl+t")
+        assert app.focused is today
+        await pilot.press("escape")  # back to the search
+        assert app.focused is app.screen.query_one("#search", Input)
+        await pilot.press("ctrl+t", "enter")  # the paid 09:00: her customer screen
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen) and app.screen.customer_id == spa.maria
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("ctrl+t", "down", "enter")  # the unpaid 14:00: its checkout
+        await settle(pilot)
+        assert isinstance(app.screen, CheckoutScreen)
+        assert app.screen.appointment_id == unpaid
+
+
+async def test_home_shows_a_payment_made_elsewhere_when_resumed(spa: Spa) -> None:
+    _, unpaid, _ = _today_bookings(spa)
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        today = app.screen.query_one("#today", DataTable)
+        assert str(today.get_row_at(1)[-1]) == "UNPAID $80.00"
+        await type_text(pilot, "maria")
+        await pilot.press("enter")
+        await settle(pilot)
+        spa.pay_by_card(unpaid, 8000)  # paid at the checkout, meanwhile
+        await pilot.press("escape")
+        await settle(pilot)
+        assert str(today.get_row_at(1)[-1]) == "paid"
+        assert status(app, "#status") == "3 appointments today, 1 unpaid"
+
+
+def test_prefill_takes_the_typed_text_as_name_phone_or_email() -> None:
+    assert prefill("maria lopez") == {"name": "Maria Lopez"}
+    assert prefill("McKay") == {"name": "McKay"}
+    assert prefill("555-201 3344") == {"phone": "555-201 3344"}
+    assert prefill("ann@example.com") == {"email": "ann@example.com"}
+    assert prefill("  ") == {}
+
+
+async def test_new_customer_warns_about_a_duplicate_phone_then_saves_anyway(spa: Spa) -> None:
+    """F10: the same phone as Maria: the warning names her; ctrl+s again creates the second."""
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "mary lopez")
+        assert "No customer matches" in status(app, "#results-status")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, CustomerFormDialog)
+        assert dialog.query_one("#name", Input).value == "Mary Lopez"
+        assert app.focused is dialog.query_one("#phone", Input)
+        await type_text(pilot, "555-201-3344")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        warning = dialog.query_one("#duplicate-warning", Static)
+        assert warning.display and "Maria Lopez" in str(warning.content)
+        assert "ctrl+s again" in str(warning.content)
+        assert len(spa.desk.read(customers.find_duplicates, phone="5552013344")) == 1  # nothing saved yet
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        same_phone = spa.desk.read(customers.find_duplicates, phone="5552013344")
+        assert sorted(c.name for c in same_phone) == ["Maria Lopez", "Mary Lopez"]
+        mary = next(c for c in same_phone if c.name == "Mary Lopez")
+        assert app.screen.customer_id == mary.id
+
+
+async def test_new_customer_cancelled_after_the_warning_creates_nothing(spa: Spa) -> None:
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        results = app.screen.query_one("#results", DataTable)
+        await pilot.press("ctrl+t", "n")  # `n` works from a table too
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, CustomerFormDialog)
+        assert app.focused is dialog.query_one("#name", Input)
+        await type_text(pilot, "Mary Lopez")
+        await pilot.press("enter")  # to the phone
+        await type_text(pilot, "(555) 201-3344")
+        await pilot.press("enter", "enter", "enter")  # email, note, then save
+        await settle(pilot)
+        assert "Maria Lopez" in str(dialog.query_one("#duplicate-warning", Static).content)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert len(spa.desk.read(customers.find_duplicates, phone="5552013344")) == 1
+        assert spa.desk.read(customers.search_customers, "mary") == []
+        assert not results.display
+
+
+async def test_new_customer_shows_invalid_fields_under_them(spa: Spa) -> None:
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "nora@bad")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        dialog = app.screen
+        assert dialog.query_one("#email", Input).value == "nora@bad"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert str(dialog.query_one("#name-error", Static).content) == "Enter the customer's name."
+        assert "email" in str(dialog.query_one("#email-error", Static).content)
+        assert app.focused is dialog.query_one("#name", Input)
+        await type_text(pilot, "Nora Thomas")
+        dialog.query_one("#email", Input).value = "nora@example.com"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        assert [c.email for c in spa.desk.read(customers.search_customers, "nora")] == ["nora@example.com"]

@@ -1,0 +1,48 @@
+"""Plain words for appointments in tables: when, and whether it is paid.
+
+The payment state is always said in words ("UNPAID $80.00", "paid", "cancelled", "no-show"), the
+colour only repeats it. Colours come from the current theme (`$text-error`, `$text-success`), so
+they read well in light and dark themes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual.app import App
+
+from frontdesk.domain.money import Currency, format_money
+from frontdesk.domain.periods import to_local
+from frontdesk.services.views import AppointmentView
+
+
+def tone(app: App, name: str) -> str:
+    """A Rich style for text in the theme's `name` colour ("error", "success", "warning")."""
+    return app.theme_variables.get(f"text-{name}") or app.theme_variables.get(name) or ""
+
+
+def when_text(moment: datetime, tz: ZoneInfo, today: date) -> str:
+    """ "Tue 3 Mar 14:00"; another year: "14 Nov 2025 14:00"."""
+    local = to_local(moment, tz)
+    if local.year != today.year:
+        return f"{local:%-d %b %Y %H:%M}"
+    return f"{local:%a %-d %b %H:%M}"
+
+
+def needs_payment(appointment: AppointmentView) -> bool:
+    """Booked or done and not paid in full: checkout applies (cancelled ones and no-shows owe
+    nothing unless charged)."""
+    return appointment.needs_payment
+
+
+def state_text(appointment: AppointmentView, currency: Currency, app: App) -> Text:
+    """ "UNPAID $80.00" (bold, error colour), "paid", "cancelled", "no-show", "no-show · charged"."""
+    if appointment.status == "cancelled":
+        return Text("cancelled", style="dim")
+    if appointment.status == "no-show":
+        return Text("no-show · charged" if appointment.paid else "no-show", style="dim")
+    if appointment.is_paid:
+        return Text("paid", style=tone(app, "success"))
+    return Text(f"UNPAID {format_money(appointment.due, currency)}", style=f"bold {tone(app, 'error')}".strip())

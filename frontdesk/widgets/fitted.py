@@ -1,0 +1,104 @@
+"""A DataTable whose long columns give way on a narrow terminal, so the key columns stay in view.
+
+Each column says how narrow it may get (`min_width`) and whether its text then wraps onto more
+lines (`wrap`, nothing is lost) or ends in "…". Columns shrink in the order they are listed in
+`shrink_order` until the table fits its width; it is fitted again whenever it is resized.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events
+from textual.widgets import DataTable
+
+SCROLLBAR = 2  # room kept for the vertical scrollbar
+
+
+@dataclass(frozen=True, slots=True)
+class FitColumn:
+    label: str
+    key: str
+    min_width: int | None = None  # None: keeps its natural width
+    wrap: bool = False  # when shrunk: wrap onto more lines (True) or end in "…" (False)
+
+
+class FittedTable(DataTable):
+    """Rows are given whole with `set_rows`; the table lays them out for its width."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
+        self.fit_columns: tuple[FitColumn, ...] = ()
+        self.shrink_order: tuple[str, ...] = ()
+        self.fit_rows: list[tuple[str, list[Text]]] = []
+        self.fitted_widths: dict[str, int] | None = None
+
+    def set_columns(self, columns: Sequence[FitColumn], shrink_order: Sequence[str] = ()) -> None:
+        self.fit_columns = tuple(columns)
+        self.shrink_order = tuple(shrink_order) or tuple(c.key for c in columns if c.min_width)
+
+    def set_rows(self, rows: Sequence[tuple[str, list[Text]]], *, cursor_row: int | None = None) -> None:
+        """Replace the rows (key, cells); keep the cursor row (or move it to `cursor_row`)."""
+        self.fit_rows = list(rows)
+        self.rebuild(cursor_row)
+
+    def append_rows(self, rows: Sequence[tuple[str, list[Text]]]) -> None:
+        self.fit_rows.extend(rows)
+        self.rebuild(self.cursor_row)
+
+    def natural_widths(self) -> dict[str, int]:
+        widths = {column.key: Text(column.label).cell_len for column in self.fit_columns}
+        for _, cells in self.fit_rows:
+            for column, cell in zip(self.fit_columns, cells, strict=False):
+                widths[column.key] = max(widths[column.key], cell.cell_len)
+        return widths
+
+    def fitted(self) -> dict[str, int]:
+        """The width of each column: its natural width, less what it gives up to fit. (Every
+        width is set explicitly, so the table never waits for an idle moment to measure.)"""
+        available = self.size.width - SCROLLBAR
+        widths = self.natural_widths()
+        result = dict(widths)
+        if available <= 0:
+            return result
+        padding = 2 * self.cell_padding
+        excess = sum(width + padding for width in widths.values()) - available
+        columns = {column.key: column for column in self.fit_columns}
+        for key in self.shrink_order:
+            if excess <= 0:
+                break
+            column = columns.get(key)
+            if column is None or column.min_width is None:
+                continue
+            give = min(excess, widths[key] - column.min_width)
+            if give > 0:
+                result[key] = widths[key] - give
+                excess -= give
+        return result
+
+    def rebuild(self, cursor_row: int | None = None) -> None:
+        row = self.cursor_row if cursor_row is None else cursor_row
+        widths = self.fitted()
+        self.fitted_widths = widths
+        natural = self.natural_widths()
+        shrunk = {key for key, width in widths.items() if width < natural[key]}
+        wraps = any(column.wrap and column.key in shrunk for column in self.fit_columns)
+        self.clear(columns=True)
+        for column in self.fit_columns:
+            self.add_column(column.label, key=column.key, width=widths[column.key])
+        for key, cells in self.fit_rows:
+            shown = []
+            for column, cell in zip(self.fit_columns, cells, strict=False):
+                cell = cell.copy()
+                if column.key in shrunk and not column.wrap:
+                    cell.no_wrap, cell.overflow = True, "ellipsis"
+                shown.append(cell)
+            self.add_row(*shown, key=key, height=None if wraps else 1)
+        if self.fit_rows:
+            self.move_cursor(row=max(0, min(row, len(self.fit_rows) - 1)))
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.fit_columns and self.fitted() != self.fitted_widths:
+            self.rebuild()

@@ -1,0 +1,217 @@
+"""Booking: forgiving dates and times, defaults from the service, the coverage verdict shown
+before saving, "book anyway" when the package would not cover it, and field errors."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import pytest
+from textual.widgets import Input, Select, Static
+
+from frontdesk.app import FrontDeskApp
+from frontdesk.screens.book import BookScreen, next_half_hour, parse_clock, parse_day
+from frontdesk.services import appointments
+from frontdesk.services.desk import Desk
+from frontdesk.widgets.money_input import MoneyInput
+from tests.conftest import NOW
+from tests.screens.test_checkout import SIZE, build_salon, settle
+
+MON = date(2026, 3, 2)  # the test clock's local day
+
+
+# ---- reading dates and times (pure) ---------------------------------------------------------------
+
+@pytest.mark.parametrize(("typed", "day"), [
+    ("", MON), ("today", MON), ("tomorrow", date(2026, 3, 3)), ("tmrw", date(2026, 3, 3)),
+    ("mon", date(2026, 3, 9)), ("tue", date(2026, 3, 3)), ("Friday", date(2026, 3, 6)),
+    ("th", date(2026, 3, 5)), ("next wed", date(2026, 3, 4)), ("+3", date(2026, 3, 5)),
+    ("2026-03-03", date(2026, 3, 3)), ("3/3", date(2026, 3, 3)), ("3/14/2026", date(2026, 3, 14)),
+    ("3/1", date(2026, 3, 1)), ("1/5", date(2026, 1, 5)), ("10/1", date(2026, 10, 1)),
+    ("9/1", date(2026, 9, 1)), ("12/25", date(2026, 12, 25)), ("12/31/25", date(2025, 12, 31)), ("3 Mar", date(2026, 3, 3)), ("Mar 3", date(2026, 3, 3)),
+    ("12 march 2027", date(2027, 3, 12)), ("tue 3 mar", date(2026, 3, 3)),
+])
+def test_parse_day_reads_what_a_receptionist_types(typed: str, day: date) -> None:
+    assert parse_day(typed, MON) == day
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("soon", "cannot read the date"), ("2/30", "no such date"), ("2026-02-30", "no such date"),
+    ("13/40", "no such date"),
+])
+def test_parse_day_says_what_is_wrong(typed: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_day(typed, MON)
+
+
+@pytest.mark.parametrize(("typed", "moment"), [
+    ("14:00", time(14)), ("14.30", time(14, 30)), ("1430", time(14, 30)), ("14", time(14)),
+    ("9", time(9)), ("2", time(14)), ("2pm", time(14)), ("2:30 pm", time(14, 30)), ("9am", time(9)),
+    ("12pm", time(12)), ("12am", time(0)), ("noon", time(12)), ("10:00", time(10)),
+])
+def test_parse_clock_reads_what_a_receptionist_types(typed: str, moment: time) -> None:
+    assert parse_clock(typed) == moment
+
+
+@pytest.mark.parametrize("typed", ["", "25:00", "14:75", "13pm", "half past"])
+def test_parse_clock_refuses_nonsense(typed: str) -> None:
+    with pytest.raises(ValueError):
+        parse_clock(typed)
+
+
+def test_next_half_hour() -> None:
+    assert next_half_hour(datetime(2026, 3, 2, 10, 0)) == time(10, 30)
+    assert next_half_hour(datetime(2026, 3, 2, 10, 10)) == time(10, 30)
+    assert next_half_hour(datetime(2026, 3, 2, 10, 30)) == time(11, 0)
+    assert next_half_hour(datetime(2026, 3, 2, 23, 50)) == time(23, 30)
+
+
+# ---- the screen -----------------------------------------------------------------------------------
+
+async def open_booking(pilot, customer_id: int) -> BookScreen:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    pilot.app.open_booking(customer_id)
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, BookScreen)
+    return pilot.app.screen
+
+
+def shown(screen: BookScreen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).content)
+
+
+async def type_into(pilot, screen: BookScreen, selector: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    box = screen.query_one(selector, Input)
+    box.focus()
+    box.clear()
+    await pilot.pause()
+    await pilot.press(*text)
+    await settle(pilot)
+
+
+async def test_defaults_and_booking_covered_by_a_package(screen_desk: Desk) -> None:
+    salon = build_salon(screen_desk)
+    pack = salon.sell(salon.massage_pack)
+    app = FrontDeskApp(screen_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_booking(pilot, salon.maria)
+        assert "Book an appointment for Maria Lopez" in shown(screen, "#book-title")
+        assert screen.focused is screen.query_one("#service", Select)
+        assert screen.query_one("#date", Input).value == "2026-03-02"
+        assert shown(screen, "#date-error") == "Mon 2 Mar 2026"
+        assert screen.query_one("#time", Input).value == "10:30"
+
+        await pilot.press("enter", *"swe", "enter")  # the service, typed to search
+        await settle(pilot)
+        assert screen.query_one("#service", Select).value == salon.swedish
+        assert screen.query_one("#duration", Input).value == "60"
+        assert screen.query_one("#price", MoneyInput).amount == 8000
+
+        await type_into(pilot, screen, "#date", "tomorrow")
+        assert shown(screen, "#date-error") == "Tue 3 Mar 2026"
+        await type_into(pilot, screen, "#time", "2pm")
+        assert shown(screen, "#time-error") == "14:00"
+        screen.query_one("#cover", Select).focus()
+        await pilot.press("enter", "down", "enter")
+        await settle(pilot)
+        assert screen.query_one("#cover", Select).value == pack
+        assert shown(screen, "#verdict") == "✓ covers — takes 1 visit"
+
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, BookScreen)
+        assert [n.message for n in app._notifications] == [
+            "Booked Tue 3 Mar 14:00 Swedish Massage, to be covered by Massage Pack"]
+
+    [booked] = screen_desk.read(appointments.customer_appointments, customer_id=salon.maria)
+    assert booked.starts_at == salon.at(1, 14)
+    assert (booked.service_name, booked.duration_min, booked.price, booked.cover_holding_id) == (
+        "Swedish Massage", 60, 8000, pack)
+
+
+async def test_a_package_that_would_not_cover_says_why_before_saving_and_books_when_confirmed(
+        screen_desk: Desk) -> None:
+    salon = build_salon(screen_desk)
+    monday = salon.sell(salon.monday_massage)
+    app = FrontDeskApp(screen_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_booking(pilot, salon.maria)
+        screen.query_one("#service", Select).value = salon.swedish
+        await settle(pilot)
+        await type_into(pilot, screen, "#date", "tue")
+        await type_into(pilot, screen, "#time", "14:00")
+        screen.query_one("#cover", Select).value = monday
+        await settle(pilot)
+        assert shown(screen, "#verdict") == "✗ Mondays only"
+        assert screen.query_one("#verdict").has_class("-off")
+
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert pilot.app.screen is screen  # not saved yet: it says why first
+        assert "Monday Massage would not cover it: Mondays only. ctrl+s again books it anyway" in shown(
+            screen, "#book-message")
+        assert screen_desk.read(appointments.customer_appointments, customer_id=salon.maria) == []
+
+        await pilot.press("ctrl+s")  # the receptionist confirms
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, BookScreen)
+        assert [n.message for n in app._notifications] == [
+            "Booked Tue 3 Mar 14:00 Swedish Massage — not covered by Monday Massage: Mondays only"]
+
+    [booked] = screen_desk.read(appointments.customer_appointments, customer_id=salon.maria)
+    assert (booked.starts_at, booked.cover_holding_id) == (salon.at(1, 14), monday)
+
+
+async def test_changing_the_day_to_a_monday_turns_the_verdict_green(screen_desk: Desk) -> None:
+    salon = build_salon(screen_desk)
+    monday = salon.sell(salon.monday_massage)
+    async with FrontDeskApp(screen_desk).run_test(size=SIZE) as pilot:
+        screen = await open_booking(pilot, salon.maria)
+        screen.query_one("#service", Select).value = salon.swedish
+        screen.query_one("#cover", Select).value = monday
+        await settle(pilot)
+        await type_into(pilot, screen, "#date", "tue")
+        assert shown(screen, "#verdict") == "✗ Mondays only"
+        await type_into(pilot, screen, "#date", "mon")
+        assert shown(screen, "#verdict") == "✓ covers — takes 1 visit"
+        assert shown(screen, "#date-error") == "Mon 9 Mar 2026"
+
+
+async def test_unreadable_fields_show_messages_and_nothing_is_saved(screen_desk: Desk) -> None:
+    salon = build_salon(screen_desk)
+    async with FrontDeskApp(screen_desk).run_test(size=SIZE) as pilot:
+        screen = await open_booking(pilot, salon.maria)
+        await type_into(pilot, screen, "#date", "someday")
+        assert "Cannot read the date; type a date like 2026-03-03" in shown(screen, "#date-error")
+        await type_into(pilot, screen, "#time", "25:00")
+        assert "No such time" in shown(screen, "#time-error")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        assert shown(screen, "#service-error") == "Choose a service."
+        assert "Correct the fields marked in red" in shown(screen, "#book-message")
+
+        screen.query_one("#service", Select).value = salon.swedish
+        await settle(pilot)
+        await type_into(pilot, screen, "#date", "3/4")
+        await type_into(pilot, screen, "#time", "11")
+        await type_into(pilot, screen, "#duration", "0")  # the use case refuses it: shown under the field
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        assert shown(screen, "#duration-error") == "The duration must be at least 1 minute."
+        assert shown(screen, "#service-error") == ""
+        await type_into(pilot, screen, "#price", "abc")
+        assert shown(screen, "#price-error") == "Enter an amount like 40.00."
+        assert screen.query_one("#price", MoneyInput).has_class("-invalid")
+    assert screen_desk.read(appointments.customer_appointments, customer_id=salon.maria) == []
+
+
+async def test_escape_cancels(screen_desk: Desk) -> None:
+    salon = build_salon(screen_desk)
+    async with FrontDeskApp(screen_desk).run_test(size=SIZE) as pilot:
+        screen = await open_booking(pilot, salon.maria)
+        screen.query_one("#date").focus()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, BookScreen)
+    assert NOW and screen_desk.read(appointments.customer_appointments, customer_id=salon.maria) == []

@@ -1,0 +1,397 @@
+"""The customer & balance view: holdings, appointments (unpaid first, focused) and the balance
+history; checkout, cancel (the unit comes back), and the manager's assign, adjust and void with a
+reason — refused to the reception desk. Each test asserts the screen and the database."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
+
+from frontdesk.app import FrontDeskApp
+from frontdesk.models import EntryKind
+from frontdesk.screens.customer import CustomerScreen
+from frontdesk.screens.dialogs import AssignDialog, CustomerFormDialog, ReasonDialog
+from frontdesk.services import appointments, customers, ledger
+from tests.conftest import NOW
+from tests.screens.customer_data import Spa, spa  # noqa: F401  (fixture)
+
+SIZE = (100, 32)
+
+
+async def settle(pilot: Pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    await pilot.press(*("space" if char == " " else char for char in text))
+
+
+def rows(app: FrontDeskApp, selector: str) -> list[list[str]]:
+    table = app.screen.query_one(selector, DataTable)
+    return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
+
+
+def notes(app: FrontDeskApp) -> str:
+    """The notifications shown so far (run_test hides them from the screen)."""
+    return " | ".join(notification.message for notification in app._notifications)  # noqa: SLF001
+
+
+def text_of(app: FrontDeskApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).content)
+
+
+class Maria:
+    """Maria with a Massage Pack used twice, a Facial paid by card, an expired credit, and an
+    unpaid massage today."""
+
+    def __init__(self, spa: Spa) -> None:
+        self.pack = spa.sell(spa.massage_pack, days_ago=20)
+        self.credit = spa.sell(spa.spa_credit, days_ago=60)  # expired after a month
+        self.used = [spa.book(spa.at(-10, 11), provider=spa.anna), spa.book(spa.at(-3, 14))]
+        spa.pay_by_package(self.used[0], self.pack, days_ago=10)
+        spa.pay_by_package(self.used[1], self.pack, days_ago=3)
+        self.facial = spa.book(spa.at(2, 15), service=spa.facial)
+        spa.pay_by_card(self.facial, 7000, days_ago=1)
+        self.unpaid = spa.book(spa.at(0, 14), provider=spa.anna)
+
+
+async def open_customer(app: FrontDeskApp, pilot: Pilot, customer_id: int) -> CustomerScreen:
+    await pilot.app.workers.wait_for_complete()
+    app.open_customer(customer_id)
+    await settle(pilot)
+    assert isinstance(app.screen, CustomerScreen)
+    return app.screen
+
+
+async def test_customer_screen_shows_holdings_appointments_and_history(spa: Spa) -> None:
+    maria = Maria(spa)
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_customer(app, pilot, spa.maria)
+        contact = text_of(app, "#contact")
+        assert "Maria Lopez" in contact and "(555) 201-3344" in contact and "maria.lopez@example.com" in contact
+        assert rows(app, "#holdings") == [["Massage Pack", "3 of 5 visits", "expires 10 Aug, in 161 days", "—"]]
+        assert text_of(app, "#holdings-note") == "1 active · 1 used up, expired or void folded away — h shows them"
+        assert rows(app, "#appointments") == [
+            ["Mon 2 Mar 14:00", "Swedish Massage", "Anna", "$80.00", "UNPAID $80.00"],
+            ["Wed 4 Mar 15:00", "Facial", "—", "$70.00", "paid"],
+            ["Fri 27 Feb 14:00", "Swedish Massage", "—", "$80.00", "paid"],
+            ["Fri 20 Feb 11:00", "Swedish Massage", "Anna", "$80.00", "paid"],
+        ]
+        assert rows(app, "#history")[:2] == [
+            ["27 Feb 10:00", "Used Massage Pack", "-1 visit", "3 visits", "Rita Alvarez"],
+            ["20 Feb 10:00", "Used Massage Pack", "-1 visit", "4 visits", "Rita Alvarez"],
+        ]
+        assert ["10 Feb 10:00", "Sold Massage Pack", "+5 visits", "5 visits", "Rita Alvarez"] in rows(app, "#history")
+        # the focus is on the appointments, on the unpaid one
+        appointments_table = screen.query_one("#appointments", DataTable)
+        assert app.focused is appointments_table and appointments_table.cursor_row == 0
+        assert screen.selected_appointment.id == maria.unpaid
+        # Tab / shift+Tab move between the three tables
+        await pilot.press("tab")
+        assert app.focused is screen.query_one("#history", DataTable)
+        await pilot.press("shift+tab", "shift+tab")
+        assert app.focused is screen.query_one("#holdings", DataTable)
+
+
+async def test_show_all_unfolds_used_up_expired_and_void_holdings(spa: Spa) -> None:
+    Maria(spa)
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_customer(app, pilot, spa.maria)
+        assert [row[0] for row in rows(app, "#holdings")] == ["Massage Pack"]
+        await pilot.press("h")
+        await pilot.pause()
+        assert rows(app, "#holdings") == [
+            ["Massage Pack", "active", "3 of 5 visits", "expires 10 Aug, in 161 days", "—"],
+            ["$200 Spa Credit", "expired", "$200.00 of $200.00", "expired 2 Feb", "—"],
+        ]
+        assert "shown — h folds them" in text_of(app, "#holdings-note")
+        await pilot.press("tab", "down", "down", "down", "enter")  # the whole oldest history entry
+        assert "Sold Massage Pack · +5 visits → 5 visits · Rita Alvarez" in notes(app)
+        await pilot.press("h")
+        await pilot.pause()
+        assert len(rows(app, "#holdings")) == 1
+
+
+async def test_from_home_two_keys_open_the_checkout_of_her_unpaid_appointment(spa: Spa) -> None:
+    """Keystroke target: after typing her name, Enter opens her, `c` opens the checkout."""
+    from frontdesk.screens.checkout import CheckoutScreen
+
+    maria = Maria(spa)
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "maria")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CheckoutScreen)
+        assert app.screen.appointment_id == maria.unpaid
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("enter")  # Enter on the unpaid appointment does the same
+        await settle(pilot)
+        assert isinstance(app.screen, CheckoutScreen)
+
+
+async def test_checkout_is_disabled_on_a_paid_appointment(spa: Spa) -> None:
+    Maria(spa)
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_customer(app, pilot, spa.maria)
+        await pilot.press("down")  # the paid facial
+        assert screen.check_action("checkout", ()) is None
+        await pilot.press("c", "enter")
+        await settle(pilot)
+        assert app.screen is screen
+
+
+async def test_a_no_show_owes_nothing_and_is_said_in_words(spa: Spa) -> None:
+    missed = spa.book(spa.at(-1, 10))
+    spa.desk.write(appointments.no_show, appointment_id=missed, actor=spa.rita.id)
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_customer(app, pilot, spa.maria)
+        assert rows(app, "#appointments") == [["Sun 1 Mar 10:00", "Swedish Massage", "—", "$80.00", "no-show"]]
+        assert text_of(app, "#appointments-note") == "nothing to pay"
+        assert screen.check_action("checkout", ()) is None
+        await pilot.press("enter")
+        assert app.screen is screen and "Nothing to pay: this appointment is a no-show." in notes(app)
+
+
+async def test_manager_assigns_a_not_for_sale_package_with_a_reason(spa: Spa) -> None:
+    """F6: the assignment shows in the history with the reason and the manager's name."""
+    spa.desk.staff = spa.grace
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_customer(app, pilot, spa.maria)
+        assert text_of(app, "#holdings-note") == "no active package"
+        await pilot.press("a")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AssignDialog)
+        packages = dialog.query_one("#package", DataTable)
+        assert [str(packages.get_row_at(i)[0]) for i in range(packages.row_count)][0] == "Goodwill Visit"
+        assert str(packages.get_row_at(0)[1]) == "Not for sale"
+        await pilot.press("enter")  # the highlighted package: on to the reason
+        assert app.focused is dialog.query_one("#reason", Input)
+        await pilot.press("enter")  # no reason yet
+        await settle(pilot)
+        assert "Give a reason" in str(dialog.query_one("#reason-error", Static).content)
+        await type_text(pilot, "birthday gift")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert rows(app, "#holdings")[0][:2] == ["Goodwill Visit", "1 of 1 visit"]
+        assert rows(app, "#history")[0][1:] == ["Assigned Goodwill Visit — birthday gift", "+1 visit",
+                                                  "1 visit", "Grace Kim"]
+        holding = spa.holdings()[0]
+        assert holding.title == "Goodwill Visit" and holding.assigned
+        entry = spa.desk.read(ledger.history, spa.business, customer_id=spa.maria)[0]
+        assert (entry.kind, entry.note, entry.staff_name) == (EntryKind.ASSIGN, "birthday gift", "Grace Kim")
+
+
+async def test_reception_cannot_assign_adjust_or_void(spa: Spa) -> None:
+    Maria(spa)
+    assert spa.desk.staff == spa.rita
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_customer(app, pilot, spa.maria)
+        for action in ("assign", "adjust", "void"):
+            assert screen.check_action(action, ()) is None
+        enabled = {active.binding.action: active.enabled for active in screen.active_bindings.values()}
+        assert enabled["assign"] is False and enabled["adjust"] is False and enabled["void"] is False
+        titles = [command.title for command in app.get_system_commands(screen)]
+        assert "Assign" not in titles and "Checkout" in titles
+        await pilot.press("a", "j", "v")
+        await settle(pilot)
+        assert app.screen is screen
+        assert len(spa.holdings()) == 2
+
+
+async def test_cancel_a_package_paid_appointment_gives_the_unit_back(spa: Spa) -> None:
+    """F7: the visit returns to the Massage Pack, and the history shows "Given back"."""
+    maria = Maria(spa)
+    upcoming = spa.book(spa.at(3, 10))
+    spa.pay_by_package(upcoming, maria.pack)  # paid ahead from the pack: 2 of 5 left
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_customer(app, pilot, spa.maria)
+        assert rows(app, "#holdings")[0][1] == "2 of 5 visits"
+        table = screen.query_one("#appointments", DataTable)
+        table.move_cursor(row=[row[0] for row in rows(app, "#appointments")].index("Thu 5 Mar 10:00"))
+        await pilot.pause()
+        await pilot.press("x")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ReasonDialog)
+        assert "Cancel Swedish Massage on Thu 5 Mar 10:00?" in str(dialog.query_one("#prompt", Static).content)
+        await type_text(pilot, "customer ill")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert rows(app, "#holdings")[0][1] == "3 of 5 visits"
+        assert rows(app, "#history")[0][1:4] == ["Given back Massage Pack — customer ill", "+1 visit", "3 visits"]
+        cancelled = next(row for row in rows(app, "#appointments") if row[0] == "Thu 5 Mar 10:00")
+        assert cancelled[-1] == "cancelled"
+        assert screen.selected_appointment.id == upcoming  # the cursor stayed on it
+        assert "Swedish Massage cancelled. 1 visit back to Massage Pack." in notes(app)
+        assert spa.desk.read(appointments.get_appointment, upcoming).status == "cancelled"
+        assert spa.holdings()[0].remaining == 3
+        assert spa.desk.read(ledger.check) == []
+
+
+async def test_cancel_reports_a_refund_of_money_paid(spa: Spa) -> None:
+    maria = Maria(spa)
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_customer(app, pilot, spa.maria)
+        await pilot.press("down", "x")  # the facial paid by card; no reason is needed
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert "Refund $70.00" in notes(app)
+        assert spa.desk.read(appointments.get_appointment, maria.facial).status == "cancelled"
+        assert screen.check_action("cancel_appointment", ()) is None  # it is cancelled now
+
+
+async def test_manager_adjusts_and_voids_with_reasons(spa: Spa) -> None:
+    maria = Maria(spa)
+    spa.desk.staff = spa.grace
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_customer(app, pilot, spa.maria)
+        await pilot.press("j")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ReasonDialog)
+        assert "Balance now: 3 of 5 visits" in str(dialog.query_one("#prompt", Static).content)
+        await type_text(pilot, "-9")
+        await pilot.press("enter")
+        await type_text(pilot, "typo")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog  # refused, still open, the message under the change
+        assert "Only 3 visits left" in str(dialog.query_one("#delta-error", Static).content)
+        dialog.query_one("#delta", Input).value = "two"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "whole visits" in str(dialog.query_one("#delta-error", Static).content)
+        dialog.query_one("#delta", Input).value = "+2"
+        dialog.query_one("#reason", Input).value = "double booking courtesy"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert rows(app, "#holdings")[0][1] == "5 of 5 visits"
+        assert rows(app, "#history")[0][1:] == ["Adjusted Massage Pack — double booking courtesy", "+2 visits",
+                                                  "5 visits", "Grace Kim"]
+
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, ReasonDialog)
+        await type_text(pilot, "refunded")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert rows(app, "#holdings") == []
+        assert text_of(app, "#holdings-note").startswith("no active package · 2 used up, expired or void")
+        assert rows(app, "#history")[0][1:] == ["Voided Massage Pack — refunded", "-5 visits", "0 visits",
+                                                  "Grace Kim"]
+        holding = next(h for h in spa.holdings() if h.id == maria.pack)
+        assert holding.voided and holding.remaining == 0
+        assert spa.desk.read(ledger.check) == []
+
+
+async def test_escape_cancels_a_dialog_without_a_change(spa: Spa) -> None:
+    Maria(spa)
+    spa.desk.staff = spa.grace
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_customer(app, pilot, spa.maria)
+        await pilot.press("v")
+        await settle(pilot)
+        await type_text(pilot, "not sure")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        assert not any(h.voided for h in spa.holdings())
+        await pilot.press("escape")  # Back
+        await settle(pilot)
+        assert not isinstance(app.screen, CustomerScreen)
+
+
+async def test_more_history_loads_the_next_page(spa: Spa) -> None:
+    maria = Maria(spa)
+    for _ in range(55):
+        spa.desk.write(ledger.adjust, spa.business, holding_id=maria.pack, delta=1, reason="test",
+                       actor=spa.grace.id, now=NOW)
+    total = len(spa.desk.read(ledger.history, spa.business, customer_id=spa.maria, limit=500))
+    assert total == 59  # 2 sales, 2 uses, 55 adjustments
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_customer(app, pilot, spa.maria)
+        assert len(rows(app, "#history")) == 50
+        assert text_of(app, "#history-note") == "newest 50 — m loads older"
+        await pilot.press("m")
+        await settle(pilot)
+        history = rows(app, "#history")
+        assert len(history) == 59 and history[-1][1] == "Sold Massage Pack"
+        assert text_of(app, "#history-note") == "newest 59, all shown"
+        assert screen.check_action("more_history", ()) is None
+
+
+async def test_edit_the_contact_details(spa: Spa) -> None:
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_customer(app, pilot, spa.maria)
+        await pilot.press("e")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, CustomerFormDialog)
+        assert dialog.query_one("#name", Input).value == "Maria Lopez"
+        dialog.query_one("#phone", Input).value = "(555) 777-0000"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerScreen)
+        assert "(555) 777-0000" in text_of(app, "#contact")
+        assert spa.desk.read(customers.get_customer, spa.maria).phone == "(555) 777-0000"
+
+
+@pytest.mark.skipif(importlib.util.find_spec("frontdesk.screens.sell") is None, reason="no sell dialog yet")
+async def test_sell_opens_the_sell_dialog_and_shows_the_new_package(spa: Spa) -> None:
+    from frontdesk.screens.sell import SellDialog
+
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_customer(app, pilot, spa.maria)
+        await pilot.press("s")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, SellDialog)
+        assert dialog.customer_id == spa.maria and dialog.appointment_id is None
+        holding = spa.sell(spa.massage_pack)  # as if the dialog sold it
+        dialog.dismiss(next(h for h in spa.holdings() if h.id == holding))
+        await settle(pilot)
+        assert app.screen is screen
+        assert rows(app, "#holdings")[0][:2] == ["Massage Pack", "5 of 5 visits"]
+
+
+@pytest.mark.skipif(importlib.util.find_spec("frontdesk.screens.book") is None, reason="no booking screen yet")
+async def test_book_opens_the_booking_screen(spa: Spa) -> None:
+    from frontdesk.screens.book import BookScreen
+
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_customer(app, pilot, spa.maria)
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(app.screen, BookScreen)

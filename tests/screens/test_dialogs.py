@@ -1,0 +1,214 @@
+"""The shared dialogs: confirm, reason (with a balance change in the holding's unit), the customer
+form (duplicates warned before saving), and assign (managers). Escape always cancels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
+
+from frontdesk.app import FrontDeskApp
+from frontdesk.domain.money import currency_for
+from frontdesk.screens.dialogs import (
+    AssignDialog,
+    ConfirmDialog,
+    CustomerFormDialog,
+    ReasonDialog,
+    delta_parser,
+    money_parser,
+    parse_minutes,
+    parse_visits,
+)
+from frontdesk.services import customers
+from tests.screens.customer_data import Spa, spa  # noqa: F401  (fixture)
+
+SIZE = (100, 32)
+USD = currency_for("USD")
+
+
+async def settle(pilot: Pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    await pilot.press(*("space" if char == " " else char for char in text))
+
+
+class Results:
+    """What dialogs dismissed with."""
+
+    def __init__(self) -> None:
+        self.values: list[Any] = []
+
+    def __call__(self, value: Any) -> None:
+        self.values.append(value)
+
+
+async def show(app: FrontDeskApp, pilot: Pilot, dialog: Any) -> Results:
+    await settle(pilot)
+    results = Results()
+    app.push_screen(dialog, results)
+    await settle(pilot)
+    return results
+
+
+def error(app: FrontDeskApp, field: str) -> str:
+    widget = app.screen.query_one(f"#{field}-error", Static)
+    return str(widget.content) if widget.display else ""
+
+
+# ---- parsing a change -------------------------------------------------------------------------------
+
+def test_changes_are_parsed_in_the_holdings_unit() -> None:
+    assert parse_visits("+2") == 2 and parse_visits("-1") == -1 and parse_visits(" 3 ") == 3
+    assert parse_minutes("+30") == 30 and parse_minutes("-1h") == -60 and parse_minutes("+1h 30m") == 90
+    assert parse_minutes("-1 h 30 min") == -90
+    assert money_parser(USD)("-10.00") == -1000 and money_parser(USD)("+$5") == 500
+    for bad, parse in (("two", parse_visits), ("+1.5", parse_visits), ("soon", parse_minutes),
+                       ("-ten", money_parser(USD)), ("+1.234", money_parser(USD))):
+        with pytest.raises(ValueError):
+            parse(bad)
+    parse, hint = delta_parser("money", USD)
+    assert parse("-10.00") == -1000 and "$10.00" in hint
+    assert delta_parser("visits", USD)[0] is parse_visits
+    assert delta_parser("minutes", USD)[0] is parse_minutes
+
+
+# ---- confirm ----------------------------------------------------------------------------------------
+
+async def test_confirm_enter_says_yes_escape_says_no(spa: Spa) -> None:
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        results = await show(app, pilot, ConfirmDialog("Cancel the 14:00 massage?", "Cancel it"))
+        await pilot.press("enter")
+        await settle(pilot)
+        results2 = await show(app, pilot, ConfirmDialog("Cancel the 14:00 massage?", "Cancel it"))
+        await pilot.press("escape")
+        await settle(pilot)
+        results3 = await show(app, pilot, ConfirmDialog("Cancel the 14:00 massage?", "Cancel it"))
+        await pilot.press("tab", "enter")  # the other button
+        await settle(pilot)
+        assert (results.values, results2.values, results3.values) == ([True], [False], [False])
+
+
+# ---- reason ---------------------------------------------------------------------------------------------
+
+async def test_reason_is_required_with_a_message_at_the_field(spa: Spa) -> None:
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        results = await show(app, pilot, ReasonDialog("Void Massage Pack", "Its balance goes to zero."))
+        dialog = app.screen
+        assert app.focused is dialog.query_one("#reason", Input)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog and "Give a reason" in error(app, "reason")
+        await type_text(pilot, "refunded")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert results.values == ["refunded"]
+
+
+async def test_reason_with_a_change_returns_both(spa: Spa) -> None:
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        parse, hint = delta_parser("money", USD)
+        results = await show(app, pilot, ReasonDialog("Adjust $200 Spa Credit", "Balance now: $40.00 of $200.00.",
+                                                      ask_delta=True, unit_hint=hint, parse_delta=parse))
+        dialog = app.screen
+        assert app.focused is dialog.query_one("#delta", Input)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Enter the change" in error(app, "delta") and "Give a reason" in error(app, "reason")
+        await type_text(pilot, "-10.00")
+        await pilot.press("enter")
+        assert app.focused is dialog.query_one("#reason", Input)
+        await type_text(pilot, "overcharged")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert results.values == [(-1000, "overcharged")]
+
+
+async def test_an_optional_reason_may_stay_empty(spa: Spa) -> None:
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        results = await show(app, pilot, ReasonDialog("Cancel appointment", "Cancel it?", required=False))
+        await pilot.press("enter")
+        await settle(pilot)
+        results2 = await show(app, pilot, ReasonDialog("Cancel appointment", "Cancel it?", required=False))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert (results.values, results2.values) == ([""], [None])
+
+
+# ---- customer form ----------------------------------------------------------------------------------
+
+async def test_customer_form_same_email_warns_and_opens_the_existing_customer(spa: Spa) -> None:
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        results = await show(app, pilot, CustomerFormDialog(name="Johnny Carter", email="JOHN.CARTER@example.com"))
+        dialog = app.screen
+        assert app.focused is dialog.query_one("#phone", Input)  # the first empty field
+        assert not dialog.check_action("open_existing", ())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "John Carter" in str(dialog.query_one("#duplicate-warning", Static).content)
+        assert dialog.check_action("open_existing", ())
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert [customer.id for customer in results.values] == [spa.john]
+        assert spa.desk.read(customers.search_customers, "johnny") == []
+
+
+async def test_customer_form_a_changed_phone_is_checked_again(spa: Spa) -> None:
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        results = await show(app, pilot, CustomerFormDialog(name="Mary Lopez", phone="555 201 3344"))
+        dialog = app.screen
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        warning = dialog.query_one("#duplicate-warning", Static)
+        assert warning.display
+        dialog.query_one("#phone", Input).value = "555 300 1111"  # Marta's: a new warning, not a save
+        await pilot.pause()
+        assert not warning.display
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert warning.display and "Marta Jones" in str(warning.content) and results.values == []
+        dialog.query_one("#phone", Input).value = "555 999 0000"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert [customer.name for customer in results.values] == ["Mary Lopez"]
+        assert [c.phone for c in spa.desk.read(customers.search_customers, "mary")] == ["555 999 0000"]
+
+
+# ---- assign ---------------------------------------------------------------------------------------------
+
+async def test_assign_lists_not_for_sale_first_and_escape_assigns_nothing(spa: Spa) -> None:
+    spa.desk.staff = spa.grace
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        results = await show(app, pilot, AssignDialog(spa.maria, "Maria Lopez"))
+        table = app.screen.query_one("#package", DataTable)
+        listed = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+        assert [row[0] for row in listed] == ["Goodwill Visit", "$200 Spa Credit", "Massage Pack"]
+        assert [row[1] for row in listed] == ["Not for sale", "$180.00", "$350.00"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert results.values == [None] and spa.holdings() == []
+
+
+async def test_assign_refused_to_reception_shows_why(spa: Spa) -> None:
+    app = FrontDeskApp(spa.desk)  # Rita, reception
+    async with app.run_test(size=SIZE) as pilot:
+        results = await show(app, pilot, AssignDialog(spa.maria, "Maria Lopez"))
+        await pilot.press("down", "enter")
+        await type_text(pilot, "loyalty")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert error(app, "form") == "Only a manager can assign a package."
+        assert results.values == [] and spa.holdings() == []

@@ -1,0 +1,115 @@
+"""Snapshots of the customer & balance view (holdings, appointments, history; with the folded
+holdings shown; at 80×24) and of the reason (adjust, cancel) and assign dialogs, on the demo
+day spa with the fixed clock and the manager at the desk."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input
+
+from frontdesk.app import FrontDeskApp
+from frontdesk.domain.periods import local_date
+from frontdesk.services import appointments, ledger
+from frontdesk.services.desk import Desk
+from frontdesk.widgets.appointments import needs_payment
+from tests.conftest import NOW
+from tests.screens.customer_data import demo_desk, demo_file  # noqa: F401  (fixtures)
+
+
+async def settle(pilot: Pilot) -> None:
+    """Workers done, and every table (on every screen) has measured its new rows: a DataTable
+    does that when its message queue runs empty, which a busy machine can delay."""
+    for _ in range(50):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        tables = [table for screen in pilot.app.screen_stack for table in screen.query(DataTable)]
+        if not any(table._require_update_dimensions or table._updated_cells for table in tables):  # noqa: SLF001
+            break
+    await pilot.pause()
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+
+
+def busy_customer(desk: Desk) -> int:
+    """Of today's customers with an unpaid appointment and an active package, the one with the
+    longest balance history."""
+    business = desk.business
+    today = desk.read(appointments.day_appointments, business, day=local_date(NOW, business.tz))
+
+    def weight(customer_id: int) -> tuple[int, int]:
+        holdings = desk.read(appointments.customer_holdings, business, customer_id=customer_id, now=NOW)
+        active = any(h.status == "active" for h in holdings)
+        history = desk.read(ledger.history, business, customer_id=customer_id, limit=500)
+        return (active, len(history))
+
+    unpaid = sorted({a.customer_id for a in today if needs_payment(a)})
+    return max(unpaid, key=lambda customer_id: (weight(customer_id), -customer_id))
+
+
+def folded_customer(desk: Desk) -> int:
+    """A customer with an active package and folded ones (used up, expired, void): the one with
+    the most kinds of status, then the most packages."""
+    best, best_weight = 0, (0, 0)
+    for customer_id in range(1, 401):
+        holdings = desk.read(appointments.customer_holdings, desk.business, customer_id=customer_id, now=NOW)
+        statuses = {str(h.status) for h in holdings}
+        weight = (len(statuses), len(holdings))
+        if "active" in statuses and len(statuses) > 1 and weight > best_weight:
+            best, best_weight = customer_id, weight
+    assert best, "the demo has a customer with an active and a folded package"
+    return best
+
+
+def on_customer(customer_id: int, *keys: str, then: Callable[[Pilot], Awaitable[None]] | None = None):  # noqa: ANN201
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        pilot.app.open_customer(customer_id)
+        await settle(pilot)
+        if keys:
+            await pilot.press(*keys)
+            await settle(pilot)
+        if then is not None:
+            await then(pilot)
+            await settle(pilot)
+
+    return run_before
+
+
+def test_customer_screen(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001
+    app = FrontDeskApp(demo_desk)
+    assert snap_compare(app, terminal_size=(100, 32), run_before=on_customer(busy_customer(demo_desk)))
+
+
+def test_customer_screen_80x24(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001
+    app = FrontDeskApp(demo_desk)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=on_customer(busy_customer(demo_desk)))
+
+
+def test_customer_screen_show_all(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001
+    app = FrontDeskApp(demo_desk)
+    assert snap_compare(app, terminal_size=(100, 32), run_before=on_customer(folded_customer(demo_desk), "h"))
+
+
+def test_adjust_dialog_with_a_refusal(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001
+    async def refused(pilot: Pilot) -> None:
+        await pilot.press("-", "9", "9", "9", "enter", "t", "y", "p", "o", "ctrl+s")
+
+    app = FrontDeskApp(demo_desk)
+    assert snap_compare(app, terminal_size=(100, 32),
+                        run_before=on_customer(busy_customer(demo_desk), "shift+tab", "j", then=refused))
+
+
+def test_cancel_appointment_dialog(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001
+    app = FrontDeskApp(demo_desk)
+    assert snap_compare(app, terminal_size=(100, 32), run_before=on_customer(busy_customer(demo_desk), "x"))
+
+
+def test_assign_dialog(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001
+    async def reason(pilot: Pilot) -> None:
+        await pilot.press("enter", *"birthday", "space", *"gift")
+
+    app = FrontDeskApp(demo_desk)
+    assert snap_compare(app, terminal_size=(100, 32),
+                        run_before=on_customer(busy_customer(demo_desk), "a", then=reason))
