@@ -154,6 +154,16 @@ class Terms:
         )
 
 
+def opening_balances(terms: Terms) -> list[tuple[int | None, int]]:
+    """The balance lines a new holding of `terms` starts with, as (service id, quantity): one per
+    line of a Fixed package, else one line for any service (0 for unlimited)."""
+    if terms.contents is Contents.FIXED:
+        return [(line.service_id, line.quantity) for line in terms.fixed_lines]
+    if terms.value_type is ValueType.UNLIMITED:
+        return [(None, 0)]
+    return [(None, terms.quantity or 0)]
+
+
 @dataclass(frozen=True, slots=True)
 class CatalogueFacts:
     """What validation needs to know about the rest of the catalogue."""

@@ -121,8 +121,12 @@ class HomeScreen(DeskScreen):
 
     def on_screen_resume(self) -> None:
         """Shown (first, or back from a customer or a checkout): read today's list and the
-        results again, so what was paid or added meanwhile shows."""
+        results again, so what was paid or added meanwhile shows. The search is focused with its
+        text selected: typing the next customer's name replaces it, arrows keep it."""
         self.action_refresh()
+        search = self.query_one("#search", Input)
+        search.focus()
+        search.select_all()
 
     def action_refresh(self) -> None:
         self.load_today()

@@ -33,7 +33,7 @@ from textual.widgets.option_list import Option
 from frontdesk.domain.coverage import Coverage, HoldingFacts, LineBalance, covers
 from frontdesk.domain.money import format_money
 from frontdesk.domain.periods import local_date, valid_until
-from frontdesk.domain.terms import Contents, Terms, ValueType
+from frontdesk.domain.terms import Contents, Terms, ValueType, opening_balances
 from frontdesk.screens.base import DeskModal
 from frontdesk.services import sales
 from frontdesk.services.appointments import get_appointment
@@ -92,22 +92,26 @@ def load_sale(session: Session, business: Business, *, customer_id: int,
 def would_be_holding(package: PackageView, customer_id: int, now: datetime, tz: ZoneInfo) -> HoldingFacts:
     """The holding a sale of `package` right now would create (full balance, terms as today)."""
     terms = package.terms
-    if terms.contents is Contents.FIXED:
-        lines = tuple(LineBalance(-(index + 1), line.service_id, line.quantity, line.quantity)
-                      for index, line in enumerate(terms.fixed_lines))
-    elif terms.value_type is ValueType.UNLIMITED:
-        lines = (LineBalance(-1, None, 0, 0),)
-    else:
-        lines = (LineBalance(-1, None, terms.quantity or 0, terms.quantity or 0),)
+    lines = tuple(LineBalance(-(index + 1), service_id, quantity, quantity)
+                  for index, (service_id, quantity) in enumerate(opening_balances(terms)))
     return HoldingFacts(
         id=-package.id, customer_id=customer_id, terms=terms, purchased_at=now,
         valid_until=valid_until(local_date(now, tz), terms.expires_in), voided=False, lines=lines,
     )
 
 
+def _made_for(package: PackageView, appointment: AppointmentView | None) -> bool:
+    """Does the package name the appointment's service (rather than any service, or money)?"""
+    if appointment is None:
+        return False
+    terms = package.terms
+    return (appointment.service_id in terms.service_ids
+            or any(line.service_id == appointment.service_id for line in terms.fixed_lines))
+
+
 def sale_choices(facts: SaleFacts, business: Business, now: datetime) -> list[SaleChoice]:
-    """The packages in the order offered: those covering the appointment first, then the most
-    sold, then by title."""
+    """The packages in the order offered: those covering the appointment first, among them the
+    ones made for its service (a massage pack for a massage), then the most sold, then by title."""
     choices = []
     for package in facts.packages:
         coverage = None
@@ -116,7 +120,8 @@ def sale_choices(facts: SaleFacts, business: Business, now: datetime) -> list[Sa
             coverage = covers(holding, facts.appointment.facts, now, tz=business.tz,
                               currency=business.currency)
         choices.append(SaleChoice(package, coverage))
-    return sorted(choices, key=lambda c: (not c.covers, -c.package.sold_count, c.package.title.lower()))
+    return sorted(choices, key=lambda c: (not c.covers, not _made_for(c.package, facts.appointment),
+                                          -c.package.sold_count, c.package.title.lower()))
 
 
 def verdict(coverage: Coverage | None, terms: Terms) -> Text:

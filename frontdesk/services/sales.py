@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from frontdesk.domain.money import format_money
 from frontdesk.domain.periods import local_date, valid_until
-from frontdesk.domain.terms import Contents, Terms, ValueType
+from frontdesk.domain.terms import Terms, opening_balances
 from frontdesk.models import Customer, EntryKind, Holding, HoldingLine, Package, Payment, Tender, utcnow
 from frontdesk.services.catalogue import package_terms
 from frontdesk.services.errors import InvalidInput, NotAllowed, NotFound
@@ -65,13 +65,7 @@ def open_holding(
     )
     session.add(holding)
     session.flush()
-    if terms.contents is Contents.FIXED:
-        buckets = [(line.service_id, line.quantity) for line in terms.fixed_lines]
-    elif terms.value_type is ValueType.UNLIMITED:
-        buckets = [(None, 0)]
-    else:
-        buckets = [(None, terms.quantity or 0)]
-    for position, (service_id, quantity) in enumerate(buckets):
+    for position, (service_id, quantity) in enumerate(opening_balances(terms)):
         line = HoldingLine(holding_id=holding.id, position=position, service_id=service_id,
                            initial=quantity, remaining=quantity)
         session.add(line)

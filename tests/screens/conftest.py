@@ -19,3 +19,7 @@ def screen_desk(request: pytest.FixtureRequest, tmp_path: Path, business: Busine
     engine = create_db_engine(url)
     yield Desk(engine, business, clock=lambda: NOW)
     engine.dispose()
+
+
+# the small spa and the demo spa, for every screen test
+from tests.screens.customer_data import demo_desk, demo_file, spa  # noqa: E402,F401

@@ -16,7 +16,7 @@ from frontdesk.screens.customer import CustomerScreen
 from frontdesk.screens.dialogs import AssignDialog, CustomerFormDialog, ReasonDialog
 from frontdesk.services import appointments, customers, ledger
 from tests.conftest import NOW
-from tests.screens.customer_data import Spa, spa  # noqa: F401  (fixture)
+from tests.screens.customer_data import Spa
 
 SIZE = (100, 32)
 

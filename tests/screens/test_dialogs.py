@@ -22,7 +22,7 @@ from frontdesk.screens.dialogs import (
     parse_visits,
 )
 from frontdesk.services import customers
-from tests.screens.customer_data import Spa, spa  # noqa: F401  (fixture)
+from tests.screens.customer_data import Spa
 
 SIZE = (100, 32)
 USD = currency_for("USD")

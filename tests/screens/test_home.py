@@ -12,7 +12,7 @@ from frontdesk.screens.customer import CustomerScreen
 from frontdesk.screens.dialogs import CustomerFormDialog
 from frontdesk.screens.home import HomeScreen, prefill
 from frontdesk.services import customers
-from tests.screens.customer_data import Spa, spa  # noqa: F401  (fixture)
+from tests.screens.customer_data import Spa
 
 SIZE = (100, 32)
 

@@ -13,7 +13,6 @@ from frontdesk.services import appointments, catalogue, sales
 from frontdesk.services.desk import Desk
 from frontdesk.services.sales import TenderLine
 from tests.conftest import NOW
-from tests.screens.customer_data import demo_desk, demo_file  # noqa: F401  (fixtures)
 
 
 async def settle(pilot: Pilot) -> None:

@@ -15,7 +15,6 @@ from frontdesk.services import appointments
 from frontdesk.services.desk import Desk
 from frontdesk.services.views import AppointmentView, Option
 from tests.conftest import NOW
-from tests.screens.customer_data import demo_desk, demo_file  # noqa: F401  (fixtures)
 
 
 async def settle(pilot: Pilot) -> None:

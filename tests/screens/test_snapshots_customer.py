@@ -15,7 +15,6 @@ from frontdesk.services import appointments, ledger
 from frontdesk.services.desk import Desk
 from frontdesk.widgets.appointments import needs_payment
 from tests.conftest import NOW
-from tests.screens.customer_data import demo_desk, demo_file  # noqa: F401  (fixtures)
 
 
 async def settle(pilot: Pilot) -> None:

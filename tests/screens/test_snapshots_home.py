@@ -9,7 +9,6 @@ from textual.widgets import DataTable, Input
 from frontdesk.app import FrontDeskApp
 from frontdesk.screens.dialogs import ConfirmDialog
 from frontdesk.services.desk import Desk
-from tests.screens.customer_data import demo_desk, demo_file  # noqa: F401  (fixtures)
 
 
 async def settle(pilot: Pilot) -> None:

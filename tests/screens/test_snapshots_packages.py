@@ -13,7 +13,6 @@ from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Term
 from frontdesk.screens.packages import PackageEditorScreen, PackagesScreen
 from frontdesk.services import catalogue
 from frontdesk.services.desk import Desk
-from tests.screens.customer_data import demo_desk, demo_file  # noqa: F401  (fixtures)
 
 SIZE = (100, 32)
 
