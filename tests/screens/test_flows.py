@@ -79,6 +79,8 @@ async def test_f2_sell_a_pack_at_checkout_and_apply_it_in_six_keys(spa: Spa) -> 
         assert keys.count == 6
         await keys.press("escape")
         assert isinstance(app.screen, HomeScreen)
+        await pilot.press(*"Maria")  # the next customer: typing replaces the last search
+        assert app.screen.query_one("#search", Input).value == "Maria"
     assert spa.desk.read(appointments.get_appointment, visit).is_paid
     [holding] = spa.holdings(spa.john)
     assert (holding.title, holding.balance_text) == ("Massage Pack", "4 of 5 visits")

@@ -69,3 +69,21 @@ def test_customer_form_with_the_duplicate_warning(snap_compare, demo_desk: Desk)
         await settle(pilot)
 
     assert snap_compare(FrontDeskApp(demo_desk), terminal_size=(100, 32), run_before=duplicate)
+
+
+def test_home_in_the_light_theme(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001
+    async def light(pilot: Pilot) -> None:
+        pilot.app.theme = "textual-light"
+        await search_mar(pilot)
+
+    assert snap_compare(FrontDeskApp(demo_desk), terminal_size=(100, 32), run_before=light)
+
+
+def test_checkout_in_the_light_theme(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001
+    async def light_checkout(pilot: Pilot) -> None:
+        pilot.app.theme = "textual-light"
+        await settle(pilot)
+        await pilot.press("ctrl+t", "down", "down", "down", "enter")  # an unpaid appointment of today
+        await settle(pilot)
+
+    assert snap_compare(FrontDeskApp(demo_desk), terminal_size=(100, 32), run_before=light_checkout)
