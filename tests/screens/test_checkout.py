@@ -22,6 +22,7 @@ from frontdesk.services.sales import TenderLine
 from frontdesk.widgets.money_input import MoneyInput
 from frontdesk.widgets.tenders import TenderChooser
 from tests.conftest import NOW
+from tests.screens.settle import settle
 
 SIZE = (100, 32)
 
@@ -121,13 +122,6 @@ def build_salon(desk: Desk) -> Salon:
                              for_sale=False, expires_in=months(3)))
     maria = desk.write(customers.create_customer, name="Maria Lopez", phone="(555) 201-3344").id
     return Salon(desk, swedish, thai, anna, massage_pack, monday, credit, goodwill, maria)
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_checkout(pilot, appointment_id: int) -> CheckoutScreen:  # type: ignore[no-untyped-def]

@@ -17,15 +17,9 @@ from frontdesk.screens.dialogs import AssignDialog, CustomerFormDialog, ReasonDi
 from frontdesk.services import appointments, customers, ledger
 from tests.conftest import NOW
 from tests.screens.customer_data import Spa
+from tests.screens.settle import settle
 
 SIZE = (100, 32)
-
-
-async def settle(pilot: Pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def type_text(pilot: Pilot, text: str) -> None:

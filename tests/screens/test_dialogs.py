@@ -23,16 +23,10 @@ from frontdesk.screens.dialogs import (
 )
 from frontdesk.services import customers
 from tests.screens.customer_data import Spa
+from tests.screens.settle import settle
 
 SIZE = (100, 32)
 USD = currency_for("USD")
-
-
-async def settle(pilot: Pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def type_text(pilot: Pilot, text: str) -> None:

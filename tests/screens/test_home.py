@@ -13,13 +13,9 @@ from frontdesk.screens.dialogs import CustomerFormDialog
 from frontdesk.screens.home import HomeScreen, prefill
 from frontdesk.services import customers
 from tests.screens.customer_data import Spa
+from tests.screens.settle import settle
 
 SIZE = (100, 32)
-
-
-async def settle(pilot: Pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def type_text(pilot: Pilot, text: str) -> None:

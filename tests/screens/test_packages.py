@@ -31,6 +31,7 @@ from frontdesk.widgets.fixed_lines import FixedLinesEditor
 from frontdesk.widgets.service_checklist import ServiceChecklist
 from frontdesk.widgets.weekday_picker import WeekdayPicker
 from tests.conftest import NOW
+from tests.screens.settle import settle
 
 SIZE = (100, 32)
 
@@ -67,11 +68,6 @@ def build_spa(desk: Desk) -> Spa:
 
 def packages_in(desk: Desk) -> dict[str, PackageView]:
     return {p.title: p for p in desk.read(catalogue.list_packages, desk.business, include_archived=True)}
-
-
-async def settle(pilot: Pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def type_text(pilot: Pilot, text: str) -> None:

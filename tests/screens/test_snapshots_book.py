@@ -13,14 +13,7 @@ from frontdesk.services import appointments, catalogue, sales
 from frontdesk.services.desk import Desk
 from frontdesk.services.sales import TenderLine
 from tests.conftest import NOW
-
-
-async def settle(pilot: Pilot) -> None:
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-    for field in pilot.app.screen.query(Input):
-        field.cursor_blink = False
+from tests.screens.settle import settle
 
 
 def morning_yoga_holder(desk: Desk) -> tuple[int, int]:

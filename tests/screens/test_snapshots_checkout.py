@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from frontdesk.app import FrontDeskApp
 from frontdesk.screens.checkout import CheckoutScreen
@@ -15,14 +14,7 @@ from frontdesk.services import appointments
 from frontdesk.services.desk import Desk
 from frontdesk.services.views import AppointmentView, Option
 from tests.conftest import NOW
-
-
-async def settle(pilot: Pilot) -> None:
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-    for field in pilot.app.screen.query(Input):
-        field.cursor_blink = False
+from tests.screens.settle import settle
 
 
 def unpaid_today(desk: Desk) -> list[tuple[AppointmentView, list[Option]]]:

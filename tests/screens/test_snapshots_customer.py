@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
 
 from frontdesk.app import FrontDeskApp
 from frontdesk.domain.periods import local_date
@@ -15,20 +14,7 @@ from frontdesk.services import appointments, ledger
 from frontdesk.services.desk import Desk
 from frontdesk.widgets.appointments import needs_payment
 from tests.conftest import NOW
-
-
-async def settle(pilot: Pilot) -> None:
-    """Workers done, and every table (on every screen) has measured its new rows: a DataTable
-    does that when its message queue runs empty, which a busy machine can delay."""
-    for _ in range(50):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        tables = [table for screen in pilot.app.screen_stack for table in screen.query(DataTable)]
-        if not any(table._require_update_dimensions or table._updated_cells for table in tables):  # noqa: SLF001
-            break
-    await pilot.pause()
-    for field in pilot.app.screen.query(Input):
-        field.cursor_blink = False
+from tests.screens.settle import settle
 
 
 def busy_customer(desk: Desk) -> int:

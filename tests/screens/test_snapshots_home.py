@@ -4,25 +4,11 @@ customer-form dialogs, on the demo day spa with the fixed clock."""
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
 
 from frontdesk.app import FrontDeskApp
 from frontdesk.screens.dialogs import ConfirmDialog
 from frontdesk.services.desk import Desk
-
-
-async def settle(pilot: Pilot) -> None:
-    """Workers done, and every table (on every screen) has measured its new rows: a DataTable
-    does that when its message queue runs empty, which a busy machine can delay."""
-    for _ in range(50):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        tables = [table for screen in pilot.app.screen_stack for table in screen.query(DataTable)]
-        if not any(table._require_update_dimensions or table._updated_cells for table in tables):  # noqa: SLF001
-            break
-    await pilot.pause()
-    for field in pilot.app.screen.query(Input):
-        field.cursor_blink = False
+from tests.screens.settle import settle
 
 
 async def search_mar(pilot: Pilot) -> None:

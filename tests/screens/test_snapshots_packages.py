@@ -6,23 +6,15 @@ from __future__ import annotations
 from datetime import date, time
 
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from frontdesk.app import FrontDeskApp
 from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms
 from frontdesk.screens.packages import PackageEditorScreen, PackagesScreen
 from frontdesk.services import catalogue
 from frontdesk.services.desk import Desk
+from tests.screens.settle import settle
 
 SIZE = (100, 32)
-
-
-async def settle(pilot: Pilot) -> None:
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-    for field in pilot.app.screen.query(Input):
-        field.cursor_blink = False
 
 
 def package_id(desk: Desk, title: str) -> int:
