@@ -36,8 +36,10 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def create_db_engine(url: str) -> Engine:
-    """An engine for `url` with the pragmas / timeouts Front Desk relies on."""
+def create_db_engine(url: str, *, wait_ms: int | None = None) -> Engine:
+    """An engine for `url` with the pragmas / timeouts Front Desk relies on. `wait_ms` is how
+    long a transaction waits for another desk's lock before giving up (SQLite's busy timeout,
+    PostgreSQL's lock timeout)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
@@ -47,19 +49,19 @@ def create_db_engine(url: str) -> Engine:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 raise DatabaseError(f"cannot create the database folder {folder}: {error.strerror}") from None
-        engine = create_engine(
-            parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
-        )
-        _configure_sqlite(engine)
+        wait = SQLITE_BUSY_TIMEOUT_MS if wait_ms is None else wait_ms
+        engine = create_engine(parsed, connect_args={"timeout": wait / 1000, "check_same_thread": False})
+        _configure_sqlite(engine, wait)
         return engine
+    wait = POSTGRES_LOCK_TIMEOUT_MS if wait_ms is None else wait_ms
     return create_engine(
         parsed,
         pool_pre_ping=True,
-        connect_args={"options": f"-c lock_timeout={POSTGRES_LOCK_TIMEOUT_MS} -c timezone=UTC"},
+        connect_args={"options": f"-c lock_timeout={wait} -c timezone=UTC"},
     )
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, wait_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
@@ -67,7 +69,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={int(wait_ms)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
