@@ -129,7 +129,7 @@ class CustomerScreen(DeskScreen):
                 yield Static("Balance history", classes="section-title")
                 yield Static("", id="history-note", classes="section-note")
             yield HistoryTable(id="history")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)  # room for every action at 80 columns
 
     def on_mount(self) -> None:
         self.query_one("#appointments", FittedTable).set_columns(APPOINTMENT_COLUMNS)
