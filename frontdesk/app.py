@@ -26,6 +26,8 @@ class FrontDeskApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", tooltip="Leave Front Desk", id="quit", show=False),
         Binding("f2", "open_packages", "Packages", tooltip="The package catalogue (managers edit it)",
                 id="packages", show=False),
+        Binding("f3", "open_services", "Services", tooltip="Services and providers (managers edit them)",
+                id="services", show=False),
     ]
 
     def __init__(self, desk: Desk) -> None:
@@ -61,6 +63,12 @@ class FrontDeskApp(App[None]):
 
         if not any(isinstance(screen, PackagesScreen) for screen in self.screen_stack):
             self.push_screen(PackagesScreen())
+
+    def action_open_services(self) -> None:
+        from frontdesk.screens.services import ServicesScreen
+
+        if not any(isinstance(screen, ServicesScreen) for screen in self.screen_stack):
+            self.push_screen(ServicesScreen())
 
     # ---- command palette ------------------------------------------------------------------------
 

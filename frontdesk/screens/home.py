@@ -76,7 +76,7 @@ class HomeScreen(DeskScreen):
     AUTO_FOCUS = "#search"
 
     BINDINGS = [
-        Binding("ctrl+n", "new_customer", "New customer", tooltip="Add a customer (what you typed is filled in)",
+        Binding("ctrl+n", "new_customer", "New", tooltip="Add a customer (what you typed is filled in)",
                 id="new-customer"),
         Binding("n", "new_customer", "New customer", show=False),
         Binding("ctrl+t", "today", "Today", tooltip="Go to today's appointments", id="today"),
@@ -86,6 +86,8 @@ class HomeScreen(DeskScreen):
         Binding("down", "results", "Results", show=False),
         Binding("f2", "app.open_packages", "Packages", tooltip="The package catalogue (managers edit it)",
                 id="home-packages"),
+        Binding("f3", "app.open_services", "Services", tooltip="Services and providers (managers edit them)",
+                id="home-services"),
         Binding("ctrl+q", "app.quit", "Quit", tooltip="Leave Front Desk", id="home-quit"),
     ]
 
@@ -107,7 +109,7 @@ class HomeScreen(DeskScreen):
                 yield Static(id="day-title")
                 yield Static("", id="status")
             yield FittedTable(id="today")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#results", ResultsTable).set_columns(RESULT_COLUMNS)

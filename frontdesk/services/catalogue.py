@@ -78,17 +78,34 @@ def desk_staff(session: Session, name: str = "") -> StaffView:
 
 # ---- services and providers -------------------------------------------------------------------
 
-def add_service(session: Session, *, name: str, duration_min: int, price: int) -> ServiceView:
+def _service_errors(
+    session: Session, *, name: str, duration_min: int, price: int, service_id: int | None = None
+) -> dict[str, str]:
+    """A message per bad field of a service; the name is unique ignoring case (itself excepted)."""
     errors = {}
-    name = name.strip()
     if not name:
         errors["name"] = "Enter a name."
-    elif session.exec(select(Service).where(func.lower(Service.name) == name.lower())).first():
-        errors["name"] = f"There is already a service called {name}."
+    else:
+        same_name = select(Service).where(func.lower(Service.name) == name.lower())
+        if service_id is not None:
+            same_name = same_name.where(Service.id != service_id)
+        if session.exec(same_name).first():
+            errors["name"] = f"There is already a service called {name}."
     if duration_min < 1:
         errors["duration_min"] = "The duration must be at least 1 minute."
     if price < 0:
         errors["price"] = "The price cannot be negative."
+    return errors
+
+
+def add_service(
+    session: Session, *, name: str, duration_min: int, price: int, actor: int | None = None
+) -> ServiceView:
+    """A new service; with `actor`, only a manager may add it."""
+    if actor is not None:
+        require_manager(session, actor, "change services")
+    name = name.strip()
+    errors = _service_errors(session, name=name, duration_min=duration_min, price=price)
     if errors:
         raise InvalidInput(errors)
     service = Service(name=name, duration_min=duration_min, price=price)
@@ -97,7 +114,31 @@ def add_service(session: Session, *, name: str, duration_min: int, price: int) -
     return service_view(service)
 
 
-def archive_service(session: Session, service_id: int, archived: bool = True) -> ServiceView:
+def update_service(
+    session: Session, *, service_id: int, name: str, duration_min: int, price: int, actor: int
+) -> ServiceView:
+    """Change a service's name, duration and price (managers). Invalid input saves nothing."""
+    require_manager(session, actor, "change services")
+    service = session.get(Service, service_id)
+    if service is None:
+        raise NotFound("No such service.")
+    name = name.strip()
+    errors = _service_errors(session, name=name, duration_min=duration_min, price=price, service_id=service_id)
+    if errors:
+        raise InvalidInput(errors)
+    service.name = name
+    service.duration_min = duration_min
+    service.price = price
+    session.add(service)
+    session.flush()
+    return service_view(service)
+
+
+def archive_service(
+    session: Session, service_id: int, archived: bool = True, *, actor: int | None = None
+) -> ServiceView:
+    if actor is not None:
+        require_manager(session, actor, "change services")
     service = session.get(Service, service_id)
     if service is None:
         raise NotFound("No such service.")
@@ -114,7 +155,9 @@ def list_services(session: Session, include_archived: bool = False) -> list[Serv
     return [service_view(row) for row in session.exec(statement)]
 
 
-def add_provider(session: Session, *, name: str) -> ProviderView:
+def add_provider(session: Session, *, name: str, actor: int | None = None) -> ProviderView:
+    if actor is not None:
+        require_manager(session, actor, "change providers")
     name = name.strip()
     if not name:
         raise InvalidInput({"name": "Enter a name."})
@@ -126,7 +169,11 @@ def add_provider(session: Session, *, name: str) -> ProviderView:
     return provider_view(provider)
 
 
-def archive_provider(session: Session, provider_id: int, archived: bool = True) -> ProviderView:
+def archive_provider(
+    session: Session, provider_id: int, archived: bool = True, *, actor: int | None = None
+) -> ProviderView:
+    if actor is not None:
+        require_manager(session, actor, "change providers")
     provider = session.get(Provider, provider_id)
     if provider is None:
         raise NotFound("No such provider.")

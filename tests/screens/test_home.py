@@ -64,7 +64,7 @@ async def test_command_palette_offers_the_screens_actions(spa: Spa) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         titles = [command.title for command in app.get_system_commands(app.screen)]
-        for title in ("New customer", "Today", "Clear", "Refresh", "Packages", "Quit"):
+        for title in ("New", "Today", "Clear", "Refresh", "Packages", "Quit"):
             assert title in titles
 
 

@@ -1,0 +1,112 @@
+"""Services and providers in the catalogue: editing a service, the manager check, archiving."""
+
+from __future__ import annotations
+
+import pytest
+
+from frontdesk.services import catalogue
+from frontdesk.services.errors import InvalidInput, NotAllowed, NotFound
+from frontdesk.services.views import ServiceView
+from tests.store.conftest import Spa
+
+
+def services_by_name(spa: Spa) -> dict[str, ServiceView]:
+    return {s.name: s for s in spa.desk.read(catalogue.list_services, include_archived=True)}
+
+
+def test_update_service_changes_name_duration_and_price(spa: Spa) -> None:
+    updated = spa.desk.write(catalogue.update_service, service_id=spa.sauna, name="  Infrared Sauna ",
+                             duration_min=45, price=3000, actor=spa.manager)
+    assert (updated.id, updated.name, updated.duration_min, updated.price) == (spa.sauna, "Infrared Sauna", 45, 3000)
+    stored = services_by_name(spa)["Infrared Sauna"]
+    assert stored == updated
+    assert "Sauna" not in services_by_name(spa)
+
+
+def test_update_service_may_keep_its_own_name_in_another_case(spa: Spa) -> None:
+    updated = spa.desk.write(catalogue.update_service, service_id=spa.sauna, name="SAUNA",
+                             duration_min=30, price=2600, actor=spa.manager)
+    assert (updated.name, updated.price) == ("SAUNA", 2600)
+
+
+@pytest.mark.parametrize(("changes", "field", "message"), [
+    ({"name": "   "}, "name", "Enter a name."),
+    ({"name": "thai massage"}, "name", "There is already a service called thai massage."),
+    ({"duration_min": 0}, "duration_min", "The duration must be at least 1 minute."),
+    ({"price": -1}, "price", "The price cannot be negative."),
+])
+def test_update_service_refuses_bad_input_and_saves_nothing(
+    spa: Spa, changes: dict[str, object], field: str, message: str
+) -> None:
+    before = services_by_name(spa)
+    values = {"name": "Swedish Massage", "duration_min": 75, "price": 9000, **changes}
+    with pytest.raises(InvalidInput) as refused:
+        spa.desk.write(catalogue.update_service, service_id=spa.swedish, actor=spa.manager, **values)
+    assert refused.value.fields == {field: message}
+    assert services_by_name(spa) == before
+
+
+def test_update_service_reports_every_bad_field_at_once(spa: Spa) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        spa.desk.write(catalogue.update_service, service_id=spa.swedish, name="", duration_min=0, price=-5,
+                       actor=spa.manager)
+    assert set(refused.value.fields) == {"name", "duration_min", "price"}
+
+
+def test_update_unknown_service_is_not_found(spa: Spa) -> None:
+    with pytest.raises(NotFound):
+        spa.desk.write(catalogue.update_service, service_id=999_999, name="Ghost", duration_min=30, price=0,
+                       actor=spa.manager)
+
+
+def test_duplicate_service_name_is_refused_on_add(spa: Spa) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        spa.desk.write(catalogue.add_service, name="SAUNA", duration_min=30, price=2500, actor=spa.manager)
+    assert refused.value.fields == {"name": "There is already a service called SAUNA."}
+    assert len(services_by_name(spa)) == 4
+
+
+def test_reception_may_not_change_services_or_providers(spa: Spa) -> None:
+    before_services = services_by_name(spa)
+    before_providers = spa.desk.read(catalogue.list_providers, include_archived=True)
+    attempts = [
+        (catalogue.add_service, (), {"name": "Facial", "duration_min": 45, "price": 5000}),
+        (catalogue.update_service, (), {"service_id": spa.sauna, "name": "Sauna", "duration_min": 30, "price": 1}),
+        (catalogue.archive_service, (spa.sauna,), {}),
+        (catalogue.add_provider, (), {"name": "Carla"}),
+        (catalogue.archive_provider, (spa.ben,), {}),
+    ]
+    for use_case, args, kwargs in attempts:
+        with pytest.raises(NotAllowed, match="Only a manager can change"):
+            spa.desk.write(use_case, *args, actor=spa.reception, **kwargs)
+    assert services_by_name(spa) == before_services
+    assert spa.desk.read(catalogue.list_providers, include_archived=True) == before_providers
+
+
+def test_manager_adds_services_and_providers_with_actor(spa: Spa) -> None:
+    facial = spa.desk.write(catalogue.add_service, name="Facial", duration_min=45, price=5000, actor=spa.manager)
+    carla = spa.desk.write(catalogue.add_provider, name="Carla", actor=spa.manager)
+    assert services_by_name(spa)["Facial"] == facial
+    assert carla in spa.desk.read(catalogue.list_providers)
+
+
+def test_archive_and_restore_service_and_provider(spa: Spa) -> None:
+    archived = spa.desk.write(catalogue.archive_service, spa.sauna, actor=spa.manager)
+    assert archived.archived
+    assert "Sauna" not in {s.name for s in spa.desk.read(catalogue.list_services)}
+    assert services_by_name(spa)["Sauna"].archived
+    restored = spa.desk.write(catalogue.archive_service, spa.sauna, False, actor=spa.manager)
+    assert not restored.archived
+    assert "Sauna" in {s.name for s in spa.desk.read(catalogue.list_services)}
+
+    ben = spa.desk.write(catalogue.archive_provider, spa.ben, actor=spa.manager)
+    assert ben.archived and ben not in spa.desk.read(catalogue.list_providers)
+    ben = spa.desk.write(catalogue.archive_provider, spa.ben, archived=False, actor=spa.manager)
+    assert not ben.archived and ben in spa.desk.read(catalogue.list_providers)
+
+
+def test_archive_unknown_is_not_found(spa: Spa) -> None:
+    with pytest.raises(NotFound):
+        spa.desk.write(catalogue.archive_service, 999_999, actor=spa.manager)
+    with pytest.raises(NotFound):
+        spa.desk.write(catalogue.archive_provider, 999_999, actor=spa.manager)
