@@ -14,8 +14,9 @@ Dates and times are read forgivingly by two small pure functions, `parse_day` an
   "Mar 3" (with an optional year). Without a year it is this year's date, or next year's when
   this year's is more than 60 days past (in December "1/5" is next January; on 2 March "3/1"
   is yesterday).
-- time: "14:00", "14.30", "1430", "14", "2pm", "2:30 pm", "noon". An hour from 1 to 7 without
-  am/pm means the afternoon ("2" → 14:00): nobody books a spa at 2 in the morning.
+- time: "14:00", "14.30", "1430", "14", "2pm", "2:30 pm", "noon". A one-digit hour from 1 to 7
+  without am/pm means the afternoon ("2" → 14:00, "5:30" → 17:30): nobody books a spa at 2 in
+  the morning; a two-digit hour is taken as written ("05:00" → 05:00).
 """
 
 from __future__ import annotations
@@ -139,8 +140,8 @@ def parse_clock(text: str) -> time:
         if not 1 <= hour <= 12:
             raise ValueError(f"no such time; {TIME_HELP}")
         hour = hour % 12 + (12 if half.startswith("p") else 0)
-    elif 1 <= hour <= 7:
-        hour += 12  # "2" is 2 in the afternoon
+    elif 1 <= hour <= 7 and len(match.group(1)) == 1:
+        hour += 12  # "2" is 2 in the afternoon; "02:00" is what it says
     if hour > 23:
         raise ValueError(f"no such time; {TIME_HELP}")
     return time(hour, minute)

@@ -47,6 +47,7 @@ def test_parse_day_says_what_is_wrong(typed: str, message: str) -> None:
     ("14:00", time(14)), ("14.30", time(14, 30)), ("1430", time(14, 30)), ("14", time(14)),
     ("9", time(9)), ("2", time(14)), ("2pm", time(14)), ("2:30 pm", time(14, 30)), ("9am", time(9)),
     ("12pm", time(12)), ("12am", time(0)), ("noon", time(12)), ("10:00", time(10)),
+    ("05:00", time(5)), ("0530", time(5, 30)), ("5:30", time(17, 30)),  # two-digit hours are literal
 ])
 def test_parse_clock_reads_what_a_receptionist_types(typed: str, moment: time) -> None:
     assert parse_clock(typed) == moment
