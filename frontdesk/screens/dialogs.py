@@ -104,7 +104,7 @@ def _field_error(field: str) -> Static:
     return error
 
 
-class _FormDialog(DeskModal):
+class FormDialog(DeskModal):
     """Shared behaviour: messages under fields, Enter moves to the next field."""
 
     def set_error(self, field: str, message: str) -> None:
@@ -174,7 +174,7 @@ class ConfirmDialog(DeskModal):
 
 # ---- reason (and change) ------------------------------------------------------------------------
 
-class ReasonDialog(_FormDialog):
+class ReasonDialog(FormDialog):
     """Ask why (and, with `ask_delta`, by how much) before a manager's change.
 
     Dismisses with the reason, or `(delta, reason)` with `ask_delta`, or None when cancelled. With
@@ -281,7 +281,7 @@ class ReasonDialog(_FormDialog):
 CUSTOMER_FIELDS = ("name", "phone", "email", "note")
 
 
-class CustomerFormDialog(_FormDialog):
+class CustomerFormDialog(FormDialog):
     """New or edit customer; dismisses with the saved CustomerView (or None).
 
     A same phone or email as another customer is shown, with their names, before anything is
@@ -410,7 +410,7 @@ class CustomerFormDialog(_FormDialog):
 
 # ---- assign a package ---------------------------------------------------------------------------
 
-class AssignDialog(_FormDialog):
+class AssignDialog(FormDialog):
     """A manager gives a customer a package without payment (Not-for-sale ones listed first),
     with a reason; dismisses with the new HoldingView (or None)."""
 

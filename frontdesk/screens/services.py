@@ -11,7 +11,6 @@ nothing is saved while a field is invalid; ctrl+s (or Enter in the last field) s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -24,8 +23,8 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sta
 
 from frontdesk.domain.describe import format_duration
 from frontdesk.domain.money import format_money, parse_money
-from frontdesk.screens.base import DeskModal, DeskScreen
-from frontdesk.screens.dialogs import ConfirmDialog
+from frontdesk.screens.base import DeskScreen
+from frontdesk.screens.dialogs import ConfirmDialog, FormDialog
 from frontdesk.services import catalogue
 from frontdesk.services.errors import FrontDeskError, InvalidInput
 from frontdesk.services.views import ProviderView, ServiceView
@@ -52,7 +51,7 @@ def load_catalogue(session: Session) -> tuple[list[ServiceView], list[ProviderVi
 
 # ---- the dialogs ------------------------------------------------------------------------------
 
-class _CatalogueForm(DeskModal):
+class _CatalogueForm(FormDialog):
     """A small form: a message under each field, Enter moves on, ctrl+s saves, Escape cancels."""
 
     FIELDS: tuple[str, ...] = ()
@@ -87,22 +86,6 @@ class _CatalogueForm(DeskModal):
     def value(self, field: str) -> str:
         return self.query_one(f"#{field}", Input).value
 
-    def show_errors(self, messages: Mapping[str, str]) -> None:
-        """Each message under its field (anything else under the form); focus the first bad field."""
-        for error in self.query(".field-error").results(Static):
-            error.update("")
-            error.display = False
-        first = None
-        for field, message in messages.items():
-            target = field if field in self.FIELDS else "form"
-            error = self.query_one(f"#{target}-error", Static)
-            error.update(message)
-            error.display = True
-            if first is None and target != "form":
-                first = target
-        if first is not None:
-            self.query_one(f"#{first}", Input).focus()
-
     @on(Input.Submitted)
     def next_field(self, event: Input.Submitted) -> None:
         index = self.FIELDS.index(event.input.id or "")
@@ -118,9 +101,9 @@ class _CatalogueForm(DeskModal):
         problems: dict[str, str] = {}
         values = self.read_form(problems)
         if problems:
-            self.show_errors(problems)
+            self.show_field_errors(InvalidInput(problems), self.FIELDS)
             return
-        self.show_errors({})
+        self.clear_errors()
         self.saving = True
         self.save(values)
 
@@ -136,7 +119,7 @@ class _CatalogueForm(DeskModal):
 
     def refused(self, error: FrontDeskError) -> None:
         self.saving = False
-        self.show_errors(error.fields if isinstance(error, InvalidInput) else {"form": error.message})
+        self.show_field_errors(error, self.FIELDS)
 
     @on(Button.Pressed, "#close")
     def action_cancel(self) -> None:
