@@ -27,7 +27,7 @@ from frontdesk.screens.base import DeskModal
 from frontdesk.services import customers, sales
 from frontdesk.services.catalogue import list_packages
 from frontdesk.services.errors import DuplicateCustomer, FrontDeskError, InvalidInput
-from frontdesk.services.views import CustomerView, HoldingView, PackageView
+from frontdesk.services.views import CustomerView, PackageView
 
 DeltaParser = Callable[[str], int]
 
@@ -105,7 +105,27 @@ def _field_error(field: str) -> Static:
 
 
 class FormDialog(DeskModal):
-    """Shared behaviour: messages under fields, Enter moves to the next field."""
+    """Shared behaviour: messages under fields, Enter moves to the next field, a save in a
+    worker that closes the dialog with its result or shows why it was refused."""
+
+    FIELDS: tuple[str, ...] = ()  # the inputs, in the order Enter walks them
+    saving = False  # True while a save runs, so a second press does nothing
+
+    def focus_field_after(self, field_id: str | None) -> bool:
+        """Focus the field after `field_id`; False when it was the last one."""
+        index = self.FIELDS.index(field_id or "")
+        if index + 1 < len(self.FIELDS):
+            self.query_one(f"#{self.FIELDS[index + 1]}", Input).focus()
+            return True
+        return False
+
+    def saved(self, result: Any) -> None:
+        self.saving = False
+        self.dismiss(result)
+
+    def refused(self, error: FrontDeskError) -> None:
+        self.saving = False
+        self.show_field_errors(error, self.FIELDS)
 
     def set_error(self, field: str, message: str) -> None:
         error = self.query_one(f"#{field}-error", Static)
@@ -182,6 +202,8 @@ class ReasonDialog(FormDialog):
     `delta=...`), stays open on InvalidInput with the messages under the fields, and dismisses
     with what `save` returned. `required=False` makes the reason optional (e.g. cancelling).
     """
+
+    FIELDS = ("delta", "reason")
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", tooltip="Close without changing anything", id="cancel"),
@@ -263,13 +285,6 @@ class ReasonDialog(FormDialog):
         extra = {"delta": delta} if self.ask_delta else {}
         self.run_db(self.save, reason=reason, **extra, write=True, then=self.saved, failed=self.refused)
 
-    def saved(self, result: Any) -> None:
-        self.saving = False
-        self.dismiss(result)
-
-    def refused(self, error: FrontDeskError) -> None:
-        self.saving = False
-        self.show_field_errors(error, ["delta", "reason"])
 
     @on(Button.Pressed, "#close")
     def close(self) -> None:
@@ -287,6 +302,8 @@ class CustomerFormDialog(FormDialog):
     A same phone or email as another customer is shown, with their names, before anything is
     saved: ctrl+s again saves anyway; ctrl+o opens the existing customer instead (new only).
     """
+
+    FIELDS = CUSTOMER_FIELDS
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", tooltip="Close without saving", id="cancel"),
@@ -355,11 +372,7 @@ class CustomerFormDialog(FormDialog):
 
     @on(Input.Submitted)
     def next_field(self, event: Input.Submitted) -> None:
-        assert event.input.id is not None
-        index = CUSTOMER_FIELDS.index(event.input.id)
-        if index + 1 < len(CUSTOMER_FIELDS):
-            self.query_one(f"#{CUSTOMER_FIELDS[index + 1]}", Input).focus()
-        else:
+        if not self.focus_field_after(event.input.id):
             self.action_submit()
 
     @on(Button.Pressed, "#save")
@@ -377,10 +390,6 @@ class CustomerFormDialog(FormDialog):
             self.run_db(customers.update_customer, customer_id=self.customer.id, **values,
                         allow_duplicate=allow, write=True, then=self.saved, failed=self.refused)
 
-    def saved(self, customer: CustomerView) -> None:
-        self.saving = False
-        self.dismiss(customer)
-
     def refused(self, error: FrontDeskError) -> None:
         self.saving = False
         if isinstance(error, DuplicateCustomer):
@@ -397,7 +406,7 @@ class CustomerFormDialog(FormDialog):
             self.refresh_bindings()
             warning.scroll_visible()
             return
-        self.show_field_errors(error, CUSTOMER_FIELDS)
+        self.show_field_errors(error, self.FIELDS)
 
     def action_open_existing(self) -> None:
         if self.duplicates:
@@ -413,6 +422,8 @@ class CustomerFormDialog(FormDialog):
 class AssignDialog(FormDialog):
     """A manager gives a customer a package without payment (Not-for-sale ones listed first),
     with a reason; dismisses with the new HoldingView (or None)."""
+
+    FIELDS = ("reason", "package")
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", tooltip="Close without assigning", id="cancel"),
@@ -494,13 +505,6 @@ class AssignDialog(FormDialog):
                     reason=reason, actor=desk.staff_id, now=desk.now(), write=True,
                     then=self.saved, failed=self.refused)
 
-    def saved(self, holding: HoldingView) -> None:
-        self.saving = False
-        self.dismiss(holding)
-
-    def refused(self, error: FrontDeskError) -> None:
-        self.saving = False
-        self.show_field_errors(error, ["reason", "package"])
 
     @on(Button.Pressed, "#close")
     def close(self) -> None:

@@ -26,7 +26,7 @@ from frontdesk.domain.money import format_money, parse_money
 from frontdesk.screens.base import DeskScreen
 from frontdesk.screens.dialogs import ConfirmDialog, FormDialog
 from frontdesk.services import catalogue
-from frontdesk.services.errors import FrontDeskError, InvalidInput
+from frontdesk.services.errors import InvalidInput
 from frontdesk.services.views import ProviderView, ServiceView
 
 if TYPE_CHECKING:
@@ -54,15 +54,10 @@ def load_catalogue(session: Session) -> tuple[list[ServiceView], list[ProviderVi
 class _CatalogueForm(FormDialog):
     """A small form: a message under each field, Enter moves on, ctrl+s saves, Escape cancels."""
 
-    FIELDS: tuple[str, ...] = ()
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", tooltip="Close without saving", id="cancel"),
         Binding("ctrl+s", "submit", "Save", tooltip="Save and close", id="save"),
     ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.saving = False
 
     def field_row(self, field: str, label: str, value: str, placeholder: str) -> ComposeResult:
         with Horizontal(classes="form-row"):
@@ -88,10 +83,7 @@ class _CatalogueForm(FormDialog):
 
     @on(Input.Submitted)
     def next_field(self, event: Input.Submitted) -> None:
-        index = self.FIELDS.index(event.input.id or "")
-        if index + 1 < len(self.FIELDS):
-            self.query_one(f"#{self.FIELDS[index + 1]}", Input).focus()
-        else:
+        if not self.focus_field_after(event.input.id):
             self.action_submit()
 
     @on(Button.Pressed, "#save")
@@ -112,14 +104,6 @@ class _CatalogueForm(FormDialog):
 
     def save(self, values: dict[str, Any]) -> None:
         raise NotImplementedError
-
-    def saved(self, view: ServiceView | ProviderView) -> None:
-        self.saving = False
-        self.dismiss(view)
-
-    def refused(self, error: FrontDeskError) -> None:
-        self.saving = False
-        self.show_field_errors(error, self.FIELDS)
 
     @on(Button.Pressed, "#close")
     def action_cancel(self) -> None:
