@@ -1,11 +1,12 @@
-"""The Front Desk app: a thin shell that holds the desk, navigates between screens, and offers
-every shown key binding of the current screen in the command palette (ctrl+p)."""
+"""The Front Desk app: a thin shell that holds the desk and the top-level areas (home, packages,
+services), opens screens, and offers in the command palette (ctrl+p) every shown key binding of
+the current screen and a customer search."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -13,14 +14,42 @@ from textual.screen import Screen
 
 from frontdesk.services.desk import Desk
 
-HERE = Path(__file__).parent
+if TYPE_CHECKING:
+    from frontdesk.services.views import CustomerView
+
+
+def _home() -> Screen:
+    from frontdesk.screens.home import HomeScreen  # each area loads when it is first opened
+
+    return HomeScreen()
+
+
+def _packages() -> Screen:
+    from frontdesk.screens.packages import PackagesScreen
+
+    return PackagesScreen()
+
+
+def _services() -> Screen:
+    from frontdesk.screens.services import ServicesScreen
+
+    return ServicesScreen()
+
+
+def _customer_search() -> type:
+    from frontdesk.commands import CustomerSearch
+
+    return CustomerSearch
 
 
 class FrontDeskApp(App[None]):
     """Sell and redeem prepaid appointment packages at the reception counter."""
 
-    CSS_PATH = ["frontdesk.tcss", *sorted(str(path.relative_to(HERE)) for path in (HERE / "screens").glob("*.tcss"))]
+    CSS_PATH = "frontdesk.tcss"
     TITLE = "Front Desk"
+    MODES = {"home": _home, "packages": _packages, "services": _services}
+    DEFAULT_MODE = "home"
+    COMMANDS = App.COMMANDS | {_customer_search}
     BINDINGS = [
         # shown in the home screen's footer; elsewhere the keys work and the palette lists them
         Binding("ctrl+q", "quit", "Quit", tooltip="Leave Front Desk", id="quit", show=False),
@@ -33,13 +62,9 @@ class FrontDeskApp(App[None]):
     def __init__(self, desk: Desk) -> None:
         super().__init__()
         self.desk = desk
+        self.came_from = self.DEFAULT_MODE  # the area to go back to from packages or services
         if desk.staff is not None:
             self.sub_title = f"{desk.staff.name} · {desk.staff.role}"
-
-    def on_mount(self) -> None:
-        from frontdesk.screens.home import HomeScreen
-
-        self.push_screen(HomeScreen())
 
     # ---- navigation (screens call these; imports are local so each screen loads on demand) ----
 
@@ -58,17 +83,31 @@ class FrontDeskApp(App[None]):
 
         self.push_screen(BookScreen(customer_id))
 
-    def action_open_packages(self) -> None:
-        from frontdesk.screens.packages import PackagesScreen
+    def open_area(self, mode: str) -> None:
+        """Go to a top-level area; `back_from_area` returns to where this was pressed."""
+        if self.current_mode != mode:
+            if mode != self.DEFAULT_MODE:
+                self.came_from = self.current_mode
+            self.switch_mode(mode)
 
-        if not any(isinstance(screen, PackagesScreen) for screen in self.screen_stack):
-            self.push_screen(PackagesScreen())
+    def back_from_area(self) -> None:
+        """Leave packages or services for the area they were opened from."""
+        back = self.came_from if self.came_from != self.current_mode else self.DEFAULT_MODE
+        self.came_from = self.DEFAULT_MODE
+        self.switch_mode(back)
+
+    def action_open_packages(self) -> None:
+        self.open_area("packages")
 
     def action_open_services(self) -> None:
-        from frontdesk.screens.services import ServicesScreen
+        self.open_area("services")
 
-        if not any(isinstance(screen, ServicesScreen) for screen in self.screen_stack):
-            self.push_screen(ServicesScreen())
+    def show_customer(self, customer: CustomerView) -> None:
+        """Open a customer found in the command palette, from any screen."""
+        if self.current_mode != self.DEFAULT_MODE:
+            self.came_from = self.DEFAULT_MODE
+            self.switch_mode(self.DEFAULT_MODE)
+        self.open_customer(customer.id)
 
     # ---- command palette ------------------------------------------------------------------------
 

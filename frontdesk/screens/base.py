@@ -1,77 +1,119 @@
-"""What every screen shares: the desk, and database work in thread workers.
+"""What every screen and dialog shares: the typed app and its desk, database work in thread
+workers, and one place where a worker's failure becomes a message.
 
-`run_db` runs a use case through the desk in a thread worker (never on the UI thread) and hands
-the result — or the `FrontDeskError` — back on the UI thread as a message, so a locked database
-or a balance spent at another desk becomes a message on screen, never a crash or a freeze.
+Database work runs in `@work(thread=True, exclusive=True, group=..., exit_on_error=False)`
+methods that call a use case through the desk and post a typed message back (`post_fresh`
+drops the result of a run that a newer one of the same group replaced). A `FrontDeskError` — a
+locked database, a balance spent at another desk, a refusal — reaches `work_failed` with its
+group, so each screen shows it where it belongs; any other exception is logged with its
+traceback and shown as a plain message, never a crash or a freeze.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import partial
-from typing import Any
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual import getters
+from textual.binding import ActiveBinding
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.worker import Worker, WorkerState, get_current_worker
 
+from frontdesk.app import FrontDeskApp
 from frontdesk.services.desk import Desk
 from frontdesk.services.errors import FrontDeskError
 
+log = logging.getLogger("frontdesk")
 
-@dataclass
-class DbDone(Message):
-    """A use case finished in a worker; `deliver` calls the screen's handler with its result."""
+ResultType = TypeVar("ResultType")
 
-    deliver: Callable[[], None]
+if TYPE_CHECKING:
+    from frontdesk.screens.dialogs.form import FormDialog
+
+
+def as_desk_error(error: BaseException | None) -> FrontDeskError:
+    """A worker's failure as a message for the desk: refusals as they are, bugs logged."""
+    if isinstance(error, FrontDeskError):
+        return error
+    log.error("Unexpected error in database work", exc_info=error)
+    name = type(error).__name__ if error is not None else "unknown error"
+    return FrontDeskError(f"Something went wrong ({name}); nothing more was done. Try again, "
+                          "or tell a manager if it keeps happening.")
 
 
 class DeskWork:
-    """Mixin for screens (and modal screens) that talk to the database."""
+    """Shared by screens and dialogs that talk to the database (mixed into Screen / ModalScreen)."""
+
+    app = getters.app(FrontDeskApp)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._forms: dict[str, FormDialog[Any]] = {}  # forms open for answers being written, by group
 
     @property
     def desk(self) -> Desk:
-        return self.app.desk  # type: ignore[attr-defined]
+        return self.app.desk
 
-    def run_db(
-        self,
-        use_case: Callable[..., Any],
-        *args: Any,
-        then: Callable[[Any], None],
-        failed: Callable[[FrontDeskError], None] | None = None,
-        write: bool = False,
-        group: str = "db",
-        **kwargs: Any,
-    ) -> None:
-        """Run `use_case(session, *args, **kwargs)` off the UI thread; call `then(result)` or
-        `failed(error)` (default: `show_error`) back on the UI thread."""
-        desk = self.desk
-        failure = failed or self.show_error
+    def post_fresh(self, message: Message) -> None:
+        """From a worker: deliver its result, unless a newer run of its group replaced it."""
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)  # type: ignore[attr-defined]
 
-        def job() -> None:
-            try:
-                result = (desk.write if write else desk.read)(use_case, *args, **kwargs)
-            except FrontDeskError as error:
-                self.post_message(DbDone(partial(failure, error)))  # type: ignore[attr-defined]
-            except Exception as error:  # a bug: say so on screen rather than fail silently
-                problem = FrontDeskError(f"Something went wrong: {type(error).__name__}: {error}")
-                self.post_message(DbDone(partial(failure, problem)))  # type: ignore[attr-defined]
-            else:
-                self.post_message(DbDone(partial(then, result)))  # type: ignore[attr-defined]
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state is WorkerState.ERROR and not worker.is_cancelled:
+            event.stop()
+            self.work_failed(worker.group, as_desk_error(worker.error))
 
-        self.run_worker(job, thread=True, group=group, exit_on_error=False)  # type: ignore[attr-defined]
+    def work_failed(self, group: str, error: FrontDeskError) -> None:
+        """A worker of `group` failed. When it was writing a form's answer, the form shows the
+        refusal (and stays open); anything else shows as a notification."""
+        form = self._forms.get(group)
+        if form is not None and form.is_attached:
+            form.refused(error)
+        else:
+            self.show_error(error)
+
+    # ---- forms: the dialog asks, the screen writes ------------------------------------------------
+
+    def ask(self, group: str, form: FormDialog[ResultType], write: Callable[[ResultType], object]) -> None:
+        """Open `form`; its answer goes to `write`, which starts the write in a worker of `group`.
+        The form stays open meanwhile: `answered(group)` closes it when the write is done; a
+        refusal shows in it, under the fields, nothing typed lost."""
+        form.answer_to = write
+        self._forms[group] = form
+        self.app.push_screen(form)
+
+    def answered(self, group: str) -> None:
+        """The write of `group`'s form is done: close the form."""
+        form = self._forms.pop(group, None)
+        if form is not None and form.is_attached:
+            form.dismiss(form.answer)
 
     def show_error(self, error: FrontDeskError) -> None:
         self.notify(error.message, severity="error", timeout=8)  # type: ignore[attr-defined]
 
-    def on_db_done(self, message: DbDone) -> None:
-        message.stop()
-        message.deliver()
 
-
-class DeskScreen(DeskWork, Screen[Any]):
+class DeskScreen(DeskWork, Screen[ResultType]):
     """A full screen of the app."""
 
 
-class DeskModal(DeskWork, ModalScreen[Any]):
-    """A dialog over the current screen; Escape cancels it."""
+class DeskModal(DeskWork, ModalScreen[ResultType]):
+    """A dialog over the current screen; it dismisses with its result (None when cancelled).
+
+    `labels` renames this dialog's actions in its footer and the palette, e.g. {"submit": "Void
+    package"} where the class says "Save"."""
+
+    labels: Mapping[str, str] = {}
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        bindings = super().active_bindings
+        return {
+            key: active._replace(binding=replace(active.binding, description=self.labels[active.binding.action]))
+            if active.binding.action in self.labels else active
+            for key, active in bindings.items()
+        }

@@ -7,179 +7,36 @@ anything is saved: "✓ covers — takes 1 visit" or "✗ Mondays only; 10:00–
 books; when the package would not cover it, the first ctrl+s says why and a second ctrl+s books
 anyway (the package is tried again at checkout, money pays otherwise). Escape cancels.
 
-Dates and times are read forgivingly by two small pure functions, `parse_day` and `parse_clock`:
-
-- date: "" or "today", "tomorrow" (or "tmrw"), a weekday ("mon", "tuesday": the next one after
-  today), "+3" (in 3 days), "2026-03-03", "3/3" or "3/3/2026" (month first), "3 Mar" or
-  "Mar 3" (with an optional year). Without a year it is this year's date, or next year's when
-  this year's is more than 60 days past (in December "1/5" is next January; on 2 March "3/1"
-  is yesterday).
-- time: "14:00", "14.30", "1430", "14", "2pm", "2:30 pm", "noon". A one-digit hour from 1 to 7
-  without am/pm means the afternoon ("2" → 14:00, "5:30" → 17:30): nobody books a spa at 2 in
-  the morning; a two-digit hour is taken as written ("05:00" → 05:00).
+Dates and times are read by the domain's parsers (`frontdesk.domain.parsing`), the same for every
+form: "tomorrow", "wed", "3/3", "2pm", "1430"; each field says under it how it was read.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
 from rich.text import Text
-from sqlmodel import Session
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Footer, Header, Input, Label, Select, Static
 
 from frontdesk.domain.coverage import Coverage
 from frontdesk.domain.describe import format_duration
 from frontdesk.domain.money import format_money
+from frontdesk.domain.parsing import next_half_hour, parse_clock, parse_day
 from frontdesk.domain.periods import local_date, to_local
 from frontdesk.screens.base import DeskScreen
-from frontdesk.screens.sell import take_words
-from frontdesk.services.appointments import Booking, book, customer_holdings, preview_cover
-from frontdesk.services.catalogue import list_providers, list_services
-from frontdesk.services.customers import get_customer
+from frontdesk.services.appointments import Booking, BookingForm, book, booking_form, preview_cover
 from frontdesk.services.errors import FrontDeskError, InvalidInput
-from frontdesk.services.views import Business, CustomerView, HoldingView, ProviderView, ServiceView
+from frontdesk.services.views import HoldingView, ServiceView
+from frontdesk.widgets.appointments import when_text
 from frontdesk.widgets.money_input import MoneyInput
-
-# ---- reading what staff type (pure) -------------------------------------------------------------
-
-_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-DATE_HELP = "type a date like 2026-03-03, 3/3, 3 Mar, tomorrow or mon"
-TIME_HELP = "type a time like 14:00, 2pm or 1430"
-PAST_DAYS = 60  # a date without a year further back than this means next year
-
-
-def _weekday(word: str) -> int | None:
-    """0–6 for "mo", "tue", "thurs", "friday", "weds"…; None for anything else."""
-    if word == "weds":
-        return 2
-    if len(word) < 2:
-        return None
-    return next((index for index, name in enumerate(_DAY_NAMES) if name.startswith(word)), None)
-
-
-def _month(word: str) -> int | None:
-    for index, name in enumerate(_MONTHS):
-        if len(word) >= 3 and word.startswith(name):
-            return index + 1
-    return None
-
-
-def _without_year(today: date, month: int, day: int) -> date:
-    """This year's date, or next year's when this year's is more than two months past."""
-    for year in (today.year, today.year + 1):
-        try:
-            candidate = date(year, month, day)
-        except ValueError:
-            continue
-        if year > today.year or (today - candidate).days <= PAST_DAYS:
-            return candidate
-    raise ValueError("no such date")
-
-
-def _dated(year: int | None, month: int, day: int, today: date) -> date:
-    if year is None:
-        return _without_year(today, month, day)
-    if year < 100:
-        year += 2000
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise ValueError("no such date") from None
-
-
-def parse_day(text: str, today: date) -> date:
-    """The date staff typed (see the module docstring); `ValueError` with a message to show."""
-    word = " ".join(text.strip().lower().replace(",", " ").split())
-    if word in ("", "today", "tod", "now"):
-        return today
-    if word in ("tomorrow", "tomorow", "tmrw", "tmr", "tom"):
-        return today + timedelta(days=1)
-    if word == "yesterday":
-        return today - timedelta(days=1)
-    if match := re.fullmatch(r"\+\s*(\d{1,3})\s*d?", word):
-        return today + timedelta(days=int(match.group(1)))
-    if (weekday := _weekday(word.removeprefix("next ").strip())) is not None:
-        ahead = (weekday - today.weekday()) % 7 or 7
-        return today + timedelta(days=ahead)
-    if match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", word):
-        return _dated(int(match.group(1)), int(match.group(2)), int(match.group(3)), today)
-    if match := re.fullmatch(r"(\d{1,2})\s*[/.]\s*(\d{1,2})(?:\s*[/.]\s*(\d{2}|\d{4}))?", word):
-        year = int(match.group(3)) if match.group(3) else None
-        return _dated(year, int(match.group(1)), int(match.group(2)), today)
-    if match := re.fullmatch(r"(?:[a-z]+\s+)?(\d{1,2})\s+([a-z]+)(?:\s+(\d{4}))?", word):
-        month = _month(match.group(2))
-        if month is not None:
-            return _dated(int(match.group(3)) if match.group(3) else None, month, int(match.group(1)), today)
-    if match := re.fullmatch(r"(?:[a-z]+\s+)?([a-z]+)\s+(\d{1,2})(?:\s+(\d{4}))?", word):
-        month = _month(match.group(1))
-        if month is not None:
-            return _dated(int(match.group(3)) if match.group(3) else None, month, int(match.group(2)), today)
-    raise ValueError(f"cannot read the date; {DATE_HELP}")
-
-
-def parse_clock(text: str) -> time:
-    """The time of day staff typed (see the module docstring); `ValueError` with a message."""
-    word = text.strip().lower().replace(" ", "").replace(".", ":")
-    if word in ("noon", "midday"):
-        return time(12)
-    match = re.fullmatch(r"(\d{1,2})(?::?(\d{2}))?(am|pm|a|p)?", word)
-    if match is None:
-        raise ValueError(f"cannot read the time; {TIME_HELP}")
-    hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
-    if minute > 59:
-        raise ValueError(f"no such time; {TIME_HELP}")
-    if half:
-        if not 1 <= hour <= 12:
-            raise ValueError(f"no such time; {TIME_HELP}")
-        hour = hour % 12 + (12 if half.startswith("p") else 0)
-    elif 1 <= hour <= 7 and len(match.group(1)) == 1:
-        hour += 12  # "2" is 2 in the afternoon; "02:00" is what it says
-    if hour > 23:
-        raise ValueError(f"no such time; {TIME_HELP}")
-    return time(hour, minute)
-
-
-def next_half_hour(now: datetime) -> time:
-    """The next :00 or :30 strictly after `now` (local wall clock): 10:00 → 10:30, 10:10 → 10:30."""
-    minutes = now.hour * 60 + now.minute
-    following = (minutes // 30 + 1) * 30
-    if following >= 24 * 60:
-        following = 23 * 60 + 30
-    return time(following // 60, following % 60)
-
-
-def when_words(moment: datetime) -> str:
-    """"Tue 3 Mar 14:00" (a local datetime)."""
-    return f"{moment:%a} {moment.day} {moment:%b %H:%M}"
-
-
-# ---- what the screen reads ----------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class BookingFacts:
-    customer: CustomerView
-    services: list[ServiceView]
-    providers: list[ProviderView]
-    holdings: list[HoldingView]  # her active ones
-
-
-def load_booking(session: Session, business: Business, *, customer_id: int, now: datetime) -> BookingFacts:
-    """The customer, what can be booked, and her active holdings, in one read."""
-    return BookingFacts(
-        customer=get_customer(session, customer_id),
-        services=list_services(session),
-        providers=list_providers(session),
-        holdings=[view for view in customer_holdings(session, business, customer_id=customer_id, now=now)
-                  if view.status == "active"],
-    )
+from frontdesk.widgets.verdict import take_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,8 +60,8 @@ class Request:
 FIELDS = ("service", "provider", "date", "time", "duration", "price", "cover")  # each has #<field>-error
 
 
-class BookScreen(DeskScreen):
-    """Book a new appointment for one customer."""
+class BookScreen(DeskScreen[Booking]):
+    """Book a new appointment for one customer; dismisses with the booking (None: cancelled)."""
 
     TITLE = "Book"
     BINDINGS = [
@@ -212,14 +69,29 @@ class BookScreen(DeskScreen):
         Binding("escape", "cancel", "Cancel", tooltip="Leave without booking", id="book-cancel"),
     ]
 
+    @dataclass
+    class FormRead(Message):
+        form: BookingForm
+
+    @dataclass
+    class Checked(Message):
+        """The coverage check of `request`; `then_book` when ctrl+s waits for it."""
+
+        request: Request
+        coverage: Coverage
+        then_book: bool
+
+    @dataclass
+    class Booked(Message):
+        booking: Booking
+
     def __init__(self, customer_id: int) -> None:
         super().__init__()
         self.customer_id = customer_id
-        self.facts: BookingFacts | None = None
+        self.facts: BookingForm | None = None
         self.verdict: tuple[tuple[Any, ...], Coverage] | None = None  # (request key, coverage)
         self.confirming: tuple[Any, ...] | None = None  # request key shown "book anyway?" for
         self.saving = False
-        self._previews = 0
 
     def compose(self) -> ComposeResult:
         business = self.desk.business
@@ -265,14 +137,27 @@ class BookScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        business = self.desk.business
-        self.run_db(load_booking, business, customer_id=self.customer_id, now=self.desk.now(),
-                    then=self._loaded, failed=lambda error: self._say(error.message, error=True))
+        self.load()
         self._show_hints()
 
-    def _loaded(self, facts: BookingFacts) -> None:
+    @work(thread=True, exclusive=True, group="read", exit_on_error=False)
+    def load(self) -> None:
+        desk = self.desk
+        self.post_fresh(self.FormRead(desk.read(booking_form, desk.business, customer_id=self.customer_id,
+                                                now=desk.now())))
+
+    def work_failed(self, group: str, error: FrontDeskError) -> None:
+        if group == "preview":
+            self._preview_failed(error)
+        elif group == "book":
+            self._book_failed(error)
+        else:
+            self._say(error.message, error=True)
+
+    @on(FormRead)
+    def _loaded(self, message: FormRead) -> None:
         business = self.desk.business
-        self.facts = facts
+        self.facts = facts = message.form
         self.query_one("#book-title", Static).update(
             Text.assemble("Book an appointment for ", (facts.customer.name, "bold")))
         self.query_one("#service", Select).set_options(
@@ -405,46 +290,51 @@ class BookScreen(DeskScreen):
             self._say("")
         self._check_cover()
 
-    def _check_cover(self, then: Any = None) -> None:
+    def _check_cover(self, then_book: bool = False) -> None:
         verdict = self.query_one("#verdict", Static)
         request = self.read_form()
         verdict.remove_class("-ok", "-off")
         if request.cover_holding_id is None:
+            self.workers.cancel_group(self, "preview")
             self.verdict = None
             if self.facts is not None and self.facts.holdings:
                 verdict.update("No package: paid at checkout.")
-            if then:
-                then(request)
+            if then_book:
+                self._book_checked(request)
             return
         if request.service_id is None or request.starts_at is None:
             verdict.update("Choose a service, a date and a time to check it.")
             return
-        self._previews += 1
-        number = self._previews
         verdict.update("Checking…")
+        self._preview(request, then_book)
 
-        def show(coverage: Coverage) -> None:
-            if number != self._previews:
-                return  # an older check: the form has changed since
-            self.verdict = (request.key, coverage)
-            self._show_verdict(coverage)
-            self._show_errors(request.errors)
-            if then:
-                then(request)
+    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
+    def _preview(self, request: Request, then_book: bool) -> None:
+        """Each change replaces the check before it: only the form as it is now is judged."""
+        desk = self.desk
+        coverage = desk.read(preview_cover, desk.business, customer_id=self.customer_id,
+                             service_id=request.service_id, holding_id=request.cover_holding_id,
+                             starts_at=request.starts_at, provider_id=request.provider_id,
+                             duration_min=request.duration_min, price=request.price, now=desk.now())
+        self.post_fresh(self.Checked(request, coverage, then_book))
 
-        def failed(error: FrontDeskError) -> None:
-            if number != self._previews:
-                return
-            verdict.update(Text("Cannot check: " + error.message))
-            verdict.add_class("-off")
-            if isinstance(error, InvalidInput):
-                self._show_errors({**request.errors, **error.fields})
+    @on(Checked)
+    def _checked(self, message: Checked) -> None:
+        request = message.request
+        if request.key != self.read_form().key:
+            return  # the form changed since: its own check is on its way
+        self.verdict = (request.key, message.coverage)
+        self._show_verdict(message.coverage)
+        self._show_errors(request.errors)
+        if message.then_book:
+            self._book_checked(request)
 
-        business = self.desk.business
-        self.run_db(preview_cover, business, customer_id=self.customer_id, service_id=request.service_id,
-                    holding_id=request.cover_holding_id, starts_at=request.starts_at,
-                    provider_id=request.provider_id, duration_min=request.duration_min,
-                    price=request.price, now=self.desk.now(), then=show, failed=failed, group="preview")
+    def _preview_failed(self, error: FrontDeskError) -> None:
+        verdict = self.query_one("#verdict", Static)
+        verdict.update(Text("Cannot check: " + error.message))
+        verdict.add_class("-off")
+        if isinstance(error, InvalidInput):
+            self._show_errors({**self.read_form().errors, **error.fields})
 
     def _show_verdict(self, coverage: Coverage) -> None:
         holding = self._holding(coverage.holding_id)
@@ -479,7 +369,7 @@ class BookScreen(DeskScreen):
             self._say("Correct the fields marked in red, then ctrl+s.", error=True)
             return
         if request.cover_holding_id is not None and (self.verdict is None or self.verdict[0] != request.key):
-            self._check_cover(then=lambda fresh: self._book_checked(fresh))
+            self._check_cover(then_book=True)
             return
         self._book_checked(request)
 
@@ -494,25 +384,27 @@ class BookScreen(DeskScreen):
                           "ctrl+s again books it anyway (paid another way at checkout if still not covered); "
                           "or change the package.", error=True)
                 return
-        try:
-            actor = self.desk.staff_id
-        except FrontDeskError as error:
-            self._say(error.message, error=True)
-            return
         self.saving = True
         self._say("Booking…")
         self.refresh_bindings()
-        business = self.desk.business
-        self.run_db(book, business, customer_id=self.customer_id, service_id=request.service_id,
-                    starts_at=request.starts_at, actor=actor, provider_id=request.provider_id,
-                    duration_min=request.duration_min, price=request.price,
-                    cover_holding_id=request.cover_holding_id, now=self.desk.now(), write=True,
-                    then=self._booked, failed=self._book_failed)
+        self._book(request)
 
-    def _booked(self, booking: Booking) -> None:
+    @work(thread=True, exclusive=True, group="book", exit_on_error=False)
+    def _book(self, request: Request) -> None:
+        desk = self.desk
+        self.post_fresh(self.Booked(desk.write(
+            book, desk.business, customer_id=self.customer_id, service_id=request.service_id,
+            starts_at=request.starts_at, actor=desk.staff_id, provider_id=request.provider_id,
+            duration_min=request.duration_min, price=request.price, cover_holding_id=request.cover_holding_id,
+            now=desk.now())))
+
+    @on(Booked)
+    def _booked(self, message: Booked) -> None:
         business = self.desk.business
+        booking = message.booking
         appointment = booking.appointment
-        text = f"Booked {when_words(to_local(appointment.starts_at, business.tz))} {appointment.service_name}"
+        today = local_date(self.desk.now(), business.tz)
+        text = f"Booked {when_text(appointment.starts_at, business.tz, today)} {appointment.service_name}"
         if booking.coverage is not None:
             holding = self._holding(booking.coverage.holding_id)
             title = holding.title if holding else "the package"

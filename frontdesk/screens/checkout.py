@@ -17,71 +17,30 @@ from dataclasses import dataclass
 from uuid import uuid4
 
 from rich.cells import cell_len
-from rich.table import Table
 from rich.text import Text
-from sqlmodel import Session
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from frontdesk.domain.describe import format_duration
+from frontdesk.domain.kinds import AppointmentStatus, Tender
 from frontdesk.domain.money import format_money
-from frontdesk.screens.base import DeskModal, DeskScreen
-from frontdesk.screens.sell import Sale, SellDialog, take_words
-from frontdesk.services.appointments import checkout, customer_holdings, get_appointment, options
-from frontdesk.models import Tender
-from frontdesk.services.errors import AlreadyPaid, FrontDeskError, InvalidInput, NoBalanceLeft, NotCovered
+from frontdesk.domain.periods import local_date
+from frontdesk.screens.base import DeskScreen
+from frontdesk.screens.dialogs.receipt import ReceiptDialog
+from frontdesk.screens.dialogs.sell import Sale, SellDialog
+from frontdesk.services.checkout import CheckoutPage, Paid, checkout_page, pay
+from frontdesk.services.errors import AlreadyPaid, FrontDeskError, NoBalanceLeft, NotCovered
 from frontdesk.services.sales import TenderLine
-from frontdesk.services.views import AppointmentView, Business, HoldingView, Option, Receipt
-from frontdesk.widgets.tenders import TenderChooser
+from frontdesk.services.views import AppointmentView, Option, Receipt
+from frontdesk.widgets.appointments import when_text
+from frontdesk.widgets.tenders import TenderChooser, tender_bindings
+from frontdesk.widgets.verdict import take_words
 
 NO_PACKAGE = "no-package"
-TENDERS = Binding.Group("Rest by")
 
-
-# ---- reads and writes the screen runs in workers ------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class CheckoutFacts:
-    appointment: AppointmentView
-    options: list[Option]
-
-
-def load_checkout(session: Session, business: Business, *, appointment_id: int, now) -> CheckoutFacts:
-    """The appointment and every holding of its customer judged against it, in one read."""
-    return CheckoutFacts(get_appointment(session, appointment_id),
-                         options(session, business, appointment_id=appointment_id, now=now))
-
-
-@dataclass(frozen=True, slots=True)
-class Paid:
-    """What a checkout did, with the appointment and the used holdings as they are afterwards."""
-
-    receipt: Receipt
-    appointment: AppointmentView
-    holdings: list[HoldingView]
-
-
-def pay_and_read(session: Session, business: Business, *, now, **checkout_args) -> Paid:
-    """`appointments.checkout`, then (in the same transaction) the balances it left."""
-    receipt = checkout(session, business, now=now, **checkout_args)
-    appointment = get_appointment(session, receipt.appointment_id)
-    used = {line.holding_id for line in receipt.payments if line.holding_id is not None}
-    holdings = [view for view in customer_holdings(session, business, customer_id=appointment.customer_id, now=now)
-                if view.id in used]
-    return Paid(receipt, appointment, holdings)
-
-
-def when_text(appointment: AppointmentView, business: Business) -> str:
-    """"Tue 3 Mar 14:00"."""
-    start = appointment.starts_at.astimezone(business.tz)
-    return f"{start:%a} {start.day} {start:%b %H:%M}"
-
-
-# ---- widgets ------------------------------------------------------------------------------------
 
 class OptionsTable(DataTable):
     """The holdings table; Enter (the key, not a mouse click) asks to pay with the highlighted row."""
@@ -94,84 +53,28 @@ class OptionsTable(DataTable):
         self.post_message(self.Chosen(self))
 
 
-class ReceiptDialog(DeskModal):
-    """The receipt: every payment line, the total, and the balance left on each used holding."""
-
-    BINDINGS = [
-        Binding("enter", "done", "Done", tooltip="Close the receipt and go back", id="receipt-done"),
-        Binding("escape", "done", "Done", show=False),
-    ]
-
-    def __init__(self, paid: Paid) -> None:
-        super().__init__()
-        self.paid = paid
-
-    def compose(self) -> ComposeResult:
-        business = self.desk.business
-        money = lambda amount: format_money(amount, business.currency)  # noqa: E731
-        paid = self.paid
-        appointment = paid.appointment
-        with Vertical(id="receipt-box"):
-            yield Static(Text.assemble(("Paid ✓ ", "bold"), (appointment.customer_name, "bold")), id="receipt-title")
-            yield Static(Text(f"{appointment.service_name} · {when_text(appointment, business)}"
-                              + (f" · with {appointment.provider_name}" if appointment.provider_name else "")),
-                         id="receipt-appointment")
-            lines = Table.grid(padding=(0, 2), expand=True)
-            lines.add_column(ratio=1)
-            lines.add_column(justify="right")
-            for line in paid.receipt.payments:
-                lines.add_row(Text(line.description), money(line.amount))
-            taken: dict[str, int] = {}
-            for line in paid.receipt.payments:
-                if line.tender != Tender.PACKAGE:
-                    taken[line.tender] = taken.get(line.tender, 0) + line.amount
-            if taken:
-                lines.add_row(Text("Money taken: " + " + ".join(f"{tender} {money(amount)}"
-                                                                for tender, amount in taken.items()),
-                                   style="bold"), Text(money(sum(taken.values())), style="bold"))
-            else:
-                lines.add_row(Text("No money taken: paid from the package.", style="dim"), "")
-            yield Static(lines, id="receipt-lines")
-            balances = Text()
-            for holding in paid.holdings:
-                if balances:
-                    balances.append("\n")
-                balances.append(holding.title, style="bold")
-                left = "unlimited" if holding.balance_text == "unlimited" else f"{holding.balance_text} left"
-                balances.append(f": {left} · {holding.expiry_text}")
-            yield Static(balances, id="receipt-balances")
-            if paid.receipt.replayed:
-                yield Static("This checkout had already been recorded: nothing was charged twice.",
-                             id="receipt-replayed")
-            yield Static("Enter or Esc: done", id="receipt-hint")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#receipt-box").border_title = "Receipt"
-
-    def action_done(self) -> None:
-        self.dismiss(self.paid.receipt)
-
-
 # ---- the screen ---------------------------------------------------------------------------------
 
-class CheckoutScreen(DeskScreen):
-    """Check out one appointment."""
+class CheckoutScreen(DeskScreen[Receipt]):
+    """Check out one appointment; dismisses with the receipt (None when left unpaid)."""
 
     TITLE = "Checkout"
     BINDINGS = [
         Binding("p", "pay", "Pay", key_display="⏎/p", tooltip="Pay with the highlighted package and the rest as shown",
                 id="pay"),
-        Binding("k", "tender('card')", "Card", tooltip="Pay the rest by card", id="rest-card", group=TENDERS),
-        Binding("h", "tender('cash')", "Cash", tooltip="Pay the rest in cash", id="rest-cash", group=TENDERS),
-        Binding("o", "tender('other')", "Other", tooltip="Pay the rest by another tender", id="rest-other",
-                group=TENDERS),
-        Binding("t", "tender('split')", "Split", tooltip="Split the rest between cash, card and other",
-                id="rest-split", group=TENDERS),
+        *tender_bindings(group="Rest by", amount="the rest", id_prefix="rest"),
         Binding("s", "sell", "Sell & apply", tooltip="Sell a package and apply it to this appointment now",
                 id="sell-apply"),
         Binding("escape", "back", "Back", tooltip="Back without paying (or leave split)", id="checkout-back"),
     ]
+
+    @dataclass
+    class PageRead(Message):
+        page: CheckoutPage
+
+    @dataclass
+    class Done(Message):
+        paid: Paid
 
     def __init__(self, appointment_id: int) -> None:
         super().__init__()
@@ -196,25 +99,33 @@ class CheckoutScreen(DeskScreen):
 
     # ---- loading ----------------------------------------------------------------------------------
 
+    @work(thread=True, exclusive=True, group="read", exit_on_error=False)
     def reload(self) -> None:
-        self.run_db(load_checkout, self.desk.business, appointment_id=self.appointment_id,
-                    now=self.desk.now(), then=self._show_facts, failed=self._load_failed)
+        desk = self.desk
+        self.post_fresh(self.PageRead(desk.read(checkout_page, desk.business, appointment_id=self.appointment_id,
+                                                now=desk.now())))
 
-    def _load_failed(self, error: FrontDeskError) -> None:
-        self._say(error.message, error=True)
+    def work_failed(self, group: str, error: FrontDeskError) -> None:
+        if group == "pay":
+            self._failed(error)
+        else:
+            self._say(error.message, error=True)
 
-    def _show_facts(self, facts: CheckoutFacts) -> None:
+    @on(PageRead)
+    def _show_page(self, message: PageRead) -> None:
         business = self.desk.business
         money = lambda amount: format_money(amount, business.currency)  # noqa: E731
-        self.appointment = appointment = facts.appointment
-        self.options = facts.options
+        page = message.page
+        self.appointment = appointment = page.appointment
+        self.options = page.options
+        today = local_date(self.desk.now(), business.tz)
         head = Text.assemble(
             (appointment.customer_name, "bold"), " · ", (appointment.service_name, "bold"), " · ",
-            when_text(appointment, business), " · ", format_duration(appointment.duration_min),
+            when_text(appointment.starts_at, business.tz, today), " · ", format_duration(appointment.duration_min),
             f" · with {appointment.provider_name}" if appointment.provider_name else "",
         )
         head.append("\n")
-        if appointment.status == "cancelled":
+        if appointment.status == AppointmentStatus.CANCELLED:
             head.append("Cancelled: nothing to pay.", style="bold")
         elif appointment.due == 0:
             head.append(f"Paid in full ({money(appointment.price)}).", style="bold")
@@ -223,7 +134,8 @@ class CheckoutScreen(DeskScreen):
             head.append(f"due {money(appointment.due)}", style="bold")
         self.query_one("#checkout-appointment", Static).update(head)
 
-        self._fill_table(self._preselected_row())
+        default = page.default
+        self._fill_table(self.options.index(default) if default is not None else len(self.options))
         self.query_one(OptionsTable).focus()
         self._update_choice()
 
@@ -268,18 +180,6 @@ class CheckoutScreen(DeskScreen):
         if self.appointment is not None and table.size.width and table.size.width != self._table_width:
             self._fill_table(table.cursor_row)
 
-    def _preselected_row(self) -> int:
-        """The holding it was booked to be covered by (if it covers), else the default, else money."""
-        assert self.appointment is not None
-        covering = [index for index, option in enumerate(self.options) if option.coverage.ok]
-        for index in covering:
-            if self.options[index].holding.id == self.appointment.cover_holding_id:
-                return index
-        for index in covering:
-            if self.options[index].is_default:
-                return index
-        return len(self.options)
-
     # ---- the choice -------------------------------------------------------------------------------
 
     def chosen(self) -> Option | None:
@@ -311,7 +211,7 @@ class CheckoutScreen(DeskScreen):
         money = lambda amount: format_money(amount, business.currency)  # noqa: E731
         option = self.chosen()
         pays = self.query_one("#checkout-pays", Static)
-        if self.appointment.due == 0 or self.appointment.status == "cancelled":
+        if not self.appointment.needs_payment:
             pays.update("")
         elif option is None:
             pays.update(Text.assemble(("No package: ", "bold"), f"{money(self.appointment.due)} to pay with money."))
@@ -328,8 +228,7 @@ class CheckoutScreen(DeskScreen):
             ))
         chooser = self.query_one(TenderChooser)
         chooser.set_due(self.rest(), lead="Pay" if option is None else "Rest")
-        chooser.display = not (self.appointment.due == 0 or self.appointment.status == "cancelled"
-                               or (option is not None and not option.coverage.ok))
+        chooser.display = self.appointment.needs_payment and (option is None or option.coverage.ok)
         self.refresh_bindings()
 
     # ---- actions ----------------------------------------------------------------------------------
@@ -340,7 +239,8 @@ class CheckoutScreen(DeskScreen):
         if action not in ("pay", "tender", "sell"):
             return True
         appointment = self.appointment
-        if appointment is None or self.paying or appointment.due == 0 or appointment.status == "cancelled":
+        if appointment is None or self.paying or appointment.due == 0 \
+                or appointment.status == AppointmentStatus.CANCELLED:
             return None
         if action == "sell":
             return True
@@ -389,7 +289,7 @@ class CheckoutScreen(DeskScreen):
         appointment = self.appointment
         if appointment is None:
             return "Still loading the appointment."
-        if appointment.status == "cancelled":
+        if appointment.status == AppointmentStatus.CANCELLED:
             return "This appointment was cancelled: nothing to pay."
         if appointment.due == 0:
             return "This appointment is already paid."
@@ -428,35 +328,37 @@ class CheckoutScreen(DeskScreen):
             return
         tenders = [TenderLine(Tender(mode), rest)] if rest else []
         self._checkout(package=None, tenders=tenders, sell_package_id=sale.package_id,
-                       sale_tenders=list(sale.tenders), doing=f"Selling {sale.title} and applying it…")
+                       sale_tenders=sale.tenders, doing=f"Selling {sale.title} and applying it…")
 
-    def _checkout(self, *, doing: str, **kwargs) -> None:
-        try:
-            actor = self.desk.staff_id
-        except FrontDeskError as error:
-            self._say(error.message, error=True)
-            return
+    def _checkout(self, *, doing: str, package: int | None, tenders: list[TenderLine],
+                  sell_package_id: int | None = None, sale_tenders: tuple[TenderLine, ...] = ()) -> None:
         self.paying = True
         self._say(doing)
         self.refresh_bindings()
-        self.run_db(pay_and_read, self.desk.business, key=self.key, appointment_id=self.appointment_id,
-                    actor=actor, now=self.desk.now(), write=True, then=self._paid, failed=self._failed,
-                    **kwargs)
+        self._pay(package, tenders, sell_package_id, sale_tenders)
 
-    def _paid(self, paid: Paid) -> None:
+    @work(thread=True, exclusive=True, group="pay", exit_on_error=False)
+    def _pay(self, package: int | None, tenders: list[TenderLine], sell_package_id: int | None,
+             sale_tenders: tuple[TenderLine, ...]) -> None:
+        """One checkout, one key: a retry after an error sends the same key, so it never spends twice."""
+        desk = self.desk
+        paid = desk.write(pay, desk.business, key=self.key, appointment_id=self.appointment_id,
+                          actor=desk.staff_id, now=desk.now(), package=package, tenders=tenders,
+                          sell_package_id=sell_package_id, sale_tenders=sale_tenders)
+        self.post_fresh(self.Done(paid))
+
+    @on(Done)
+    def _paid(self, message: Done) -> None:
         self.paying = False
         self._say("")
-        self.app.push_screen(ReceiptDialog(paid), self._receipt_closed)
+        self.app.push_screen(ReceiptDialog(message.paid), self._receipt_closed)
 
     def _receipt_closed(self, receipt: Receipt | None) -> None:
         self.dismiss(receipt)
 
     def _failed(self, error: FrontDeskError) -> None:
         self.paying = False
-        if isinstance(error, InvalidInput):
-            text = " ".join(error.fields.values())
-        else:
-            text = error.message
+        text = error.message
         if isinstance(error, (NotCovered, NoBalanceLeft, AlreadyPaid)):
             text += " The choices were read again: check the highlighted row, then pay."
             self.reload()

@@ -8,26 +8,34 @@ when the screen comes back from another one (a checkout, a booking).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import partial
 
 from rich.text import Text
-from sqlmodel import Session
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
+from frontdesk.domain.kinds import AppointmentStatus
 from frontdesk.domain.money import format_money
+from frontdesk.domain.parsing import delta_hint, parse_delta
 from frontdesk.domain.periods import local_date
 from frontdesk.screens.base import DeskScreen
-from frontdesk.screens.dialogs import AssignDialog, CustomerFormDialog, ReasonDialog, delta_parser
-from frontdesk.services import appointments, ledger
+from frontdesk.screens.dialogs.assign import AssignDialog, Assignment
+from frontdesk.screens.dialogs.customer import EditsCustomers
+from frontdesk.screens.dialogs.reason import Change, ReasonDialog
+from frontdesk.screens.dialogs.sell import Sale, SellDialog
+from frontdesk.services import appointments, ledger, sales
 from frontdesk.services.appointments import Cancellation
-from frontdesk.services.customers import get_customer
-from frontdesk.services.views import AppointmentView, Business, CustomerView, HoldingView, LedgerLine
-from frontdesk.widgets.appointments import needs_payment, state_text, when_text
+from frontdesk.services.customers import CustomerPage, customer_page
+from frontdesk.services.errors import FrontDeskError
+from frontdesk.services.sales import TenderLine
+from frontdesk.services.views import AppointmentView, CustomerView, HoldingView, LedgerLine
+from frontdesk.widgets.appointments import state_text, when_text
 from frontdesk.widgets.fitted import FitColumn, FittedTable
 from frontdesk.widgets.history import HistoryTable, entry_date, what_happened
 from frontdesk.widgets.holdings import HoldingsTable
@@ -42,47 +50,7 @@ APPOINTMENT_COLUMNS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class CustomerPage:
-    """Everything the screen shows, read in one transaction."""
-
-    customer: CustomerView
-    holdings: list[HoldingView]
-    appointments: list[AppointmentView]
-    history: list[LedgerLine]
-    more_history: bool
-
-
-def read_customer_page(
-    session: Session, business: Business, *, customer_id: int, now: datetime, history_limit: int
-) -> CustomerPage:
-    """The customer, all her holdings, her appointments (unpaid first) and the newest
-    `history_limit` entries of her balance history."""
-    history = ledger.history(session, business, customer_id=customer_id, limit=history_limit + 1)
-    return CustomerPage(
-        customer=get_customer(session, customer_id),
-        holdings=appointments.customer_holdings(session, business, customer_id=customer_id, now=now),
-        appointments=desk_order(appointments.customer_appointments(session, customer_id=customer_id),
-                                business, now),
-        history=history[:history_limit],
-        more_history=len(history) > history_limit,
-    )
-
-
-def desk_order(found: list[AppointmentView], business: Business, now: datetime) -> list[AppointmentView]:
-    """Unpaid first — today's, then the nearest to now (a booking next month waits) — then the
-    others as the use case gives them (newest first)."""
-    today = local_date(now, business.tz)
-
-    def nearness(appointment: AppointmentView) -> tuple[bool, float]:
-        day = local_date(appointment.starts_at, business.tz)
-        return (day != today, abs((appointment.starts_at - now).total_seconds()))
-
-    unpaid = sorted((a for a in found if needs_payment(a)), key=nearness)
-    return unpaid + [a for a in found if not needs_payment(a)]
-
-
-class CustomerScreen(DeskScreen):
+class CustomerScreen(EditsCustomers, DeskScreen[None]):
     """One customer: what she holds, what she booked, and every change to her balances."""
 
     AUTO_FOCUS = "#appointments"
@@ -102,6 +70,26 @@ class CustomerScreen(DeskScreen):
                 id="show-all"),
         Binding("m", "more_history", "More", tooltip="Load older balance history", id="more-history"),
     ]
+
+    @dataclass
+    class PageRead(Message):
+        page: CustomerPage
+
+    @dataclass
+    class OlderHistory(Message):
+        lines: list[LedgerLine]
+
+    @dataclass
+    class HoldingChanged(Message):
+        """A holding was sold, assigned, adjusted or voided; `done` says which ("Sold")."""
+
+        holding: HoldingView
+        done: str = ""
+        form: str = ""  # the form whose answer it was, to close
+
+    @dataclass
+    class Cancelled(Message):
+        cancellation: Cancellation
 
     def __init__(self, customer_id: int) -> None:
         super().__init__()
@@ -147,10 +135,17 @@ class CustomerScreen(DeskScreen):
     def reload(self) -> None:
         """Read everything again, keeping as much history as is shown."""
         shown = len(self.page.history) if self.page else 0
-        limit = max(HISTORY_PAGE, shown)
+        self.read_page(max(HISTORY_PAGE, shown))
+
+    @work(thread=True, exclusive=True, group="read", exit_on_error=False)
+    def read_page(self, history_limit: int) -> None:
         desk = self.desk
-        self.run_db(read_customer_page, desk.business, customer_id=self.customer_id, now=desk.now(),
-                    history_limit=limit, then=self.show_page)
+        self.post_fresh(self.PageRead(desk.read(customer_page, desk.business, customer_id=self.customer_id,
+                                                now=desk.now(), history_limit=history_limit)))
+
+    @on(PageRead)
+    def page_read(self, message: PageRead) -> None:
+        self.show_page(message.page)
 
     def show_page(self, page: CustomerPage) -> None:
         selected = self.selected_appointment
@@ -194,7 +189,7 @@ class CustomerScreen(DeskScreen):
         rows = self.page.appointments
         row = next((i for i, a in enumerate(rows) if a.id == keep), None)
         if row is None:
-            row = next((i for i, a in enumerate(rows) if needs_payment(a)), 0)
+            row = next((i for i, a in enumerate(rows) if a.needs_payment), 0)
         self.query_one("#appointments", FittedTable).set_rows([
             (str(appointment.id), [
                 Text(when_text(appointment.starts_at, business.tz, today)), Text(appointment.service_name),
@@ -203,7 +198,7 @@ class CustomerScreen(DeskScreen):
             ])
             for appointment in rows
         ], cursor_row=row)
-        unpaid = sum(1 for a in rows if needs_payment(a))
+        unpaid = sum(1 for a in rows if a.needs_payment)
         note = (f"{unpaid} unpaid — c or Enter: checkout" if unpaid else "nothing to pay") if rows \
             else "none yet — b books one"
         self.query_one("#appointments-note", Static).update(note)
@@ -238,10 +233,10 @@ class CustomerScreen(DeskScreen):
         manager = self.desk.is_manager
         if action == "checkout":
             appointment = self.selected_appointment
-            return True if appointment and needs_payment(appointment) else None
+            return True if appointment and appointment.needs_payment else None
         if action == "cancel_appointment":
             appointment = self.selected_appointment
-            return True if appointment and appointment.status != "cancelled" else None
+            return True if appointment and appointment.status != AppointmentStatus.CANCELLED else None
         if action == "assign":
             return True if manager else None
         if action == "adjust":
@@ -271,75 +266,82 @@ class CustomerScreen(DeskScreen):
 
     def action_checkout(self) -> None:
         appointment = self.selected_appointment
-        if appointment and needs_payment(appointment):
-            self.app.open_checkout(appointment.id)  # type: ignore[attr-defined]
+        if appointment and appointment.needs_payment:
+            self.app.open_checkout(appointment.id)
 
     @on(DataTable.RowSelected, "#appointments")
     def appointment_chosen(self) -> None:
         appointment = self.selected_appointment
         if appointment is None:
             return
-        if needs_payment(appointment):
-            self.app.open_checkout(appointment.id)  # type: ignore[attr-defined]
+        if appointment.needs_payment:
+            self.app.open_checkout(appointment.id)
         else:
-            state = {"cancelled": "cancelled", "no-show": "a no-show"}.get(appointment.status, "paid")
+            state = {AppointmentStatus.CANCELLED: "cancelled", AppointmentStatus.NO_SHOW: "a no-show"}.get(
+                appointment.status, "paid")
             self.notify(f"Nothing to pay: this appointment is {state}.")
 
     def action_book(self) -> None:
-        self.app.open_booking(self.customer_id)  # type: ignore[attr-defined]
+        self.app.open_booking(self.customer_id)
+
+    # ---- sell and assign ------------------------------------------------------------------------------
 
     def action_sell(self) -> None:
-        try:
-            from frontdesk.screens.sell import SellDialog
-        except ImportError:
-            self.notify("Selling a package is not available yet.", severity="warning")
-            return
-        self.app.push_screen(SellDialog(self.customer_id, appointment_id=None), self.package_sold)
+        self.app.push_screen(SellDialog(self.customer_id, appointment_id=None), self.sell)
 
-    def package_sold(self, holding: HoldingView | None) -> None:
-        if holding is not None:
-            self.notify(f"Sold {holding.title}: {holding.balance_text}.")
-            self.select_holding_after_reload(holding.id)
+    def sell(self, sale: Sale | None) -> None:
+        if sale is not None:
+            self._sell(sale.package_id, sale.tenders)
+
+    @work(thread=True, exclusive=True, group="sell", exit_on_error=False)
+    def _sell(self, package_id: int, tenders: tuple[TenderLine, ...]) -> None:
+        desk = self.desk
+        holding = desk.write(sales.sell, desk.business, customer_id=self.customer_id, package_id=package_id,
+                             tenders=tenders, actor=desk.staff_id, now=desk.now())
+        self.post_fresh(self.HoldingChanged(holding, "Sold"))
 
     def action_assign(self) -> None:
         if not self.desk.is_manager:
             return
         name = self.page.customer.name if self.page else ""
-        self.app.push_screen(AssignDialog(self.customer_id, name), self.package_assigned)
+        self.ask("assign", AssignDialog(self.customer_id, name), self._assign)
 
-    def package_assigned(self, holding: HoldingView | None) -> None:
-        if holding is not None:
-            self.notify(f"Assigned {holding.title}: {holding.balance_text}.")
-            self.select_holding_after_reload(holding.id)
+    @work(thread=True, exclusive=True, group="assign", exit_on_error=False)
+    def _assign(self, assignment: Assignment) -> None:
+        desk = self.desk
+        holding = desk.write(sales.assign, desk.business, customer_id=self.customer_id,
+                             package_id=assignment.package_id, reason=assignment.reason, actor=desk.staff_id,
+                             now=desk.now())
+        self.post_fresh(self.HoldingChanged(holding, "Assigned", form="assign"))
 
-    def select_holding_after_reload(self, holding_id: int) -> None:
-        self.select_holding = holding_id
-        self.reload()
+    # ---- cancel an appointment ------------------------------------------------------------------------
 
     def action_cancel_appointment(self) -> None:
         appointment = self.selected_appointment
-        if appointment is None or appointment.status == "cancelled":
+        if appointment is None or appointment.status == AppointmentStatus.CANCELLED:
             return
-        desk = self.desk
-        business, actor, now = desk.business, desk.staff_id, desk.now()
+        business = self.desk.business
         when = when_text(appointment.starts_at, business.tz, self.today)
         paid = ""
         if appointment.paid:
             paid = (f"\n{format_money(appointment.paid, business.currency)} was paid: "
                     "a package use goes back to the package; money paid is refunded by hand.")
 
-        def cancel(session: Session, *, reason: str) -> Cancellation:
-            return appointments.cancel(session, business, appointment_id=appointment.id, actor=actor,
-                                       reason=reason, now=now)
-
-        self.app.push_screen(ReasonDialog(
+        self.ask("cancel", ReasonDialog(
             "Cancel appointment", f"Cancel {appointment.service_name} on {when}?{paid}", required=False,
-            confirm_label="Cancel appointment", cancel_label="Keep it", save=cancel,
-        ), self.cancelled)
+            confirm_label="Cancel appointment", cancel_label="Keep it",
+        ), partial(self._cancel, appointment.id))
 
-    def cancelled(self, result: Cancellation | None) -> None:
-        if result is None:
-            return
+    @work(thread=True, exclusive=True, group="cancel", exit_on_error=False)
+    def _cancel(self, appointment_id: int, reason: str) -> None:
+        desk = self.desk
+        self.post_fresh(self.Cancelled(desk.write(appointments.cancel, desk.business, appointment_id=appointment_id,
+                                                  actor=desk.staff_id, reason=reason, now=desk.now())))
+
+    @on(Cancelled)
+    def cancelled(self, message: Cancelled) -> None:
+        self.answered("cancel")
+        result = message.cancellation
         words = [f"{result.appointment.service_name} cancelled."]
         if result.returned:
             words.append(result.returned[0].upper() + result.returned[1:] + ".")
@@ -349,56 +351,70 @@ class CustomerScreen(DeskScreen):
         self.notify(" ".join(words), timeout=8)
         self.reload()
 
+    # ---- managers: adjust and void --------------------------------------------------------------------
+
     def action_adjust(self) -> None:
         holding = self.selected_holding
         if holding is None or not self.desk.is_manager:
             return
-        desk = self.desk
-        business, actor, now = desk.business, desk.staff_id, desk.now()
-        parse, hint = delta_parser(holding.terms.unit, business.currency)
+        currency = self.desk.business.currency
+        unit = holding.terms.unit
         line = ""
         if len(holding.lines) > 1:
             line = f" The change goes to its first line ({holding.terms.fixed_lines[0].service_name})."
 
-        def adjust(session: Session, *, delta: int, reason: str) -> HoldingView:
-            return ledger.adjust(session, business, holding_id=holding.id, delta=delta, reason=reason,
-                                 actor=actor, now=now)
+        self.ask("adjust", ReasonDialog(
+            f"Adjust {holding.title}", f"Balance now: {holding.balance_text}.{line}",
+            parse_delta=partial(parse_delta, unit=unit, currency=currency), unit_hint=delta_hint(unit, currency),
+            confirm_label="Adjust",
+        ), partial(self._adjust, holding.id))
 
-        self.app.push_screen(ReasonDialog(
-            f"Adjust {holding.title}", f"Balance now: {holding.balance_text}.{line}", ask_delta=True,
-            unit_hint=hint, parse_delta=parse, confirm_label="Adjust", save=adjust,
-        ), self.holding_changed)
+    @work(thread=True, exclusive=True, group="adjust", exit_on_error=False)
+    def _adjust(self, holding_id: int, change: Change) -> None:
+        desk = self.desk
+        self.post_fresh(self.HoldingChanged(desk.write(
+            ledger.adjust, desk.business, holding_id=holding_id, delta=change.delta, reason=change.reason,
+            actor=desk.staff_id, now=desk.now()), form="adjust"))
 
     def action_void(self) -> None:
         holding = self.selected_holding
         if holding is None or not self.desk.is_manager:
             return
-        desk = self.desk
-        business, actor, now = desk.business, desk.staff_id, desk.now()
 
-        def void(session: Session, *, reason: str) -> HoldingView:
-            return ledger.void(session, business, holding_id=holding.id, reason=reason, actor=actor, now=now)
-
-        self.app.push_screen(ReasonDialog(
+        self.ask("void", ReasonDialog(
             f"Void {holding.title}",
             f"Its balance ({holding.balance_text}) goes to zero and it covers nothing any more. "
-            "The history keeps every entry.", confirm_label="Void package", save=void,
-        ), self.holding_changed)
+            "The history keeps every entry.", confirm_label="Void package",
+        ), partial(self._void, holding.id))
 
-    def holding_changed(self, holding: HoldingView | None) -> None:
-        if holding is not None:
+    @work(thread=True, exclusive=True, group="void", exit_on_error=False)
+    def _void(self, holding_id: int, reason: str) -> None:
+        desk = self.desk
+        self.post_fresh(self.HoldingChanged(desk.write(ledger.void, desk.business, holding_id=holding_id,
+                                                       reason=reason, actor=desk.staff_id, now=desk.now()),
+                                            form="void"))
+
+    @on(HoldingChanged)
+    def holding_changed(self, message: HoldingChanged) -> None:
+        if message.form:
+            self.answered(message.form)
+        holding = message.holding
+        if message.done:
+            self.notify(f"{message.done} {holding.title}: {holding.balance_text}.")
+            self.select_holding = holding.id
+        else:
             self.notify(f"{holding.title}: {holding.balance_text}" + (" (void)" if holding.voided else "") + ".")
-            self.reload()
+        self.reload()
+
+    # ---- the customer's details, and more of the page -------------------------------------------------
 
     def action_edit(self) -> None:
-        if self.page is None:
-            return
-        self.app.push_screen(CustomerFormDialog(self.page.customer), self.customer_saved)
+        if self.page is not None:
+            self.edit_customer(self.page.customer)
 
-    def customer_saved(self, customer: CustomerView | None) -> None:
-        if customer is not None:
-            self.notify(f"Saved {customer.name}.")
-            self.reload()
+    def customer_saved(self, customer: CustomerView) -> None:
+        self.notify(f"Saved {customer.name}.")
+        self.reload()
 
     def action_show_all(self) -> None:
         self.show_all = not self.show_all
@@ -409,17 +425,20 @@ class CustomerScreen(DeskScreen):
     def action_more_history(self) -> None:
         if self.page is None or not self.page.more_history:
             return
-        oldest = self.query_one("#history", HistoryTable).oldest_id
-        desk = self.desk
-        self.run_db(ledger.history, desk.business, customer_id=self.customer_id, limit=HISTORY_PAGE + 1,
-                    before_id=oldest, then=self.show_more_history)
+        self.read_older(self.query_one("#history", HistoryTable).oldest_id)
 
-    def show_more_history(self, lines: list[LedgerLine]) -> None:
+    @work(thread=True, exclusive=True, group="history", exit_on_error=False)
+    def read_older(self, before_id: int | None) -> None:
+        desk = self.desk
+        self.post_fresh(self.OlderHistory(desk.read(ledger.history, desk.business, customer_id=self.customer_id,
+                                                    limit=HISTORY_PAGE + 1, before_id=before_id)))
+
+    @on(OlderHistory)
+    def show_more_history(self, message: OlderHistory) -> None:
         assert self.page is not None
+        lines = message.lines
         table = self.query_one("#history", HistoryTable)
         table.show(lines[:HISTORY_PAGE], tz=self.desk.business.tz, today=self.today, append=True)
-        self.page = CustomerPage(customer=self.page.customer, holdings=self.page.holdings,
-                                 appointments=self.page.appointments, history=list(table.lines),
-                                 more_history=len(lines) > HISTORY_PAGE)
+        self.page = replace(self.page, history=list(table.lines), more_history=len(lines) > HISTORY_PAGE)
         self.show_history_note()
         self.refresh_bindings()

@@ -10,23 +10,24 @@ checkout of an unpaid appointment.
 from __future__ import annotations
 
 import re
-from functools import partial
+from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from frontdesk.domain.money import format_money
 from frontdesk.domain.periods import local_date, to_local
 from frontdesk.screens.base import DeskScreen
-from frontdesk.screens.dialogs import CustomerFormDialog
+from frontdesk.screens.dialogs.customer import EditsCustomers
 from frontdesk.services.appointments import day_appointments
 from frontdesk.services.customers import search_customers
 from frontdesk.services.views import AppointmentView, CustomerView
-from frontdesk.widgets.appointments import needs_payment, state_text
+from frontdesk.widgets.appointments import state_text
 from frontdesk.widgets.fitted import FitColumn, FittedTable
 
 RESULTS_LIMIT = 50
@@ -70,8 +71,19 @@ class ResultsTable(FittedTable):
             super().action_cursor_up()
 
 
-class HomeScreen(DeskScreen):
+class HomeScreen(EditsCustomers, DeskScreen[None]):
     """Customer lookup and today's appointments."""
+
+    @dataclass
+    class Found(Message):
+        """The customers found for `query`."""
+
+        query: str
+        customers: list[CustomerView]
+
+    @dataclass
+    class TodayRead(Message):
+        appointments: list[AppointmentView]
 
     AUTO_FOCUS = "#search"
 
@@ -145,15 +157,23 @@ class HomeScreen(DeskScreen):
     def search(self, text: str) -> None:
         self.query_text = text.strip()
         if not self.query_text:
+            self.workers.cancel_group(self, "search")
             self.shown_for = None
             self.show_results("", [])
             return
-        self.run_db(search_customers, self.query_text, limit=RESULTS_LIMIT, group="search",
-                    then=partial(self.show_results, self.query_text))
+        self.find(self.query_text)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def find(self, query: str) -> None:
+        """Each keystroke replaces the search before it: only what is typed now is shown."""
+        self.post_fresh(self.Found(query, self.desk.read(search_customers, query, limit=RESULTS_LIMIT)))
+
+    @on(Found)
+    def found(self, message: Found) -> None:
+        if message.query == self.query_text:  # an answer to what was typed before is of no use
+            self.show_results(message.query, message.customers)
 
     def show_results(self, query: str, found: list[CustomerView]) -> None:
-        if query != self.query_text:
-            return  # an older search: a newer one is on its way
         self.shown_for = query
         self.results = found
         table = self.query_one("#results", ResultsTable)
@@ -187,11 +207,11 @@ class HomeScreen(DeskScreen):
             return
         table = self.query_one("#results", DataTable)
         if self.results:
-            self.app.open_customer(self.results[max(table.cursor_row, 0)].id)  # type: ignore[attr-defined]
+            self.app.open_customer(self.results[max(table.cursor_row, 0)].id)
 
     @on(DataTable.RowSelected, "#results")
     def result_chosen(self, event: DataTable.RowSelected) -> None:
-        self.app.open_customer(int(event.row_key.value))  # type: ignore[attr-defined]
+        self.app.open_customer(int(event.row_key.value))
 
     def action_results(self) -> None:
         """Down in the search: into the results, or today's list when there are none."""
@@ -210,19 +230,22 @@ class HomeScreen(DeskScreen):
     # ---- new customer ---------------------------------------------------------------------------
 
     def action_new_customer(self) -> None:
-        fields = prefill(self.query_one("#search", Input).value)
-        self.app.push_screen(CustomerFormDialog(**fields), self.customer_added)
+        self.edit_customer(**prefill(self.query_one("#search", Input).value))
 
-    def customer_added(self, customer: CustomerView | None) -> None:
-        if customer is not None:
-            self.app.open_customer(customer.id)  # type: ignore[attr-defined]
+    def customer_saved(self, customer: CustomerView) -> None:
+        self.app.open_customer(customer.id)
 
     # ---- today ----------------------------------------------------------------------------------
 
+    @work(thread=True, exclusive=True, group="today", exit_on_error=False)
     def load_today(self) -> None:
         desk = self.desk
         day = local_date(desk.now(), desk.business.tz)
-        self.run_db(day_appointments, desk.business, day=day, then=self.show_today)
+        self.post_fresh(self.TodayRead(desk.read(day_appointments, desk.business, day=day)))
+
+    @on(TodayRead)
+    def today_read(self, message: TodayRead) -> None:
+        self.show_today(message.appointments)
 
     def show_today(self, found: list[AppointmentView]) -> None:
         self.today = found
@@ -236,7 +259,7 @@ class HomeScreen(DeskScreen):
                 state_text(appointment, business.currency, self.app),
             ]))
         self.query_one("#today", FittedTable).set_rows(rows)
-        unpaid = sum(1 for appointment in found if needs_payment(appointment))
+        unpaid = sum(1 for appointment in found if appointment.needs_payment)
         count = len(found)
         self.query_one("#status", Static).update(
             f"{count} appointment{'s' if count != 1 else ''} today, {unpaid} unpaid" if count
@@ -250,7 +273,7 @@ class HomeScreen(DeskScreen):
         appointment = next((a for a in self.today if str(a.id) == event.row_key.value), None)
         if appointment is None:
             return
-        if needs_payment(appointment):
-            self.app.open_checkout(appointment.id)  # type: ignore[attr-defined]
+        if appointment.needs_payment:
+            self.app.open_checkout(appointment.id)
         else:
-            self.app.open_customer(appointment.customer_id)  # type: ignore[attr-defined]
+            self.app.open_customer(appointment.customer_id)

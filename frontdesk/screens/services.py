@@ -5,188 +5,37 @@
 (Enter / `e`) and archive or restore (`a`, after a confirmation) the highlighted row; reception
 sees the lists read-only. Archived rows stay listed (dimmed), so they can be brought back.
 
-`ServiceDialog` and `ProviderDialog` are modal forms: each message sits under its field and
-nothing is saved while a field is invalid; ctrl+s (or Enter in the last field) saves.
+Adding and editing go through `ServiceDialog` and `ProviderDialog` (frontdesk/screens/dialogs):
+each message sits under its field and nothing is saved while a field is invalid.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, Static
 
 from frontdesk.domain.describe import format_duration
-from frontdesk.domain.money import format_money, parse_money
+from frontdesk.domain.money import format_money
 from frontdesk.screens.base import DeskScreen
-from frontdesk.screens.dialogs import ConfirmDialog, FormDialog
+from frontdesk.screens.dialogs.catalogue import ProviderDetails, ProviderDialog, ServiceDetails, ServiceDialog
+from frontdesk.screens.dialogs.confirm import ConfirmDialog
 from frontdesk.services import catalogue
-from frontdesk.services.errors import InvalidInput
+from frontdesk.services.catalogue import ServicesAndProviders, services_and_providers
 from frontdesk.services.views import ProviderView, ServiceView
-
-if TYPE_CHECKING:
-    from sqlmodel import Session
-
-SERVICE_FIELDS = ("name", "duration_min", "price")
-
-
-def parse_duration(text: str) -> int:
-    """Whole minutes ("60", "90 min"); ValueError with the message to show otherwise."""
-    cleaned = text.strip().lower().removesuffix("minutes").removesuffix("min").strip()
-    if not cleaned.isdigit():
-        raise ValueError("Enter the duration in whole minutes, like 60.")
-    return int(cleaned)
-
-
-def load_catalogue(session: Session) -> tuple[list[ServiceView], list[ProviderView]]:
-    """Every service and provider, archived ones too, through the catalogue use cases."""
-    return (catalogue.list_services(session, include_archived=True),
-            catalogue.list_providers(session, include_archived=True))
-
-
-# ---- the dialogs ------------------------------------------------------------------------------
-
-class _CatalogueForm(FormDialog):
-    """A small form: a message under each field, Enter moves on, ctrl+s saves, Escape cancels."""
-
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", tooltip="Close without saving", id="cancel"),
-        Binding("ctrl+s", "submit", "Save", tooltip="Save and close", id="save"),
-    ]
-
-    def field_row(self, field: str, label: str, value: str, placeholder: str) -> ComposeResult:
-        with Horizontal(classes="form-row"):
-            yield Label(label, classes="field-label")
-            yield Input(value, id=field, placeholder=placeholder)
-        error = Static("", id=f"{field}-error", classes="field-error")
-        error.display = False
-        yield error
-
-    def buttons(self) -> ComposeResult:
-        error = Static("", id="form-error", classes="field-error")
-        error.display = False
-        yield error
-        with Horizontal(classes="dialog-buttons"):
-            yield Button("Save", variant="primary", id="save")
-            yield Button("Cancel", id="close")
-
-    def on_mount(self) -> None:
-        self.query_one(f"#{self.FIELDS[0]}", Input).focus()
-
-    def value(self, field: str) -> str:
-        return self.query_one(f"#{field}", Input).value
-
-    @on(Input.Submitted)
-    def next_field(self, event: Input.Submitted) -> None:
-        if not self.focus_field_after(event.input.id):
-            self.action_submit()
-
-    @on(Button.Pressed, "#save")
-    def action_submit(self) -> None:
-        if self.saving:
-            return
-        problems: dict[str, str] = {}
-        values = self.read_form(problems)
-        if problems:
-            self.show_field_errors(InvalidInput(problems), self.FIELDS)
-            return
-        self.clear_errors()
-        self.saving = True
-        self.save(values)
-
-    def read_form(self, problems: dict[str, str]) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def save(self, values: dict[str, Any]) -> None:
-        raise NotImplementedError
-
-    @on(Button.Pressed, "#close")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class ServiceDialog(_CatalogueForm):
-    """New service (`service=None`) or edit one; dismisses with the saved ServiceView (or None)."""
-
-    FIELDS = SERVICE_FIELDS
-
-    def __init__(self, service: ServiceView | None = None) -> None:
-        super().__init__()
-        self.service = service
-
-    def compose(self) -> ComposeResult:
-        currency = self.desk.business.currency
-        service = self.service
-        price = format_money(service.price, currency).replace(currency.symbol, "", 1).strip() if service else ""
-        with Vertical(classes="dialog"):
-            yield Static(f"Edit {escape(service.name)}" if service else "New service", classes="dialog-title")
-            yield from self.field_row("name", "Name", service.name if service else "", "e.g. Swedish Massage")
-            yield from self.field_row("duration_min", "Minutes", str(service.duration_min) if service else "",
-                                      "Duration in minutes, e.g. 60")
-            yield from self.field_row("price", "Price", price, f"e.g. {format_money(8000, currency)}")
-            if service:
-                yield Static("Packages already sold keep what they cover.", classes="dialog-note")
-            yield from self.buttons()
-        yield Footer()
-
-    def read_form(self, problems: dict[str, str]) -> dict[str, Any]:
-        values: dict[str, Any] = {"name": self.value("name")}
-        if not values["name"].strip():
-            problems["name"] = "Enter a name."
-        try:
-            values["duration_min"] = parse_duration(self.value("duration_min"))
-            if values["duration_min"] < 1:
-                problems["duration_min"] = "The duration must be at least 1 minute."
-        except ValueError as error:
-            problems["duration_min"] = str(error)
-        try:
-            values["price"] = parse_money(self.value("price"), self.desk.business.currency)
-        except ValueError as error:
-            message = str(error).strip()
-            problems["price"] = message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
-        return values
-
-    def save(self, values: dict[str, Any]) -> None:
-        actor = self.desk.staff_id
-        if self.service is None:
-            self.run_db(catalogue.add_service, **values, actor=actor, write=True,
-                        then=self.saved, failed=self.refused)
-        else:
-            self.run_db(catalogue.update_service, service_id=self.service.id, **values, actor=actor,
-                        write=True, then=self.saved, failed=self.refused)
-
-
-class ProviderDialog(_CatalogueForm):
-    """New provider; dismisses with the saved ProviderView (or None)."""
-
-    FIELDS = ("name",)
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static("New provider", classes="dialog-title")
-            yield from self.field_row("name", "Name", "", "Who gives the treatments, e.g. Anna")
-            yield from self.buttons()
-        yield Footer()
-
-    def read_form(self, problems: dict[str, str]) -> dict[str, Any]:
-        name = self.value("name")
-        if not name.strip():
-            problems["name"] = "Enter a name."
-        return {"name": name}
-
-    def save(self, values: dict[str, Any]) -> None:
-        self.run_db(catalogue.add_provider, **values, actor=self.desk.staff_id, write=True,
-                    then=self.saved, failed=self.refused)
 
 
 # ---- the screen -------------------------------------------------------------------------------
 
-class ServicesScreen(DeskScreen):
+class ServicesScreen(DeskScreen[None]):
     """The services and providers the desk books; managers add, edit and archive them."""
 
     BINDINGS = [
@@ -200,6 +49,17 @@ class ServicesScreen(DeskScreen):
         Binding("a", "restore", "Restore", tooltip="Offer the highlighted archived row again (managers)",
                 id="restore-catalogue-item"),
     ]
+
+    @dataclass
+    class ListsRead(Message):
+        lists: ServicesAndProviders
+        select: tuple[str, int] | None  # (table, row id) to highlight
+
+    @dataclass
+    class Saved(Message):
+        table: str
+        row: ServiceView | ProviderView
+        done: str  # "saved", "archived", "restored"
 
     def __init__(self) -> None:
         super().__init__()
@@ -235,8 +95,13 @@ class ServicesScreen(DeskScreen):
 
     # ---- loading ----------------------------------------------------------------------------------
 
+    @work(thread=True, exclusive=True, group="read", exit_on_error=False)
     def load(self, select: tuple[str, int] | None = None) -> None:
-        self.run_db(load_catalogue, then=lambda lists: self.show(*lists, select=select))
+        self.post_fresh(self.ListsRead(self.desk.read(services_and_providers), select))
+
+    @on(ListsRead)
+    def lists_read(self, message: ListsRead) -> None:
+        self.show(message.lists.services, message.lists.providers, select=message.select)
 
     def show(self, services: list[ServiceView], providers: list[ProviderView],
              select: tuple[str, int] | None = None) -> None:
@@ -328,26 +193,44 @@ class ServicesScreen(DeskScreen):
         return True
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.app.back_from_area()
 
     def action_switch(self) -> None:
         other = "services" if self.focused_table == "providers" else "providers"
         self.query_one(f"#{other}", DataTable).focus()
 
     def action_new(self) -> None:
-        table_id = self.focused_table
-        dialog = ProviderDialog() if table_id == "providers" else ServiceDialog()
-        self.app.push_screen(dialog, lambda view: self.saved(table_id, view))
+        if self.focused_table == "providers":
+            self.ask("save-provider", ProviderDialog(), self.save_provider)
+        else:
+            self.ask("save-service", ServiceDialog(), self.save_service)
 
     def action_edit(self) -> None:
         row = self._current("services")
         if self.focused_table == "services" and isinstance(row, ServiceView):
-            self.app.push_screen(ServiceDialog(row), lambda view: self.saved("services", view))
+            self.ask("save-service", ServiceDialog(row), self.save_service)
 
-    def saved(self, table_id: str, view: ServiceView | ProviderView | None) -> None:
-        if view is not None:
-            self.notify(f"{view.name} saved.")
-            self.load(select=(table_id, view.id))
+    @work(thread=True, exclusive=True, group="save-service", exit_on_error=False)
+    def save_service(self, details: ServiceDetails) -> None:
+        desk = self.desk
+        fields = {"name": details.name, "duration_min": details.duration_min, "price": details.price}
+        if details.service_id is None:
+            view = desk.write(catalogue.add_service, **fields, actor=desk.staff_id)
+        else:
+            view = desk.write(catalogue.update_service, service_id=details.service_id, **fields, actor=desk.staff_id)
+        self.post_fresh(self.Saved("services", view, "saved"))
+
+    @work(thread=True, exclusive=True, group="save-provider", exit_on_error=False)
+    def save_provider(self, details: ProviderDetails) -> None:
+        desk = self.desk
+        self.post_fresh(self.Saved("providers", desk.write(catalogue.add_provider, name=details.name,
+                                                           actor=desk.staff_id), "saved"))
+
+    @on(Saved)
+    def saved(self, message: Saved) -> None:
+        self.answered(f"save-{message.table.removesuffix('s')}")
+        self.notify(f"{message.row.name} {message.done}.")
+        self.load(select=(message.table, message.row.id))
 
     def action_archive(self) -> None:
         self._set_archived(True)
@@ -362,11 +245,9 @@ class ServicesScreen(DeskScreen):
             return
         name = escape(row.name)
         if table_id == "services":
-            use_case = catalogue.archive_service
             effect = ("It can no longer be booked or added to packages; past appointments and "
                       "packages already sold keep it.") if archived else "It can be booked again."
         else:
-            use_case = catalogue.archive_provider
             effect = ("They can no longer be booked; past appointments keep their name."
                       if archived else "They can be booked again.")
         verb = "Archive" if archived else "Restore"
@@ -374,10 +255,13 @@ class ServicesScreen(DeskScreen):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.run_db(use_case, row.id, archived, actor=self.desk.staff_id, write=True, then=done)
-
-        def done(view: ServiceView | ProviderView) -> None:
-            self.notify(f"{view.name} {'archived' if view.archived else 'restored'}.")
-            self.load(select=(table_id, view.id))
+                self.archive(table_id, row.id, archived)
 
         self.app.push_screen(ConfirmDialog(question, confirm_label=verb, cancel_label="Keep as is"), confirmed)
+
+    @work(thread=True, exclusive=True, group="archive", exit_on_error=False)
+    def archive(self, table_id: str, row_id: int, archived: bool) -> None:
+        desk = self.desk
+        use_case = catalogue.archive_service if table_id == "services" else catalogue.archive_provider
+        view = desk.write(use_case, row_id, archived, actor=desk.staff_id)
+        self.post_fresh(self.Saved(table_id, view, "archived" if archived else "restored"))

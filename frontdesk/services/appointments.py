@@ -17,7 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from frontdesk.domain.coverage import AppointmentFacts, Coverage, HoldingFacts, LineBalance, covers, rank
-from frontdesk.domain.describe import describe_amount
+from frontdesk.domain.describe import HoldingStatus, describe_amount
 from frontdesk.domain.terms import Terms
 from frontdesk.models import (
     Appointment,
@@ -33,6 +33,7 @@ from frontdesk.models import (
     Tender,
     utcnow,
 )
+from frontdesk.services.catalogue import list_providers, list_services
 from frontdesk.services.errors import AlreadyPaid, InvalidInput, NotCovered, NotFound
 from frontdesk.services.ledger import (
     append_entry,
@@ -48,6 +49,10 @@ from frontdesk.services.sales import TenderLine, check_tenders, sell
 from frontdesk.services.views import (
     AppointmentView,
     Business,
+    CustomerView,
+    ProviderView,
+    ServiceView,
+    customer_view,
     HoldingView,
     Option,
     PaymentLine,
@@ -137,6 +142,30 @@ def options(
 
 
 # ---- booking ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class BookingForm:
+    """What the booking form offers: the customer, what can be booked, her active holdings."""
+
+    customer: CustomerView
+    services: list[ServiceView]
+    providers: list[ProviderView]
+    holdings: list[HoldingView]  # her active ones, to be covered by
+
+
+def booking_form(session: Session, business: Business, *, customer_id: int, now: datetime) -> BookingForm:
+    """The customer, the services and providers on offer, and her active holdings, in one read."""
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound("No such customer.")
+    return BookingForm(
+        customer=customer_view(customer),
+        services=list_services(session),
+        providers=list_providers(session),
+        holdings=[view for view in customer_holdings(session, business, customer_id=customer_id, now=now)
+                  if view.status == HoldingStatus.ACTIVE],
+    )
+
 
 def _booking_facts(
     session: Session, *, customer_id: int, service_id: int, provider_id: int | None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import func
@@ -351,3 +351,37 @@ def list_packages(
     if for_sale_only:
         statement = statement.where(Package.for_sale == True)  # noqa: E712
     return [package_view(session, business, row) for row in session.exec(statement)]
+
+
+# ---- what the catalogue screens read ------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ServicesAndProviders:
+    """Every service and provider, archived ones too (the services screen's two lists)."""
+
+    services: list[ServiceView]
+    providers: list[ProviderView]
+
+
+def services_and_providers(session: Session) -> ServicesAndProviders:
+    return ServicesAndProviders(list_services(session, include_archived=True),
+                                list_providers(session, include_archived=True))
+
+
+@dataclass(frozen=True, slots=True)
+class PackageEditor:
+    """What the package editor needs: the package (None for a new one), every service and
+    provider (archived included, to name them), and the facts `validate_terms` checks against."""
+
+    package: PackageView | None
+    services: list[ServiceView]
+    providers: list[ProviderView]
+    facts: CatalogueFacts
+
+
+def package_editor(session: Session, business: Business, *, package_id: int | None) -> PackageEditor:
+    """The package (or None for a new one) and the catalogue around it."""
+    package = get_package(session, business, package_id) if package_id is not None else None
+    return PackageEditor(package=package, services=list_services(session, include_archived=True),
+                         providers=list_providers(session, include_archived=True),
+                         facts=_catalogue_facts(session, package_id))

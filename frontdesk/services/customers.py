@@ -8,13 +8,24 @@ somewhere in "name phone-digits email"; phones match whatever spaces or dashes w
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, or_, text
 from sqlmodel import Session, col, select
 
+from frontdesk.domain.periods import local_date
 from frontdesk.models import Customer
+from frontdesk.services import appointments, ledger
 from frontdesk.services.errors import DuplicateCustomer, InvalidInput, NotFound
-from frontdesk.services.views import CustomerView, customer_view
+from frontdesk.services.views import (
+    AppointmentView,
+    Business,
+    CustomerView,
+    HoldingView,
+    LedgerLine,
+    customer_view,
+)
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TRIGRAM = 3  # the index finds fragments of at least this many characters
@@ -143,3 +154,45 @@ def search_customers(session: Session, query: str, limit: int = 50) -> list[Cust
     starts = func.lower(Customer.name).like(f"{words[0]}%")
     statement = statement.order_by(starts.desc(), Customer.name, Customer.id).limit(limit)
     return [customer_view(row) for row in session.exec(statement)]
+
+
+# ---- the customer & balance page ----------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class CustomerPage:
+    """Everything the customer screen shows, read in one transaction."""
+
+    customer: CustomerView
+    holdings: list[HoldingView]
+    appointments: list[AppointmentView]  # unpaid first (today's, then the nearest), then the rest
+    history: list[LedgerLine]  # the newest entries
+    more_history: bool  # older entries exist
+
+
+def desk_order(found: list[AppointmentView], business: Business, now: datetime) -> list[AppointmentView]:
+    """Unpaid first — today's, then the nearest to now (a booking next month waits) — then the
+    others as given (newest first)."""
+    today = local_date(now, business.tz)
+
+    def nearness(appointment: AppointmentView) -> tuple[bool, float]:
+        day = local_date(appointment.starts_at, business.tz)
+        return (day != today, abs((appointment.starts_at - now).total_seconds()))
+
+    unpaid = sorted((a for a in found if a.needs_payment), key=nearness)
+    return unpaid + [a for a in found if not a.needs_payment]
+
+
+def customer_page(
+    session: Session, business: Business, *, customer_id: int, now: datetime, history_limit: int
+) -> CustomerPage:
+    """The customer, all her holdings, her appointments (unpaid first) and the newest
+    `history_limit` entries of her balance history."""
+    history = ledger.history(session, business, customer_id=customer_id, limit=history_limit + 1)
+    return CustomerPage(
+        customer=get_customer(session, customer_id),
+        holdings=appointments.customer_holdings(session, business, customer_id=customer_id, now=now),
+        appointments=desk_order(appointments.customer_appointments(session, customer_id=customer_id),
+                                business, now),
+        history=history[:history_limit],
+        more_history=len(history) > history_limit,
+    )

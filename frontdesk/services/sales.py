@@ -8,14 +8,24 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from frontdesk.domain.coverage import Coverage, HoldingFacts, LineBalance, covers
 from frontdesk.domain.money import format_money
 from frontdesk.domain.periods import local_date, valid_until
 from frontdesk.domain.terms import Terms, opening_balances
-from frontdesk.models import Customer, EntryKind, Holding, HoldingLine, Package, Payment, Tender, utcnow
-from frontdesk.services.catalogue import package_terms
+from frontdesk.models import Appointment, Customer, EntryKind, Holding, HoldingLine, Package, Payment, Tender, utcnow
+from frontdesk.services.catalogue import list_packages, package_terms
 from frontdesk.services.errors import InvalidInput, NotAllowed, NotFound
 from frontdesk.services.ledger import append_entry, require_manager, require_reason, require_staff
-from frontdesk.services.views import Business, HoldingView, holding_views
+from frontdesk.services.views import (
+    AppointmentView,
+    Business,
+    CustomerView,
+    HoldingView,
+    PackageView,
+    appointment_views,
+    customer_view,
+    holding_views,
+)
 
 MONEY_TENDERS = (Tender.CASH, Tender.CARD, Tender.OTHER)
 
@@ -110,3 +120,74 @@ def assign(
     holding = open_holding(session, business, customer_id=customer_id, package=package, terms=terms,
                            kind=EntryKind.ASSIGN, actor=actor, now=now, price_paid=0, note=reason)
     return holding_views(session, [holding], business, now)[0]
+
+
+# ---- what the sell dialog offers ----------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class SaleChoice:
+    """A package for sale and, with an appointment, whether a fresh holding of it would cover it."""
+
+    package: PackageView
+    coverage: Coverage | None
+
+    @property
+    def covers(self) -> bool:
+        return self.coverage is not None and self.coverage.ok
+
+
+@dataclass(frozen=True, slots=True)
+class SalePage:
+    """The customer, the appointment being paid (if any) and the packages for sale, in the order
+    offered."""
+
+    customer: CustomerView
+    appointment: AppointmentView | None
+    choices: list[SaleChoice]
+
+
+def would_be_holding(package: PackageView, customer_id: int, now: datetime, business: Business) -> HoldingFacts:
+    """The holding a sale of `package` right now would create (full balance, terms as today)."""
+    terms = package.terms
+    lines = tuple(LineBalance(-(index + 1), service_id, quantity, quantity)
+                  for index, (service_id, quantity) in enumerate(opening_balances(terms)))
+    return HoldingFacts(
+        id=-package.id, customer_id=customer_id, terms=terms, purchased_at=now,
+        valid_until=valid_until(local_date(now, business.tz), terms.expires_in), voided=False, lines=lines,
+    )
+
+
+def _made_for(package: PackageView, appointment: AppointmentView | None) -> bool:
+    """Does the package name the appointment's service (rather than any service, or money)?"""
+    if appointment is None:
+        return False
+    terms = package.terms
+    return (appointment.service_id in terms.service_ids
+            or any(line.service_id == appointment.service_id for line in terms.fixed_lines))
+
+
+def sale_page(
+    session: Session, business: Business, *, customer_id: int, appointment_id: int | None, now: datetime
+) -> SalePage:
+    """The packages for sale (never Not-for-sale or archived ones), in the order offered: those
+    that would cover the appointment first, among them the ones made for its service (a massage
+    pack for a massage), then the most sold, then by title."""
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound("No such customer.")
+    appointment = None
+    if appointment_id is not None:
+        row = session.get(Appointment, appointment_id)
+        if row is None:
+            raise NotFound("No such appointment.")
+        appointment = appointment_views(session, [row])[0]
+    choices = []
+    for package in list_packages(session, business, for_sale_only=True):
+        coverage = None
+        if appointment is not None:
+            holding = would_be_holding(package, customer_id, now, business)
+            coverage = covers(holding, appointment.facts, now, tz=business.tz, currency=business.currency)
+        choices.append(SaleChoice(package, coverage))
+    choices.sort(key=lambda c: (not c.covers, not _made_for(c.package, appointment),
+                                -c.package.sold_count, c.package.title.lower()))
+    return SalePage(customer=customer_view(customer), appointment=appointment, choices=choices)

@@ -14,19 +14,35 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Input, Static
 
 from frontdesk.domain.money import Currency, format_money
-from frontdesk.models import Tender
+from frontdesk.domain.kinds import Tender
 from frontdesk.services.sales import TenderLine
 from frontdesk.widgets.money_input import MoneyInput
 
 MODES = ("card", "cash", "other", "split")
 KEYS = {"card": "k", "cash": "h", "other": "o", "split": "t"}
 SPLIT_ORDER = (Tender.CASH, Tender.CARD, Tender.OTHER)  # cash first: it is what staff count
+
+
+def tender_bindings(*, group: str, amount: str, id_prefix: str) -> list[Binding]:
+    """The keys that choose how `amount` ("the rest", "the price") is paid, for the screen or
+    dialog that owns a TenderChooser; each runs `action_tender(mode)` there."""
+    shown = Binding.Group(group)
+    words = {"card": "by card", "cash": "in cash", "other": "by another tender"}
+    bindings = [
+        Binding(KEYS[mode], f"tender('{mode}')", mode.capitalize(), tooltip=f"Pay {amount} {words[mode]}",
+                id=f"{id_prefix}-{mode}", group=shown)
+        for mode in ("card", "cash", "other")
+    ]
+    bindings.append(Binding(KEYS["split"], "tender('split')", "Split", group=shown, id=f"{id_prefix}-split",
+                            tooltip=f"Split {amount} between cash, card and other"))
+    return bindings
 
 
 class TenderChooser(Vertical):

@@ -9,7 +9,8 @@ import pytest
 from textual.widgets import Input, Select, Static
 
 from frontdesk.app import FrontDeskApp
-from frontdesk.screens.book import BookScreen, next_half_hour, parse_clock, parse_day
+from frontdesk.domain.parsing import next_half_hour, parse_clock, parse_day
+from frontdesk.screens.book import BookScreen
 from frontdesk.services import appointments
 from frontdesk.services.desk import Desk
 from frontdesk.widgets.money_input import MoneyInput

@@ -14,11 +14,13 @@ from textual.widgets import DataTable, OptionList, Static
 from frontdesk.app import FrontDeskApp
 from frontdesk.domain.terms import Period, PeriodUnit, Terms, ValueType
 from frontdesk.models import Checkout, EntryKind, LedgerEntry, Payment, Role, Tender
-from frontdesk.screens.checkout import CheckoutScreen, ReceiptDialog
-from frontdesk.screens.sell import SellDialog
+from frontdesk.screens.checkout import CheckoutScreen
+from frontdesk.screens.dialogs.receipt import ReceiptDialog
+from frontdesk.screens.dialogs.sell import SellDialog
 from frontdesk.services import appointments, catalogue, customers, sales
 from frontdesk.services.desk import Desk
 from frontdesk.services.sales import TenderLine
+from frontdesk.services.views import HoldingView
 from frontdesk.widgets.money_input import MoneyInput
 from frontdesk.widgets.tenders import TenderChooser
 from tests.conftest import NOW
@@ -287,15 +289,21 @@ async def test_a_package_that_would_not_cover_is_not_sold_at_checkout(screen_des
     assert screen_desk.read(appointments.customer_holdings, salon.business, customer_id=salon.maria, now=NOW) == []
 
 
+def maria_holdings(salon: Salon) -> list[HoldingView]:
+    return salon.desk.read(appointments.customer_holdings, salon.business, customer_id=salon.maria, now=NOW)
+
+
 async def test_sell_dialog_from_the_customer_screen_sells_it_paid_in_cash(screen_desk: Desk) -> None:
     salon = build_salon(screen_desk)
-    results: list[object] = []
 
     async with FrontDeskApp(screen_desk).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        pilot.app.push_screen(SellDialog(salon.maria), results.append)
+        pilot.app.open_customer(salon.maria)
+        await settle(pilot)
+        await pilot.press("s")
         await settle(pilot)
         dialog = pilot.app.screen
+        assert isinstance(dialog, SellDialog) and dialog.customer_id == salon.maria
         titles = [choice.package.title for choice in dialog.choices]
         assert titles == ["$200 Spa Credit", "Massage Pack", "Monday Massage", "Morning Thai"]
         await pilot.press("down", "enter", "h")
@@ -305,7 +313,7 @@ async def test_sell_dialog_from_the_customer_screen_sells_it_paid_in_cash(screen
         await settle(pilot)
         assert not isinstance(pilot.app.screen, SellDialog)
 
-    holding = results[0]
+    [holding] = maria_holdings(salon)
     assert (holding.title, holding.balance_text) == ("Massage Pack", "5 of 5 visits")
     assert salon.holding(holding.id).status == "active"
     paid = screen_desk.read(lambda session: [(row.tender, row.amount) for row in session.exec(
@@ -315,11 +323,12 @@ async def test_sell_dialog_from_the_customer_screen_sells_it_paid_in_cash(screen
 
 async def test_sell_dialog_split_must_add_up_to_the_price(screen_desk: Desk) -> None:
     salon = build_salon(screen_desk)
-    results: list[object] = []
 
     async with FrontDeskApp(screen_desk).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        pilot.app.push_screen(SellDialog(salon.maria), results.append)
+        pilot.app.open_customer(salon.maria)
+        await settle(pilot)
+        await pilot.press("s")
         await settle(pilot)
         dialog = pilot.app.screen
         await pilot.press("down", "enter", "t")
@@ -334,14 +343,14 @@ async def test_sell_dialog_split_must_add_up_to_the_price(screen_desk: Desk) -> 
         assert "$50.00 more than is due." in str(dialog.query_one("#split-diff", Static).content)
         await pilot.press("enter")  # does not add up: nothing sold
         await pilot.pause()
-        assert isinstance(pilot.app.screen, SellDialog) and results == []
+        assert isinstance(pilot.app.screen, SellDialog) and maria_holdings(salon) == []
         await pilot.press("backspace", "backspace", "backspace", *"250")
         await pilot.pause()
         assert "✓ adds up to $350.00" in str(dialog.query_one("#split-diff", Static).content)
         await pilot.press("enter")
         await settle(pilot)
 
-    holding = results[0]
+    [holding] = maria_holdings(salon)
     paid = screen_desk.read(lambda session: sorted((row.tender, row.amount) for row in session.exec(
         select(Payment).where(Payment.sale_holding_id == holding.id))))
     assert paid == [("card", 25000), ("cash", 10000)]

@@ -11,16 +11,14 @@ from textual.widgets import DataTable, Input, Static
 
 from frontdesk.app import FrontDeskApp
 from frontdesk.domain.money import currency_for
-from frontdesk.screens.dialogs import (
-    AssignDialog,
-    ConfirmDialog,
-    CustomerFormDialog,
-    ReasonDialog,
-    delta_parser,
-    money_parser,
-    parse_minutes,
-    parse_visits,
-)
+from frontdesk.domain.parsing import delta_parser, money_parser, parse_delta, parse_visits
+from frontdesk.domain.parsing import parse_minutes_change as parse_minutes
+from frontdesk.screens.customer import CustomerScreen
+from frontdesk.screens.dialogs.assign import AssignDialog
+from frontdesk.screens.dialogs.confirm import ConfirmDialog
+from frontdesk.screens.dialogs.customer import CustomerFormDialog
+from frontdesk.screens.dialogs.reason import ReasonDialog
+from frontdesk.screens.home import HomeScreen
 from frontdesk.services import customers
 from tests.screens.customer_data import Spa
 from tests.screens.settle import settle
@@ -112,7 +110,7 @@ async def test_reason_with_a_change_returns_both(spa: Spa) -> None:
     async with app.run_test(size=SIZE) as pilot:
         parse, hint = delta_parser("money", USD)
         results = await show(app, pilot, ReasonDialog("Adjust $200 Spa Credit", "Balance now: $40.00 of $200.00.",
-                                                      ask_delta=True, unit_hint=hint, parse_delta=parse))
+                                                      unit_hint=hint, parse_delta=parse))
         dialog = app.screen
         assert app.focused is dialog.query_one("#delta", Input)
         await pilot.press("ctrl+s")
@@ -141,11 +139,26 @@ async def test_an_optional_reason_may_stay_empty(spa: Spa) -> None:
 
 # ---- customer form ----------------------------------------------------------------------------------
 
+async def new_customer(app: FrontDeskApp, pilot: Pilot, **prefill: str) -> CustomerFormDialog:
+    """The customer form opened from home, which saves what it sends (a refusal shows in it)."""
+    await settle(pilot)
+    home = app.screen
+    assert isinstance(home, HomeScreen)
+    home.edit_customer(**prefill)
+    await settle(pilot)
+    assert isinstance(app.screen, CustomerFormDialog)
+    return app.screen
+
+
+def opened(app: FrontDeskApp) -> list[int]:
+    """The customer whose page the form's answer opened, if any."""
+    return [app.screen.customer_id] if isinstance(app.screen, CustomerScreen) else []
+
+
 async def test_customer_form_same_email_warns_and_opens_the_existing_customer(spa: Spa) -> None:
     app = FrontDeskApp(spa.desk)
     async with app.run_test(size=SIZE) as pilot:
-        results = await show(app, pilot, CustomerFormDialog(name="Johnny Carter", email="JOHN.CARTER@example.com"))
-        dialog = app.screen
+        dialog = await new_customer(app, pilot, name="Johnny Carter", email="JOHN.CARTER@example.com")
         assert app.focused is dialog.query_one("#phone", Input)  # the first empty field
         assert not dialog.check_action("open_existing", ())
         await pilot.press("ctrl+s")
@@ -154,15 +167,14 @@ async def test_customer_form_same_email_warns_and_opens_the_existing_customer(sp
         assert dialog.check_action("open_existing", ())
         await pilot.press("ctrl+o")
         await settle(pilot)
-        assert [customer.id for customer in results.values] == [spa.john]
+        assert opened(app) == [spa.john]
         assert spa.desk.read(customers.search_customers, "johnny") == []
 
 
 async def test_customer_form_a_changed_phone_is_checked_again(spa: Spa) -> None:
     app = FrontDeskApp(spa.desk)
     async with app.run_test(size=SIZE) as pilot:
-        results = await show(app, pilot, CustomerFormDialog(name="Mary Lopez", phone="555 201 3344"))
-        dialog = app.screen
+        dialog = await new_customer(app, pilot, name="Mary Lopez", phone="555 201 3344")
         await pilot.press("ctrl+s")
         await settle(pilot)
         warning = dialog.query_one("#duplicate-warning", Static)
@@ -172,11 +184,11 @@ async def test_customer_form_a_changed_phone_is_checked_again(spa: Spa) -> None:
         assert not warning.display
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert warning.display and "Marta Jones" in str(warning.content) and results.values == []
+        assert warning.display and "Marta Jones" in str(warning.content) and app.screen is dialog
         dialog.query_one("#phone", Input).value = "555 999 0000"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert [customer.name for customer in results.values] == ["Mary Lopez"]
+        assert [spa.desk.read(customers.get_customer, id).name for id in opened(app)] == ["Mary Lopez"]
         assert [c.phone for c in spa.desk.read(customers.search_customers, "mary")] == ["555 999 0000"]
 
 
@@ -197,12 +209,20 @@ async def test_assign_lists_not_for_sale_first_and_escape_assigns_nothing(spa: S
 
 
 async def test_assign_refused_to_reception_shows_why(spa: Spa) -> None:
-    app = FrontDeskApp(spa.desk)  # Rita, reception
+    spa.desk.staff = spa.grace
+    app = FrontDeskApp(spa.desk)
     async with app.run_test(size=SIZE) as pilot:
-        results = await show(app, pilot, AssignDialog(spa.maria, "Maria Lopez"))
+        await settle(pilot)
+        app.open_customer(spa.maria)
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, AssignDialog)
+        spa.desk.staff = spa.rita  # the manager left the desk to reception meanwhile
         await pilot.press("down", "enter")
         await type_text(pilot, "loyalty")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert error(app, "form") == "Only a manager can assign a package."
-        assert results.values == [] and spa.holdings() == []
+        assert app.screen is dialog and spa.holdings() == []

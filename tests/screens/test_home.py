@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Input, Static
 
 from frontdesk.app import FrontDeskApp
 from frontdesk.screens.customer import CustomerScreen
-from frontdesk.screens.dialogs import CustomerFormDialog
+from frontdesk.screens.dialogs.customer import CustomerFormDialog
 from frontdesk.screens.home import HomeScreen, prefill
 from frontdesk.services import customers
 from tests.screens.customer_data import Spa
@@ -114,7 +114,7 @@ async def test_only_the_latest_search_is_shown(spa: Spa) -> None:
         assert isinstance(home, HomeScreen)
         await type_text(pilot, "john")
         maria = spa.desk.read(customers.get_customer, spa.maria)
-        home.show_results("mar", [maria])  # a late answer to an earlier search
+        home.post_message(HomeScreen.Found("mar", [maria]))  # a late answer to an earlier search
         await pilot.pause()
         assert [row[0] for row in rows(home.query_one("#results", DataTable))] == ["John Carter"]
 

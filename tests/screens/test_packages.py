@@ -13,16 +13,10 @@ from textual.widgets import Checkbox, DataTable, Input, RadioButton, Select, Sta
 from frontdesk.app import FrontDeskApp
 from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms, ValueType
 from frontdesk.models import Role, Tender
-from frontdesk.screens.dialogs import ConfirmDialog
-from frontdesk.screens.packages import (
-    PackageEditorScreen,
-    PackagesScreen,
-    parse_date,
-    parse_dates,
-    parse_minutes,
-    parse_time,
-    short_contents,
-)
+from frontdesk.screens.dialogs.confirm import ConfirmDialog
+from frontdesk.domain.parsing import parse_date, parse_dates, parse_minutes, parse_time
+from frontdesk.screens.package_editor import PackageEditorScreen
+from frontdesk.screens.packages import PackagesScreen, short_contents
 from frontdesk.services import appointments, catalogue, customers, sales
 from frontdesk.services.desk import Desk
 from frontdesk.services.sales import TenderLine
@@ -471,7 +465,8 @@ INVALID = {
     "expiry 0": (_typed("#expires-count", "0"), "expires_in", "#expires-count", "Expiry must be at least 1 month."),
     "window end before start": (_window("13:00", "10:00"), "window", "#window-from",
                                 "The end time must be after the start time."),
-    "window not a time": (_window("10:00", "1pm"), "window", "#window-from", "Enter a time like 10:00."),
+    "window not a time": (_window("10:00", "lunch"), "window", "#window-from",
+                          "Cannot read the time; type a time like 14:00, 2pm or 1430."),
     "window half typed": (_window("10:00", ""), "window", "#window-from",
                           "Enter both times, like 10:00 and 13:00, or neither."),
     "reversed date range": (_reversed_range, "date_range", "#date-from", "The end date is before the start date."),

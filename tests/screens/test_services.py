@@ -10,8 +10,10 @@ from textual.widgets import DataTable, Input, Static
 
 from frontdesk.app import FrontDeskApp
 from frontdesk.models import Role
-from frontdesk.screens.dialogs import ConfirmDialog
-from frontdesk.screens.services import ProviderDialog, ServiceDialog, ServicesScreen, parse_duration
+from frontdesk.screens.dialogs.confirm import ConfirmDialog
+from frontdesk.domain.parsing import parse_duration
+from frontdesk.screens.dialogs.catalogue import ProviderDialog, ServiceDialog
+from frontdesk.screens.services import ServicesScreen
 from frontdesk.services import catalogue
 from frontdesk.services.desk import Desk
 from frontdesk.services.views import ProviderView, ServiceView, StaffView
@@ -57,7 +59,7 @@ async def type_text(pilot: Pilot, text: str) -> None:
 
 async def open_screen(pilot: Pilot) -> ServicesScreen:
     await settle(pilot)
-    await pilot.app.push_screen(ServicesScreen())
+    await pilot.press("f3")
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, ServicesScreen)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.pilot import Pilot
 
 from frontdesk.app import FrontDeskApp
-from frontdesk.screens.dialogs import ConfirmDialog
+from frontdesk.screens.dialogs.confirm import ConfirmDialog
 from frontdesk.services.desk import Desk
 from tests.screens.settle import settle
 

@@ -9,7 +9,8 @@ from textual.pilot import Pilot
 
 from frontdesk.app import FrontDeskApp
 from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms
-from frontdesk.screens.packages import PackageEditorScreen, PackagesScreen
+from frontdesk.screens.package_editor import PackageEditorScreen
+from frontdesk.screens.packages import PackagesScreen
 from frontdesk.services import catalogue
 from frontdesk.services.desk import Desk
 from tests.screens.settle import settle

@@ -1,0 +1,99 @@
+"""The shared form dialog: a message under each field, Enter moves to the next field, Escape
+cancels, and the result goes back to the caller, who does the write.
+
+Opened with `DeskWork.ask`, the form stays open while the screen writes its answer: a refusal
+comes back to it (`refused`), each message under its field (InvalidInput) or in the form's
+general line, the cursor on the first bad field — nothing typed is lost and nothing is
+half-saved. Opened with a plain `push_screen`, it dismisses with its answer at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
+from textual.widgets import Input, Static
+
+from frontdesk.screens.base import DeskModal
+from frontdesk.widgets.fields import sentence
+from frontdesk.services.errors import FrontDeskError, InvalidInput
+
+ResultType = TypeVar("ResultType")
+
+
+class FormDialog(DeskModal[ResultType]):
+    """Messages under fields, Enter walks the fields, and `refused` errors shown on opening."""
+
+    FIELDS: tuple[str, ...] = ()  # the inputs, in the order Enter walks them
+    GENERAL = "form"  # where a message that belongs to no field goes
+
+    answer_to: Callable[[ResultType], object] | None = None  # who writes the answer (see `ask`)
+    answer: ResultType | None = None  # the answer being written
+    saving = False  # True while it is written: a second press does nothing
+
+    def finish(self, result: ResultType) -> None:
+        """Send the answer: to the screen that writes it (the form waits), else close with it."""
+        if self.saving:
+            return
+        if self.answer_to is None:
+            self.dismiss(result)
+            return
+        self.saving = True
+        self.answer = result
+        self.clear_errors()
+        self.answer_to(result)
+
+    def refused(self, error: FrontDeskError) -> None:
+        """The answer was not saved: say why, here, and let staff correct it."""
+        self.saving = False
+        self.show_refusal(error)
+
+    def on_mount(self) -> None:
+        self.focus_first()
+
+    def show_refusal(self, refusal: FrontDeskError) -> None:
+        if isinstance(refusal, InvalidInput):
+            self.show_errors(refusal.fields)
+        else:
+            self.show_errors({self.GENERAL: refusal.message})
+
+    def focus_first(self) -> None:
+        """Where typing starts when nothing is wrong yet (the first field by default)."""
+        self.query_one(f"#{self.FIELDS[0]}").focus()
+
+    def value(self, field: str) -> str:
+        return self.query_one(f"#{field}", Input).value
+
+    def focus_field_after(self, field_id: str | None) -> bool:
+        """Focus the field after `field_id`; False when it was the last one."""
+        index = self.FIELDS.index(field_id or "")
+        if index + 1 < len(self.FIELDS):
+            self.query_one(f"#{self.FIELDS[index + 1]}").focus()
+            return True
+        return False
+
+    def set_error(self, field: str, message: str) -> None:
+        error = self.query_one(f"#{field}-error", Static)
+        error.update(sentence(message))
+        error.display = bool(message)
+
+    def clear_errors(self) -> None:
+        for error in self.query(".field-error").results(Static):
+            error.update("")
+            error.display = False
+
+    def show_errors(self, errors: Mapping[str, str]) -> None:
+        """Each message under its field (others in the general line); the cursor on the first."""
+        self.clear_errors()
+        first = None
+        for field, message in errors.items():
+            target = field if field in self.FIELDS else self.GENERAL
+            self.set_error(target, message)
+            first = first or (target if target in self.FIELDS else None)
+        if first:
+            self.query_one(f"#{first}").focus()
+        else:
+            self.focus_first()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,79 @@
+"""The receipt after a checkout: every payment line, the money taken, and each used holding's
+balance afterwards."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Footer, Static
+
+from frontdesk.domain.kinds import Tender
+from frontdesk.domain.money import format_money
+from frontdesk.screens.base import DeskModal
+from frontdesk.services.checkout import Paid
+from frontdesk.services.views import Receipt
+from frontdesk.domain.periods import local_date
+from frontdesk.widgets.appointments import when_text
+
+
+class ReceiptDialog(DeskModal[Receipt]):
+    """The receipt: every payment line, the total, and the balance left on each used holding."""
+
+    BINDINGS = [
+        Binding("enter", "done", "Done", tooltip="Close the receipt and go back", id="receipt-done"),
+        Binding("escape", "done", "Done", show=False),
+    ]
+
+    def __init__(self, paid: Paid) -> None:
+        super().__init__()
+        self.paid = paid
+
+    def compose(self) -> ComposeResult:
+        business = self.desk.business
+        money = lambda amount: format_money(amount, business.currency)  # noqa: E731
+        paid = self.paid
+        appointment = paid.appointment
+        when = when_text(appointment.starts_at, business.tz, local_date(self.desk.now(), business.tz))
+        with Vertical(id="receipt-box"):
+            yield Static(Text.assemble(("Paid ✓ ", "bold"), (appointment.customer_name, "bold")), id="receipt-title")
+            yield Static(Text(f"{appointment.service_name} · {when}"
+                              + (f" · with {appointment.provider_name}" if appointment.provider_name else "")),
+                         id="receipt-appointment")
+            lines = Table.grid(padding=(0, 2), expand=True)
+            lines.add_column(ratio=1)
+            lines.add_column(justify="right")
+            for line in paid.receipt.payments:
+                lines.add_row(Text(line.description), money(line.amount))
+            taken: dict[str, int] = {}
+            for line in paid.receipt.payments:
+                if line.tender != Tender.PACKAGE:
+                    taken[line.tender] = taken.get(line.tender, 0) + line.amount
+            if taken:
+                lines.add_row(Text("Money taken: " + " + ".join(f"{tender} {money(amount)}"
+                                                                for tender, amount in taken.items()),
+                                   style="bold"), Text(money(sum(taken.values())), style="bold"))
+            else:
+                lines.add_row(Text("No money taken: paid from the package.", style="dim"), "")
+            yield Static(lines, id="receipt-lines")
+            balances = Text()
+            for holding in paid.holdings:
+                if balances:
+                    balances.append("\n")
+                balances.append(holding.title, style="bold")
+                left = "unlimited" if holding.balance_text == "unlimited" else f"{holding.balance_text} left"
+                balances.append(f": {left} · {holding.expiry_text}")
+            yield Static(balances, id="receipt-balances")
+            if paid.receipt.replayed:
+                yield Static("This checkout had already been recorded: nothing was charged twice.",
+                             id="receipt-replayed")
+            yield Static("Enter or Esc: done", id="receipt-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#receipt-box").border_title = "Receipt"
+
+    def action_done(self) -> None:
+        self.dismiss(self.paid.receipt)
