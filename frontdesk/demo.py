@@ -36,10 +36,11 @@ from pathlib import Path
 from typing import Any
 
 from frontdesk.db import create_db_engine, migrate
+from frontdesk.domain.kinds import AppointmentStatus, Role, Tender
 from frontdesk.domain.money import parse_money
 from frontdesk.domain.periods import local_date, valid_until
 from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms, ValueType
-from frontdesk.models import AppointmentStatus, Role, Tender, utcnow
+from frontdesk.models import utcnow
 from frontdesk.services import appointments, catalogue, customers, ledger, sales
 from frontdesk.services.desk import Desk
 from frontdesk.services.sales import TenderLine

@@ -7,44 +7,18 @@ enforced by database triggers created in the baseline migration.
 # No `from __future__ import annotations` here: SQLModel reads the annotations at runtime.
 
 from datetime import date, datetime, time, timezone
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+# The kinds live in the domain; importing them from here still works.
+from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Role, Tender  # noqa: F401
+
 
 def utcnow() -> datetime:
     """The current time, timezone-aware UTC."""
     return datetime.now(timezone.utc)
-
-
-class Role(StrEnum):
-    RECEPTION = "reception"
-    MANAGER = "manager"
-
-
-class EntryKind(StrEnum):
-    SALE = "sale"
-    ASSIGN = "assign"
-    REDEEM = "redeem"
-    REVERSE = "reverse"
-    ADJUST = "adjust"
-    VOID = "void"
-
-
-class AppointmentStatus(StrEnum):
-    BOOKED = "booked"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
-    NO_SHOW = "no-show"
-
-
-class Tender(StrEnum):
-    PACKAGE = "package"
-    CASH = "cash"
-    CARD = "card"
-    OTHER = "other"
 
 
 class Staff(SQLModel, table=True):

@@ -22,6 +22,7 @@ from frontdesk.domain.describe import (
     format_duration,
     status,
 )
+from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Role, Tender
 from frontdesk.domain.money import Currency, currency_for, format_money, parse_money
 from frontdesk.domain.periods import add_period, local_date, local_time, to_local, valid_until
 from frontdesk.domain.terms import (
@@ -39,17 +40,21 @@ from frontdesk.domain.terms import (
 
 __all__ = [
     "AppointmentFacts",
+    "AppointmentStatus",
     "CatalogueFacts",
     "Contents",
     "Coverage",
     "Currency",
+    "EntryKind",
     "FixedLine",
     "HoldingFacts",
     "HoldingStatus",
     "LineBalance",
     "Period",
     "PeriodUnit",
+    "Role",
     "Take",
+    "Tender",
     "Terms",
     "ValidationErrors",
     "ValueType",

@@ -17,20 +17,18 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from frontdesk.domain.coverage import AppointmentFacts, Coverage, HoldingFacts, LineBalance, covers, rank
-from frontdesk.domain.describe import describe_amount
+from frontdesk.domain.describe import HoldingStatus, describe_amount
+from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Tender
 from frontdesk.domain.terms import Terms
 from frontdesk.models import (
     Appointment,
-    AppointmentStatus,
     Checkout,
     Customer,
-    EntryKind,
     Holding,
     LedgerEntry,
     Payment,
     Provider,
     Service,
-    Tender,
     utcnow,
 )
 from frontdesk.services.errors import AlreadyPaid, InvalidInput, NotCovered, NotFound
@@ -88,7 +86,7 @@ def customer_holdings(
     """All of a customer's holdings: active ones first (expiring first), then the rest."""
     rows = session.exec(select(Holding).where(Holding.customer_id == customer_id).order_by(Holding.id)).all()
     views = holding_views(session, rows, business, now or utcnow())
-    return sorted(views, key=lambda view: (view.status != "active", view.valid_until or date.max, view.id))
+    return sorted(views, key=lambda view: (view.status is not HoldingStatus.ACTIVE, view.valid_until or date.max, view.id))
 
 
 def customer_appointments(session: Session, *, customer_id: int, limit: int = 100) -> list[AppointmentView]:
@@ -320,7 +318,7 @@ def receipt(session: Session, business: Business, record: Checkout, replayed: bo
             description = f"{payment.tender} for {title}"
         else:
             description = str(payment.tender)
-        lines.append(PaymentLine(tender=payment.tender, amount=payment.amount,
+        lines.append(PaymentLine(tender=Tender(payment.tender), amount=payment.amount,
                                  holding_id=payment.holding_id or payment.sale_holding_id,
                                  holding_title=title, description=description))
     return Receipt(checkout_id=record.id, key=record.key, appointment_id=record.appointment_id,

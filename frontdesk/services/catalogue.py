@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
+from frontdesk.domain.kinds import Role
 from frontdesk.domain.terms import (
     CatalogueFacts,
     Contents,
@@ -25,7 +26,6 @@ from frontdesk.models import (
     PackageLine,
     PackageService,
     Provider,
-    Role,
     Service,
     Staff,
     utcnow,

@@ -14,8 +14,9 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from frontdesk.domain.describe import describe_amount
+from frontdesk.domain.kinds import EntryKind, Role
 from frontdesk.domain.terms import Terms, ValueType
-from frontdesk.models import EntryKind, Holding, HoldingLine, LedgerEntry, Role, Staff, utcnow
+from frontdesk.models import Holding, HoldingLine, LedgerEntry, Staff, utcnow
 from frontdesk.services.errors import InvalidInput, NoBalanceLeft, NotAllowed, NotFound
 from frontdesk.services.views import Business, HoldingView, LedgerLine, Mismatch, holding_views
 
@@ -178,8 +179,9 @@ def history(
         change = describe_amount(terms, abs(entry.delta), business.currency)
         lines.append(LedgerLine(
             id=entry.id, at=entry.created_at, holding_id=entry.holding_id, holding_title=title,
-            kind=entry.kind, delta=entry.delta,
-            delta_text=f"{sign}{change}" if entry.delta else "use" if entry.kind in ("redeem", "reverse") else "—",
+            kind=EntryKind(entry.kind), delta=entry.delta,
+            delta_text=f"{sign}{change}" if entry.delta
+            else "use" if entry.kind in (EntryKind.REDEEM, EntryKind.REVERSE) else "—",
             balance_after=entry.balance_after,
             balance_text=describe_amount(terms, entry.balance_after, business.currency),
             appointment_id=entry.appointment_id, staff_name=staff_name, note=entry.note,

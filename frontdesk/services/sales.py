@@ -8,10 +8,11 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from frontdesk.domain.kinds import EntryKind, Tender
 from frontdesk.domain.money import format_money
 from frontdesk.domain.periods import local_date, valid_until
 from frontdesk.domain.terms import Terms, opening_balances
-from frontdesk.models import Customer, EntryKind, Holding, HoldingLine, Package, Payment, Tender, utcnow
+from frontdesk.models import Customer, Holding, HoldingLine, Package, Payment, utcnow
 from frontdesk.services.catalogue import package_terms
 from frontdesk.services.errors import InvalidInput, NotAllowed, NotFound
 from frontdesk.services.ledger import append_entry, require_manager, require_reason, require_staff
