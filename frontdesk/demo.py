@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from frontdesk.db import create_db_engine, migrate
+from frontdesk.domain.business import Business
 from frontdesk.domain.kinds import AppointmentStatus, Role, Tender
 from frontdesk.domain.money import parse_money
 from frontdesk.domain.periods import local_date, valid_until
@@ -44,7 +45,7 @@ from frontdesk.models import utcnow
 from frontdesk.services import appointments, catalogue, customers, ledger, sales
 from frontdesk.services.desk import Desk
 from frontdesk.services.sales import TenderLine
-from frontdesk.services.views import AppointmentView, Business, HoldingView, PackageView, ServiceView
+from frontdesk.services.views import AppointmentView, HoldingView, PackageView, ServiceView
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

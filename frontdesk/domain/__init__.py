@@ -3,6 +3,7 @@
 Standard library only: nothing here knows about the database or the screens.
 """
 
+from frontdesk.domain.business import Business
 from frontdesk.domain.coverage import (
     AppointmentFacts,
     Coverage,
@@ -41,6 +42,7 @@ from frontdesk.domain.terms import (
 __all__ = [
     "AppointmentFacts",
     "AppointmentStatus",
+    "Business",
     "CatalogueFacts",
     "Contents",
     "Coverage",

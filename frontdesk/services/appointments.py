@@ -16,6 +16,7 @@ from typing import Literal
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from frontdesk.domain.business import Business
 from frontdesk.domain.coverage import AppointmentFacts, Coverage, HoldingFacts, LineBalance, covers, rank
 from frontdesk.domain.describe import HoldingStatus, describe_amount
 from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Tender
@@ -45,7 +46,6 @@ from frontdesk.services.ledger import (
 from frontdesk.services.sales import TenderLine, check_tenders, sell
 from frontdesk.services.views import (
     AppointmentView,
-    Business,
     HoldingView,
     Option,
     PaymentLine,

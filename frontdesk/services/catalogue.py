@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
+from frontdesk.domain.business import Business
 from frontdesk.domain.kinds import Role
 from frontdesk.domain.terms import (
     CatalogueFacts,
@@ -33,7 +34,6 @@ from frontdesk.models import (
 from frontdesk.services.errors import InvalidInput, NotFound
 from frontdesk.services.ledger import require_manager
 from frontdesk.services.views import (
-    Business,
     PackageView,
     ProviderView,
     ServiceView,

@@ -13,12 +13,13 @@ from datetime import datetime
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from frontdesk.domain.business import Business
 from frontdesk.domain.describe import describe_amount
 from frontdesk.domain.kinds import EntryKind, Role
 from frontdesk.domain.terms import Terms, ValueType
 from frontdesk.models import Holding, HoldingLine, LedgerEntry, Staff, utcnow
 from frontdesk.services.errors import InvalidInput, NoBalanceLeft, NotAllowed, NotFound
-from frontdesk.services.views import Business, HoldingView, LedgerLine, Mismatch, holding_views
+from frontdesk.services.views import HoldingView, LedgerLine, Mismatch, holding_views
 
 
 REASON_MAX_LENGTH = 500

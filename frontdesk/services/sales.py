@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from frontdesk.domain.business import Business
 from frontdesk.domain.kinds import EntryKind, Tender
 from frontdesk.domain.money import format_money
 from frontdesk.domain.periods import local_date, valid_until
@@ -16,7 +17,7 @@ from frontdesk.models import Customer, Holding, HoldingLine, Package, Payment, u
 from frontdesk.services.catalogue import package_terms
 from frontdesk.services.errors import InvalidInput, NotAllowed, NotFound
 from frontdesk.services.ledger import append_entry, require_manager, require_reason, require_staff
-from frontdesk.services.views import Business, HoldingView, holding_views
+from frontdesk.services.views import HoldingView, holding_views
 
 MONEY_TENDERS = (Tender.CASH, Tender.CARD, Tender.OTHER)
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from frontdesk.domain.business import Business
 from frontdesk.domain.coverage import AppointmentFacts, Coverage, HoldingFacts, LineBalance
 from frontdesk.domain.describe import (
     HoldingStatus,
@@ -21,7 +21,6 @@ from frontdesk.domain.describe import (
     status,
 )
 from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Role, Tender
-from frontdesk.domain.money import Currency
 from frontdesk.domain.terms import Terms, summary
 from frontdesk.models import (
     Appointment,
@@ -33,14 +32,6 @@ from frontdesk.models import (
     Service,
     Staff,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Business:
-    """What every rule needs to know about the business: its time zone and currency."""
-
-    tz: ZoneInfo
-    currency: Currency
 
 
 @dataclass(frozen=True, slots=True)
