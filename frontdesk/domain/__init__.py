@@ -1,19 +1,12 @@
 """Front Desk's pure domain rules: money, package terms, validity periods, coverage and plain words.
 
-Standard library only: nothing here knows about the database or the screens.
+Standard library only: nothing here knows about the database or the screens. The modules form
+layers, each importing only those below it: kinds, money, periods → business, words → terms →
+facts → describe → coverage.
 """
 
 from frontdesk.domain.business import Business
-from frontdesk.domain.coverage import (
-    AppointmentFacts,
-    Coverage,
-    HoldingFacts,
-    LineBalance,
-    Take,
-    covers,
-    default_choice,
-    rank,
-)
+from frontdesk.domain.coverage import Coverage, Take, covers, default_choice, rank
 from frontdesk.domain.describe import (
     HoldingStatus,
     describe_amount,
@@ -23,15 +16,14 @@ from frontdesk.domain.describe import (
     format_duration,
     status,
 )
+from frontdesk.domain.facts import AppointmentFacts, HoldingFacts, LineBalance
 from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Role, Tender
 from frontdesk.domain.money import Currency, currency_for, format_money, parse_money
-from frontdesk.domain.periods import add_period, local_date, local_time, to_local, valid_until
+from frontdesk.domain.periods import Period, PeriodUnit, add_period, local_date, local_time, to_local, valid_until
 from frontdesk.domain.terms import (
     CatalogueFacts,
     Contents,
     FixedLine,
-    Period,
-    PeriodUnit,
     Terms,
     ValidationErrors,
     ValueType,

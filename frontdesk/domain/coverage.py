@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from frontdesk.domain.describe import (
-    describe_amount,
+from frontdesk.domain.facts import AppointmentFacts, HoldingFacts, LineBalance
+from frontdesk.domain.money import Currency, format_money
+from frontdesk.domain.periods import local_date, to_local
+from frontdesk.domain.terms import Contents, Terms, ValueType, describe_amount
+from frontdesk.domain.words import (
     expired_on,
     format_date_range,
     format_day,
@@ -17,49 +20,17 @@ from frontdesk.domain.describe import (
     format_window,
     provider_only,
 )
-from frontdesk.domain.money import Currency, format_money
-from frontdesk.domain.periods import local_date, to_local
-from frontdesk.domain.terms import Contents, Terms, ValueType
 
-
-@dataclass(frozen=True, slots=True)
-class LineBalance:
-    """One balance bucket of a holding. Any-from-list holdings have one line (service_id None);
-    Fixed holdings have one line per (service, quantity) line, in order."""
-
-    line_id: int
-    service_id: int | None
-    initial: int
-    remaining: int
-
-
-@dataclass(frozen=True, slots=True)
-class HoldingFacts:
-    """A customer's holding as the rules see it."""
-
-    id: int
-    customer_id: int
-    terms: Terms
-    purchased_at: datetime  # timezone-aware
-    valid_until: date | None  # last valid local date, inclusive; None = never expires
-    voided: bool
-    lines: tuple[LineBalance, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class AppointmentFacts:
-    """An appointment as the rules see it."""
-
-    id: int | None
-    customer_id: int
-    service_id: int
-    service_name: str
-    provider_id: int | None
-    provider_name: str | None
-    starts_at: datetime  # timezone-aware
-    duration_min: int
-    price: int  # minor units
-    due: int  # what is still unpaid, minor units
+__all__ = [  # the facts the rules judge are importable from here as well
+    "AppointmentFacts",
+    "Coverage",
+    "HoldingFacts",
+    "LineBalance",
+    "Take",
+    "covers",
+    "default_choice",
+    "rank",
+]
 
 
 @dataclass(frozen=True, slots=True)
