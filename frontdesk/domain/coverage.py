@@ -168,11 +168,17 @@ def rank(
     *,
     tz: ZoneInfo,
     currency: Currency,
+    booked_for: int | None = None,
 ) -> list[Coverage]:
-    """One `Coverage` per holding: those that cover first, in default order, then the others."""
+    """One `Coverage` per holding, the default first: those that cover come before the others;
+    among them the holding the appointment was booked "to be covered by" (`booked_for`) leads,
+    then the one that expires first, then the oldest purchase. Those that do not cover follow in
+    that same order of expiry and purchase."""
     ordered = sorted(holdings, key=_default_order)
     verdicts = [covers(h, appointment, now, tz=tz, currency=currency) for h in ordered]
-    return [v for v in verdicts if v.ok] + [v for v in verdicts if not v.ok]
+    covering = [v for v in verdicts if v.ok]
+    covering.sort(key=lambda v: v.holding_id != booked_for)  # stable: the rest keep their order
+    return covering + [v for v in verdicts if not v.ok]
 
 
 def default_choice(
@@ -182,7 +188,8 @@ def default_choice(
     *,
     tz: ZoneInfo,
     currency: Currency,
+    booked_for: int | None = None,
 ) -> Coverage | None:
-    """The holding checkout preselects: the first that covers in default order, or None."""
-    best = rank(holdings, appointment, now, tz=tz, currency=currency)
+    """The holding checkout preselects (the first of `rank`) when it covers, else None."""
+    best = rank(holdings, appointment, now, tz=tz, currency=currency, booked_for=booked_for)
     return best[0] if best and best[0].ok else None

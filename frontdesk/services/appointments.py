@@ -17,7 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from frontdesk.domain.business import Business
-from frontdesk.domain.coverage import AppointmentFacts, Coverage, HoldingFacts, LineBalance, covers, rank
+from frontdesk.domain.coverage import AppointmentFacts, Coverage, HoldingFacts, LineBalance, covers, default_choice, rank
 from frontdesk.domain.describe import HoldingStatus, describe_amount
 from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Tender
 from frontdesk.domain.terms import Terms
@@ -119,19 +119,19 @@ def options(
 ) -> list[Option]:
     """Every holding of the appointment's customer judged against it, the default first: the
     holding it was booked "to be covered by" when that still covers it, else the covering one
-    that expires first, then the oldest purchase."""
+    that expires first, then the oldest purchase (`coverage.rank` and `default_choice`)."""
     now = now or utcnow()
     appointment = get_appointment(session, appointment_id)
     holdings = {view.id: view for view in customer_holdings(
         session, business, customer_id=appointment.customer_id, now=now)}
-    ranked = rank([view.facts for view in holdings.values()], appointment.facts, now,
-                  tz=business.tz, currency=business.currency)
-    booked_for = [coverage for coverage in ranked
-                  if coverage.holding_id == appointment.cover_holding_id and coverage.ok]
-    ranked = booked_for + [coverage for coverage in ranked if coverage not in booked_for]
-    default = next((coverage.holding_id for coverage in ranked if coverage.ok), None)
+    facts = [view.facts for view in holdings.values()]
+    ranked = rank(facts, appointment.facts, now, tz=business.tz, currency=business.currency,
+                  booked_for=appointment.cover_holding_id)
+    default = default_choice(facts, appointment.facts, now, tz=business.tz, currency=business.currency,
+                             booked_for=appointment.cover_holding_id)
     return [Option(holding=holdings[coverage.holding_id], coverage=coverage,
-                   is_default=coverage.holding_id == default) for coverage in ranked]
+                   is_default=default is not None and coverage.holding_id == default.holding_id)
+            for coverage in ranked]
 
 
 # ---- booking ----------------------------------------------------------------------------------

@@ -293,6 +293,44 @@ def test_rank_and_default_choice():
     assert default_choice([], appointment(), NOW, tz=UTC_ZONE, currency=USD) is None
 
 
+def _three_packs():
+    """Three visit packs: one expiring in March (the usual default), one in April, one never."""
+    terms = any_terms()
+    return [holding(terms, id=1, until=None), holding(terms, id=2, until=date(2027, 4, 30)),
+            holding(terms, id=3, until=date(2027, 3, 31))]
+
+
+def test_the_holding_booked_for_is_the_default_when_it_covers():
+    packs = _three_packs()
+    ranked = rank(packs, appointment(), NOW, tz=UTC_ZONE, currency=USD, booked_for=1)
+    assert [c.holding_id for c in ranked] == [1, 3, 2]  # booked for, then expiry order
+    choice = default_choice(packs, appointment(), NOW, tz=UTC_ZONE, currency=USD, booked_for=1)
+    assert choice is not None and choice.holding_id == 1
+
+
+def test_the_holding_booked_for_that_does_not_cover_gives_way_to_the_next_default():
+    terms = any_terms()
+    used_up = holding(terms, id=4, until=date(2027, 3, 5), remaining=0)  # would expire first
+    packs = [*_three_packs(), used_up]
+    ranked = rank(packs, appointment(), NOW, tz=UTC_ZONE, currency=USD, booked_for=4)
+    assert [c.holding_id for c in ranked] == [3, 2, 1, 4]
+    assert [c.ok for c in ranked] == [True, True, True, False]
+    choice = default_choice(packs, appointment(), NOW, tz=UTC_ZONE, currency=USD, booked_for=4)
+    assert choice is not None and choice.holding_id == 3
+
+
+def test_without_a_holding_booked_for_the_usual_order():
+    packs = _three_packs()
+    usual = [c.holding_id for c in rank(packs, appointment(), NOW, tz=UTC_ZONE, currency=USD)]
+    assert usual == [3, 2, 1]
+    for absent in (None, 99):  # none given, or one that is not among these holdings
+        ranked = rank(packs, appointment(), NOW, tz=UTC_ZONE, currency=USD, booked_for=absent)
+        assert [c.holding_id for c in ranked] == usual
+        choice = default_choice(packs, appointment(), NOW, tz=UTC_ZONE, currency=USD, booked_for=absent)
+        assert choice is not None and choice.holding_id == 3
+    assert default_choice([], appointment(), NOW, tz=UTC_ZONE, currency=USD, booked_for=1) is None
+
+
 # --- properties ------------------------------------------------------------------------------
 
 moments = st.datetimes(min_value=datetime(2027, 1, 1), max_value=datetime(2027, 12, 31)).map(
