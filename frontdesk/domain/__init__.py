@@ -16,7 +16,7 @@ from frontdesk.domain.describe import (
     format_duration,
     status,
 )
-from frontdesk.domain.facts import AppointmentFacts, HoldingFacts, LineBalance
+from frontdesk.domain.facts import AppointmentFacts, HoldingFacts, LineBalance, opening_holding
 from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Role, Tender
 from frontdesk.domain.money import Currency, currency_for, format_money, parse_money
 from frontdesk.domain.periods import Period, PeriodUnit, add_period, local_date, local_time, to_local, valid_until
@@ -64,6 +64,7 @@ __all__ = [
     "format_money",
     "local_date",
     "local_time",
+    "opening_holding",
     "parse_money",
     "rank",
     "status",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from frontdesk.domain.terms import Terms
+from frontdesk.domain.periods import local_date, valid_until
+from frontdesk.domain.terms import Terms, opening_balances
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,3 +48,20 @@ class AppointmentFacts:
     duration_min: int
     price: int  # minor units
     due: int  # what is still unpaid, minor units
+
+
+def opening_holding(
+    terms: Terms, *, customer_id: int, purchased_at: datetime, tz: ZoneInfo, holding_id: int = 0
+) -> HoldingFacts:
+    """The holding a sale (or assignment) of `terms` at `purchased_at` opens: valid through
+    `valid_until` of the local purchase date and `terms.expires_in`, every line full at its
+    `opening_balances`. Its line ids are placeholders (-1, -2, …) until the lines are stored;
+    `holding_id` likewise (a preview may pass any id it can recognise)."""
+    lines = tuple(
+        LineBalance(line_id=-(index + 1), service_id=service_id, initial=quantity, remaining=quantity)
+        for index, (service_id, quantity) in enumerate(opening_balances(terms))
+    )
+    return HoldingFacts(
+        id=holding_id, customer_id=customer_id, terms=terms, purchased_at=purchased_at,
+        valid_until=valid_until(local_date(purchased_at, tz), terms.expires_in), voided=False, lines=lines,
+    )

@@ -9,10 +9,10 @@ from datetime import datetime
 from sqlmodel import Session
 
 from frontdesk.domain.business import Business
+from frontdesk.domain.facts import opening_holding
 from frontdesk.domain.kinds import EntryKind, Tender
 from frontdesk.domain.money import format_money
-from frontdesk.domain.periods import local_date, valid_until
-from frontdesk.domain.terms import Terms, opening_balances
+from frontdesk.domain.terms import Terms
 from frontdesk.models import Customer, Holding, HoldingLine, Package, Payment, utcnow
 from frontdesk.services.catalogue import package_terms
 from frontdesk.services.errors import InvalidInput, NotAllowed, NotFound
@@ -60,20 +60,21 @@ def open_holding(
     """Create the holding with a copy of `terms`, its balance lines, and their first entries."""
     if session.get(Customer, customer_id) is None:
         raise NotFound("No such customer.")
+    opening = opening_holding(terms, customer_id=customer_id, purchased_at=now, tz=business.tz)
     holding = Holding(
         customer_id=customer_id, package_id=package.id, title=terms.title, terms=terms.to_dict(),
-        purchased_at=now, valid_until=valid_until(local_date(now, business.tz), terms.expires_in),
+        purchased_at=now, valid_until=opening.valid_until,
         price_paid=price_paid, assigned=kind is EntryKind.ASSIGN, created_by=actor,
     )
     session.add(holding)
     session.flush()
-    for position, (service_id, quantity) in enumerate(opening_balances(terms)):
-        line = HoldingLine(holding_id=holding.id, position=position, service_id=service_id,
-                           initial=quantity, remaining=quantity)
+    for position, balance in enumerate(opening.lines):
+        line = HoldingLine(holding_id=holding.id, position=position, service_id=balance.service_id,
+                           initial=balance.initial, remaining=balance.remaining)
         session.add(line)
         session.flush()
-        append_entry(session, holding_id=holding.id, line_id=line.id, kind=kind, delta=quantity,
-                     balance_after=quantity, actor=actor, note=note, at=now)
+        append_entry(session, holding_id=holding.id, line_id=line.id, kind=kind, delta=balance.initial,
+                     balance_after=balance.remaining, actor=actor, note=note, at=now)
     return holding
 
 
