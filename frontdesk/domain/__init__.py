@@ -6,7 +6,7 @@ facts → describe → coverage.
 """
 
 from frontdesk.domain.business import Business
-from frontdesk.domain.coverage import Coverage, Take, covers, default_choice, rank
+from frontdesk.domain.coverage import Coverage, Take, allows_day, covers, default_choice, rank
 from frontdesk.domain.describe import (
     HoldingStatus,
     describe_amount,
@@ -53,6 +53,7 @@ __all__ = [
     "ValidationErrors",
     "ValueType",
     "add_period",
+    "allows_day",
     "covers",
     "currency_for",
     "default_choice",

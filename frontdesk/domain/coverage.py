@@ -27,6 +27,7 @@ __all__ = [  # the facts the rules judge are importable from here as well
     "HoldingFacts",
     "LineBalance",
     "Take",
+    "allows_day",
     "covers",
     "default_choice",
     "rank",
@@ -70,6 +71,24 @@ def _service_reasons(terms: Terms, lines: Sequence[LineBalance], appt: Appointme
     return []
 
 
+def _on_weekday(terms: Terms, day: date) -> bool:
+    return terms.weekdays is None or day.weekday() in terms.weekdays
+
+
+def _in_date_range(terms: Terms, day: date) -> bool:
+    return terms.date_range is None or terms.date_range[0] <= day <= terms.date_range[1]
+
+
+def _on_fixed_date(terms: Terms, day: date) -> bool:
+    return terms.fixed_dates is None or day in terms.fixed_dates
+
+
+def allows_day(terms: Terms, day: date) -> bool:
+    """Whether the terms allow a local date `day`: one of their weekdays, inside their date range,
+    among their fixed dates (rule 5 without the time of day; `covers` judges every rule)."""
+    return _on_weekday(terms, day) and _in_date_range(terms, day) and _on_fixed_date(terms, day)
+
+
 def _calendar_reasons(holding: HoldingFacts, appt: AppointmentFacts, tz: ZoneInfo, year: int) -> list[str]:
     """Rules 4 and 5: validity dates, weekdays, the time window and the allowed dates, in local time."""
     terms, reasons = holding.terms, []
@@ -80,16 +99,16 @@ def _calendar_reasons(holding: HoldingFacts, appt: AppointmentFacts, tz: ZoneInf
         reasons.append(f"not valid before {format_day(purchased_on, year)}")
     if holding.valid_until is not None and day > holding.valid_until:
         reasons.append(expired_on(holding.valid_until, year))
-    if terms.weekdays is not None and day.weekday() not in terms.weekdays:
+    if not _on_weekday(terms, day):
         reasons.append(f"{format_weekdays(terms.weekdays)} only")
     if terms.window is not None:
         end = to_local(appt.starts_at + timedelta(minutes=appt.duration_min), tz)
         first, last = terms.window
         if not (start.time() >= first and end.date() == day and end.time() <= last):
             reasons.append(f"{format_window(terms.window)} only")
-    if terms.date_range is not None and not terms.date_range[0] <= day <= terms.date_range[1]:
+    if not _in_date_range(terms, day):
         reasons.append(f"{format_date_range(*terms.date_range, year)} only")
-    if terms.fixed_dates is not None and day not in terms.fixed_dates:
+    if not _on_fixed_date(terms, day):
         reasons.append(f"only on {format_days(terms.fixed_dates, year)}")
     return reasons
 

@@ -7,7 +7,16 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from frontdesk.domain.coverage import AppointmentFacts, HoldingFacts, LineBalance, Take, covers, default_choice, rank
+from frontdesk.domain.coverage import (
+    AppointmentFacts,
+    HoldingFacts,
+    LineBalance,
+    Take,
+    allows_day,
+    covers,
+    default_choice,
+    rank,
+)
 from frontdesk.domain.money import currency_for
 from frontdesk.domain.periods import local_date, valid_until
 from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms, ValueType
@@ -198,6 +207,21 @@ def test_fixed_dates():
     two_days = holding(any_terms(fixed_dates=(date(2027, 3, 12), date(2027, 3, 5))))
     assert check(two_days, appointment(starts_at=at(10, day=5))).ok
     assert reasons(two_days, appointment(starts_at=at(10, day=6))) == ("only on 5 Mar, 12 Mar",)
+
+
+def test_allows_day_judges_weekdays_date_range_and_fixed_dates():
+    monday, tuesday, april = date(2027, 3, 1), date(2027, 3, 2), date(2027, 4, 5)
+    assert allows_day(any_terms(), tuesday)  # no restriction
+    assert allows_day(any_terms(weekdays=frozenset({0})), monday)
+    assert not allows_day(any_terms(weekdays=frozenset({0})), tuesday)
+    march = any_terms(date_range=(date(2027, 3, 1), date(2027, 3, 31)))
+    assert allows_day(march, monday) and allows_day(march, date(2027, 3, 31)) and not allows_day(march, april)
+    two_days = any_terms(fixed_dates=(date(2027, 3, 12), date(2027, 3, 5)))
+    assert allows_day(two_days, date(2027, 3, 5)) and not allows_day(two_days, monday)
+    mondays_in_march = any_terms(weekdays=frozenset({0}), date_range=(date(2027, 3, 1), date(2027, 3, 31)))
+    assert allows_day(mondays_in_march, monday)
+    assert not allows_day(mondays_in_march, tuesday) and not allows_day(mondays_in_march, april)  # 5 Apr is a Monday
+    assert allows_day(any_terms(window=(time(10), time(13))), monday)  # the time of day is not a day rule
 
 
 def test_not_valid_before_the_purchase_day():
@@ -412,3 +436,18 @@ def test_rank_keeps_every_holding_and_puts_covering_ones_first(case):
     assert not next(c for c in ranked if c.holding_id == 3).ok  # void never covers
     if next(c for c in ranked if c.holding_id == 1).ok:  # its never-expiring twin comes after it
         assert [c.holding_id for c in ranked][:2] == [1, 2]
+
+
+@given(
+    weekdays=st.none() | st.frozensets(st.integers(0, 6), min_size=1),
+    date_range=st.none() | st.tuples(st.dates(date(2027, 3, 1), date(2027, 3, 31)),
+                                     st.integers(0, 40)).map(lambda r: (r[0], r[0] + timedelta(days=r[1]))),
+    fixed_dates=st.none() | st.lists(st.dates(date(2027, 3, 1), date(2027, 4, 30)), min_size=1,
+                                     max_size=5).map(tuple),
+    day=st.dates(date(2027, 3, 1), date(2027, 4, 30)),
+)
+def test_allows_day_agrees_with_covers(weekdays, date_range, fixed_dates, day):
+    terms = any_terms(weekdays=weekdays, date_range=date_range, fixed_dates=fixed_dates)
+    h = holding(terms, purchased_at=datetime(2027, 2, 1, tzinfo=UTC))
+    visit = appointment(starts_at=datetime(day.year, day.month, day.day, 10, tzinfo=UTC))
+    assert check(h, visit).ok == allows_day(terms, day)
