@@ -2,7 +2,7 @@
 
 Standard library only: nothing here knows about the database or the screens. The modules form
 layers, each importing only those below it: kinds, money, periods → business, words → terms →
-facts → describe → coverage.
+facts → describe → coverage and parsing (what staff type).
 """
 
 from frontdesk.domain.business import Business
@@ -19,6 +19,19 @@ from frontdesk.domain.describe import (
 from frontdesk.domain.facts import AppointmentFacts, HoldingFacts, LineBalance, opening_holding
 from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Role, Tender
 from frontdesk.domain.money import Currency, currency_for, format_money, parse_money
+from frontdesk.domain.parsing import (
+    delta_hint,
+    next_half_hour,
+    parse_amount,
+    parse_clock,
+    parse_count,
+    parse_date,
+    parse_dates,
+    parse_day,
+    parse_delta,
+    parse_minutes,
+    typed_money,
+)
 from frontdesk.domain.periods import Period, PeriodUnit, add_period, local_date, local_time, to_local, valid_until
 from frontdesk.domain.terms import (
     CatalogueFacts,
@@ -30,6 +43,7 @@ from frontdesk.domain.terms import (
     summary,
     validate_terms,
 )
+from frontdesk.domain.words import when_words
 
 __all__ = [
     "AppointmentFacts",
@@ -57,6 +71,7 @@ __all__ = [
     "covers",
     "currency_for",
     "default_choice",
+    "delta_hint",
     "describe_amount",
     "describe_balance",
     "describe_expiry",
@@ -65,12 +80,23 @@ __all__ = [
     "format_money",
     "local_date",
     "local_time",
+    "next_half_hour",
     "opening_holding",
+    "parse_amount",
+    "parse_clock",
+    "parse_count",
+    "parse_date",
+    "parse_dates",
+    "parse_day",
+    "parse_delta",
+    "parse_minutes",
     "parse_money",
     "rank",
     "status",
     "summary",
     "to_local",
+    "typed_money",
     "valid_until",
     "validate_terms",
+    "when_words",
 ]

@@ -8,7 +8,7 @@ said the same way. They know nothing of packages or holdings.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from frontdesk.domain.periods import Period
 
@@ -96,3 +96,8 @@ def provider_only(provider_name: str | None) -> str:
 def expired_on(valid_until: date, current_year: int | None = None) -> str:
     """"expired 13 Jan" for a holding valid through 12 Jan: the date is the first day it no longer works."""
     return f"expired {format_day(valid_until + timedelta(days=1), current_year)}"
+
+
+def when_words(moment: datetime) -> str:
+    """"Tue 3 Mar 14:00" for a local datetime (the year left out)."""
+    return f"{DAY_NAMES[moment.weekday()][:3]} {moment.day} {MONTHS[moment.month - 1]} {format_time(moment.time())}"
