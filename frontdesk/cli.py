@@ -16,11 +16,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from frontdesk.config import Settings, SettingsError, default_database_path, load_settings, sqlite_url
 from frontdesk.db import DatabaseError, create_db_engine, migrate, read_session
+from frontdesk.domain.business import Business
 from frontdesk.services import ledger
 from frontdesk.services.catalogue import desk_staff
 from frontdesk.services.desk import Desk
 from frontdesk.services.errors import FrontDeskError
-from frontdesk.services.views import Business
 
 
 def _parser() -> argparse.ArgumentParser:

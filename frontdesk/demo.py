@@ -36,14 +36,17 @@ from pathlib import Path
 from typing import Any
 
 from frontdesk.db import create_db_engine, migrate
+from frontdesk.domain.business import Business
+from frontdesk.domain.coverage import allows_day
+from frontdesk.domain.kinds import AppointmentStatus, Role, Tender
 from frontdesk.domain.money import parse_money
 from frontdesk.domain.periods import local_date, valid_until
 from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms, ValueType
-from frontdesk.models import AppointmentStatus, Role, Tender, utcnow
+from frontdesk.models import utcnow
 from frontdesk.services import appointments, catalogue, customers, ledger, sales
 from frontdesk.services.desk import Desk
 from frontdesk.services.sales import TenderLine
-from frontdesk.services.views import AppointmentView, Business, HoldingView, PackageView, ServiceView
+from frontdesk.services.views import AppointmentView, HoldingView, PackageView, ServiceView
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -175,13 +178,7 @@ def _hhmm(text: str) -> time:
 
 def _allows_day(terms: Terms | None, day: date) -> bool:
     """The package's weekday and date restrictions (checkout re-checks every rule)."""
-    if terms is None:
-        return True
-    if terms.weekdays is not None and day.weekday() not in terms.weekdays:
-        return False
-    if terms.date_range is not None and not terms.date_range[0] <= day <= terms.date_range[1]:
-        return False
-    return terms.fixed_dates is None or day in terms.fixed_dates
+    return terms is None or allows_day(terms, day)
 
 
 def _slug(text: str) -> str:

@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Role, Tender  # noqa: F401 (services import them here)
-
+# The kinds live in the domain; importing them from here still works.
+from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Role, Tender  # noqa: F401
 
 
 def utcnow() -> datetime:

@@ -18,9 +18,9 @@ import pytest
 from sqlalchemy import Engine, text
 
 from frontdesk.db import create_db_engine, migrate
+from frontdesk.domain.business import Business
 from frontdesk.domain.money import currency_for
 from frontdesk.services.desk import Desk
-from frontdesk.services.views import Business
 from tests.pgserver import PostgresServer
 
 BACKENDS = ["sqlite", "postgresql"]

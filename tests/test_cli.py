@@ -22,13 +22,13 @@ from sqlalchemy import Engine, text
 import frontdesk.db
 from frontdesk.cli import main
 from frontdesk.db import alembic_config, create_db_engine, current_revision, head_revision, migrate
+from frontdesk.domain.business import Business
+from frontdesk.domain.kinds import Role, Tender
 from frontdesk.domain.money import currency_for
 from frontdesk.domain.terms import Terms, ValueType
-from frontdesk.models import Role, Tender
 from frontdesk.services import catalogue, customers, sales
 from frontdesk.services.desk import Desk
 from frontdesk.services.sales import TenderLine
-from frontdesk.services.views import Business
 
 REPO = Path(__file__).resolve().parents[1]
 HEAD = "0001"

@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from frontdesk.domain.describe import (
-    describe_amount,
+from frontdesk.domain.facts import AppointmentFacts, HoldingFacts, LineBalance
+from frontdesk.domain.money import Currency, format_money
+from frontdesk.domain.periods import local_date, to_local
+from frontdesk.domain.terms import Contents, Terms, ValueType, describe_amount
+from frontdesk.domain.words import (
     expired_on,
     format_date_range,
     format_day,
@@ -17,49 +20,18 @@ from frontdesk.domain.describe import (
     format_window,
     provider_only,
 )
-from frontdesk.domain.money import Currency, format_money
-from frontdesk.domain.periods import local_date, to_local
-from frontdesk.domain.terms import Contents, Terms, ValueType
 
-
-@dataclass(frozen=True, slots=True)
-class LineBalance:
-    """One balance bucket of a holding. Any-from-list holdings have one line (service_id None);
-    Fixed holdings have one line per (service, quantity) line, in order."""
-
-    line_id: int
-    service_id: int | None
-    initial: int
-    remaining: int
-
-
-@dataclass(frozen=True, slots=True)
-class HoldingFacts:
-    """A customer's holding as the rules see it."""
-
-    id: int
-    customer_id: int
-    terms: Terms
-    purchased_at: datetime  # timezone-aware
-    valid_until: date | None  # last valid local date, inclusive; None = never expires
-    voided: bool
-    lines: tuple[LineBalance, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class AppointmentFacts:
-    """An appointment as the rules see it."""
-
-    id: int | None
-    customer_id: int
-    service_id: int
-    service_name: str
-    provider_id: int | None
-    provider_name: str | None
-    starts_at: datetime  # timezone-aware
-    duration_min: int
-    price: int  # minor units
-    due: int  # what is still unpaid, minor units
+__all__ = [  # the facts the rules judge are importable from here as well
+    "AppointmentFacts",
+    "Coverage",
+    "HoldingFacts",
+    "LineBalance",
+    "Take",
+    "allows_day",
+    "covers",
+    "default_choice",
+    "rank",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +71,24 @@ def _service_reasons(terms: Terms, lines: Sequence[LineBalance], appt: Appointme
     return []
 
 
+def _on_weekday(terms: Terms, day: date) -> bool:
+    return terms.weekdays is None or day.weekday() in terms.weekdays
+
+
+def _in_date_range(terms: Terms, day: date) -> bool:
+    return terms.date_range is None or terms.date_range[0] <= day <= terms.date_range[1]
+
+
+def _on_fixed_date(terms: Terms, day: date) -> bool:
+    return terms.fixed_dates is None or day in terms.fixed_dates
+
+
+def allows_day(terms: Terms, day: date) -> bool:
+    """Whether the terms allow a local date `day`: one of their weekdays, inside their date range,
+    among their fixed dates (rule 5 without the time of day; `covers` judges every rule)."""
+    return _on_weekday(terms, day) and _in_date_range(terms, day) and _on_fixed_date(terms, day)
+
+
 def _calendar_reasons(holding: HoldingFacts, appt: AppointmentFacts, tz: ZoneInfo, year: int) -> list[str]:
     """Rules 4 and 5: validity dates, weekdays, the time window and the allowed dates, in local time."""
     terms, reasons = holding.terms, []
@@ -109,16 +99,16 @@ def _calendar_reasons(holding: HoldingFacts, appt: AppointmentFacts, tz: ZoneInf
         reasons.append(f"not valid before {format_day(purchased_on, year)}")
     if holding.valid_until is not None and day > holding.valid_until:
         reasons.append(expired_on(holding.valid_until, year))
-    if terms.weekdays is not None and day.weekday() not in terms.weekdays:
+    if not _on_weekday(terms, day):
         reasons.append(f"{format_weekdays(terms.weekdays)} only")
     if terms.window is not None:
         end = to_local(appt.starts_at + timedelta(minutes=appt.duration_min), tz)
         first, last = terms.window
         if not (start.time() >= first and end.date() == day and end.time() <= last):
             reasons.append(f"{format_window(terms.window)} only")
-    if terms.date_range is not None and not terms.date_range[0] <= day <= terms.date_range[1]:
+    if not _in_date_range(terms, day):
         reasons.append(f"{format_date_range(*terms.date_range, year)} only")
-    if terms.fixed_dates is not None and day not in terms.fixed_dates:
+    if not _on_fixed_date(terms, day):
         reasons.append(f"only on {format_days(terms.fixed_dates, year)}")
     return reasons
 
@@ -197,11 +187,17 @@ def rank(
     *,
     tz: ZoneInfo,
     currency: Currency,
+    booked_for: int | None = None,
 ) -> list[Coverage]:
-    """One `Coverage` per holding: those that cover first, in default order, then the others."""
+    """One `Coverage` per holding, the default first: those that cover come before the others;
+    among them the holding the appointment was booked "to be covered by" (`booked_for`) leads,
+    then the one that expires first, then the oldest purchase. Those that do not cover follow in
+    that same order of expiry and purchase."""
     ordered = sorted(holdings, key=_default_order)
     verdicts = [covers(h, appointment, now, tz=tz, currency=currency) for h in ordered]
-    return [v for v in verdicts if v.ok] + [v for v in verdicts if not v.ok]
+    covering = [v for v in verdicts if v.ok]
+    covering.sort(key=lambda v: v.holding_id != booked_for)  # stable: the rest keep their order
+    return covering + [v for v in verdicts if not v.ok]
 
 
 def default_choice(
@@ -211,7 +207,8 @@ def default_choice(
     *,
     tz: ZoneInfo,
     currency: Currency,
+    booked_for: int | None = None,
 ) -> Coverage | None:
-    """The holding checkout preselects: the first that covers in default order, or None."""
-    best = rank(holdings, appointment, now, tz=tz, currency=currency)
+    """The holding checkout preselects (the first of `rank`) when it covers, else None."""
+    best = rank(holdings, appointment, now, tz=tz, currency=currency, booked_for=booked_for)
     return best[0] if best and best[0].ok else None

@@ -1,26 +1,55 @@
-"""Reading what staff type: dates, times of day, durations, counts and balance changes.
+"""Reading what staff type: dates, times of day, minutes, counts, money and balance changes.
 
-One module for every form, so they all accept the same: a date as "today", "tomorrow", "mon",
-"+3", "2026-03-03", "3/3" or "3 Mar"; a time as "14:00", "2pm", "1430" or "noon"; a duration as
-"90", "90 min", "1h30" or "1:30". Each parser raises ValueError with a sentence to show under the
-field. Money is read by `frontdesk.domain.money.parse_money`.
+Every parser returns the value or raises `ValueError` whose text is a full sentence to show under
+the field ("Enter a time like 14:00 or 2pm."). They are forgiving in the same way everywhere:
+
+- a date: "" or "today", "tomorrow" (or "tmrw"), a weekday ("mon", "tuesday": the next one after
+  today), "+3" (in 3 days), "2026-03-03", "3/3" or "3/3/2026" (month first), "3 Mar" or "Mar 3"
+  (with an optional year). Without a year it is this year's date, or next year's when this
+  year's is more than 60 days past (in December "1/5" is next January; on 2 March "3/1" is
+  yesterday).
+- a time of day: "14:00", "14.30", "1430", "14", "10h30", "2pm", "2:30 pm", "9am", "noon". A
+  one-digit hour from 1 to 7 without am/pm means the afternoon ("2" → 14:00, "5:30" → 17:30):
+  nobody books a spa at 2 in the morning; a two-digit hour is taken as written ("05:00" → 05:00).
+- minutes: "90", "90 min", "1h30", "1 h 30 min", "1:30", "2h".
+- money: "40", "40.5", "$40.50", "1,250.00" (`money.parse_money`, in sentences by `parse_amount`).
+- a change to a balance: a sign and an amount in the holding's unit, "+1", "-1h 30m", "-$10.00".
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
-from frontdesk.domain.describe import format_duration
 from frontdesk.domain.money import Currency, format_money, parse_money
+from frontdesk.domain.words import DAY_NAMES, MONTHS, format_duration
 
-_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-DATE_HELP = "type a date like 2026-03-03, 3/3, 3 Mar, tomorrow or mon"
-TIME_HELP = "type a time like 14:00, 2pm or 1430"
+__all__ = [
+    "PAST_DAYS",
+    "delta_hint",
+    "next_half_hour",
+    "parse_amount",
+    "parse_clock",
+    "parse_count",
+    "parse_date",
+    "parse_dates",
+    "parse_day",
+    "parse_delta",
+    "parse_minutes",
+    "parse_money",
+    "typed_money",
+]
+
 PAST_DAYS = 60  # a date without a year further back than this means next year
 
+_DAY_WORDS = tuple(name.lower() for name in DAY_NAMES)
+_MONTH_WORDS = tuple(name.lower() for name in MONTHS)
+_DATE_EXAMPLES = "3/3, 3 Mar, 2026-03-03, tomorrow or mon"
+_NO_DATE = "There is no such date."
+_TIME_EXAMPLES = "14:00 or 2pm"
+
+
+# ---- dates --------------------------------------------------------------------------------------
 
 def _weekday(word: str) -> int | None:
     """0–6 for "mo", "tue", "thurs", "friday", "weds"…; None for anything else."""
@@ -28,11 +57,11 @@ def _weekday(word: str) -> int | None:
         return 2
     if len(word) < 2:
         return None
-    return next((index for index, name in enumerate(_DAY_NAMES) if name.startswith(word)), None)
+    return next((index for index, name in enumerate(_DAY_WORDS) if name.startswith(word)), None)
 
 
 def _month(word: str) -> int | None:
-    for index, name in enumerate(_MONTHS):
+    for index, name in enumerate(_MONTH_WORDS):
         if len(word) >= 3 and word.startswith(name):
             return index + 1
     return None
@@ -47,7 +76,7 @@ def _without_year(today: date, month: int, day: int) -> date:
             continue
         if year > today.year or (today - candidate).days <= PAST_DAYS:
             return candidate
-    raise ValueError("no such date")
+    raise ValueError(_NO_DATE)
 
 
 def _dated(year: int | None, month: int, day: int, today: date) -> date:
@@ -58,11 +87,11 @@ def _dated(year: int | None, month: int, day: int, today: date) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise ValueError("no such date") from None
+        raise ValueError(_NO_DATE) from None
 
 
 def parse_day(text: str, today: date) -> date:
-    """The date staff typed (see the module docstring); `ValueError` with a message to show."""
+    """The date staff typed (see the module docstring); "" is today."""
     word = " ".join(text.strip().lower().replace(",", " ").split())
     if word in ("", "today", "tod", "now"):
         return today
@@ -88,33 +117,65 @@ def parse_day(text: str, today: date) -> date:
         month = _month(match.group(1))
         if month is not None:
             return _dated(int(match.group(3)) if match.group(3) else None, month, int(match.group(2)), today)
-    raise ValueError(f"cannot read the date; {DATE_HELP}")
+    raise ValueError(f"Enter a date like {_DATE_EXAMPLES}.")
 
+
+def parse_date(text: str, today: date) -> date:
+    """One date of a package's date range: every form `parse_day` reads, but never empty."""
+    if not text.strip():
+        raise ValueError(f"Enter a date like {_DATE_EXAMPLES}.")
+    return parse_day(text, today)
+
+
+def parse_dates(text: str, today: date) -> tuple[date, ...]:
+    """A package's fixed dates in the order typed, separated by commas or semicolons ("3/5, 12 Mar;
+    2026-03-19"); dates without spaces in them may also be separated by spaces."""
+    dates = []
+    for chunk in re.split(r"[,;]", text):
+        if not chunk.strip():
+            continue
+        try:
+            dates.append(parse_date(chunk, today))
+            continue
+        except ValueError:
+            parts = chunk.split()
+        for part in parts:
+            try:
+                dates.append(parse_date(part, today))
+            except ValueError:
+                raise ValueError(f"'{part}' is not a date: enter dates like 3/5, 12 Mar or 2026-03-19, "
+                                 "separated by commas.") from None
+    return tuple(dates)
+
+
+# ---- times of day -------------------------------------------------------------------------------
 
 def parse_clock(text: str) -> time:
-    """The time of day staff typed (see the module docstring); `ValueError` with a message."""
+    """The time of day staff typed (see the module docstring): a booking's start, a package's
+    time window."""
     word = text.strip().lower().replace(" ", "").replace(".", ":")
     if word in ("noon", "midday"):
         return time(12)
-    match = re.fullmatch(r"(\d{1,2})(?::?(\d{2}))?(am|pm|a|p)?", word)
+    match = re.fullmatch(r"(\d{1,2})(?:h|[:h]?(\d{2}))?(am|pm|a|p)?", word)
     if match is None:
-        raise ValueError(f"cannot read the time; {TIME_HELP}")
+        raise ValueError(f"Enter a time like {_TIME_EXAMPLES}.")
     hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
     if minute > 59:
-        raise ValueError(f"no such time; {TIME_HELP}")
+        raise ValueError("There is no such time.")
     if half:
         if not 1 <= hour <= 12:
-            raise ValueError(f"no such time; {TIME_HELP}")
+            raise ValueError("There is no such time.")
         hour = hour % 12 + (12 if half.startswith("p") else 0)
     elif 1 <= hour <= 7 and len(match.group(1)) == 1:
         hour += 12  # "2" is 2 in the afternoon; "02:00" is what it says
     if hour > 23:
-        raise ValueError(f"no such time; {TIME_HELP}")
+        raise ValueError("There is no such time.")
     return time(hour, minute)
 
 
 def next_half_hour(now: datetime) -> time:
-    """The next :00 or :30 strictly after `now` (local wall clock): 10:00 → 10:30, 10:10 → 10:30."""
+    """The next :00 or :30 strictly after `now` (local wall clock): 10:00 → 10:30, 10:10 → 10:30;
+    never past 23:30. What a new booking's time starts at."""
     minutes = now.hour * 60 + now.minute
     following = (minutes // 30 + 1) * 30
     if following >= 24 * 60:
@@ -122,21 +183,19 @@ def next_half_hour(now: datetime) -> time:
     return time(following // 60, following % 60)
 
 
-def when_words(moment: datetime) -> str:
-    """"Tue 3 Mar 14:00" (a local datetime)."""
-    return f"{moment:%a} {moment.day} {moment:%b %H:%M}"
-
-
+# ---- minutes and counts -------------------------------------------------------------------------
 
 _MIN_WORD = r"(?:m|min|mins|minutes?)"
 _HOUR_WORD = r"(?:h|hr|hrs|hours?)"
 _HOURS_MINUTES = re.compile(rf"(\d+)\s*{_HOUR_WORD}\s*(?:(\d+)\s*{_MIN_WORD}?)?")
 _CLOCK_MINUTES = re.compile(r"(\d+):(\d{2})")
 _PLAIN_MINUTES = re.compile(rf"(\d+)\s*{_MIN_WORD}?")
+_MINUTES_EXAMPLES = "Enter minutes like 90, 1h30 or 1:30."
 
 
 def parse_minutes(text: str) -> int:
-    """ "90", "90 min", "1h30", "1 h 30 min", "1:30", "2h" → minutes. ValueError with a message."""
+    """Minutes, never negative: "60", "90 min", "1h30", "1 h 30 min", "1:30", "2h" (a service's
+    duration, a minutes package's quantity)."""
     cleaned = text.strip().lower()
     if match := _PLAIN_MINUTES.fullmatch(cleaned):
         return int(match.group(1))
@@ -145,65 +204,48 @@ def parse_minutes(text: str) -> int:
     elif match := _CLOCK_MINUTES.fullmatch(cleaned):
         minutes = int(match.group(2))
     else:
-        raise ValueError("Enter minutes like 90, 1h30 or 1:30.")
+        raise ValueError(_MINUTES_EXAMPLES)
     if minutes > 59:
-        raise ValueError("Enter minutes like 90, 1h30 or 1:30.")
+        raise ValueError(_MINUTES_EXAMPLES)
     return int(match.group(1)) * 60 + minutes
 
 
-def parse_count(text: str, example: str) -> int:
-    """A whole number ≥ 0; ValueError("Enter a whole number, like 5.")."""
+def parse_count(text: str, example: str = "5") -> int:
+    """A whole number ≥ 0 (visits, an expiry's count)."""
     cleaned = text.strip()
     if not cleaned.isdigit():
         raise ValueError(f"Enter a whole number, like {example}.")
     return int(cleaned)
 
 
-_TIME = re.compile(r"(\d{1,2})(?:[:.h]?(\d{2}))?")
+# ---- money --------------------------------------------------------------------------------------
 
-
-def parse_time(text: str) -> time:
-    """ "10:00", "9:30", "10", "0930", "9.30" → a time of day; ValueError otherwise."""
-    match = _TIME.fullmatch(text.strip())
-    if match is None or int(match.group(1)) > 23 or int(match.group(2) or 0) > 59:
-        raise ValueError("Enter a time like 10:00.")
-    return time(int(match.group(1)), int(match.group(2) or 0))
-
-
-_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-
-
-def parse_date(text: str) -> date:
-    """ "2026-03-05" (or "2026-3-5") → a date; ValueError otherwise."""
-    match = _DATE.fullmatch(text.strip())
+def parse_amount(text: str, currency: Currency, *, what: str = "amount") -> int:
+    """Minor units, never negative, as `parse_money` reads them, with its messages as sentences:
+    "Enter an amount like 40.00.", "At most 2 decimals for USD.", "The price cannot be negative."
+    (`what` names the field in the last two kinds of message)."""
     try:
-        if match is None:
-            raise ValueError
-        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    except ValueError:
-        raise ValueError("Enter a date like 2026-03-05.") from None
+        return parse_money(text, currency)
+    except ValueError as error:
+        raise ValueError(_money_sentence(str(error), what)) from None
 
 
-def parse_dates(text: str) -> tuple[date, ...]:
-    """ "2026-03-05, 2026-03-12" → the dates in the order typed (commas, semicolons or spaces)."""
-    dates = []
-    for part in re.split(r"[,;\s]+", text.strip()):
-        if not part:
-            continue
-        try:
-            dates.append(parse_date(part))
-        except ValueError:
-            raise ValueError(f"'{part}' is not a date: enter dates like 2026-03-05, 2026-03-12.") from None
-    return tuple(dates)
+def _money_sentence(message: str, what: str = "amount") -> str:
+    """`parse_money`'s message as a sentence: "amount cannot be negative" → "The price cannot be
+    negative.", "at most 2 decimals for USD" → "At most 2 decimals for USD."."""
+    if message.startswith("amount "):  # "amount cannot be negative", "amount is too large"
+        return f"The {what} {message.removeprefix('amount ')}."
+    return f"{message[:1].upper()}{message[1:]}."
 
 
 def typed_money(amount: int, currency: Currency) -> str:
-    """An amount as staff would type it: 25000 → "250.00" (no symbol)."""
+    """An amount as staff would type it, to fill a field: 25000 → "250.00" (no symbol)."""
     return format_money(amount, currency).replace(currency.symbol, "", 1).strip()
 
 
+# ---- a change to a balance ------------------------------------------------------------------------
+
 _SIGNED = re.compile(r"^\s*([+-]?)\s*(.+?)\s*$")
-_DURATION = re.compile(r"^(?:(\d+)\s*h(?:ours?|rs?)?)?\s*(?:(\d+)\s*m(?:in(?:utes?)?)?)?$")
 
 
 def _split_sign(text: str) -> tuple[int, str]:
@@ -214,61 +256,34 @@ def _split_sign(text: str) -> tuple[int, str]:
     return (-1 if match.group(1) == "-" else 1), match.group(2)
 
 
-def parse_visits(text: str) -> int:
-    """ "+2" → 2, "-1" → -1."""
+def parse_delta(text: str, unit: str, currency: Currency) -> int:
+    """A signed change to a balance counted in `unit` (see `Terms.unit`): "visits" ("+2", "-1"),
+    "minutes" ("+30", "-1h", "+1 h 30 min": any form `parse_minutes` reads) or "money" ("-10.00",
+    "+$5", in minor units). Without a sign the change adds."""
     sign, rest = _split_sign(text)
+    if unit == "minutes":
+        try:
+            return sign * parse_minutes(rest)
+        except ValueError:
+            raise ValueError("Enter minutes, e.g. +30, -60 or +1h 30m.") from None
+    if unit == "money":
+        try:
+            return sign * parse_money(rest, currency)
+        except ValueError as error:
+            if "decimal" in str(error) or "too large" in str(error):
+                raise ValueError(_money_sentence(str(error))) from None
+            example = format_money(1000, currency)
+            raise ValueError(f"Enter an amount like +{example} or -{example}.") from None
     if not rest.isdigit():
         raise ValueError("Enter whole visits, e.g. +1 or -2.")
     return sign * int(rest)
 
 
-def parse_minutes_change(text: str) -> int:
-    """ "+30" → 30, "-1h" → -60, "+1 h 30 min" → 90."""
-    sign, rest = _split_sign(text)
-    if rest.isdigit():
-        return sign * int(rest)
-    match = _DURATION.match(rest.lower())
-    if match is None or not (match.group(1) or match.group(2)):
-        raise ValueError("Enter minutes, e.g. +30, -60 or +1h 30m.")
-    return sign * (int(match.group(1) or 0) * 60 + int(match.group(2) or 0))
-
-
-def money_parser(currency: Currency) -> DeltaParser:
-    """ "-10.00" → -1000 cents, "+$5" → 500."""
-
-    def parse(text: str) -> int:
-        sign, rest = _split_sign(text)
-        try:
-            return sign * parse_money(rest, currency)
-        except ValueError as error:
-            raise ValueError(f"Enter an amount like +{format_money(1000, currency)} or "
-                             f"-{format_money(1000, currency)} ({error}).") from None
-
-    return parse
-
-
-def delta_parser(unit: str, currency: Currency) -> tuple[DeltaParser, str]:
-    """The parser and a hint for a change to a balance counted in `unit` ("visits", "minutes",
-    "money"; see `Terms.unit`)."""
-    if unit == "minutes":
-        return parse_minutes_change, f"in minutes: +30, -60, +1h 30m ({format_duration(90)})"
-    if unit == "money":
-        return money_parser(currency), f"in money: +{format_money(1000, currency)} or -{format_money(1000, currency)}"
-    return parse_visits, "in visits: +1 to add one, -1 to take one away"
-
-
-def parse_delta(text: str, unit: str, currency: Currency) -> int:
-    """A signed change to a balance counted in `unit` ("visits", "minutes", "money")."""
-    return delta_parser(unit, currency)[0](text)
-
-
 def delta_hint(unit: str, currency: Currency) -> str:
-    return delta_parser(unit, currency)[1]
-
-
-def parse_duration(text: str) -> int:
-    """Whole minutes ("60", "90 min"); ValueError with the message to show otherwise."""
-    cleaned = text.strip().lower().removesuffix("minutes").removesuffix("min").strip()
-    if not cleaned.isdigit():
-        raise ValueError("Enter the duration in whole minutes, like 60.")
-    return int(cleaned)
+    """What to type for a change in `unit`, shown beside the field."""
+    if unit == "minutes":
+        return f"in minutes: +30, -60, +1h 30m ({format_duration(90)})"
+    if unit == "money":
+        example = format_money(1000, currency)
+        return f"in money: +{example} or -{example}"
+    return "in visits: +1 to add one, -1 to take one away"

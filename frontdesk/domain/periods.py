@@ -7,10 +7,24 @@ All calendar rules use the business's local time zone.
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from frontdesk.domain.terms import Period, PeriodUnit
+
+class PeriodUnit(StrEnum):
+    DAYS = "days"
+    WEEKS = "weeks"
+    MONTHS = "months"
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A validity period counted from the purchase, e.g. 2 months."""
+
+    count: int
+    unit: PeriodUnit
 
 
 def add_period(start: date, period: Period) -> date:

@@ -1,4 +1,5 @@
-"""A package's terms: what it contains, what it costs and when it may be used.
+"""A package's terms: what it contains, what it costs and when it may be used; whether they are
+valid, and how they read (amounts in their unit, restrictions, the one-line summary).
 
 `Terms` is both the catalogue template's content and the frozen copy a customer's holding keeps
 at the moment of sale. It is plain data: it converts to and from a JSON-safe dict so a holding
@@ -14,6 +15,19 @@ from enum import StrEnum
 from typing import Any
 
 from frontdesk.domain.money import Currency, format_money
+from frontdesk.domain.periods import Period, PeriodUnit
+from frontdesk.domain.words import (
+    format_date_range,
+    format_day,
+    format_days,
+    format_duration,
+    format_period,
+    format_weekdays,
+    format_window,
+    join_words,
+    plural,
+    provider_only,
+)
 
 
 class Contents(StrEnum):
@@ -30,20 +44,6 @@ class ValueType(StrEnum):
     MINUTES = "minutes"
     AMOUNT = "amount"  # money, in minor units
     UNLIMITED = "unlimited"
-
-
-class PeriodUnit(StrEnum):
-    DAYS = "days"
-    WEEKS = "weeks"
-    MONTHS = "months"
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    """A validity period counted from the purchase, e.g. 2 months."""
-
-    count: int
-    unit: PeriodUnit
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,8 +200,6 @@ def validate_terms(terms: Terms, facts: CatalogueFacts = CatalogueFacts()) -> Va
     Keys: title, value_type, quantity, services, fixed_lines, price, expires_in, window,
     date_range, fixed_dates, weekdays, provider.
     """
-    from frontdesk.domain.describe import format_day, join_words  # describe imports this module
-
     messages: dict[str, str] = {}
 
     def fail(key: str, message: str) -> None:
@@ -277,6 +275,41 @@ def validate_terms(terms: Terms, facts: CatalogueFacts = CatalogueFacts()) -> Va
     return ValidationErrors(messages)
 
 
+def describe_amount(terms: Terms, units: int, currency: Currency) -> str:
+    """A quantity in the unit of `terms`: "5 visits", "2 h 30 min", "$40.00"; "unlimited" for unlimited."""
+    if terms.contents is Contents.ANY:
+        if terms.value_type is ValueType.MINUTES:
+            return format_duration(units)
+        if terms.value_type is ValueType.AMOUNT:
+            return format_money(units, currency)
+        if terms.value_type is ValueType.UNLIMITED:
+            return "unlimited"
+    return plural(units, "visit")
+
+
+def restriction_parts(terms: Terms, current_year: int | None = None) -> list[str]:
+    """When and with whom a package may be used, one phrase per restriction:
+    ["Mondays 10:00–13:00", "1–31 Mar 2027", "with Anna only"]."""
+    parts: list[str] = []
+    when = " ".join(
+        text
+        for text in (
+            format_weekdays(terms.weekdays) if terms.weekdays is not None else "",
+            format_window(terms.window) if terms.window is not None else "",
+        )
+        if text
+    )
+    if when:
+        parts.append(when)
+    if terms.date_range is not None:
+        parts.append(format_date_range(*terms.date_range, current_year))
+    if terms.fixed_dates is not None:
+        parts.append(f"on {format_days(terms.fixed_dates, current_year) or 'no dates'}")
+    if terms.provider_id is not None:
+        parts.append(provider_only(terms.provider_name))
+    return parts
+
+
 def summary(terms: Terms, currency: Currency) -> str:
     """One plain line for the package editor and the catalogue, parts joined by " · ":
 
@@ -284,8 +317,6 @@ def summary(terms: Terms, currency: Currency) -> str:
     Order: contents, services, restrictions, expiry, then the price ("free" for price 0) or
     "not for sale".
     """
-    from frontdesk.domain.describe import describe_amount, format_period, restriction_parts  # (cycle)
-
     if terms.contents is Contents.FIXED:
         parts = [", then ".join(f"{line.quantity} × {line.service_name}" for line in terms.fixed_lines)]
     else:

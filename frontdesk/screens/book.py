@@ -14,7 +14,7 @@ form: "tomorrow", "wed", "3/3", "2pm", "1430"; each field says under it how it w
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from rich.text import Text
@@ -28,14 +28,16 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static
 from frontdesk.domain.coverage import Coverage
 from frontdesk.domain.describe import format_duration
 from frontdesk.domain.money import format_money
-from frontdesk.domain.parsing import next_half_hour, parse_clock, parse_day
+from frontdesk.domain.parsing import next_half_hour, parse_clock, parse_day, parse_minutes
 from frontdesk.domain.periods import local_date, to_local
 from frontdesk.screens.base import DeskScreen
 from frontdesk.services.appointments import Booking, BookingForm, book, booking_form, preview_cover
 from frontdesk.services.errors import FrontDeskError, InvalidInput
 from frontdesk.services.views import HoldingView, ServiceView
 from frontdesk.widgets.appointments import when_text
+from frontdesk.widgets.fields import sentence
 from frontdesk.widgets.money_input import MoneyInput
+from frontdesk.widgets.parsed_input import ParsedInput
 from frontdesk.widgets.verdict import take_words
 
 
@@ -111,15 +113,16 @@ class BookScreen(DeskScreen[Booking]):
             with Horizontal(classes="book-row"):
                 with Vertical(classes="book-field"):
                     yield Label("Date")
-                    yield Input(now.date().isoformat(), placeholder="today, 3/3, mon", id="date")
+                    yield ParsedInput(now.date().isoformat(), parse=self._day, placeholder="today, 3/3, mon", id="date")
                     yield Static(classes="field-hint", id="date-error")
                 with Vertical(classes="book-field"):
                     yield Label("Time")
-                    yield Input(next_half_hour(now).strftime("%H:%M"), placeholder="14:00", id="time")
+                    yield ParsedInput(next_half_hour(now).strftime("%H:%M"), parse=parse_clock, placeholder="14:00",
+                                      id="time")
                     yield Static(classes="field-hint", id="time-error")
                 with Vertical(classes="book-field"):
                     yield Label("Duration (min)")
-                    yield Input(placeholder="60", type="integer", id="duration")
+                    yield ParsedInput(parse=parse_minutes, placeholder="60", id="duration")
                     yield Static(classes="field-error", id="duration-error")
                 with Vertical(classes="book-field"):
                     yield Label("Price")
@@ -189,31 +192,26 @@ class BookScreen(DeskScreen[Booking]):
         service_id = self._selected(self.query_one("#service", Select))
         if service_id is None:
             errors["service"] = "Choose a service."
-        today = local_date(self.desk.now(), business.tz)
         day = moment = None
         try:
-            day = parse_day(self.query_one("#date", Input).value, today)
+            day = self._day(self.query_one("#date", ParsedInput).value)
         except ValueError as error:
-            errors["date"] = str(error).capitalize() + "."
+            errors["date"] = sentence(str(error))
         try:
-            moment = parse_clock(self.query_one("#time", Input).value)
+            moment = parse_clock(self.query_one("#time", ParsedInput).value)
         except ValueError as error:
-            errors["time"] = str(error).capitalize() + "."
+            errors["time"] = sentence(str(error))
         starts_at = datetime.combine(day, moment, business.tz) if day and moment else None
-        duration = None
-        text = self.query_one("#duration", Input).value.strip()
-        if text:
-            if text.isdigit():
-                duration = int(text)
-            else:
-                errors["duration"] = "Minutes as a whole number, e.g. 60."
+        duration_box = self.query_one("#duration", ParsedInput)
+        if duration_box.error:
+            errors["duration"] = sentence(duration_box.error)
         price_box = self.query_one("#price", MoneyInput)
         if price_box.error:
-            errors["price"] = price_box.error.capitalize() + "."
+            errors["price"] = sentence(price_box.error)
         return Request(
             service_id=service_id,
             provider_id=self._selected(self.query_one("#provider", Select)),
-            starts_at=starts_at, duration_min=duration, price=price_box.amount,
+            starts_at=starts_at, duration_min=duration_box.parsed, price=price_box.amount,
             cover_holding_id=self._selected(self.query_one("#cover", Select)),
             errors=errors,
         )
@@ -234,25 +232,28 @@ class BookScreen(DeskScreen[Booking]):
                 box.update("")
                 box.remove_class("-error")
 
+    def _day(self, text: str) -> date:
+        """The date typed (empty: today), read against the desk's today."""
+        return parse_day(text, local_date(self.desk.now(), self.desk.business.tz))
+
     def _show_hints(self) -> None:
         """Under the date and the time: how they read ("Tue 3 Mar 2026", "14:00"), or why
         they cannot be read; under the price, why it cannot be read."""
-        today = local_date(self.desk.now(), self.desk.business.tz)
         for field, read, words in (
-            ("date", lambda text: parse_day(text, today), lambda day: f"{day:%a} {day.day} {day:%b %Y}"),
+            ("date", self._day, lambda day: f"{day:%a} {day.day} {day:%b %Y}"),
             ("time", parse_clock, lambda moment: moment.strftime("%H:%M")),
         ):
             box = self.query_one(f"#{field}-error", Static)
             try:
-                value = read(self.query_one(f"#{field}", Input).value)
+                value = read(self.query_one(f"#{field}", ParsedInput).value)
             except ValueError as error:
-                box.update(str(error).capitalize() + ".")
+                box.update(sentence(str(error)))
                 box.add_class("-error")
             else:
                 box.update(words(value))
                 box.remove_class("-error")
         price, box = self.query_one("#price", MoneyInput), self.query_one("#price-error", Static)
-        box.update(price.error.capitalize() + "." if price.error else "")
+        box.update(sentence(price.error or ""))
         box.set_class(price.error is not None, "-error")
 
     # ---- live: defaults from the service, the coverage check ------------------------------------

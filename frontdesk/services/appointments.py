@@ -16,21 +16,20 @@ from typing import Literal
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from frontdesk.domain.coverage import AppointmentFacts, Coverage, HoldingFacts, LineBalance, covers, rank
+from frontdesk.domain.business import Business
+from frontdesk.domain.coverage import AppointmentFacts, Coverage, HoldingFacts, LineBalance, covers, default_choice, rank
 from frontdesk.domain.describe import HoldingStatus, describe_amount
+from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Tender
 from frontdesk.domain.terms import Terms
 from frontdesk.models import (
     Appointment,
-    AppointmentStatus,
     Checkout,
     Customer,
-    EntryKind,
     Holding,
     LedgerEntry,
     Payment,
     Provider,
     Service,
-    Tender,
     utcnow,
 )
 from frontdesk.services.catalogue import list_providers, list_services
@@ -48,7 +47,6 @@ from frontdesk.services.ledger import (
 from frontdesk.services.sales import TenderLine, check_tenders, sell
 from frontdesk.services.views import (
     AppointmentView,
-    Business,
     CustomerView,
     ProviderView,
     ServiceView,
@@ -93,7 +91,7 @@ def customer_holdings(
     """All of a customer's holdings: active ones first (expiring first), then the rest."""
     rows = session.exec(select(Holding).where(Holding.customer_id == customer_id).order_by(Holding.id)).all()
     views = holding_views(session, rows, business, now or utcnow())
-    return sorted(views, key=lambda view: (view.status != "active", view.valid_until or date.max, view.id))
+    return sorted(views, key=lambda view: (view.status is not HoldingStatus.ACTIVE, view.valid_until or date.max, view.id))
 
 
 def customer_appointments(session: Session, *, customer_id: int, limit: int = 100) -> list[AppointmentView]:
@@ -126,19 +124,19 @@ def options(
 ) -> list[Option]:
     """Every holding of the appointment's customer judged against it, the default first: the
     holding it was booked "to be covered by" when that still covers it, else the covering one
-    that expires first, then the oldest purchase."""
+    that expires first, then the oldest purchase (`coverage.rank` and `default_choice`)."""
     now = now or utcnow()
     appointment = get_appointment(session, appointment_id)
     holdings = {view.id: view for view in customer_holdings(
         session, business, customer_id=appointment.customer_id, now=now)}
-    ranked = rank([view.facts for view in holdings.values()], appointment.facts, now,
-                  tz=business.tz, currency=business.currency)
-    booked_for = [coverage for coverage in ranked
-                  if coverage.holding_id == appointment.cover_holding_id and coverage.ok]
-    ranked = booked_for + [coverage for coverage in ranked if coverage not in booked_for]
-    default = next((coverage.holding_id for coverage in ranked if coverage.ok), None)
+    facts = [view.facts for view in holdings.values()]
+    ranked = rank(facts, appointment.facts, now, tz=business.tz, currency=business.currency,
+                  booked_for=appointment.cover_holding_id)
+    default = default_choice(facts, appointment.facts, now, tz=business.tz, currency=business.currency,
+                             booked_for=appointment.cover_holding_id)
     return [Option(holding=holdings[coverage.holding_id], coverage=coverage,
-                   is_default=coverage.holding_id == default) for coverage in ranked]
+                   is_default=default is not None and coverage.holding_id == default.holding_id)
+            for coverage in ranked]
 
 
 # ---- booking ----------------------------------------------------------------------------------
@@ -349,7 +347,7 @@ def receipt(session: Session, business: Business, record: Checkout, replayed: bo
             description = f"{payment.tender} for {title}"
         else:
             description = str(payment.tender)
-        lines.append(PaymentLine(tender=payment.tender, amount=payment.amount,
+        lines.append(PaymentLine(tender=Tender(payment.tender), amount=payment.amount,
                                  holding_id=payment.holding_id or payment.sale_holding_id,
                                  holding_title=title, description=description))
     return Receipt(checkout_id=record.id, key=record.key, appointment_id=record.appointment_id,

@@ -8,6 +8,8 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
+from frontdesk.domain.business import Business
+from frontdesk.domain.kinds import Role
 from frontdesk.domain.terms import (
     CatalogueFacts,
     Contents,
@@ -25,7 +27,6 @@ from frontdesk.models import (
     PackageLine,
     PackageService,
     Provider,
-    Role,
     Service,
     Staff,
     utcnow,
@@ -33,7 +34,6 @@ from frontdesk.models import (
 from frontdesk.services.errors import InvalidInput, NotFound
 from frontdesk.services.ledger import require_manager
 from frontdesk.services.views import (
-    Business,
     PackageView,
     ProviderView,
     ServiceView,
@@ -77,20 +77,65 @@ def desk_staff(session: Session, name: str = "") -> StaffView:
 
 
 # ---- services and providers -------------------------------------------------------------------
+# The two work alike: a unique name (ignoring case), archived rather than deleted, managers only
+# when an actor is given.
+
+_Row = Service | Provider
+_NOUNS: dict[type[_Row], str] = {Service: "service", Provider: "provider"}
+
+
+def _name_errors(
+    session: Session, table: type[_Row], name: str, own_id: int | None = None
+) -> dict[str, str]:
+    """A message for a missing name, or one another row of `table` has already (itself excepted)."""
+    if not name:
+        return {"name": "Enter a name."}
+    same_name = select(table).where(func.lower(table.name) == name.lower())
+    if own_id is not None:
+        same_name = same_name.where(table.id != own_id)
+    if session.exec(same_name).first():
+        return {"name": f"There is already a {_NOUNS[table]} called {name}."}
+    return {}
+
+
+def _change(session: Session, table: type[_Row], actor: int | None) -> None:
+    """With `actor`, only a manager may change services or providers."""
+    if actor is not None:
+        require_manager(session, actor, f"change {_NOUNS[table]}s")
+
+
+def _found(session: Session, table: type[_Row], row_id: int) -> _Row:
+    row = session.get(table, row_id)
+    if row is None:
+        raise NotFound(f"No such {_NOUNS[table]}.")
+    return row
+
+
+def _saved(session: Session, row: _Row) -> _Row:
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _archive(session: Session, table: type[_Row], row_id: int, archived: bool, actor: int | None) -> _Row:
+    _change(session, table, actor)
+    row = _found(session, table, row_id)
+    row.archived = archived
+    return _saved(session, row)
+
+
+def _listed(session: Session, table: type[_Row], include_archived: bool) -> list[_Row]:
+    statement = select(table).order_by(table.name)
+    if not include_archived:
+        statement = statement.where(table.archived == False)  # noqa: E712
+    return list(session.exec(statement))
+
 
 def _service_errors(
     session: Session, *, name: str, duration_min: int, price: int, service_id: int | None = None
 ) -> dict[str, str]:
     """A message per bad field of a service; the name is unique ignoring case (itself excepted)."""
-    errors = {}
-    if not name:
-        errors["name"] = "Enter a name."
-    else:
-        same_name = select(Service).where(func.lower(Service.name) == name.lower())
-        if service_id is not None:
-            same_name = same_name.where(Service.id != service_id)
-        if session.exec(same_name).first():
-            errors["name"] = f"There is already a service called {name}."
+    errors = _name_errors(session, Service, name, service_id)
     if duration_min < 1:
         errors["duration_min"] = "The duration must be at least 1 minute."
     if price < 0:
@@ -102,26 +147,20 @@ def add_service(
     session: Session, *, name: str, duration_min: int, price: int, actor: int | None = None
 ) -> ServiceView:
     """A new service; with `actor`, only a manager may add it."""
-    if actor is not None:
-        require_manager(session, actor, "change services")
+    _change(session, Service, actor)
     name = name.strip()
     errors = _service_errors(session, name=name, duration_min=duration_min, price=price)
     if errors:
         raise InvalidInput(errors)
-    service = Service(name=name, duration_min=duration_min, price=price)
-    session.add(service)
-    session.flush()
-    return service_view(service)
+    return service_view(_saved(session, Service(name=name, duration_min=duration_min, price=price)))
 
 
 def update_service(
     session: Session, *, service_id: int, name: str, duration_min: int, price: int, actor: int
 ) -> ServiceView:
     """Change a service's name, duration and price (managers). Invalid input saves nothing."""
-    require_manager(session, actor, "change services")
-    service = session.get(Service, service_id)
-    if service is None:
-        raise NotFound("No such service.")
+    _change(session, Service, actor)
+    service = _found(session, Service, service_id)
     name = name.strip()
     errors = _service_errors(session, name=name, duration_min=duration_min, price=price, service_id=service_id)
     if errors:
@@ -129,65 +168,37 @@ def update_service(
     service.name = name
     service.duration_min = duration_min
     service.price = price
-    session.add(service)
-    session.flush()
-    return service_view(service)
+    return service_view(_saved(session, service))
 
 
 def archive_service(
     session: Session, service_id: int, archived: bool = True, *, actor: int | None = None
 ) -> ServiceView:
-    if actor is not None:
-        require_manager(session, actor, "change services")
-    service = session.get(Service, service_id)
-    if service is None:
-        raise NotFound("No such service.")
-    service.archived = archived
-    session.add(service)
-    session.flush()
-    return service_view(service)
+    return service_view(_archive(session, Service, service_id, archived, actor))
 
 
 def list_services(session: Session, include_archived: bool = False) -> list[ServiceView]:
-    statement = select(Service).order_by(Service.name)
-    if not include_archived:
-        statement = statement.where(Service.archived == False)  # noqa: E712
-    return [service_view(row) for row in session.exec(statement)]
+    return [service_view(row) for row in _listed(session, Service, include_archived)]
 
 
 def add_provider(session: Session, *, name: str, actor: int | None = None) -> ProviderView:
-    if actor is not None:
-        require_manager(session, actor, "change providers")
+    """A new provider; with `actor`, only a manager may add one."""
+    _change(session, Provider, actor)
     name = name.strip()
-    if not name:
-        raise InvalidInput({"name": "Enter a name."})
-    if session.exec(select(Provider).where(func.lower(Provider.name) == name.lower())).first():
-        raise InvalidInput({"name": f"There is already a provider called {name}."})
-    provider = Provider(name=name)
-    session.add(provider)
-    session.flush()
-    return provider_view(provider)
+    errors = _name_errors(session, Provider, name)
+    if errors:
+        raise InvalidInput(errors)
+    return provider_view(_saved(session, Provider(name=name)))
 
 
 def archive_provider(
     session: Session, provider_id: int, archived: bool = True, *, actor: int | None = None
 ) -> ProviderView:
-    if actor is not None:
-        require_manager(session, actor, "change providers")
-    provider = session.get(Provider, provider_id)
-    if provider is None:
-        raise NotFound("No such provider.")
-    provider.archived = archived
-    session.add(provider)
-    session.flush()
-    return provider_view(provider)
+    return provider_view(_archive(session, Provider, provider_id, archived, actor))
 
 
 def list_providers(session: Session, include_archived: bool = False) -> list[ProviderView]:
-    statement = select(Provider).order_by(Provider.name)
-    if not include_archived:
-        statement = statement.where(Provider.archived == False)  # noqa: E712
-    return [provider_view(row) for row in session.exec(statement)]
+    return [provider_view(row) for row in _listed(session, Provider, include_archived)]
 
 
 # ---- packages ---------------------------------------------------------------------------------

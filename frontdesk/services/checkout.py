@@ -10,9 +10,10 @@ from typing import Literal
 
 from sqlmodel import Session
 
+from frontdesk.domain.business import Business
 from frontdesk.services.appointments import checkout, customer_holdings, get_appointment, options
 from frontdesk.services.sales import TenderLine
-from frontdesk.services.views import AppointmentView, Business, HoldingView, Option, Receipt
+from frontdesk.services.views import AppointmentView, HoldingView, Option, Receipt
 
 
 @dataclass(frozen=True, slots=True)

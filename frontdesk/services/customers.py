@@ -14,13 +14,13 @@ from datetime import datetime
 from sqlalchemy import func, or_, text
 from sqlmodel import Session, col, select
 
+from frontdesk.domain.business import Business
 from frontdesk.domain.periods import local_date
 from frontdesk.models import Customer
 from frontdesk.services import appointments, ledger
 from frontdesk.services.errors import DuplicateCustomer, InvalidInput, NotFound
 from frontdesk.services.views import (
     AppointmentView,
-    Business,
     CustomerView,
     HoldingView,
     LedgerLine,

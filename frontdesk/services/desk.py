@@ -17,9 +17,10 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session
 
 from frontdesk.db import read_session, write_session
+from frontdesk.domain.business import Business
 from frontdesk.models import utcnow
 from frontdesk.services.errors import AlreadyPaid, Busy, FrontDeskError, NoBalanceLeft
-from frontdesk.services.views import Business, StaffView
+from frontdesk.services.views import StaffView
 
 P = ParamSpec("P")
 R = TypeVar("R")

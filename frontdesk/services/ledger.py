@@ -13,11 +13,13 @@ from datetime import datetime
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from frontdesk.domain.business import Business
 from frontdesk.domain.describe import describe_amount
+from frontdesk.domain.kinds import EntryKind, Role
 from frontdesk.domain.terms import Terms, ValueType
-from frontdesk.models import EntryKind, Holding, HoldingLine, LedgerEntry, Role, Staff, utcnow
+from frontdesk.models import Holding, HoldingLine, LedgerEntry, Staff, utcnow
 from frontdesk.services.errors import InvalidInput, NoBalanceLeft, NotAllowed, NotFound
-from frontdesk.services.views import Business, HoldingView, LedgerLine, Mismatch, holding_views
+from frontdesk.services.views import HoldingView, LedgerLine, Mismatch, holding_views
 
 
 REASON_MAX_LENGTH = 500
@@ -178,8 +180,9 @@ def history(
         change = describe_amount(terms, abs(entry.delta), business.currency)
         lines.append(LedgerLine(
             id=entry.id, at=entry.created_at, holding_id=entry.holding_id, holding_title=title,
-            kind=entry.kind, delta=entry.delta,
-            delta_text=f"{sign}{change}" if entry.delta else "use" if entry.kind in ("redeem", "reverse") else "—",
+            kind=EntryKind(entry.kind), delta=entry.delta,
+            delta_text=f"{sign}{change}" if entry.delta
+            else "use" if entry.kind in (EntryKind.REDEEM, EntryKind.REVERSE) else "—",
             balance_after=entry.balance_after,
             balance_text=describe_amount(terms, entry.balance_after, business.currency),
             appointment_id=entry.appointment_id, staff_name=staff_name, note=entry.note,

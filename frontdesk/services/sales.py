@@ -8,17 +8,18 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from frontdesk.domain.coverage import Coverage, HoldingFacts, LineBalance, covers
+from frontdesk.domain.business import Business
+from frontdesk.domain.coverage import Coverage, covers
+from frontdesk.domain.facts import opening_holding
+from frontdesk.domain.kinds import EntryKind, Tender
 from frontdesk.domain.money import format_money
-from frontdesk.domain.periods import local_date, valid_until
-from frontdesk.domain.terms import Terms, opening_balances
-from frontdesk.models import Appointment, Customer, EntryKind, Holding, HoldingLine, Package, Payment, Tender, utcnow
+from frontdesk.domain.terms import Terms
+from frontdesk.models import Appointment, Customer, Holding, HoldingLine, Package, Payment, utcnow
 from frontdesk.services.catalogue import list_packages, package_terms
 from frontdesk.services.errors import InvalidInput, NotAllowed, NotFound
 from frontdesk.services.ledger import append_entry, require_manager, require_reason, require_staff
 from frontdesk.services.views import (
     AppointmentView,
-    Business,
     CustomerView,
     HoldingView,
     PackageView,
@@ -68,20 +69,21 @@ def open_holding(
     """Create the holding with a copy of `terms`, its balance lines, and their first entries."""
     if session.get(Customer, customer_id) is None:
         raise NotFound("No such customer.")
+    opening = opening_holding(terms, customer_id=customer_id, purchased_at=now, tz=business.tz)
     holding = Holding(
         customer_id=customer_id, package_id=package.id, title=terms.title, terms=terms.to_dict(),
-        purchased_at=now, valid_until=valid_until(local_date(now, business.tz), terms.expires_in),
+        purchased_at=now, valid_until=opening.valid_until,
         price_paid=price_paid, assigned=kind is EntryKind.ASSIGN, created_by=actor,
     )
     session.add(holding)
     session.flush()
-    for position, (service_id, quantity) in enumerate(opening_balances(terms)):
-        line = HoldingLine(holding_id=holding.id, position=position, service_id=service_id,
-                           initial=quantity, remaining=quantity)
+    for position, balance in enumerate(opening.lines):
+        line = HoldingLine(holding_id=holding.id, position=position, service_id=balance.service_id,
+                           initial=balance.initial, remaining=balance.remaining)
         session.add(line)
         session.flush()
-        append_entry(session, holding_id=holding.id, line_id=line.id, kind=kind, delta=quantity,
-                     balance_after=quantity, actor=actor, note=note, at=now)
+        append_entry(session, holding_id=holding.id, line_id=line.id, kind=kind, delta=balance.initial,
+                     balance_after=balance.remaining, actor=actor, note=note, at=now)
     return holding
 
 
@@ -146,17 +148,6 @@ class SalePage:
     choices: list[SaleChoice]
 
 
-def would_be_holding(package: PackageView, customer_id: int, now: datetime, business: Business) -> HoldingFacts:
-    """The holding a sale of `package` right now would create (full balance, terms as today)."""
-    terms = package.terms
-    lines = tuple(LineBalance(-(index + 1), service_id, quantity, quantity)
-                  for index, (service_id, quantity) in enumerate(opening_balances(terms)))
-    return HoldingFacts(
-        id=-package.id, customer_id=customer_id, terms=terms, purchased_at=now,
-        valid_until=valid_until(local_date(now, business.tz), terms.expires_in), voided=False, lines=lines,
-    )
-
-
 def _made_for(package: PackageView, appointment: AppointmentView | None) -> bool:
     """Does the package name the appointment's service (rather than any service, or money)?"""
     if appointment is None:
@@ -185,7 +176,9 @@ def sale_page(
     for package in list_packages(session, business, for_sale_only=True):
         coverage = None
         if appointment is not None:
-            holding = would_be_holding(package, customer_id, now, business)
+            # the holding a sale right now would open: full balance, the package's terms as today
+            holding = opening_holding(package.terms, customer_id=customer_id, purchased_at=now, tz=business.tz,
+                                      holding_id=-package.id)
             coverage = covers(holding, appointment.facts, now, tz=business.tz, currency=business.currency)
         choices.append(SaleChoice(package, coverage))
     choices.sort(key=lambda c: (not c.covers, not _made_for(c.package, appointment),

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from frontdesk.domain.business import Business
 from frontdesk.domain.coverage import AppointmentFacts, Coverage, HoldingFacts, LineBalance
 from frontdesk.domain.describe import (
     HoldingStatus,
@@ -20,7 +20,7 @@ from frontdesk.domain.describe import (
     describe_restrictions,
     status,
 )
-from frontdesk.domain.money import Currency
+from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Role, Tender
 from frontdesk.domain.terms import Terms, summary
 from frontdesk.models import (
     Appointment,
@@ -35,23 +35,15 @@ from frontdesk.models import (
 
 
 @dataclass(frozen=True, slots=True)
-class Business:
-    """What every rule needs to know about the business: its time zone and currency."""
-
-    tz: ZoneInfo
-    currency: Currency
-
-
-@dataclass(frozen=True, slots=True)
 class StaffView:
     id: int
     name: str
-    role: str
+    role: Role
     active: bool
 
     @property
     def is_manager(self) -> bool:
-        return self.role == "manager"
+        return self.role == Role.MANAGER
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +129,7 @@ class AppointmentView:
     duration_min: int
     price: int
     paid: int
-    status: str
+    status: AppointmentStatus
     cover_holding_id: int | None
 
     @property
@@ -152,7 +144,7 @@ class AppointmentView:
     def needs_payment(self) -> bool:
         """Booked or completed and not paid in full (cancelled and no-shows owe nothing unless
         charged)."""
-        return self.status in ("booked", "completed") and not self.is_paid
+        return self.status in (AppointmentStatus.BOOKED, AppointmentStatus.COMPLETED) and not self.is_paid
 
     @property
     def facts(self) -> AppointmentFacts:
@@ -181,7 +173,7 @@ class LedgerLine:
     at: datetime
     holding_id: int
     holding_title: str
-    kind: str
+    kind: EntryKind
     delta: int
     delta_text: str  # "-1 visit", "+$40.00"
     balance_after: int
@@ -193,7 +185,7 @@ class LedgerLine:
 
 @dataclass(frozen=True, slots=True)
 class PaymentLine:
-    tender: str
+    tender: Tender
     amount: int
     holding_id: int | None
     holding_title: str | None
@@ -226,7 +218,7 @@ class Mismatch:
 # ---- conversions ------------------------------------------------------------------------------
 
 def staff_view(row: Staff) -> StaffView:
-    return StaffView(id=row.id, name=row.name, role=row.role, active=row.active)
+    return StaffView(id=row.id, name=row.name, role=Role(row.role), active=row.active)
 
 
 def service_view(row: Service) -> ServiceView:
@@ -301,7 +293,7 @@ def appointment_views(session: Session, rows: Sequence[Appointment]) -> list[App
             provider_id=row.provider_id,
             provider_name=providers.get(row.provider_id) if row.provider_id else None,
             starts_at=row.starts_at, duration_min=row.duration_min, price=row.price,
-            paid=paid.get(row.id, 0), status=row.status, cover_holding_id=row.cover_holding_id,
+            paid=paid.get(row.id, 0), status=AppointmentStatus(row.status), cover_holding_id=row.cover_holding_id,
         )
         for row in rows
     ]

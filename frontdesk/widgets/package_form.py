@@ -20,9 +20,18 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Select, Static
 
-from frontdesk.domain.money import Currency, format_money, parse_money
-from frontdesk.domain.parsing import parse_clock, parse_count, parse_day, parse_dates, parse_minutes, typed_money
-from frontdesk.domain.terms import Contents, Period, PeriodUnit, Terms, ValueType
+from frontdesk.domain.money import Currency, format_money
+from frontdesk.domain.parsing import (
+    parse_amount,
+    parse_clock,
+    parse_count,
+    parse_date,
+    parse_dates,
+    parse_minutes,
+    typed_money,
+)
+from frontdesk.domain.periods import Period, PeriodUnit
+from frontdesk.domain.terms import Contents, Terms, ValueType
 from frontdesk.services.views import ProviderView, ServiceView
 from frontdesk.widgets.fields import field_error, sentence
 from frontdesk.widgets.fixed_lines import FixedLinesEditor
@@ -139,21 +148,21 @@ class PackageForm(VerticalScroll):
         if self.value_type is ValueType.MINUTES:
             return parse_minutes(text)
         if self.value_type is ValueType.AMOUNT:
-            return self._money(text)
+            return parse_amount(text, self.currency, what="credit")
         return parse_count(text, "5")
 
     def _money(self, text: str) -> int:
-        return parse_money(text, self.currency)
+        return parse_amount(text, self.currency, what="price")
 
     @staticmethod
     def _expiry_count(text: str) -> int:
         return parse_count(text, "2")
 
     def _day(self, text: str) -> date:
-        return parse_day(text, self.today)
+        return parse_date(text, self.today)
 
     def _days(self, text: str) -> tuple[date, ...]:
-        return parse_dates(text)
+        return parse_dates(text, self.today)
 
     # ---- filling ----------------------------------------------------------------------------------
 
@@ -255,8 +264,6 @@ class PackageForm(VerticalScroll):
         price = self._read("price", "price", problems) or 0
         if self._blank("price"):
             problems["price"] = f"Enter a price, like {format_money(25000, currency)} (0 for free)."
-        elif "negative" in problems.get("price", ""):
-            problems["price"] = "The price cannot be negative."
 
         all_services = self.query_one("#all-services", Checkbox).value
         checklist = self.query_one(ServiceChecklist)

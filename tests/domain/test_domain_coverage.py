@@ -7,7 +7,16 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from frontdesk.domain.coverage import AppointmentFacts, HoldingFacts, LineBalance, Take, covers, default_choice, rank
+from frontdesk.domain.coverage import (
+    AppointmentFacts,
+    HoldingFacts,
+    LineBalance,
+    Take,
+    allows_day,
+    covers,
+    default_choice,
+    rank,
+)
 from frontdesk.domain.money import currency_for
 from frontdesk.domain.periods import local_date, valid_until
 from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms, ValueType
@@ -200,6 +209,21 @@ def test_fixed_dates():
     assert reasons(two_days, appointment(starts_at=at(10, day=6))) == ("only on 5 Mar, 12 Mar",)
 
 
+def test_allows_day_judges_weekdays_date_range_and_fixed_dates():
+    monday, tuesday, april = date(2027, 3, 1), date(2027, 3, 2), date(2027, 4, 5)
+    assert allows_day(any_terms(), tuesday)  # no restriction
+    assert allows_day(any_terms(weekdays=frozenset({0})), monday)
+    assert not allows_day(any_terms(weekdays=frozenset({0})), tuesday)
+    march = any_terms(date_range=(date(2027, 3, 1), date(2027, 3, 31)))
+    assert allows_day(march, monday) and allows_day(march, date(2027, 3, 31)) and not allows_day(march, april)
+    two_days = any_terms(fixed_dates=(date(2027, 3, 12), date(2027, 3, 5)))
+    assert allows_day(two_days, date(2027, 3, 5)) and not allows_day(two_days, monday)
+    mondays_in_march = any_terms(weekdays=frozenset({0}), date_range=(date(2027, 3, 1), date(2027, 3, 31)))
+    assert allows_day(mondays_in_march, monday)
+    assert not allows_day(mondays_in_march, tuesday) and not allows_day(mondays_in_march, april)  # 5 Apr is a Monday
+    assert allows_day(any_terms(window=(time(10), time(13))), monday)  # the time of day is not a day rule
+
+
 def test_not_valid_before_the_purchase_day():
     h = holding(any_terms(), purchased_at=datetime(2027, 3, 3, 15, tzinfo=UTC))
     assert reasons(h, appointment(starts_at=at(10, day=2))) == ("not valid before 3 Mar",)
@@ -293,6 +317,44 @@ def test_rank_and_default_choice():
     assert default_choice([], appointment(), NOW, tz=UTC_ZONE, currency=USD) is None
 
 
+def _three_packs():
+    """Three visit packs: one expiring in March (the usual default), one in April, one never."""
+    terms = any_terms()
+    return [holding(terms, id=1, until=None), holding(terms, id=2, until=date(2027, 4, 30)),
+            holding(terms, id=3, until=date(2027, 3, 31))]
+
+
+def test_the_holding_booked_for_is_the_default_when_it_covers():
+    packs = _three_packs()
+    ranked = rank(packs, appointment(), NOW, tz=UTC_ZONE, currency=USD, booked_for=1)
+    assert [c.holding_id for c in ranked] == [1, 3, 2]  # booked for, then expiry order
+    choice = default_choice(packs, appointment(), NOW, tz=UTC_ZONE, currency=USD, booked_for=1)
+    assert choice is not None and choice.holding_id == 1
+
+
+def test_the_holding_booked_for_that_does_not_cover_gives_way_to_the_next_default():
+    terms = any_terms()
+    used_up = holding(terms, id=4, until=date(2027, 3, 5), remaining=0)  # would expire first
+    packs = [*_three_packs(), used_up]
+    ranked = rank(packs, appointment(), NOW, tz=UTC_ZONE, currency=USD, booked_for=4)
+    assert [c.holding_id for c in ranked] == [3, 2, 1, 4]
+    assert [c.ok for c in ranked] == [True, True, True, False]
+    choice = default_choice(packs, appointment(), NOW, tz=UTC_ZONE, currency=USD, booked_for=4)
+    assert choice is not None and choice.holding_id == 3
+
+
+def test_without_a_holding_booked_for_the_usual_order():
+    packs = _three_packs()
+    usual = [c.holding_id for c in rank(packs, appointment(), NOW, tz=UTC_ZONE, currency=USD)]
+    assert usual == [3, 2, 1]
+    for absent in (None, 99):  # none given, or one that is not among these holdings
+        ranked = rank(packs, appointment(), NOW, tz=UTC_ZONE, currency=USD, booked_for=absent)
+        assert [c.holding_id for c in ranked] == usual
+        choice = default_choice(packs, appointment(), NOW, tz=UTC_ZONE, currency=USD, booked_for=absent)
+        assert choice is not None and choice.holding_id == 3
+    assert default_choice([], appointment(), NOW, tz=UTC_ZONE, currency=USD, booked_for=1) is None
+
+
 # --- properties ------------------------------------------------------------------------------
 
 moments = st.datetimes(min_value=datetime(2027, 1, 1), max_value=datetime(2027, 12, 31)).map(
@@ -374,3 +436,18 @@ def test_rank_keeps_every_holding_and_puts_covering_ones_first(case):
     assert not next(c for c in ranked if c.holding_id == 3).ok  # void never covers
     if next(c for c in ranked if c.holding_id == 1).ok:  # its never-expiring twin comes after it
         assert [c.holding_id for c in ranked][:2] == [1, 2]
+
+
+@given(
+    weekdays=st.none() | st.frozensets(st.integers(0, 6), min_size=1),
+    date_range=st.none() | st.tuples(st.dates(date(2027, 3, 1), date(2027, 3, 31)),
+                                     st.integers(0, 40)).map(lambda r: (r[0], r[0] + timedelta(days=r[1]))),
+    fixed_dates=st.none() | st.lists(st.dates(date(2027, 3, 1), date(2027, 4, 30)), min_size=1,
+                                     max_size=5).map(tuple),
+    day=st.dates(date(2027, 3, 1), date(2027, 4, 30)),
+)
+def test_allows_day_agrees_with_covers(weekdays, date_range, fixed_dates, day):
+    terms = any_terms(weekdays=weekdays, date_range=date_range, fixed_dates=fixed_dates)
+    h = holding(terms, purchased_at=datetime(2027, 2, 1, tzinfo=UTC))
+    visit = appointment(starts_at=datetime(day.year, day.month, day.day, 10, tzinfo=UTC))
+    assert check(h, visit).ok == allows_day(terms, day)

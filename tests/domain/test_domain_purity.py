@@ -33,3 +33,13 @@ def test_public_names_are_reexported():
                  "currency_for", "add_period", "valid_until", "status", "describe_balance", "describe_expiry",
                  "describe_restrictions", "format_duration", "Terms", "HoldingStatus"):
         assert name in frontdesk.domain.__all__ and hasattr(frontdesk.domain, name)
+
+
+def test_every_import_is_at_the_top_of_its_module():
+    """No import hides inside a function or behind `if TYPE_CHECKING:` to dodge a cycle."""
+    for module in sorted(DOMAIN.glob("*.py")):
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+        top = {id(node) for node in tree.body}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                assert id(node) in top, f"{module.name}:{node.lineno} imports below the top level"

@@ -11,8 +11,7 @@ from textual.widgets import DataTable, Input, Static
 
 from frontdesk.app import FrontDeskApp
 from frontdesk.domain.money import currency_for
-from frontdesk.domain.parsing import delta_parser, money_parser, parse_delta, parse_visits
-from frontdesk.domain.parsing import parse_minutes_change as parse_minutes
+from frontdesk.domain.parsing import delta_hint, parse_delta
 from frontdesk.screens.customer import CustomerScreen
 from frontdesk.screens.dialogs.assign import AssignDialog
 from frontdesk.screens.dialogs.confirm import ConfirmDialog
@@ -54,23 +53,6 @@ def error(app: FrontDeskApp, field: str) -> str:
     return str(widget.content) if widget.display else ""
 
 
-# ---- parsing a change -------------------------------------------------------------------------------
-
-def test_changes_are_parsed_in_the_holdings_unit() -> None:
-    assert parse_visits("+2") == 2 and parse_visits("-1") == -1 and parse_visits(" 3 ") == 3
-    assert parse_minutes("+30") == 30 and parse_minutes("-1h") == -60 and parse_minutes("+1h 30m") == 90
-    assert parse_minutes("-1 h 30 min") == -90
-    assert money_parser(USD)("-10.00") == -1000 and money_parser(USD)("+$5") == 500
-    for bad, parse in (("two", parse_visits), ("+1.5", parse_visits), ("soon", parse_minutes),
-                       ("-ten", money_parser(USD)), ("+1.234", money_parser(USD))):
-        with pytest.raises(ValueError):
-            parse(bad)
-    parse, hint = delta_parser("money", USD)
-    assert parse("-10.00") == -1000 and "$10.00" in hint
-    assert delta_parser("visits", USD)[0] is parse_visits
-    assert delta_parser("minutes", USD)[0] is parse_minutes
-
-
 # ---- confirm ----------------------------------------------------------------------------------------
 
 async def test_confirm_enter_says_yes_escape_says_no(spa: Spa) -> None:
@@ -108,9 +90,9 @@ async def test_reason_is_required_with_a_message_at_the_field(spa: Spa) -> None:
 async def test_reason_with_a_change_returns_both(spa: Spa) -> None:
     app = FrontDeskApp(spa.desk)
     async with app.run_test(size=SIZE) as pilot:
-        parse, hint = delta_parser("money", USD)
-        results = await show(app, pilot, ReasonDialog("Adjust $200 Spa Credit", "Balance now: $40.00 of $200.00.",
-                                                      unit_hint=hint, parse_delta=parse))
+        results = await show(app, pilot, ReasonDialog(
+            "Adjust $200 Spa Credit", "Balance now: $40.00 of $200.00.", unit_hint=delta_hint("money", USD),
+            parse_delta=lambda text: parse_delta(text, "money", USD)))
         dialog = app.screen
         assert app.focused is dialog.query_one("#delta", Input)
         await pilot.press("ctrl+s")

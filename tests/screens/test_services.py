@@ -11,7 +11,6 @@ from textual.widgets import DataTable, Input, Static
 from frontdesk.app import FrontDeskApp
 from frontdesk.models import Role
 from frontdesk.screens.dialogs.confirm import ConfirmDialog
-from frontdesk.domain.parsing import parse_duration
 from frontdesk.screens.dialogs.catalogue import ProviderDialog, ServiceDialog
 from frontdesk.screens.services import ServicesScreen
 from frontdesk.services import catalogue
@@ -71,18 +70,6 @@ def error_text(pilot: Pilot, field: str) -> str:
     return str(error.content) if error.display else ""
 
 
-def test_parse_duration() -> None:
-    assert parse_duration(" 90 ") == 90
-    assert parse_duration("45 min") == 45
-    for bad in ("", "1h", "-5", "ten"):
-        try:
-            parse_duration(bad)
-        except ValueError as error:
-            assert "whole minutes" in str(error)
-        else:
-            raise AssertionError(bad)
-
-
 async def test_lists_services_and_providers(screen_desk: Desk) -> None:
     build(screen_desk)
     async with FrontDeskApp(screen_desk).run_test(size=SIZE) as pilot:
@@ -130,7 +117,7 @@ async def test_invalid_price_and_duration_are_shown_and_nothing_is_saved(screen_
         await pilot.press("enter", *"ten", "enter", *"abc", "ctrl+s")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ServiceDialog)
-        assert error_text(pilot, "duration_min") == "Enter the duration in whole minutes, like 60."
+        assert error_text(pilot, "duration_min") == "Enter minutes like 90, 1h30 or 1:30."
         assert error_text(pilot, "price") != ""
         assert error_text(pilot, "name") == ""
         assert pilot.app.screen.query_one("#duration_min", Input).has_focus  # the first bad field

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from frontdesk.domain.kinds import Role, Tender
 from frontdesk.domain.terms import Terms
-from frontdesk.models import Role, Tender
 from frontdesk.services import appointments, catalogue, customers, sales
 from frontdesk.services.desk import Desk
 from frontdesk.services.sales import TenderLine

@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import func, select
 
+from frontdesk.domain.kinds import Tender
 from frontdesk.domain.terms import Terms, ValueType
-from frontdesk.models import Appointment, Staff, Tender
+from frontdesk.models import Appointment, Staff
 from frontdesk.services import appointments, catalogue, sales
 from frontdesk.services.appointments import Booking
 from frontdesk.services.errors import InvalidInput, NotAllowed, NotFound

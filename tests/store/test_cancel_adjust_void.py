@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from frontdesk.domain.kinds import Tender
 from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms, ValueType
-from frontdesk.models import Tender
 from frontdesk.services import appointments, ledger
 from frontdesk.services.errors import InvalidInput, NotAllowed, NotCovered
 from frontdesk.services.sales import TenderLine

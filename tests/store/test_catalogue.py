@@ -9,8 +9,8 @@ from datetime import date, time
 
 import pytest
 
+from frontdesk.domain.kinds import Tender
 from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms, ValueType
-from frontdesk.models import Tender
 from frontdesk.services import appointments, catalogue, sales
 from frontdesk.services.errors import InvalidInput, NotAllowed, NotFound
 from frontdesk.services.sales import TenderLine

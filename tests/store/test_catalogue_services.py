@@ -110,3 +110,36 @@ def test_archive_unknown_is_not_found(spa: Spa) -> None:
         spa.desk.write(catalogue.archive_service, 999_999, actor=spa.manager)
     with pytest.raises(NotFound):
         spa.desk.write(catalogue.archive_provider, 999_999, actor=spa.manager)
+
+
+def test_provider_names_are_required_and_unique_ignoring_case(spa: Spa) -> None:
+    before = spa.desk.read(catalogue.list_providers, include_archived=True)
+    for name, message in (("  ", "Enter a name."), ("ANNA", "There is already a provider called ANNA."),
+                          (" ben ", "There is already a provider called ben.")):
+        with pytest.raises(InvalidInput) as refused:
+            spa.desk.write(catalogue.add_provider, name=name, actor=spa.manager)
+        assert refused.value.fields == {"name": message}
+    assert spa.desk.read(catalogue.list_providers, include_archived=True) == before
+
+
+def test_empty_service_name_is_refused(spa: Spa) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        spa.desk.write(catalogue.add_service, name=" ", duration_min=0, price=-1, actor=spa.manager)
+    assert refused.value.fields == {"name": "Enter a name.", "duration_min": "The duration must be at least 1 minute.",
+                                    "price": "The price cannot be negative."}
+
+
+def test_unknown_service_or_provider_is_named_in_the_message(spa: Spa) -> None:
+    with pytest.raises(NotFound, match="No such service."):
+        spa.desk.write(catalogue.archive_service, 999_999, actor=spa.manager)
+    with pytest.raises(NotFound, match="No such provider."):
+        spa.desk.write(catalogue.archive_provider, 999_999, actor=spa.manager)
+
+
+def test_lists_are_by_name_and_leave_out_the_archived(spa: Spa) -> None:
+    spa.desk.write(catalogue.add_provider, name="Aaron", actor=spa.manager)
+    spa.desk.write(catalogue.archive_provider, spa.anna, actor=spa.manager)
+    assert [p.name for p in spa.desk.read(catalogue.list_providers)] == ["Aaron", "Ben"]
+    assert [p.name for p in spa.desk.read(catalogue.list_providers, include_archived=True)] == ["Aaron", "Anna", "Ben"]
+    names = [s.name for s in spa.desk.read(catalogue.list_services, include_archived=True)]
+    assert names == sorted(names)

@@ -8,8 +8,9 @@ from datetime import date, time, timedelta
 import pytest
 from sqlmodel import func, select
 
+from frontdesk.domain.kinds import Tender
 from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms, ValueType
-from frontdesk.models import Checkout, LedgerEntry, Payment, Tender
+from frontdesk.models import Checkout, LedgerEntry, Payment
 from frontdesk.services import appointments, catalogue, ledger
 from frontdesk.services.appointments import DEFAULT
 from frontdesk.services.errors import AlreadyPaid, InvalidInput, NotCovered

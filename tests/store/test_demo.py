@@ -12,10 +12,11 @@ import pytest
 from frontdesk import cli
 from frontdesk.db import create_db_engine
 from frontdesk.demo import CUSTOMERS, DemoSummary, build_demo, populate
+from frontdesk.domain.business import Business
 from frontdesk.domain.periods import local_date
 from frontdesk.services import appointments, catalogue, customers, ledger
 from frontdesk.services.desk import Desk
-from frontdesk.services.views import Business, HoldingView
+from frontdesk.services.views import HoldingView
 from tests.conftest import NOW
 
 FEATURE_TITLES = {

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from frontdesk.domain.kinds import Tender
 from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms, ValueType
-from frontdesk.models import Tender
 from frontdesk.services import appointments, catalogue, ledger, sales
 from frontdesk.services.appointments import DEFAULT
 from frontdesk.services.errors import InvalidInput, NotAllowed, NotCovered

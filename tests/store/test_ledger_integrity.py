@@ -12,8 +12,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session
 
+from frontdesk.domain.kinds import Tender
 from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms, ValueType
-from frontdesk.models import Tender
 from frontdesk.services import appointments, catalogue, ledger, sales
 from frontdesk.services.desk import translate
 from frontdesk.services.errors import AlreadyPaid, FrontDeskError, NoBalanceLeft

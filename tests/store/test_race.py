@@ -17,13 +17,14 @@ import pytest
 from sqlmodel import select
 
 from frontdesk.db import create_db_engine, read_session, write_session
+from frontdesk.domain.business import Business
+from frontdesk.domain.kinds import EntryKind
 from frontdesk.domain.money import currency_for
 from frontdesk.domain.terms import Terms, ValueType
-from frontdesk.models import EntryKind, HoldingLine
+from frontdesk.models import HoldingLine
 from frontdesk.services import appointments, catalogue, customers, ledger, sales
 from frontdesk.services.desk import Desk
 from frontdesk.services.errors import NoBalanceLeft, NotCovered
-from frontdesk.services.views import Business
 from tests.conftest import NOW
 
 PROCESSES = 8

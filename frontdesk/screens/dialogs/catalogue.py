@@ -12,7 +12,7 @@ from textual.markup import escape
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from frontdesk.domain.money import format_money
-from frontdesk.domain.parsing import parse_duration
+from frontdesk.domain.parsing import parse_minutes
 from frontdesk.screens.dialogs.form import FormDialog, ResultType
 from frontdesk.widgets.fields import field_error
 from frontdesk.services.views import ServiceView
@@ -87,7 +87,7 @@ class ServiceDialog(CatalogueForm[ServiceDetails]):
     """New service (`service=None`) or edit one."""
 
     FIELDS = ("name", "duration_min", "price")
-    REQUIRED = {"duration_min": "Enter the duration in whole minutes, like 60.",
+    REQUIRED = {"duration_min": "Enter the duration, like 60 or 1h30.",
                 "price": "Enter a price, like 80.00 (0 for free)."}
 
     def __init__(self, service: ServiceView | None = None) -> None:
@@ -102,7 +102,7 @@ class ServiceDialog(CatalogueForm[ServiceDetails]):
             yield from self.field_row("name", "Name", Input(service.name if service else "", id="name",
                                                               placeholder="e.g. Swedish Massage"))
             yield from self.field_row("duration_min", "Minutes", ParsedInput(
-                str(service.duration_min) if service else "", parse=parse_duration, id="duration_min",
+                str(service.duration_min) if service else "", parse=parse_minutes, id="duration_min",
                 placeholder="Duration in minutes, e.g. 60"))
             yield from self.field_row("price", "Price", MoneyInput(
                 service.price if service else None, id="price", border_message=False,

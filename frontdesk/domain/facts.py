@@ -1,0 +1,67 @@
+"""What the rules know about a customer's holding and an appointment, as plain values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from frontdesk.domain.periods import local_date, valid_until
+from frontdesk.domain.terms import Terms, opening_balances
+
+
+@dataclass(frozen=True, slots=True)
+class LineBalance:
+    """One balance bucket of a holding. Any-from-list holdings have one line (service_id None);
+    Fixed holdings have one line per (service, quantity) line, in order."""
+
+    line_id: int
+    service_id: int | None
+    initial: int
+    remaining: int
+
+
+@dataclass(frozen=True, slots=True)
+class HoldingFacts:
+    """A customer's holding as the rules see it."""
+
+    id: int
+    customer_id: int
+    terms: Terms
+    purchased_at: datetime  # timezone-aware
+    valid_until: date | None  # last valid local date, inclusive; None = never expires
+    voided: bool
+    lines: tuple[LineBalance, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentFacts:
+    """An appointment as the rules see it."""
+
+    id: int | None
+    customer_id: int
+    service_id: int
+    service_name: str
+    provider_id: int | None
+    provider_name: str | None
+    starts_at: datetime  # timezone-aware
+    duration_min: int
+    price: int  # minor units
+    due: int  # what is still unpaid, minor units
+
+
+def opening_holding(
+    terms: Terms, *, customer_id: int, purchased_at: datetime, tz: ZoneInfo, holding_id: int = 0
+) -> HoldingFacts:
+    """The holding a sale (or assignment) of `terms` at `purchased_at` opens: valid through
+    `valid_until` of the local purchase date and `terms.expires_in`, every line full at its
+    `opening_balances`. Its line ids are placeholders (-1, -2, …) until the lines are stored;
+    `holding_id` likewise (a preview may pass any id it can recognise)."""
+    lines = tuple(
+        LineBalance(line_id=-(index + 1), service_id=service_id, initial=quantity, remaining=quantity)
+        for index, (service_id, quantity) in enumerate(opening_balances(terms))
+    )
+    return HoldingFacts(
+        id=holding_id, customer_id=customer_id, terms=terms, purchased_at=purchased_at,
+        valid_until=valid_until(local_date(purchased_at, tz), terms.expires_in), voided=False, lines=lines,
+    )

@@ -1,0 +1,262 @@
+"""Reading what staff type: the same forgiving forms in every field, a sentence when it cannot."""
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from frontdesk.domain.money import currency_for, format_money
+from frontdesk.domain.parsing import (
+    delta_hint,
+    next_half_hour,
+    parse_amount,
+    parse_clock,
+    parse_count,
+    parse_date,
+    parse_dates,
+    parse_day,
+    parse_delta,
+    parse_minutes,
+    parse_money,
+    typed_money,
+)
+from frontdesk.domain.words import format_duration, format_time, when_words
+
+MON = date(2026, 3, 2)  # a Monday
+USD = currency_for("USD")
+JPY = currency_for("JPY")
+
+
+def _is_a_sentence(message: str) -> bool:
+    """Begins with a capital (or quotes what was typed) and ends with a full stop."""
+    return (message[:1].isupper() or message.startswith("'")) and message.endswith(".")
+
+
+# ---- dates ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("typed", "day"), [
+    ("", MON), ("today", MON), ("tomorrow", date(2026, 3, 3)), ("tmrw", date(2026, 3, 3)),
+    ("mon", date(2026, 3, 9)), ("tue", date(2026, 3, 3)), ("Friday", date(2026, 3, 6)),
+    ("th", date(2026, 3, 5)), ("next wed", date(2026, 3, 4)), ("+3", date(2026, 3, 5)),
+    ("2026-03-03", date(2026, 3, 3)), ("3/3", date(2026, 3, 3)), ("3/14/2026", date(2026, 3, 14)),
+    ("3/1", date(2026, 3, 1)), ("1/5", date(2026, 1, 5)), ("10/1", date(2026, 10, 1)),
+    ("9/1", date(2026, 9, 1)), ("12/25", date(2026, 12, 25)), ("12/31/25", date(2025, 12, 31)),
+    ("3 Mar", date(2026, 3, 3)), ("Mar 3", date(2026, 3, 3)),
+    ("12 march 2027", date(2027, 3, 12)), ("tue 3 mar", date(2026, 3, 3)),
+])
+def test_parse_day_reads_what_a_receptionist_types(typed: str, day: date) -> None:
+    assert parse_day(typed, MON) == day
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("soon", "Enter a date like 3/3, 3 Mar, 2026-03-03, tomorrow or mon."),
+    ("2/30", "There is no such date."), ("2026-02-30", "There is no such date."),
+    ("13/40", "There is no such date."),
+])
+def test_parse_day_says_what_is_wrong(typed: str, message: str) -> None:
+    with pytest.raises(ValueError) as error:
+        parse_day(typed, MON)
+    assert str(error.value) == message
+
+
+def test_a_date_without_a_year_more_than_two_months_past_is_next_year() -> None:
+    december = date(2026, 12, 10)
+    assert parse_day("1/5", december) == date(2027, 1, 5)
+    assert parse_day("10/11", december) == date(2026, 10, 11)  # 60 days back: still this year
+    assert parse_day("10/10", december) == date(2027, 10, 10)  # 61 days back: next year's
+
+
+def test_a_package_date_reads_every_form_of_a_booking_date_but_not_nothing() -> None:
+    assert parse_date("2026-3-5", MON) == date(2026, 3, 5)
+    for typed in ("3/5", "5 Mar", "mar 5", "Mar 5 2026", "thu"):
+        assert parse_date(typed, MON) == date(2026, 3, 5)
+    for typed in ("", "  "):
+        with pytest.raises(ValueError, match="Enter a date like"):
+            parse_date(typed, MON)
+
+
+def test_fixed_dates_in_the_order_typed() -> None:
+    assert parse_dates("2026-03-05, 2026-03-12;2026-03-19", MON) == (
+        date(2026, 3, 5), date(2026, 3, 12), date(2026, 3, 19))
+    assert parse_dates("3/5, 12 Mar; mar 19", MON) == (date(2026, 3, 5), date(2026, 3, 12), date(2026, 3, 19))
+    assert parse_dates("2026-03-05 2026-03-12", MON) == (date(2026, 3, 5), date(2026, 3, 12))
+    assert parse_dates(" , ", MON) == ()
+    with pytest.raises(ValueError, match="'2026-02-30' is not a date"):
+        parse_dates("2026-03-05, 2026-02-30", MON)
+    with pytest.raises(ValueError) as error:
+        parse_dates("3/5, soon", MON)
+    assert str(error.value) == "'soon' is not a date: enter dates like 3/5, 12 Mar or 2026-03-19, separated by commas."
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)))
+def test_an_iso_date_reads_back(day: date) -> None:
+    assert parse_day(day.isoformat(), MON) == day == parse_date(day.isoformat(), MON)
+
+
+# ---- times of day -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("typed", "moment"), [
+    ("14:00", time(14)), ("14.30", time(14, 30)), ("1430", time(14, 30)), ("14", time(14)),
+    ("9", time(9)), ("2", time(14)), ("2pm", time(14)), ("2:30 pm", time(14, 30)), ("9am", time(9)),
+    ("12pm", time(12)), ("12am", time(0)), ("noon", time(12)), ("10:00", time(10)),
+    ("05:00", time(5)), ("0530", time(5, 30)), ("5:30", time(17, 30)),  # two-digit hours are literal
+])
+def test_parse_clock_reads_what_a_receptionist_types(typed: str, moment: time) -> None:
+    assert parse_clock(typed) == moment
+
+
+@pytest.mark.parametrize("typed", ["", "25:00", "14:75", "13pm", "half past"])
+def test_parse_clock_refuses_nonsense(typed: str) -> None:
+    with pytest.raises(ValueError):
+        parse_clock(typed)
+
+
+def test_a_package_window_reads_the_same_times_as_a_booking() -> None:
+    assert [parse_clock(t) for t in ("10:00", "9:30", "10", "0930", "9.30")] == \
+        [time(10), time(9, 30), time(10), time(9, 30), time(9, 30)]
+    assert [parse_clock(t) for t in ("10h30", "10h", "9am", "9 am", "1:30pm", "13:00")] == \
+        [time(10, 30), time(10), time(9), time(9), time(13, 30), time(13)]
+    with pytest.raises(ValueError) as error:
+        parse_clock("25:00")
+    assert str(error.value) == "There is no such time."
+    with pytest.raises(ValueError) as error:
+        parse_clock("morning")
+    assert str(error.value) == "Enter a time like 14:00 or 2pm."
+
+
+@given(st.times().map(lambda t: t.replace(second=0, microsecond=0)))
+def test_a_shown_time_reads_back(moment: time) -> None:
+    assert parse_clock(format_time(moment)) == moment
+
+
+def test_next_half_hour() -> None:
+    assert next_half_hour(datetime(2026, 3, 2, 10, 0)) == time(10, 30)
+    assert next_half_hour(datetime(2026, 3, 2, 10, 10)) == time(10, 30)
+    assert next_half_hour(datetime(2026, 3, 2, 10, 30)) == time(11, 0)
+    assert next_half_hour(datetime(2026, 3, 2, 23, 50)) == time(23, 30)
+
+
+def test_when_words() -> None:
+    assert when_words(datetime(2026, 3, 3, 14, 0)) == "Tue 3 Mar 14:00"
+    assert when_words(datetime(2026, 12, 25, 9, 5)) == "Fri 25 Dec 09:05"
+
+
+# ---- minutes and counts -----------------------------------------------------------------------------
+
+def test_one_reading_of_minutes_for_every_minutes_field() -> None:
+    assert [parse_minutes(t) for t in ("90", "90 min", "1h30", "1 h 30 min", "1:30", "2h", "45m")] == \
+        [90, 90, 90, 90, 90, 120, 45]
+    assert parse_minutes(" 90 ") == 90 and parse_minutes("45 min") == 45  # a service's duration
+    assert [parse_minutes(t) for t in ("1h", "1 hour 30 minutes", "90 mins", "1hr", "1h 30m", "2 hrs")] == \
+        [60, 90, 90, 60, 90, 120]
+    for bad in ("", "1:75", "abc", "1h90", "-5", "ten"):
+        with pytest.raises(ValueError) as error:
+            parse_minutes(bad)
+        assert str(error.value) == "Enter minutes like 90, 1h30 or 1:30."
+
+
+@given(st.integers(min_value=0, max_value=100 * 60))
+def test_shown_minutes_read_back(minutes: int) -> None:
+    assert parse_minutes(format_duration(minutes)) == minutes
+
+
+def test_parse_count() -> None:
+    assert parse_count(" 5 ") == 5 and parse_count("0") == 0
+    for bad in ("", "-1", "2.5", "five"):
+        with pytest.raises(ValueError) as error:
+            parse_count(bad, "2")
+        assert str(error.value) == "Enter a whole number, like 2."
+
+
+# ---- money ------------------------------------------------------------------------------------------
+
+def test_parse_amount_says_it_in_sentences() -> None:
+    assert parse_amount("$1,250.50", USD) == 125050 == parse_money("$1,250.50", USD)
+    cases = {
+        ("abc", USD): "Enter an amount like 40.00.",
+        ("12.345", USD): "At most 2 decimals for USD.",
+        ("40.5", JPY): "No decimals for JPY.",
+        ("-5", USD): "The amount cannot be negative.",
+        ("99999999999999999", USD): "The amount is too large.",
+    }
+    for (typed, currency), message in cases.items():
+        with pytest.raises(ValueError) as error:
+            parse_amount(typed, currency)
+        assert str(error.value) == message
+    with pytest.raises(ValueError) as error:
+        parse_amount("-5", USD, what="price")
+    assert str(error.value) == "The price cannot be negative."
+
+
+def test_typed_money_is_what_staff_would_type() -> None:
+    assert typed_money(25000, USD) == "250.00"
+    assert typed_money(125000, USD) == "1,250.00"
+    assert typed_money(5000, JPY) == "5,000"
+    assert parse_amount(typed_money(125000, USD), USD) == 125000
+
+
+# ---- a change to a balance ----------------------------------------------------------------------------
+
+def test_changes_are_parsed_in_the_holdings_unit() -> None:
+    def visits(text: str) -> int:
+        return parse_delta(text, "visits", USD)
+
+    def minutes(text: str) -> int:
+        return parse_delta(text, "minutes", USD)
+
+    def money(text: str) -> int:
+        return parse_delta(text, "money", USD)
+
+    assert visits("+2") == 2 and visits("-1") == -1 and visits(" 3 ") == 3
+    assert minutes("+30") == 30 and minutes("-1h") == -60 and minutes("+1h 30m") == 90
+    assert minutes("-1 h 30 min") == -90
+    assert money("-10.00") == -1000 and money("+$5") == 500
+    for bad, parse in (("two", visits), ("+1.5", visits), ("soon", minutes), ("-ten", money), ("+1.234", money)):
+        with pytest.raises(ValueError):
+            parse(bad)
+    assert "$10.00" in delta_hint("money", USD)
+    assert "visits" in delta_hint("visits", USD) and "minutes" in delta_hint("minutes", USD)
+
+
+def test_a_minutes_change_reads_every_form_of_minutes() -> None:
+    assert [parse_delta(t, "minutes", USD) for t in ("+1:30", "-90 min", "1h", "- 2 h")] == [90, -90, 60, -120]
+
+
+@pytest.mark.parametrize(("typed", "unit", "message"), [
+    ("", "visits", "Enter + to add or - to take away, e.g. +1 or -1."),
+    ("two", "visits", "Enter whole visits, e.g. +1 or -2."),
+    ("soon", "minutes", "Enter minutes, e.g. +30, -60 or +1h 30m."),
+    ("-ten", "money", "Enter an amount like +$10.00 or -$10.00."),
+    ("+1.234", "money", "At most 2 decimals for USD."),
+])
+def test_a_change_that_cannot_be_read_says_why(typed: str, unit: str, message: str) -> None:
+    with pytest.raises(ValueError) as error:
+        parse_delta(typed, unit, USD)
+    assert str(error.value) == message
+
+
+@given(st.integers(min_value=-10**9, max_value=10**9))
+def test_a_money_change_reads_back(minor: int) -> None:
+    text = ("-" if minor < 0 else "+") + format_money(abs(minor), USD)
+    assert parse_delta(text, "money", USD) == minor
+
+
+@pytest.mark.parametrize("typed", [
+    "soon", "2/30", "", "25:00", "half past", "1:75", "-5", "two", "-ten", "12.345",
+])
+def test_every_message_is_a_sentence(typed: str) -> None:
+    for parse in (lambda t: parse_date(t, MON), lambda t: parse_dates(t, MON), parse_clock, parse_minutes,
+                  parse_count, lambda t: parse_amount(t, USD), lambda t: parse_delta(t, "visits", USD),
+                  lambda t: parse_delta(t, "minutes", USD), lambda t: parse_delta(t, "money", USD)):
+        try:
+            parse(typed)
+        except ValueError as error:
+            assert _is_a_sentence(str(error)), str(error)
+
+
+def test_booking_dates_move_with_today() -> None:
+    for offset in range(7):
+        today = MON + timedelta(days=offset)
+        assert parse_day("tomorrow", today) == today + timedelta(days=1)
+        assert parse_day(today.strftime("%m/%d"), today) == today
