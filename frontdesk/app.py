@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
@@ -45,7 +46,7 @@ def _customer_search() -> type:
 class FrontDeskApp(App[None]):
     """Sell and redeem prepaid appointment packages at the reception counter."""
 
-    CSS_PATH = "frontdesk.tcss"
+    CSS_PATH = Path(__file__).parent / "frontdesk.tcss"  # one stylesheet for every screen
     TITLE = "Front Desk"
     MODES = {"home": _home, "packages": _packages, "services": _services}
     DEFAULT_MODE = "home"

@@ -16,7 +16,7 @@ business's time zone. The same seed at the same moment builds the same spa:
 - the bookings of the next two weeks, the regulars of names.json among them.
 
 The past is planned first, then replayed in time order, so the ledger is numbered in the order
-things happened. Checkouts use `appointments.options` to find the package that covers a visit
+things happened. Checkouts use `checkout.options` to find the package that covers a visit
 (the desk's default choice) and fall back to money when none does.
 """
 
@@ -43,7 +43,7 @@ from frontdesk.domain.money import parse_money
 from frontdesk.domain.periods import local_date, valid_until
 from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms, ValueType
 from frontdesk.models import utcnow
-from frontdesk.services import appointments, catalogue, customers, ledger, sales
+from frontdesk.services import appointments, catalogue, checkout, customers, ledger, sales
 from frontdesk.services.desk import Desk
 from frontdesk.services.sales import TenderLine
 from frontdesk.services.views import AppointmentView, HoldingView, PackageView, ServiceView
@@ -552,7 +552,7 @@ class _Demo:
             return
         package = visit.sells.package
         receipt = self.desk.write(
-            appointments.checkout, self.business, key=self.key(), appointment_id=visit.id,
+            checkout.checkout, self.business, key=self.key(), appointment_id=visit.id,
             actor=self.clerk(), sell_package_id=package.id, sale_tenders=self.tenders(package.terms.price),
             now=when)
         visit.sells.id = receipt.sold_holding_id
@@ -563,12 +563,12 @@ class _Demo:
         covering package, money only (or nothing if `package_only`). True when paid."""
         choice = None
         if visit.customer_id in self.owners:  # (no need to ask for a customer who never had one)
-            options = self.desk.read(appointments.options, self.business, appointment_id=visit.id, now=when)
+            options = self.desk.read(checkout.options, self.business, appointment_id=visit.id, now=when)
             choice = next((option for option in options if option.is_default), None)
         if choice is None and package_only:
             return False
         rest = visit.due - (choice.coverage.take.value if choice is not None else 0)
-        self.desk.write(appointments.checkout, self.business, key=self.key(), appointment_id=visit.id,
+        self.desk.write(checkout.checkout, self.business, key=self.key(), appointment_id=visit.id,
                         actor=self.clerk(), package=choice.holding.id if choice else None,
                         tenders=self.tenders(rest), now=when)
         return True

@@ -1,5 +1,6 @@
-"""What every screen and dialog shares: the typed app and its desk, database work in thread
-workers, and one place where a worker's failure becomes a message.
+"""What every screen and dialog shares (`DeskScreen`, and `DeskModal` for dialogs): the typed app
+and its desk, database work in thread workers, one place where a worker's failure becomes a
+message, and forms that the screen asks and then writes.
 
 Database work runs in `@work(thread=True, exclusive=True, group=..., exit_on_error=False)`
 methods that call a use case through the desk and post a typed message back (`post_fresh`
@@ -44,8 +45,8 @@ def as_desk_error(error: BaseException | None) -> FrontDeskError:
                           "or tell a manager if it keeps happening.")
 
 
-class DeskWork:
-    """Shared by screens and dialogs that talk to the database (mixed into Screen / ModalScreen)."""
+class DeskScreen(Screen[ResultType]):
+    """A screen of the app: the desk, database work in workers, and forms it asks and writes."""
 
     app = getters.app(FrontDeskApp)
 
@@ -60,7 +61,7 @@ class DeskWork:
     def post_fresh(self, message: Message) -> None:
         """From a worker: deliver its result, unless a newer run of its group replaced it."""
         if not get_current_worker().is_cancelled:
-            self.post_message(message)  # type: ignore[attr-defined]
+            self.post_message(message)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -94,14 +95,10 @@ class DeskWork:
             form.dismiss(form.answer)
 
     def show_error(self, error: FrontDeskError) -> None:
-        self.notify(error.message, severity="error", timeout=8)  # type: ignore[attr-defined]
+        self.notify(error.message, severity="error", timeout=8)
 
 
-class DeskScreen(DeskWork, Screen[ResultType]):
-    """A full screen of the app."""
-
-
-class DeskModal(DeskWork, ModalScreen[ResultType]):
+class DeskModal(DeskScreen[ResultType], ModalScreen[ResultType]):
     """A dialog over the current screen; it dismisses with its result (None when cancelled).
 
     `labels` renames this dialog's actions in its footer and the palette, e.g. {"submit": "Void

@@ -24,7 +24,6 @@ from frontdesk.domain.kinds import AppointmentStatus
 from frontdesk.domain.money import format_money
 from frontdesk.domain.parsing import delta_hint, parse_delta
 from frontdesk.domain.periods import local_date
-from frontdesk.screens.base import DeskScreen
 from frontdesk.screens.dialogs.assign import AssignDialog, Assignment
 from frontdesk.screens.dialogs.customer import EditsCustomers
 from frontdesk.screens.dialogs.reason import Change, ReasonDialog
@@ -32,7 +31,6 @@ from frontdesk.screens.dialogs.sell import Sale, SellDialog
 from frontdesk.services import appointments, ledger, sales
 from frontdesk.services.appointments import Cancellation
 from frontdesk.services.customers import CustomerPage, customer_page
-from frontdesk.services.errors import FrontDeskError
 from frontdesk.services.sales import TenderLine
 from frontdesk.services.views import AppointmentView, CustomerView, HoldingView, LedgerLine
 from frontdesk.widgets.appointments import state_text, when_text
@@ -50,7 +48,7 @@ APPOINTMENT_COLUMNS = (
 )
 
 
-class CustomerScreen(EditsCustomers, DeskScreen[None]):
+class CustomerScreen(EditsCustomers):
     """One customer: what she holds, what she booked, and every change to her balances."""
 
     AUTO_FOCUS = "#appointments"

@@ -22,7 +22,6 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from frontdesk.domain.money import format_money
 from frontdesk.domain.periods import local_date, to_local
-from frontdesk.screens.base import DeskScreen
 from frontdesk.screens.dialogs.customer import EditsCustomers
 from frontdesk.services.appointments import day_appointments
 from frontdesk.services.customers import search_customers
@@ -71,7 +70,7 @@ class ResultsTable(FittedTable):
             super().action_cursor_up()
 
 
-class HomeScreen(EditsCustomers, DeskScreen[None]):
+class HomeScreen(EditsCustomers):
     """Customer lookup and today's appointments."""
 
     @dataclass

@@ -1,5 +1,11 @@
-"""What the checkout screen reads and does: the appointment with every holding judged against
-it, and a checkout that returns its receipt with the balances it left."""
+"""Checkout: pay an appointment from a package (redeem) and/or with money tenders — or sell a
+package and apply it — in one transaction; and what the checkout screen reads.
+
+A checkout locks the appointment, then the holding's lines, re-checks coverage on the fresh
+balance, spends with a conditional UPDATE, writes the ledger entry and the payments. It carries a
+key made when it started: a retry with the same key returns the first receipt. One appointment
+can be redeemed once: a unique index refuses a second redemption.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +14,159 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from frontdesk.domain.business import Business
-from frontdesk.services.appointments import checkout, customer_holdings, get_appointment, options
-from frontdesk.services.sales import TenderLine
-from frontdesk.services.views import AppointmentView, HoldingView, Option, Receipt
+from frontdesk.domain.coverage import HoldingFacts, LineBalance, covers, default_choice, rank
+from frontdesk.domain.describe import describe_amount
+from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Tender
+from frontdesk.domain.terms import Terms
+from frontdesk.models import Checkout, Holding, LedgerEntry, Payment, utcnow
+from frontdesk.services.appointments import customer_holdings, get_appointment, lock_appointment
+from frontdesk.services.errors import AlreadyPaid, InvalidInput, NotCovered
+from frontdesk.services.ledger import append_entry, get_holding, lock_lines, require_staff, spend
+from frontdesk.services.sales import TenderLine, check_tenders, sell
+from frontdesk.services.views import (
+    AppointmentView,
+    HoldingView,
+    Option,
+    PaymentLine,
+    Receipt,
+    appointment_views,
+)
 
+DEFAULT: Literal["default"] = "default"
+"""Pass as `package` to checkout to use the default covering holding."""
+
+
+def options(
+    session: Session, business: Business, *, appointment_id: int, now: datetime | None = None
+) -> list[Option]:
+    """Every holding of the appointment's customer judged against it, the default first: the
+    holding it was booked "to be covered by" when that still covers it, else the covering one
+    that expires first, then the oldest purchase (`coverage.rank` and `default_choice`)."""
+    now = now or utcnow()
+    appointment = get_appointment(session, appointment_id)
+    holdings = {view.id: view for view in customer_holdings(
+        session, business, customer_id=appointment.customer_id, now=now)}
+    facts = [view.facts for view in holdings.values()]
+    ranked = rank(facts, appointment.facts, now, tz=business.tz, currency=business.currency,
+                  booked_for=appointment.cover_holding_id)
+    default = default_choice(facts, appointment.facts, now, tz=business.tz, currency=business.currency,
+                             booked_for=appointment.cover_holding_id)
+    return [Option(holding=holdings[coverage.holding_id], coverage=coverage,
+                   is_default=default is not None and coverage.holding_id == default.holding_id)
+            for coverage in ranked]
+
+
+def _redeem(
+    session: Session, business: Business, *, appointment: AppointmentView, holding_id: int,
+    checkout_id: int, actor: int, now: datetime,
+) -> int:
+    """Spend the holding on the appointment; returns the money value it paid."""
+    holding = get_holding(session, holding_id)
+    if holding.customer_id != appointment.customer_id:
+        raise InvalidInput({"package": "That package belongs to another customer."})
+    lines = lock_lines(session, holding_id)
+    facts = HoldingFacts(
+        id=holding.id, customer_id=holding.customer_id, terms=Terms.from_dict(holding.terms),
+        purchased_at=holding.purchased_at, valid_until=holding.valid_until,
+        voided=holding.voided_at is not None,
+        lines=tuple(LineBalance(line.id, line.service_id, line.initial, line.remaining) for line in lines),
+    )
+    coverage = covers(facts, appointment.facts, now, tz=business.tz, currency=business.currency)
+    if not coverage.ok:
+        raise NotCovered(holding.title, coverage.reasons)
+    take = coverage.take
+    after = spend(session, take.line_id, take.units)
+    entry = append_entry(session, holding_id=holding.id, line_id=take.line_id, kind=EntryKind.REDEEM,
+                         delta=-take.units, balance_after=after, actor=actor,
+                         appointment_id=appointment.id, note=take.description, at=now)
+    session.add(Payment(checkout_id=checkout_id, appointment_id=appointment.id, holding_id=holding.id,
+                        entry_id=entry.id, tender=Tender.PACKAGE, amount=take.value, staff_id=actor,
+                        created_at=now))
+    return take.value
+
+
+def checkout(
+    session: Session, business: Business, *, key: str, appointment_id: int, actor: int,
+    package: int | Literal["default"] | None = None, tenders: Sequence[TenderLine] = (),
+    sell_package_id: int | None = None, sale_tenders: Sequence[TenderLine] = (),
+    now: datetime | None = None,
+) -> Receipt:
+    """Pay an appointment: from a package (a holding id, or DEFAULT) and/or money tenders that
+    make up exactly the rest. With `sell_package_id` the package is sold (paid by
+    `sale_tenders`) and applied to this appointment in the same transaction."""
+    require_staff(session, actor)
+    existing = session.exec(select(Checkout).where(Checkout.key == key)).first()
+    if existing is not None:
+        if existing.appointment_id != appointment_id:
+            raise InvalidInput({"key": "This checkout key belongs to another appointment."})
+        return receipt(session, business, existing, replayed=True)
+    now = now or utcnow()
+    row = lock_appointment(session, appointment_id)
+    if row.status == AppointmentStatus.CANCELLED:
+        raise InvalidInput({"appointment": "This appointment was cancelled."})
+    appointment = appointment_views(session, [row])[0]
+    if appointment.due == 0:
+        raise AlreadyPaid("This appointment is already paid.")
+    record = Checkout(key=key, customer_id=row.customer_id, appointment_id=row.id, staff_id=actor,
+                      created_at=now)
+    session.add(record)
+    session.flush()
+    if sell_package_id is not None:
+        sold = sell(session, business, customer_id=row.customer_id, package_id=sell_package_id,
+                    tenders=sale_tenders, actor=actor, now=now, checkout_id=record.id)
+        record.sold_holding_id = sold.id
+        package = sold.id
+    paid_by_package = 0
+    if package == DEFAULT:
+        choice = next((option for option in options(session, business, appointment_id=row.id, now=now)
+                       if option.is_default), None)
+        if choice is None:
+            raise InvalidInput({"package": "No package of this customer covers this appointment."})
+        package = choice.holding.id
+    if package is not None:
+        paid_by_package = _redeem(session, business, appointment=appointment, holding_id=package,
+                                  checkout_id=record.id, actor=actor, now=now)
+    check_tenders(tenders, appointment.due - paid_by_package, business)
+    session.add_all(Payment(checkout_id=record.id, appointment_id=row.id, tender=line.tender,
+                            amount=line.amount, staff_id=actor, created_at=now) for line in tenders)
+    if row.status == AppointmentStatus.BOOKED:
+        row.status = AppointmentStatus.COMPLETED
+    session.add(row)
+    session.add(record)
+    session.flush()
+    return receipt(session, business, record)
+
+
+def receipt(session: Session, business: Business, record: Checkout, replayed: bool = False) -> Receipt:
+    """The receipt of a checkout, rebuilt from what it wrote."""
+    lines = []
+    payments = session.exec(select(Payment).where(Payment.checkout_id == record.id).order_by(Payment.id)).all()
+    for payment in payments:
+        title = None
+        if payment.tender == Tender.PACKAGE:
+            entry = session.get(LedgerEntry, payment.entry_id)
+            holding = session.get(Holding, payment.holding_id)
+            terms = Terms.from_dict(holding.terms)
+            title = holding.title
+            left = describe_amount(terms, entry.balance_after, business.currency)
+            description = f"{entry.note} from {title}, {left} left"
+        elif payment.sale_holding_id is not None:
+            title = session.get(Holding, payment.sale_holding_id).title
+            description = f"{payment.tender} for {title}"
+        else:
+            description = str(payment.tender)
+        lines.append(PaymentLine(tender=Tender(payment.tender), amount=payment.amount,
+                                 holding_id=payment.holding_id or payment.sale_holding_id,
+                                 holding_title=title, description=description))
+    return Receipt(checkout_id=record.id, key=record.key, appointment_id=record.appointment_id,
+                   sold_holding_id=record.sold_holding_id, payments=tuple(lines),
+                   total=sum(line.amount for line in lines), replayed=replayed)
+
+
+# ---- what the checkout screen reads and does --------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
 class CheckoutPage:

@@ -36,6 +36,8 @@ from frontdesk.models import (
 
 @dataclass(frozen=True, slots=True)
 class StaffView:
+    """Someone who works at the desk, and whether they may do a manager's work."""
+
     id: int
     name: str
     role: Role
@@ -48,6 +50,8 @@ class StaffView:
 
 @dataclass(frozen=True, slots=True)
 class ServiceView:
+    """A bookable service with its default length and list price (minor units)."""
+
     id: int
     name: str
     duration_min: int
@@ -57,6 +61,8 @@ class ServiceView:
 
 @dataclass(frozen=True, slots=True)
 class ProviderView:
+    """Who gives the treatments (a bookable resource)."""
+
     id: int
     name: str
     archived: bool
@@ -64,6 +70,8 @@ class ProviderView:
 
 @dataclass(frozen=True, slots=True)
 class PackageView:
+    """A catalogue package: its current terms in words, and how often it was sold."""
+
     id: int
     terms: Terms
     summary: str
@@ -77,6 +85,8 @@ class PackageView:
 
 @dataclass(frozen=True, slots=True)
 class CustomerView:
+    """A customer's contact details."""
+
     id: int
     name: str
     phone: str
@@ -118,6 +128,8 @@ class HoldingView:
 
 @dataclass(frozen=True, slots=True)
 class AppointmentView:
+    """An appointment with the names it refers to and what has been paid of it."""
+
     id: int
     customer_id: int
     customer_name: str
@@ -185,6 +197,8 @@ class LedgerLine:
 
 @dataclass(frozen=True, slots=True)
 class PaymentLine:
+    """One line of a receipt: a tender and its amount, in words."""
+
     tender: Tender
     amount: int
     holding_id: int | None

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Input, Static
 
+from frontdesk.app import FrontDeskApp
 from frontdesk.domain.money import Currency, format_money
 from frontdesk.domain.kinds import Tender
 from frontdesk.services.sales import TenderLine
@@ -80,6 +81,7 @@ class TenderChooser(Vertical):
     }
     """
 
+    app = getters.app(FrontDeskApp)
     mode: var[str] = var("card")
 
     @dataclass
@@ -99,7 +101,7 @@ class TenderChooser(Vertical):
     @property
     def currency(self) -> Currency:
         if self._currency is None:
-            self._currency = self.app.desk.business.currency  # type: ignore[attr-defined]
+            self._currency = self.app.desk.business.currency
         return self._currency
 
     def compose(self) -> ComposeResult:

@@ -21,7 +21,7 @@ from frontdesk.demo import populate
 from frontdesk.domain.money import currency_for
 from frontdesk.domain.terms import Period, PeriodUnit, Terms, ValueType
 from frontdesk.models import Role, Tender
-from frontdesk.services import appointments, catalogue, customers, sales
+from frontdesk.services import appointments, catalogue, checkout, customers, sales
 from frontdesk.services.desk import Desk
 from frontdesk.services.sales import TenderLine
 from frontdesk.services.views import Business, StaffView
@@ -97,12 +97,12 @@ class Spa:
             now=NOW - timedelta(days=days_ago)).id
 
     def pay_by_package(self, appointment_id: int, holding_id: int, *, days_ago: int = 0) -> None:
-        self.desk.write(appointments.checkout, self.business, key=f"package-{appointment_id}",
+        self.desk.write(checkout.checkout, self.business, key=f"package-{appointment_id}",
                         appointment_id=appointment_id, actor=self.rita.id, package=holding_id,
                         now=NOW - timedelta(days=days_ago))
 
     def pay_by_card(self, appointment_id: int, amount: int, *, days_ago: int = 0) -> None:
-        self.desk.write(appointments.checkout, self.business, key=f"card-{appointment_id}",
+        self.desk.write(checkout.checkout, self.business, key=f"card-{appointment_id}",
                         appointment_id=appointment_id, actor=self.rita.id,
                         tenders=[TenderLine(Tender.CARD, amount)], now=NOW - timedelta(days=days_ago))
 

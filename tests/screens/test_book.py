@@ -3,9 +3,8 @@ before saving, "book anyway" when the package would not cover it, and field erro
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 
-import pytest
 from textual.widgets import Input, Select, Static
 
 from frontdesk.app import FrontDeskApp

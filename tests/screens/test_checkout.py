@@ -17,7 +17,7 @@ from frontdesk.models import Checkout, EntryKind, LedgerEntry, Payment, Role, Te
 from frontdesk.screens.checkout import CheckoutScreen
 from frontdesk.screens.dialogs.receipt import ReceiptDialog
 from frontdesk.screens.dialogs.sell import SellDialog
-from frontdesk.services import appointments, catalogue, customers, sales
+from frontdesk.services import appointments, catalogue, checkout, customers, sales
 from frontdesk.services.desk import Desk
 from frontdesk.services.sales import TenderLine
 from frontdesk.services.views import HoldingView
@@ -70,7 +70,7 @@ class Salon:
     def spend(self, holding_id: int, starts_at: datetime) -> None:
         """Someone spends from the holding (another desk, another appointment)."""
         other = self.book(starts_at)
-        self.desk.write(appointments.checkout, self.business, key=f"elsewhere-{other}",
+        self.desk.write(checkout.checkout, self.business, key=f"elsewhere-{other}",
                         appointment_id=other, actor=self.desk.staff_id, package=holding_id, now=NOW)
 
     def holding(self, holding_id: int):  # type: ignore[no-untyped-def]
@@ -361,7 +361,7 @@ async def test_sell_dialog_split_must_add_up_to_the_price(screen_desk: Desk) -> 
 def credit_with_40_left(salon: Salon) -> int:
     credit = salon.sell(salon.spa_credit, days_ago=5)
     big = salon.book(salon.at(-1, 11), price=16000)
-    salon.desk.write(appointments.checkout, salon.business, key="earlier", appointment_id=big,
+    salon.desk.write(checkout.checkout, salon.business, key="earlier", appointment_id=big,
                      actor=salon.desk.staff_id, package=credit, now=NOW)
     assert salon.holding(credit).balance_text == "$40.00 of $200.00"
     return credit
@@ -525,7 +525,7 @@ async def test_paid_elsewhere_meanwhile_says_so_and_greys_pay(screen_desk: Desk)
     visit = salon.book(salon.at(0, 14))
     async with FrontDeskApp(screen_desk).run_test(size=SIZE) as pilot:
         screen = await open_checkout(pilot, visit)
-        screen_desk.write(appointments.checkout, salon.business, key="other-desk", appointment_id=visit,
+        screen_desk.write(checkout.checkout, salon.business, key="other-desk", appointment_id=visit,
                           actor=screen_desk.staff_id, tenders=[TenderLine(Tender.CASH, 8000)], now=NOW)
         await pilot.press("enter")
         await settle(pilot)

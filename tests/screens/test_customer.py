@@ -5,7 +5,6 @@ reason — refused to the reception desk. Each test asserts the screen and the d
 from __future__ import annotations
 
 
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 

@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 
 from frontdesk.app import FrontDeskApp
 from frontdesk.screens.checkout import CheckoutScreen
-from frontdesk.services import appointments
+from frontdesk.services import appointments, checkout
 from frontdesk.services.desk import Desk
 from frontdesk.services.views import AppointmentView, Option
 from tests.conftest import NOW
@@ -21,7 +21,7 @@ def unpaid_today(desk: Desk) -> list[tuple[AppointmentView, list[Option]]]:
     """Today's unpaid appointments in time order, each with its customer's holdings judged."""
     business = desk.business
     day = NOW.astimezone(business.tz).date()
-    return [(row, desk.read(appointments.options, business, appointment_id=row.id, now=NOW))
+    return [(row, desk.read(checkout.options, business, appointment_id=row.id, now=NOW))
             for row in desk.read(appointments.day_appointments, business, day=day)
             if not row.is_paid and row.status != "cancelled"]
 

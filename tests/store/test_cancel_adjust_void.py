@@ -9,7 +9,7 @@ import pytest
 
 from frontdesk.domain.kinds import Tender
 from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms, ValueType
-from frontdesk.services import appointments, ledger
+from frontdesk.services import appointments, checkout, ledger
 from frontdesk.services.errors import InvalidInput, NotAllowed, NotCovered
 from frontdesk.services.sales import TenderLine
 from frontdesk.services.views import HoldingView, LedgerLine
@@ -314,7 +314,7 @@ def test_void_empties_the_holding_and_it_no_longer_covers(spa: Spa, maria: int) 
     assert (newest.kind, newest.delta, newest.balance_after, newest.note, newest.staff_name) == (
         "void", -4, 0, "refunded at the counter", "Grace (manager)")
     visit = spa.book(maria, spa.swedish, at(TUE, 11))
-    options = spa.desk.read(appointments.options, spa.desk.business, appointment_id=visit, now=spa.desk.now())
+    options = spa.desk.read(checkout.options, spa.desk.business, appointment_id=visit, now=spa.desk.now())
     assert [(option.holding.id, option.is_default, option.coverage.reasons) for option in options] == [
         (pack, False, ("void", "no visits left"))]
     with pytest.raises(InvalidInput, match="No package of this customer covers"):

@@ -11,8 +11,8 @@ from sqlmodel import func, select
 from frontdesk.domain.kinds import Tender
 from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms, ValueType
 from frontdesk.models import Checkout, LedgerEntry, Payment
-from frontdesk.services import appointments, catalogue, ledger
-from frontdesk.services.appointments import DEFAULT
+from frontdesk.services import appointments, catalogue, checkout, ledger
+from frontdesk.services.checkout import DEFAULT
 from frontdesk.services.errors import AlreadyPaid, InvalidInput, NotCovered
 from frontdesk.services.sales import TenderLine
 from tests.store.conftest import Spa
@@ -121,7 +121,7 @@ def test_default_is_the_holding_that_expires_first(spa: Spa) -> None:
     monthly = spa.sell(maria, massage_pack(spa, title="Monthly pack", expires_in=Period(1, PeriodUnit.MONTHS)))
     weekly = spa.sell(maria, massage_pack(spa, title="Weekly pack", expires_in=Period(1, PeriodUnit.WEEKS)))
     visit = spa.book(maria, spa.swedish, at(TUE, 11))
-    options = spa.desk.read(appointments.options, spa.desk.business, appointment_id=visit, now=spa.desk.now())
+    options = spa.desk.read(checkout.options, spa.desk.business, appointment_id=visit, now=spa.desk.now())
     assert [(option.holding.id, option.is_default) for option in options] == [
         (weekly, True), (monthly, False), (forever, False)]
     receipt = pay(spa, visit, "default")
@@ -134,7 +134,7 @@ def test_default_is_the_holding_the_appointment_was_booked_to_be_covered_by(spa:
     weekly = spa.sell(maria, massage_pack(spa, title="Weekly pack", expires_in=Period(1, PeriodUnit.WEEKS)))
     forever = spa.sell(maria, massage_pack(spa))
     visit = spa.book(maria, spa.swedish, at(TUE, 11), cover_holding_id=forever)
-    options = spa.desk.read(appointments.options, spa.desk.business, appointment_id=visit)
+    options = spa.desk.read(checkout.options, spa.desk.business, appointment_id=visit)
     assert [(option.holding.id, option.is_default) for option in options] == [(forever, True), (weekly, False)]
     assert payments(pay(spa, visit, "booked-for")) == [("package", 8000, forever)]
     # when the booked-for holding no longer covers, the usual default applies

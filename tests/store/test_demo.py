@@ -14,7 +14,7 @@ from frontdesk.db import create_db_engine
 from frontdesk.demo import CUSTOMERS, DemoSummary, build_demo, populate
 from frontdesk.domain.business import Business
 from frontdesk.domain.periods import local_date
-from frontdesk.services import appointments, catalogue, customers, ledger
+from frontdesk.services import appointments, catalogue, checkout, customers, ledger
 from frontdesk.services.desk import Desk
 from frontdesk.services.views import HoldingView
 from tests.conftest import NOW
@@ -99,7 +99,7 @@ def test_the_demo_spa(desk: Desk) -> None:
     assert len(unpaid) == summary.unpaid_today >= 3
     assert any(visit.is_paid for visit in day)
     covered = [visit for visit in unpaid if any(option.is_default for option in desk.read(
-        appointments.options, desk.business, appointment_id=visit.id, now=desk.now()))]
+        checkout.options, desk.business, appointment_id=visit.id, now=desk.now()))]
     assert len(covered) >= 2
     flagged = [visit for visit in unpaid if visit.cover_holding_id is not None]
     assert flagged and all(visit in covered for visit in flagged)

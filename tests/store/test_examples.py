@@ -10,8 +10,8 @@ import pytest
 
 from frontdesk.domain.kinds import Tender
 from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms, ValueType
-from frontdesk.services import appointments, catalogue, ledger, sales
-from frontdesk.services.appointments import DEFAULT
+from frontdesk.services import appointments, catalogue, checkout, ledger, sales
+from frontdesk.services.checkout import DEFAULT
 from frontdesk.services.errors import InvalidInput, NotAllowed, NotCovered
 from frontdesk.services.sales import TenderLine
 from tests.store.conftest import Spa
@@ -28,7 +28,7 @@ TUE = date(2026, 3, 3)
 
 
 def pay(spa: Spa, appointment_id: int, key: str, package: object = DEFAULT, **extra: object):
-    return spa.desk.write(appointments.checkout, spa.desk.business, key=key, appointment_id=appointment_id,
+    return spa.desk.write(checkout.checkout, spa.desk.business, key=key, appointment_id=appointment_id,
                           package=package, actor=spa.reception, now=spa.desk.now(), **extra)
 
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 
 from frontdesk.db import WRITE, create_db_engine
-from frontdesk.services import appointments
+from frontdesk.services import appointments, checkout
 from frontdesk.services.desk import Desk
 from frontdesk.services.errors import Busy
 from tests.store.conftest import Spa
@@ -27,12 +27,12 @@ def test_a_locked_balance_gives_a_clear_message_and_saves_nothing(spa: Spa, data
         lock = "" if other_desk.dialect.name == "sqlite" else " FOR UPDATE"
         connection.execute(text(f"SELECT id FROM appointment WHERE id = :id{lock}"), {"id": visit})
         with pytest.raises(Busy, match="Another desk is changing the same record; nothing was saved, try again."):
-            impatient.write(appointments.checkout, spa.desk.business, key="k", appointment_id=visit,
+            impatient.write(checkout.checkout, spa.desk.business, key="k", appointment_id=visit,
                             package=holding, actor=spa.reception)
         connection.rollback()
     assert not spa.desk.read(appointments.get_appointment, visit).is_paid
     assert balance(spa, holding) == "5 of 5 visits"
-    impatient.write(appointments.checkout, spa.desk.business, key="k", appointment_id=visit,
+    impatient.write(checkout.checkout, spa.desk.business, key="k", appointment_id=visit,
                     package=holding, actor=spa.reception)  # the retry, same key, goes through
     assert balance(spa, holding) == "4 of 5 visits"
     impatient.engine.dispose()

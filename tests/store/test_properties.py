@@ -17,7 +17,7 @@ from sqlmodel import select
 
 from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms, ValueType
 from frontdesk.models import HoldingLine, LedgerEntry
-from frontdesk.services import appointments, customers, ledger
+from frontdesk.services import appointments, checkout, customers, ledger
 from frontdesk.services.errors import FrontDeskError
 from tests.store.conftest import Spa
 
@@ -79,7 +79,7 @@ def test_random_sequences_keep_the_ledger_balanced(spa: Spa) -> None:
                     holding = holdings[op[1] % len(holdings)]
                     start = datetime.combine(tomorrow, time(8), NY) + timedelta(minutes=30 * op[3])
                     appointment = spa.book(customer, services[op[2]], start)
-                    receipt = desk.write(appointments.checkout, desk.business, key=f"p{customer}-{number}",
+                    receipt = desk.write(checkout.checkout, desk.business, key=f"p{customer}-{number}",
                                          appointment_id=appointment, package=holding, actor=spa.reception,
                                          now=desk.now(), tenders=[])
                     paid.append(appointment)

@@ -22,7 +22,7 @@ from frontdesk.domain.kinds import EntryKind
 from frontdesk.domain.money import currency_for
 from frontdesk.domain.terms import Terms, ValueType
 from frontdesk.models import HoldingLine
-from frontdesk.services import appointments, catalogue, customers, ledger, sales
+from frontdesk.services import appointments, catalogue, checkout, customers, ledger, sales
 from frontdesk.services.desk import Desk
 from frontdesk.services.errors import NoBalanceLeft, NotCovered
 from tests.conftest import NOW
@@ -68,7 +68,7 @@ def _redeem_worker(url: str, staff: int, holding: int, appointment_ids: list[int
     barrier.wait()
     for appointment_id in appointment_ids:
         try:
-            desk.write(appointments.checkout, BUSINESS, key=f"race-{appointment_id}",
+            desk.write(checkout.checkout, BUSINESS, key=f"race-{appointment_id}",
                        appointment_id=appointment_id, package=holding, actor=staff, now=NOW)
             results.put("redeemed")
         except NoBalanceLeft:

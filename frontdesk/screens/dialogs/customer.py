@@ -13,7 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from frontdesk.screens.base import DeskWork
+from frontdesk.screens.base import DeskScreen
 from frontdesk.screens.dialogs.form import FormDialog
 from frontdesk.widgets.fields import field_error
 from frontdesk.services import customers
@@ -162,7 +162,7 @@ class CustomerSaved(Message):
     customer: CustomerView
 
 
-class EditsCustomers(DeskWork):
+class EditsCustomers(DeskScreen[None]):
     """For screens that add or edit customers: `edit_customer` opens the form and saves its answer
     in a worker (a refusal shows in the form), then posts `CustomerSaved`; ctrl+o in the form
     opens the existing customer instead."""
