@@ -6,10 +6,12 @@ A wrong setting or an unusable database prints one line and exits with code 2.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import platformdirs
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -66,9 +68,25 @@ def _desk(settings: Settings, engine: Engine) -> Desk:
     return desk
 
 
+def _log_to_file() -> Path:
+    """While the app runs, the terminal is its screen: problems are logged to a file instead
+    (an unexpected error's traceback, shown on screen as a plain message)."""
+    folder = Path(platformdirs.user_log_dir("frontdesk", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "frontdesk.log"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("frontdesk")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    return path
+
+
 def _start_app(desk: Desk) -> None:
     from frontdesk.app import FrontDeskApp  # the UI loads only when it is needed
 
+    _log_to_file()
     FrontDeskApp(desk).run()
 
 

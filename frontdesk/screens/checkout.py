@@ -31,7 +31,7 @@ from frontdesk.domain.periods import local_date
 from frontdesk.screens.base import DeskScreen
 from frontdesk.screens.dialogs.receipt import ReceiptDialog
 from frontdesk.screens.dialogs.sell import Sale, SellDialog
-from frontdesk.services.checkout import CheckoutPage, Paid, checkout_page, pay
+from frontdesk.services.checkout import CheckoutPage, Paid, checkout_page, pay, unpayable
 from frontdesk.services.errors import AlreadyPaid, FrontDeskError, NoBalanceLeft, NotCovered
 from frontdesk.services.sales import TenderLine
 from frontdesk.services.views import AppointmentView, Option, Receipt
@@ -289,14 +289,13 @@ class CheckoutScreen(DeskScreen[Receipt]):
         appointment = self.appointment
         if appointment is None:
             return "Still loading the appointment."
-        if appointment.status == AppointmentStatus.CANCELLED:
-            return "This appointment was cancelled: nothing to pay."
-        if appointment.due == 0:
-            return "This appointment is already paid."
+        refusal = unpayable(appointment)  # worded by the checkout itself, which refuses the same
+        if refusal is not None:
+            return refusal.message
         option = self.chosen()
         if option is not None and not option.coverage.ok:
-            return (f"{option.holding.title} does not cover this appointment: "
-                    f"{'; '.join(option.coverage.reasons)}. Choose another row, or “No package”.")
+            return NotCovered(option.holding.title, option.coverage.reasons).message + \
+                " Choose another row, or “No package”."
         return self.query_one(TenderChooser).problem
 
     def action_pay(self) -> None:

@@ -24,6 +24,7 @@ from frontdesk.domain.kinds import AppointmentStatus
 from frontdesk.domain.money import format_money
 from frontdesk.domain.parsing import delta_hint, parse_delta
 from frontdesk.domain.periods import local_date
+from frontdesk.domain.terms import ValueType
 from frontdesk.screens.dialogs.assign import AssignDialog, Assignment
 from frontdesk.screens.dialogs.customer import EditsCustomers
 from frontdesk.screens.dialogs.reason import Change, ReasonDialog
@@ -239,7 +240,7 @@ class CustomerScreen(EditsCustomers):
             return True if manager else None
         if action == "adjust":
             holding = self.selected_holding
-            return True if manager and holding and not holding.voided and holding.terms.unit != "uses" else None
+            return True if manager and holding and not holding.voided and holding.terms.value_type is not ValueType.UNLIMITED else None
         if action == "void":
             holding = self.selected_holding
             return True if manager and holding and not holding.voided else None

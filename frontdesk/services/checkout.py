@@ -23,7 +23,7 @@ from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Tender
 from frontdesk.domain.terms import Terms
 from frontdesk.models import Checkout, Holding, LedgerEntry, Payment, utcnow
 from frontdesk.services.appointments import customer_holdings, get_appointment, lock_appointment
-from frontdesk.services.errors import AlreadyPaid, InvalidInput, NotCovered
+from frontdesk.services.errors import AlreadyPaid, FrontDeskError, InvalidInput, NotCovered
 from frontdesk.services.ledger import append_entry, get_holding, lock_lines, require_staff, spend
 from frontdesk.services.sales import TenderLine, check_tenders, sell
 from frontdesk.services.views import (
@@ -88,6 +88,15 @@ def _redeem(
     return take.value
 
 
+def unpayable(appointment: AppointmentView) -> FrontDeskError | None:
+    """Why `appointment` cannot be paid now (cancelled, or paid in full), or None when it can."""
+    if appointment.status == AppointmentStatus.CANCELLED:
+        return InvalidInput({"appointment": "This appointment was cancelled."})
+    if appointment.due == 0:
+        return AlreadyPaid("This appointment is already paid.")
+    return None
+
+
 def checkout(
     session: Session, business: Business, *, key: str, appointment_id: int, actor: int,
     package: int | Literal["default"] | None = None, tenders: Sequence[TenderLine] = (),
@@ -105,11 +114,10 @@ def checkout(
         return receipt(session, business, existing, replayed=True)
     now = now or utcnow()
     row = lock_appointment(session, appointment_id)
-    if row.status == AppointmentStatus.CANCELLED:
-        raise InvalidInput({"appointment": "This appointment was cancelled."})
     appointment = appointment_views(session, [row])[0]
-    if appointment.due == 0:
-        raise AlreadyPaid("This appointment is already paid.")
+    refusal = unpayable(appointment)
+    if refusal is not None:
+        raise refusal
     record = Checkout(key=key, customer_id=row.customer_id, appointment_id=row.id, staff_id=actor,
                       created_at=now)
     session.add(record)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual.app import App
 
+from frontdesk.domain.kinds import AppointmentStatus
 from frontdesk.domain.money import Currency, format_money
 from frontdesk.domain.periods import to_local
 from frontdesk.services.views import AppointmentView
@@ -31,17 +32,11 @@ def when_text(moment: datetime, tz: ZoneInfo, today: date) -> str:
     return f"{local:%a %-d %b %H:%M}"
 
 
-def needs_payment(appointment: AppointmentView) -> bool:
-    """Booked or done and not paid in full: checkout applies (cancelled ones and no-shows owe
-    nothing unless charged)."""
-    return appointment.needs_payment
-
-
 def state_text(appointment: AppointmentView, currency: Currency, app: App) -> Text:
     """ "UNPAID $80.00" (bold, error colour), "paid", "cancelled", "no-show", "no-show · charged"."""
-    if appointment.status == "cancelled":
+    if appointment.status == AppointmentStatus.CANCELLED:
         return Text("cancelled", style="dim")
-    if appointment.status == "no-show":
+    if appointment.status == AppointmentStatus.NO_SHOW:
         return Text("no-show · charged" if appointment.paid else "no-show", style="dim")
     if appointment.is_paid:
         return Text("paid", style=tone(app, "success"))

@@ -8,17 +8,18 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
+from frontdesk.domain.kinds import EntryKind
 from frontdesk.domain.periods import to_local
 from frontdesk.services.views import LedgerLine
 from frontdesk.widgets.fitted import FitColumn, FittedTable
 
 KIND_WORDS = {
-    "sale": "Sold",
-    "assign": "Assigned",
-    "redeem": "Used",
-    "reverse": "Given back",
-    "adjust": "Adjusted",
-    "void": "Voided",
+    EntryKind.SALE: "Sold",
+    EntryKind.ASSIGN: "Assigned",
+    EntryKind.REDEEM: "Used",
+    EntryKind.REVERSE: "Given back",
+    EntryKind.ADJUST: "Adjusted",
+    EntryKind.VOID: "Voided",
 }
 
 COLUMNS = (
@@ -37,7 +38,7 @@ def what_happened(line: LedgerLine) -> str:
     more (e.g. "1 × Thai Massage")."""
     text = f"{KIND_WORDS.get(line.kind, line.kind.capitalize())} {line.holding_title}"
     note = line.note.strip()
-    if line.kind == "redeem" and note in (line.delta_text.lstrip("+-"), "unlimited use"):
+    if line.kind == EntryKind.REDEEM and note in (line.delta_text.lstrip("+-"), "unlimited use"):
         note = ""
     return f"{text} — {note}" if note else text
 

@@ -12,7 +12,6 @@ from frontdesk.app import FrontDeskApp
 from frontdesk.domain.periods import local_date
 from frontdesk.services import appointments, ledger
 from frontdesk.services.desk import Desk
-from frontdesk.widgets.appointments import needs_payment
 from tests.conftest import NOW
 from tests.screens.settle import settle
 
@@ -29,7 +28,7 @@ def busy_customer(desk: Desk) -> int:
         history = desk.read(ledger.history, business, customer_id=customer_id, limit=500)
         return (active, len(history))
 
-    unpaid = sorted({a.customer_id for a in today if needs_payment(a)})
+    unpaid = sorted({a.customer_id for a in today if a.needs_payment})
     return max(unpaid, key=lambda customer_id: (weight(customer_id), -customer_id))
 
 
