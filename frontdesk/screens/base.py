@@ -98,7 +98,7 @@ class DeskScreen(Screen[ResultType]):
         self.notify(error.message, severity="error", timeout=8)
 
 
-class DeskModal(DeskScreen[ResultType], ModalScreen[ResultType]):
+class DeskModal(ModalScreen[ResultType], DeskScreen[ResultType]):
     """A dialog over the current screen; it dismisses with its result (None when cancelled).
 
     `labels` renames this dialog's actions in its footer and the palette, e.g. {"submit": "Void
