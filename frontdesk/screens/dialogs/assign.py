@@ -8,9 +8,9 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from frontdesk.domain.money import format_money
 from frontdesk.screens.dialogs.form import FormDialog
@@ -31,7 +31,7 @@ class Assignment:
 class AssignDialog(FormDialog[Assignment]):
     """Choose a package (Not-for-sale ones listed first) and give a reason."""
 
-    FIELDS = ("reason", "package")
+    FIELDS = ("package", "reason")
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", tooltip="Close without assigning", id="cancel"),
@@ -59,9 +59,7 @@ class AssignDialog(FormDialog[Assignment]):
             yield Input(id="reason", placeholder="Why? It is kept in the balance history.")
             yield field_error("reason")
             yield field_error("form")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Assign", variant="primary", id="save")
-                yield Button("Cancel", id="close")
+            yield self.buttons("Assign")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -100,8 +98,6 @@ class AssignDialog(FormDialog[Assignment]):
     def to_reason(self) -> None:
         self.query_one("#reason", Input).focus()
 
-    @on(Input.Submitted, "#reason")
-    @on(Button.Pressed, "#save")
     def action_submit(self) -> None:
         package = self.chosen
         reason = self.value("reason").strip()
@@ -114,7 +110,3 @@ class AssignDialog(FormDialog[Assignment]):
             self.show_errors(problems)
             return
         self.finish(Assignment(package.id, package.title, reason))
-
-    @on(Button.Pressed, "#close")
-    def close(self) -> None:
-        self.dismiss(None)

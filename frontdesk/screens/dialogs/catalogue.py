@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Footer, Input, Label, Static
 
 from frontdesk.domain.money import format_money
 from frontdesk.domain.parsing import parse_minutes
@@ -47,18 +46,6 @@ class CatalogueForm(FormDialog[ResultType]):
             yield box
         yield field_error(field)
 
-    def buttons(self) -> ComposeResult:
-        yield field_error("form")
-        with Horizontal(classes="dialog-buttons"):
-            yield Button("Save", variant="primary", id="save")
-            yield Button("Cancel", id="close")
-
-    @on(Input.Submitted)
-    def next_field(self, event: Input.Submitted) -> None:
-        if not self.focus_field_after(event.input.id):
-            self.action_submit()
-
-    @on(Button.Pressed, "#save")
     def action_submit(self) -> None:
         problems = {field: box.error for field in self.FIELDS
                     for box in self.query(f"#{field}").results(ParsedInput) if box.error}
@@ -78,9 +65,6 @@ class CatalogueForm(FormDialog[ResultType]):
     def answer_from_fields(self) -> ResultType:
         raise NotImplementedError
 
-    @on(Button.Pressed, "#close")
-    def close(self) -> None:
-        self.dismiss(None)
 
 
 class ServiceDialog(CatalogueForm[ServiceDetails]):
@@ -109,7 +93,8 @@ class ServiceDialog(CatalogueForm[ServiceDetails]):
                 placeholder=f"e.g. {format_money(8000, currency)}"))
             if service:
                 yield Static("Packages already sold keep what they cover.", classes="dialog-note")
-            yield from self.buttons()
+            yield field_error("form")
+            yield self.buttons()
         yield Footer()
 
     def answer_from_fields(self) -> ServiceDetails:
@@ -129,7 +114,8 @@ class ProviderDialog(CatalogueForm[ProviderDetails]):
             yield Static("New provider", classes="dialog-title")
             yield from self.field_row("name", "Name", Input(id="name",
                                                               placeholder="Who gives the treatments, e.g. Anna"))
-            yield from self.buttons()
+            yield field_error("form")
+            yield self.buttons()
         yield Footer()
 
     def answer_from_fields(self) -> ProviderDetails:

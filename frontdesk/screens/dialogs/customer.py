@@ -86,9 +86,7 @@ class CustomerFormDialog(FormDialog[CustomerDetails | OpenExisting]):
             warning.display = False
             yield warning
             yield field_error("form")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="save")
-                yield Button("Cancel", id="close")
+            yield self.buttons()
         yield Footer()
 
     def focus_first(self) -> None:
@@ -131,12 +129,6 @@ class CustomerFormDialog(FormDialog[CustomerDetails | OpenExisting]):
             self.query_one("#save", Button).label = "Save"
             self.refresh_bindings()
 
-    @on(Input.Submitted)
-    def next_field(self, event: Input.Submitted) -> None:
-        if not self.focus_field_after(event.input.id):
-            self.action_submit()
-
-    @on(Button.Pressed, "#save")
     def action_submit(self) -> None:
         values = self.field_values()
         self.finish(CustomerDetails(
@@ -147,10 +139,6 @@ class CustomerFormDialog(FormDialog[CustomerDetails | OpenExisting]):
     def action_open_existing(self) -> None:
         if self.duplicates and self.customer is None:
             self.finish(OpenExisting(self.duplicates[0][0]))
-
-    @on(Button.Pressed, "#close")
-    def close(self) -> None:
-        self.dismiss(None)
 
 
 # ---- the screens that open it: ask, then save ----------------------------------------------------

@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
-from textual.widgets import Input, Static
+from textual import on
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, Static
 
 from frontdesk.screens.base import DeskModal
 from frontdesk.widgets.fields import sentence
@@ -66,7 +68,9 @@ class FormDialog(DeskModal[ResultType]):
 
     def focus_field_after(self, field_id: str | None) -> bool:
         """Focus the field after `field_id`; False when it was the last one."""
-        index = self.FIELDS.index(field_id or "")
+        if field_id not in self.FIELDS:
+            return False
+        index = self.FIELDS.index(field_id)
         if index + 1 < len(self.FIELDS):
             self.query_one(f"#{self.FIELDS[index + 1]}").focus()
             return True
@@ -95,5 +99,29 @@ class FormDialog(DeskModal[ResultType]):
         else:
             self.focus_first()
 
+    # ---- keys and buttons every form shares ---------------------------------------------------------
+
+    @on(Input.Submitted)
+    def next_field(self, event: Input.Submitted) -> None:
+        """Enter moves to the next field; in the last one it sends the form."""
+        event.stop()
+        if not self.focus_field_after(event.input.id):
+            self.action_submit()
+
+    @on(Button.Pressed, "#save")
+    def save_pressed(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#close")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_submit(self) -> None:
+        """Read the fields; show what is wrong at them, or `finish` with the answer."""
+        raise NotImplementedError
+
+    @staticmethod
+    def buttons(save: str = "Save", cancel: str = "Cancel") -> Horizontal:
+        """The form's buttons, under its general message line."""
+        return Horizontal(Button(save, variant="primary", id="save"), Button(cancel, id="close"),
+                          classes="dialog-buttons")

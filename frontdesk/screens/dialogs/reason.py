@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Input, Label, Static
 
 from frontdesk.screens.dialogs.form import FormDialog
 from frontdesk.widgets.fields import field_error
@@ -66,20 +65,12 @@ class ReasonDialog(FormDialog[str | Change]):
             yield Input(id="reason", placeholder="Why? It is kept in the balance history.")
             yield field_error("reason")
             yield field_error("form")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(self.confirm_label, variant="primary", id="save")
-                yield Button(self.cancel_label, id="close")
+            yield self.buttons(self.confirm_label, self.cancel_label)
         yield Footer()
 
     def focus_first(self) -> None:
         self.query_one("#delta" if self.ask_delta else "#reason", Input).focus()
 
-    @on(Input.Submitted, "#delta")
-    def next_field(self) -> None:
-        self.query_one("#reason", Input).focus()
-
-    @on(Input.Submitted, "#reason")
-    @on(Button.Pressed, "#save")
     def action_submit(self) -> None:
         reason = self.value("reason").strip()
         problems = {}
@@ -99,7 +90,3 @@ class ReasonDialog(FormDialog[str | Change]):
             self.show_errors(problems)
             return
         self.finish(Change(delta, reason) if delta is not None else reason)
-
-    @on(Button.Pressed, "#close")
-    def close(self) -> None:
-        self.dismiss(None)
