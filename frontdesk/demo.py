@@ -1,8 +1,9 @@
 """The demo day spa behind `frontdesk demo`, built only through the use cases.
 
 `build_demo` makes a fresh SQLite file and fills it with `populate`. Everything comes from the
-files in `data/` and one `random.Random(seed)`; every moment is counted from `desk.now()` in the
-business's time zone. The same seed at the same moment builds the same spa:
+files in `data/` (installed as the package `frontdesk.demo_data`) and one `random.Random(seed)`;
+every moment is counted from `desk.now()` in the business's time zone. The same seed at the
+same moment builds the same spa:
 
 - the catalogue: staff, services, providers, and every package of the feature description;
 - about 200 customers, two near-duplicate pairs among them;
@@ -32,6 +33,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +48,7 @@ from frontdesk.services.desk import Desk
 from frontdesk.services.sales import TenderLine
 from frontdesk.services.views import AppointmentView, Business, HoldingView, PackageView, ServiceView
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = files("frontdesk.demo_data")  # the top-level data/ folder, installed with the package
 
 HISTORY_DAYS = 120  # how far back purchases and appointments go
 WALK_IN_DAYS = 90
@@ -67,9 +70,9 @@ class DemoSummary:
     ledger_entries: int
 
 
-def load_data(folder: Path = DATA) -> dict[str, Any]:
+def load_data(folder: Traversable = DATA) -> dict[str, Any]:
     """The demo's data files: catalogue.json, names.json and reasons.json."""
-    return {name: json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+    return {name: json.loads(folder.joinpath(f"{name}.json").read_text(encoding="utf-8"))
             for name in ("catalogue", "names", "reasons")}
 
 
