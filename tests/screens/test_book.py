@@ -14,8 +14,10 @@ from frontdesk.services import appointments
 from frontdesk.services.desk import Desk
 from frontdesk.widgets.money_input import MoneyInput
 from tests.conftest import NOW
-from tests.screens.test_checkout import SIZE, build_salon, settle
+from tests.screens.salon import build_salon
+from tests.screens.settle import settle
 
+SIZE = (100, 32)
 MON = date(2026, 3, 2)  # the test clock's local day
 
 

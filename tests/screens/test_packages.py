@@ -3,7 +3,6 @@ package keeps. Every flow asserts what is on screen and what is in the database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, time
 
 import pytest
@@ -12,7 +11,7 @@ from textual.widgets import Checkbox, DataTable, Input, RadioButton, Select, Sta
 
 from frontdesk.app import FrontDeskApp
 from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms, ValueType
-from frontdesk.models import Role, Tender
+from frontdesk.models import Tender
 from frontdesk.screens.dialogs import ConfirmDialog
 from frontdesk.screens.packages import (
     PackageEditorScreen,
@@ -32,38 +31,36 @@ from frontdesk.widgets.service_checklist import ServiceChecklist
 from frontdesk.widgets.weekday_picker import WeekdayPicker
 from tests.conftest import NOW
 from tests.screens.settle import settle
+from tests.world import World
 
 SIZE = (100, 32)
 
 
-@dataclass
-class Spa:
-    manager: StaffView
-    reception: StaffView
-    services: dict[str, int]
-    providers: dict[str, int]
-    packages: dict[str, int]
+class Spa(World):
+    """A small catalogue: four services, two providers, two packages; Grace Kim at the desk."""
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__(desk, services=("Swedish Massage", "Thai Massage", "Deep Tissue Massage", "Sauna"))
+        pack = self.package(Terms(
+            title="Massage Pack", quantity=5, all_services=False, service_ids=(self.swedish,),
+            price=35000, expires_in=Period(6, PeriodUnit.MONTHS)))
+        journey = self.package(Terms(
+            title="Massage Journey", contents=Contents.FIXED, value_type=None, price=25000,
+            fixed_lines=(FixedLine(self.swedish, "", 1), FixedLine(self.thai, "", 2))))
+        desk.staff = self.grace
+        self.packages = {"Massage Pack": pack, "Massage Journey": journey}
+
+    @property
+    def manager(self) -> StaffView:
+        return self.grace
+
+    @property
+    def reception(self) -> StaffView:
+        return self.rita
 
 
 def build_spa(desk: Desk) -> Spa:
-    """A small catalogue: four services, two providers, two packages; Grace Kim at the desk."""
-    manager = desk.write(catalogue.add_staff, name="Grace Kim", role=Role.MANAGER)
-    reception = desk.write(catalogue.add_staff, name="Rita Alvarez", role=Role.RECEPTION)
-    services = {
-        name: desk.write(catalogue.add_service, name=name, duration_min=minutes, price=price).id
-        for name, minutes, price in (("Swedish Massage", 60, 8000), ("Thai Massage", 90, 10000),
-                                     ("Deep Tissue Massage", 60, 9500), ("Sauna", 30, 2500))
-    }
-    providers = {name: desk.write(catalogue.add_provider, name=name).id for name in ("Anna", "Ben")}
-    b = desk.business
-    pack = desk.write(catalogue.save_package, b, actor=manager.id, terms=Terms(
-        title="Massage Pack", quantity=5, all_services=False, service_ids=(services["Swedish Massage"],),
-        price=35000, expires_in=Period(6, PeriodUnit.MONTHS)))
-    journey = desk.write(catalogue.save_package, b, actor=manager.id, terms=Terms(
-        title="Massage Journey", contents=Contents.FIXED, value_type=None, price=25000,
-        fixed_lines=(FixedLine(services["Swedish Massage"], "", 1), FixedLine(services["Thai Massage"], "", 2))))
-    desk.staff = manager
-    return Spa(manager, reception, services, providers, {"Massage Pack": pack.id, "Massage Journey": journey.id})
+    return Spa(desk)
 
 
 def packages_in(desk: Desk) -> dict[str, PackageView]:

@@ -19,11 +19,6 @@ from tests.store.test_examples import TUE, at, pay
 LATER = datetime(2026, 3, 30, 15, 0, tzinfo=timezone.utc)  # four weeks after the test clock's day
 
 
-@pytest.fixture
-def maria(spa: Spa) -> int:
-    return spa.customer()
-
-
 def visits_pack(spa: Spa, **changes: object) -> int:
     return spa.package(Terms(title="Massage Pack", value_type=ValueType.VISITS, quantity=5, all_services=False,
                              service_ids=(spa.swedish,), price=35000), **changes)
