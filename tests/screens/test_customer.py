@@ -17,13 +17,10 @@ from frontdesk.screens.dialogs import AssignDialog, CustomerFormDialog, ReasonDi
 from frontdesk.services import appointments, customers, ledger
 from tests.conftest import NOW
 from tests.screens.customer_data import Spa
+from tests.screens.keys import type_text
 from tests.screens.settle import settle
 
 SIZE = (100, 32)
-
-
-async def type_text(pilot: Pilot, text: str) -> None:
-    await pilot.press(*("space" if char == " " else char for char in text))
 
 
 def rows(app: FrontDeskApp, selector: str) -> list[list[str]]:

@@ -30,6 +30,7 @@ from frontdesk.widgets.fixed_lines import FixedLinesEditor
 from frontdesk.widgets.service_checklist import ServiceChecklist
 from frontdesk.widgets.weekday_picker import WeekdayPicker
 from tests.conftest import NOW
+from tests.screens.keys import type_text
 from tests.screens.settle import settle
 from tests.world import World
 
@@ -65,10 +66,6 @@ def build_spa(desk: Desk) -> Spa:
 
 def packages_in(desk: Desk) -> dict[str, PackageView]:
     return {p.title: p for p in desk.read(catalogue.list_packages, desk.business, include_archived=True)}
-
-
-async def type_text(pilot: Pilot, text: str) -> None:
-    await pilot.press(*("space" if char == " " else char for char in text))
 
 
 async def open_list(pilot: Pilot) -> PackagesScreen:

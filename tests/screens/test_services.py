@@ -13,6 +13,7 @@ from frontdesk.screens.services import ProviderDialog, ServiceDialog, ServicesSc
 from frontdesk.services import catalogue
 from frontdesk.services.desk import Desk
 from frontdesk.services.views import ProviderView, ServiceView, StaffView
+from tests.screens.keys import type_text
 from tests.screens.settle import settle
 from tests.world import World
 
@@ -50,10 +51,6 @@ def providers(desk: Desk) -> dict[str, ProviderView]:
 def cells(pilot: Pilot, table_id: str) -> list[list[str]]:
     table = pilot.app.screen.query_one(f"#{table_id}", DataTable)
     return [[str(cell) for cell in table.get_row_at(row)] for row in range(table.row_count)]
-
-
-async def type_text(pilot: Pilot, text: str) -> None:
-    await pilot.press(*("space" if char == " " else char for char in text))
 
 
 async def open_screen(pilot: Pilot) -> ServicesScreen:
