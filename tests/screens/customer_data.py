@@ -1,29 +1,17 @@
-"""Data for the lookup, customer and dialog screen tests.
-
-`Spa` is the small spa (see `tests/world.py`) of the Pilot tests; `demo_desk` is a desk on a copy
-of the demo day spa (`frontdesk.demo.populate`, built once per test run), for snapshots that
-should look like a real day at the desk.
-"""
+"""The small spa of the lookup, customer and dialog screen tests (see `tests/world.py`)."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from frontdesk.db import create_db_engine
-from frontdesk.demo import populate
-from frontdesk.domain.money import currency_for
 from frontdesk.domain.terms import Period, PeriodUnit, Terms, ValueType
 from frontdesk.models import Tender
-from frontdesk.services import appointments, catalogue
+from frontdesk.services import appointments
 from frontdesk.services.desk import Desk
 from frontdesk.services.sales import TenderLine
-from frontdesk.services.views import Business, HoldingView
+from frontdesk.services.views import HoldingView
 from tests.conftest import NOW
 from tests.world import World
 
@@ -77,30 +65,3 @@ class Spa(World):
 @pytest.fixture
 def spa(screen_desk: Desk) -> Spa:
     return Spa(screen_desk)
-
-
-# ---- the demo day spa, built once per run ---------------------------------------------------------
-
-@pytest.fixture(scope="session")
-def demo_file(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    shutil.copy(sqlite_template, path)
-    engine = create_db_engine(f"sqlite:///{path}")
-    business = Business(tz=ZoneInfo("America/New_York"), currency=currency_for("USD"))
-    populate(Desk(engine, business, clock=lambda: NOW))
-    with engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    engine.dispose()
-    return path
-
-
-@pytest.fixture
-def demo_desk(demo_file: Path, tmp_path: Path, business: Business) -> Iterator[Desk]:
-    """A desk on a fresh copy of the demo, with the manager Grace Kim at the desk."""
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_file, path)
-    engine = create_db_engine(f"sqlite:///{path}")
-    desk = Desk(engine, business, clock=lambda: NOW)
-    desk.staff = next(member for member in desk.read(catalogue.list_staff) if member.name == "Grace Kim")
-    yield desk
-    engine.dispose()
