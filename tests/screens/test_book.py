@@ -14,6 +14,7 @@ from frontdesk.services import appointments
 from frontdesk.services.desk import Desk
 from frontdesk.widgets.money_input import MoneyInput
 from tests.conftest import NOW
+from tests.screens.notifications import Notifications
 from tests.screens.salon import build_salon
 from tests.screens.settle import settle
 
@@ -95,7 +96,8 @@ async def test_defaults_and_booking_covered_by_a_package(screen_desk: Desk) -> N
     salon = build_salon(screen_desk)
     pack = salon.sell(salon.massage_pack)
     app = FrontDeskApp(screen_desk)
-    async with app.run_test(size=SIZE) as pilot:
+    notifications = Notifications()
+    async with app.run_test(size=SIZE, message_hook=notifications.hook) as pilot:
         screen = await open_booking(pilot, salon.maria)
         assert "Book an appointment for Maria Lopez" in shown(screen, "#book-title")
         assert screen.focused is screen.query_one("#service", Select)
@@ -122,7 +124,7 @@ async def test_defaults_and_booking_covered_by_a_package(screen_desk: Desk) -> N
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert not isinstance(pilot.app.screen, BookScreen)
-        assert [n.message for n in app._notifications] == [
+        assert notifications.messages == [
             "Booked Tue 3 Mar 14:00 Swedish Massage, to be covered by Massage Pack"]
 
     [booked] = screen_desk.read(appointments.customer_appointments, customer_id=salon.maria)
@@ -136,7 +138,8 @@ async def test_a_package_that_would_not_cover_says_why_before_saving_and_books_w
     salon = build_salon(screen_desk)
     monday = salon.sell(salon.monday_massage)
     app = FrontDeskApp(screen_desk)
-    async with app.run_test(size=SIZE) as pilot:
+    notifications = Notifications()
+    async with app.run_test(size=SIZE, message_hook=notifications.hook) as pilot:
         screen = await open_booking(pilot, salon.maria)
         screen.query_one("#service", Select).value = salon.swedish
         await settle(pilot)
@@ -157,7 +160,7 @@ async def test_a_package_that_would_not_cover_says_why_before_saving_and_books_w
         await pilot.press("ctrl+s")  # the receptionist confirms
         await settle(pilot)
         assert not isinstance(pilot.app.screen, BookScreen)
-        assert [n.message for n in app._notifications] == [
+        assert notifications.messages == [
             "Booked Tue 3 Mar 14:00 Swedish Massage — not covered by Monday Massage: Mondays only"]
 
     [booked] = screen_desk.read(appointments.customer_appointments, customer_id=salon.maria)

@@ -47,7 +47,7 @@ def receipt_text(screen: ReceiptDialog) -> str:
         content = static.content
         if hasattr(content, "columns"):  # a rich Table: read its cells
             for column in content.columns:
-                parts.extend(str(cell) for cell in column._cells)
+                parts.extend(str(cell) for cell in column.cells)
         else:
             parts.append(str(content))
     return "\n".join(parts)
