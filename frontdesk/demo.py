@@ -100,8 +100,8 @@ def populate(desk: Desk, *, seed: int = 7) -> DemoSummary:
     """Fill an empty, migrated database with the demo spa, through the use cases only.
 
     The use cases run back to back in three write transactions (the catalogue and the customers;
-    the past; today and the coming days) rather than one transaction, and one commit to disk,
-    each."""
+    the past; today and the coming days) instead of a transaction, and a commit to disk, per use
+    case."""
     demo = _Demo(desk, random.Random(seed), load_data())
     desk.write(demo.within, demo.add_catalogue, demo.add_customers)
     desk.write(demo.within, demo.plan_history, demo.replay)
