@@ -1,8 +1,9 @@
 """The demo day spa behind `frontdesk demo`, built only through the use cases.
 
 `build_demo` makes a fresh SQLite file and fills it with `populate`. Everything comes from the
-files in `data/` and one `random.Random(seed)`; every moment is counted from `desk.now()` in the
-business's time zone. The same seed at the same moment builds the same spa:
+files in `data/` (installed as the package `frontdesk.demo_data`) and one `random.Random(seed)`;
+every moment is counted from `desk.now()` in the business's time zone. The same seed at the
+same moment builds the same spa:
 
 - the catalogue: staff, services, providers, and every package of the feature description;
 - about 200 customers, two near-duplicate pairs among them;
@@ -32,8 +33,13 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy import event
+from sqlmodel import Session, func, select
 
 from frontdesk.db import create_db_engine, migrate
 from frontdesk.domain.business import Business
@@ -42,13 +48,13 @@ from frontdesk.domain.kinds import AppointmentStatus, Role, Tender
 from frontdesk.domain.money import parse_money
 from frontdesk.domain.periods import local_date, valid_until
 from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms, ValueType
-from frontdesk.models import utcnow
+from frontdesk.models import Holding, LedgerEntry, utcnow
 from frontdesk.services import appointments, catalogue, checkout, customers, ledger, sales
 from frontdesk.services.desk import Desk
 from frontdesk.services.sales import TenderLine
 from frontdesk.services.views import AppointmentView, HoldingView, PackageView, ServiceView
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = files("frontdesk.demo_data")  # the top-level data/ folder, installed with the package
 
 HISTORY_DAYS = 120  # how far back purchases and appointments go
 WALK_IN_DAYS = 90
@@ -56,6 +62,9 @@ UPCOMING_DAYS = 14
 CUSTOMERS = 200
 STEP = timedelta(minutes=30)  # appointments start on the half hour
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +79,9 @@ class DemoSummary:
     ledger_entries: int
 
 
-def load_data(folder: Path = DATA) -> dict[str, Any]:
+def load_data(folder: Traversable = DATA) -> dict[str, Any]:
     """The demo's data files: catalogue.json, names.json and reasons.json."""
-    return {name: json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+    return {name: json.loads(folder.joinpath(f"{name}.json").read_text(encoding="utf-8"))
             for name in ("catalogue", "names", "reasons")}
 
 
@@ -91,16 +100,16 @@ def build_demo(path: Path, business: Business, *, now: datetime | None = None, s
 
 
 def populate(desk: Desk, *, seed: int = 7) -> DemoSummary:
-    """Fill an empty, migrated database with the demo spa, through the use cases only."""
+    """Fill an empty, migrated database with the demo spa, through the use cases only.
+
+    The use cases run back to back in three write transactions (the catalogue and the customers;
+    the past; today and the coming days) instead of a transaction, and a commit to disk, per use
+    case."""
     demo = _Demo(desk, random.Random(seed), load_data())
-    demo.add_catalogue()
-    demo.add_customers()
-    demo.plan_history()
-    demo.replay()
-    demo.active = demo.active_holdings()
-    demo.add_today()
-    demo.add_upcoming()
-    return demo.summary()
+    desk.write(demo.within, demo.add_catalogue, demo.add_customers)
+    desk.write(demo.within, demo.plan_history, demo.replay)
+    desk.write(demo.within, demo.take_stock, demo.add_today, demo.add_upcoming)
+    return desk.read(demo.within, demo.summary)
 
 
 # ---- plans ------------------------------------------------------------------------------------
@@ -215,6 +224,31 @@ class _Demo:
         self.active: list[HoldingView] = []  # usable holdings after the past is replayed
         self.owners: set[int] = set()  # customers who hold (or held) a package so far
         self.booked = 0  # appointments booked
+        self.session: Session | None = None  # the transaction the steps run in
+
+    # -- transactions --
+
+    def within(self, session: Session, *steps: Callable[[], Any]) -> Any:
+        """Run `steps` one after another in `session`'s transaction; the last one's result.
+
+        Every row the steps load or add stays at hand until the transaction ends (a session keeps
+        a row only while something refers to it, so the next use case would read it again)."""
+        self.session, result = session, None
+        kept: list[object] = []
+        keep = lambda _session, row: kept.append(row)  # noqa: E731
+        event.listen(session, "loaded_as_persistent", keep)
+        event.listen(session, "pending_to_persistent", keep)
+        try:
+            for step in steps:
+                result = step()
+        finally:
+            self.session = None
+        return result
+
+    def run(self, use_case: Callable[Concatenate[Session, P], R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """A use case, as a step of the current transaction."""
+        assert self.session is not None, "the demo runs use cases only inside a transaction"
+        return use_case(self.session, *args, **kwargs)
 
     # -- small helpers --
 
@@ -270,24 +304,24 @@ class _Demo:
     # -- the catalogue --
 
     def add_catalogue(self) -> None:
-        spa, write = self.data["catalogue"], self.desk.write
-        staff = [write(catalogue.add_staff, name=row["name"], role=Role(row["role"])) for row in spa["staff"]]
+        spa, run = self.data["catalogue"], self.run
+        staff = [run(catalogue.add_staff, name=row["name"], role=Role(row["role"])) for row in spa["staff"]]
         self.manager = next(member.id for member in staff if member.is_manager)
         self.reception = [member.id for member in staff if not member.is_manager]
         self.services: dict[str, ServiceView] = {
-            row["name"]: write(catalogue.add_service, name=row["name"], duration_min=row["minutes"],
-                               price=self.money(row["price"]))
+            row["name"]: run(catalogue.add_service, name=row["name"], duration_min=row["minutes"],
+                             price=self.money(row["price"]))
             for row in spa["services"]
         }
         self.popularity = {row["name"]: row["popularity"] for row in spa["services"]}
-        self.providers = {row["name"]: write(catalogue.add_provider, name=row["name"]).id for row in spa["providers"]}
+        self.providers = {row["name"]: run(catalogue.add_provider, name=row["name"]).id for row in spa["providers"]}
         self.skills: dict[str, list[str]] = defaultdict(list)
         for row in spa["providers"]:
             for service in row["services"]:
                 self.skills[service].append(row["name"])
         self.package_specs = {row["title"]: row for row in spa["packages"]}
         self.packages: dict[str, PackageView] = {
-            row["title"]: write(catalogue.save_package, self.business, terms=self.terms(row), actor=self.manager)
+            row["title"]: run(catalogue.save_package, self.business, terms=self.terms(row), actor=self.manager)
             for row in spa["packages"]
         }
 
@@ -335,10 +369,10 @@ class _Demo:
                 email = self.email(first, last, names["email_domains"], emails)
             note = rng.choice(names["notes"]) if rng.random() < names["note_share"] else ""
             phone = f"(555) {number // 10_000:03d}-{number % 10_000:04d}"
-            self.customer_ids.append(self.desk.write(
+            self.customer_ids.append(self.run(
                 customers.create_customer, name=f"{first} {last}", phone=phone, email=email, note=note).id)
         for row in fixed:  # regulars, and near-duplicates the desk was told to keep anyway
-            customer_id = self.desk.write(
+            customer_id = self.run(
                 customers.create_customer, name=row["name"], phone=row["phone"], email=row["email"],
                 note=row.get("note", ""), allow_duplicate=row.get("duplicate", False)).id
             self.customer_ids.append(customer_id)
@@ -527,16 +561,16 @@ class _Demo:
     def open_holding(self, holding: _Holding, when: datetime) -> None:
         common = dict(customer_id=holding.customer_id, package_id=holding.package.id, now=when)
         if holding.reason:
-            view = self.desk.write(sales.assign, self.business, reason=holding.reason, actor=self.manager, **common)
+            view = self.run(sales.assign, self.business, reason=holding.reason, actor=self.manager, **common)
         else:
             price = holding.package.terms.price
-            view = self.desk.write(sales.sell, self.business, actor=self.clerk(),
-                                   tenders=self.tenders(price, split=self.rng.random() < 0.15), **common)
+            view = self.run(sales.sell, self.business, actor=self.clerk(),
+                            tenders=self.tenders(price, split=self.rng.random() < 0.15), **common)
         holding.id = view.id
         self.owners.add(holding.customer_id)
 
     def book(self, visit: _Visit) -> AppointmentView:
-        booking = self.desk.write(
+        booking = self.run(
             appointments.book, self.business, customer_id=visit.customer_id, service_id=visit.service.id,
             starts_at=visit.start, actor=self.clerk(), now=visit.booked_at,
             provider_id=self.providers[visit.provider] if visit.provider else None,
@@ -551,7 +585,7 @@ class _Demo:
             self.pay(visit, when)
             return
         package = visit.sells.package
-        receipt = self.desk.write(
+        receipt = self.run(
             checkout.checkout, self.business, key=self.key(), appointment_id=visit.id,
             actor=self.clerk(), sell_package_id=package.id, sale_tenders=self.tenders(package.terms.price),
             now=when)
@@ -563,47 +597,51 @@ class _Demo:
         covering package, money only (or nothing if `package_only`). True when paid."""
         choice = None
         if visit.customer_id in self.owners:  # (no need to ask for a customer who never had one)
-            options = self.desk.read(checkout.options, self.business, appointment_id=visit.id, now=when)
+            options = self.run(checkout.options, self.business, appointment_id=visit.id, now=when)
             choice = next((option for option in options if option.is_default), None)
         if choice is None and package_only:
             return False
         rest = visit.due - (choice.coverage.take.value if choice is not None else 0)
-        self.desk.write(checkout.checkout, self.business, key=self.key(), appointment_id=visit.id,
-                        actor=self.clerk(), package=choice.holding.id if choice else None,
-                        tenders=self.tenders(rest), now=when)
+        self.run(checkout.checkout, self.business, key=self.key(), appointment_id=visit.id,
+                 actor=self.clerk(), package=choice.holding.id if choice else None,
+                 tenders=self.tenders(rest), now=when)
         return True
 
     def cancel(self, visit: _Visit, when: datetime) -> None:
         if visit.id is None:
             self.book(visit)
-        self.desk.write(appointments.cancel, self.business, appointment_id=visit.id, actor=self.clerk(),
-                        reason=self.rng.choice(self.data["reasons"]["cancel"]), now=when)
+        self.run(appointments.cancel, self.business, appointment_id=visit.id, actor=self.clerk(),
+                 reason=self.rng.choice(self.data["reasons"]["cancel"]), now=when)
 
     def no_show(self, visit: _Visit, when: datetime) -> None:
         self.book(visit)
-        self.desk.write(appointments.no_show, appointment_id=visit.id, actor=self.clerk())
+        self.run(appointments.no_show, appointment_id=visit.id, actor=self.clerk())
         if visit.outcome == "forfeit" and self.pay(visit, when, package_only=True) and visit.forgiven:
             next_morning = self.at(visit.start.date() + timedelta(days=1), time(10, 30))
             self.schedule_event(next_morning, lambda at: self.forgive(visit, at))
 
     def forgive(self, visit: _Visit, when: datetime) -> None:
-        self.desk.write(appointments.reverse_redemption, self.business, appointment_id=visit.id,
-                        reason=self.data["reasons"]["forgive"], actor=self.manager, now=when)
+        self.run(appointments.reverse_redemption, self.business, appointment_id=visit.id,
+                 reason=self.data["reasons"]["forgive"], actor=self.manager, now=when)
 
     def void(self, holding: _Holding, reason: str, when: datetime) -> None:
-        self.desk.write(ledger.void, self.business, holding_id=holding.id, reason=reason, actor=self.manager, now=when)
+        self.run(ledger.void, self.business, holding_id=holding.id, reason=reason, actor=self.manager, now=when)
 
     def adjust(self, holding: _Holding, delta: int, reason: str, when: datetime) -> None:
-        self.desk.write(ledger.adjust, self.business, holding_id=holding.id, delta=delta, reason=reason,
-                        actor=self.manager, now=when)
+        self.run(ledger.adjust, self.business, holding_id=holding.id, delta=delta, reason=reason,
+                 actor=self.manager, now=when)
 
     # -- today and the coming days --
+
+    def take_stock(self) -> None:
+        """After the past: the holdings still usable today."""
+        self.active = self.active_holdings()
 
     def active_holdings(self) -> list[HoldingView]:
         """Every holding still usable today, as the desk shows it."""
         owners = sorted({holding.customer_id for holding in self.holdings})
         return [view for customer_id in owners
-                for view in self.desk.read(appointments.customer_holdings, self.business,
+                for view in self.run(appointments.customer_holdings, self.business,
                                            customer_id=customer_id, now=self.now)
                 if view.status == "active"]
 
@@ -622,9 +660,9 @@ class _Demo:
         if not slot:
             return None
         start, provider = slot
-        coverage = self.desk.read(appointments.preview_cover, self.business, customer_id=holding.customer_id,
-                                  service_id=service.id, holding_id=holding.id, starts_at=start,
-                                  provider_id=self.providers[provider] if provider else None, now=self.now)
+        coverage = self.run(appointments.preview_cover, self.business, customer_id=holding.customer_id,
+                            service_id=service.id, holding_id=holding.id, starts_at=start,
+                            provider_id=self.providers[provider] if provider else None, now=self.now)
         if not coverage.ok:
             return None
         self.schedule.take(provider, service, start)
@@ -717,13 +755,12 @@ class _Demo:
                     self.book(visit)
 
     def summary(self) -> DemoSummary:
-        """Count what the database holds now, as the desk reads it."""
-        read, business = self.desk.read, self.business
-        holdings = entries = 0
-        for customer_id in sorted(self.owners):  # nobody else can have ledger entries
-            holdings += len(read(appointments.customer_holdings, business, customer_id=customer_id, now=self.now))
-            entries += len(read(ledger.history, business, customer_id=customer_id, limit=1_000_000))
-        today = read(appointments.day_appointments, business, day=self.today)
+        """Count what the database holds now: its holdings and ledger entries, and today as the desk
+        reads it."""
+        assert self.session is not None
+        holdings, entries = (self.session.exec(select(func.count()).select_from(table)).one()
+                             for table in (Holding, LedgerEntry))
+        today = self.run(appointments.day_appointments, self.business, day=self.today)
         unpaid = [row for row in today if not row.is_paid and row.status != AppointmentStatus.CANCELLED]
         return DemoSummary(customers=len(self.customer_ids), holdings=holdings, appointments=self.booked,
                            appointments_today=len(today), unpaid_today=len(unpaid), ledger_entries=entries)

@@ -1,15 +1,20 @@
-"""Shared fixtures: a fresh, migrated database per test on SQLite and on PostgreSQL.
+"""Shared fixtures: a fresh, migrated database per test on SQLite and on PostgreSQL, and the demo
+spa built once.
 
 The PostgreSQL server is a throwaway cluster started once per test run (see `pgserver.py`);
 each test gets its own database cloned from a migrated template, and each SQLite test its own
-copy of a migrated file.
+copy of a migrated file. The demo spa (`built_demo`) is built once per test session; tests work
+on copies of it.
 """
 
 from __future__ import annotations
 
 import itertools
 import shutil
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,6 +23,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from frontdesk.db import create_db_engine, migrate
+from frontdesk.demo import DemoSummary, build_demo
 from frontdesk.domain.business import Business
 from frontdesk.domain.money import currency_for
 from frontdesk.services.desk import Desk
@@ -88,11 +94,36 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+def new_business() -> Business:
+    """The business of every test: New York, dollars."""
+    return Business(tz=ZoneInfo("America/New_York"), currency=currency_for("USD"))
+
+
 @pytest.fixture
 def business() -> Business:
-    return Business(tz=ZoneInfo("America/New_York"), currency=currency_for("USD"))
+    return new_business()
 
 
 @pytest.fixture
 def desk(engine: Engine, business: Business) -> Desk:
     return Desk(engine, business, clock=lambda: NOW)
+
+
+# ---- the demo spa, built once per test session ---------------------------------------------------
+
+@dataclass(frozen=True)
+class BuiltDemo:
+    """The demo spa of `frontdesk demo` at the test clock: its SQLite file, and what it holds."""
+
+    path: Path
+    summary: DemoSummary
+
+
+@pytest.fixture(scope="session")
+def built_demo(tmp_path_factory: pytest.TempPathFactory) -> BuiltDemo:
+    """Built once per test session (per worker): tests use copies of its file, never the file."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    summary = build_demo(path, new_business(), now=NOW)
+    with closing(sqlite3.connect(path)) as connection:  # everything in the main file, for a plain copy
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return BuiltDemo(path, summary)

@@ -1,16 +1,20 @@
-"""Screen tests run the app on a fresh SQLite database with the fixed test clock."""
+"""Screen tests run the app on a fresh SQLite database with the fixed test clock: an empty one
+(`screen_desk`, for the small spas of the tests), or a copy of the demo day spa (`demo_desk`, for
+snapshots that should look like a real day at the desk)."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from frontdesk.db import create_db_engine
+from frontdesk.domain.business import Business
+from frontdesk.services import catalogue
 from frontdesk.services.desk import Desk
-from frontdesk.services.views import Business
-from tests.conftest import NOW, fresh_database_url
+from tests.conftest import NOW, BuiltDemo, fresh_database_url
 
 
 @pytest.fixture
@@ -21,5 +25,17 @@ def screen_desk(request: pytest.FixtureRequest, tmp_path: Path, business: Busine
     engine.dispose()
 
 
-# the small spa and the demo spa, for every screen test
-from tests.screens.customer_data import demo_desk, demo_file, spa  # noqa: E402,F401
+@pytest.fixture
+def demo_desk(built_demo: BuiltDemo, tmp_path: Path, business: Business) -> Iterator[Desk]:
+    """A desk on a fresh copy of the demo, with the manager Grace Kim at the desk."""
+    path = tmp_path / "demo.db"
+    shutil.copy(built_demo.path, path)
+    engine = create_db_engine(f"sqlite:///{path}")
+    desk = Desk(engine, business, clock=lambda: NOW)
+    desk.staff = next(member for member in desk.read(catalogue.list_staff) if member.name == "Grace Kim")
+    yield desk
+    engine.dispose()
+
+
+# the small spa of the lookup, customer and dialog tests
+from tests.screens.customer_data import spa  # noqa: E402,F401

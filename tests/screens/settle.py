@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
+from textual.worker import WorkerState
+
+ROUNDS = 50  # workers that start more workers settle in a few rounds; this only bounds a runaway loop
+TABLE_TIMEOUT_S = 30.0  # a table that never gets to its idle handler fails the test instead of hanging it
 
 
 async def settle(pilot: Pilot) -> None:
-    """Workers done, and every table (on every screen) has measured its new rows — a DataTable
-    does that when its message queue runs empty, which a busy machine can delay — and the
-    cursor no longer blinks, so snapshots are stable."""
-    for _ in range(50):
-        await pilot.app.workers.wait_for_complete()
+    """Workers done, their results on screen, and every table (on every screen) has laid out its
+    rows — a DataTable measures new rows when its message queue runs empty, which a busy machine
+    can delay — and the cursor no longer blinks, so snapshots are stable."""
+    app = pilot.app
+    for _ in range(ROUNDS):
+        await app.workers.wait_for_complete()
         await pilot.pause()
-        tables = [table for screen in pilot.app.screen_stack for table in screen.query(DataTable)]
-        if not any(table._require_update_dimensions or table._updated_cells for table in tables):  # noqa: SLF001
+        await tables_laid_out(pilot)
+        if not any(worker.state in (WorkerState.PENDING, WorkerState.RUNNING) for worker in app.workers):
             break
     await pilot.pause()
-    for field in pilot.app.screen.query(Input):
+    for field in app.screen.query(Input):
         field.cursor_blink = False
+
+
+async def tables_laid_out(pilot: Pilot) -> None:
+    """Return once every DataTable has processed what it was sent so far, its idle handler (where
+    it measures new rows and cells) included: `call_next` runs a callback right after that."""
+    tables = [table for screen in pilot.app.screen_stack for table in screen.query(DataTable)]
+    done = [asyncio.Event() for _ in tables]
+    for table, event in zip(tables, done, strict=True):
+        table.call_next(event.set)
+    await asyncio.wait_for(asyncio.gather(*(event.wait() for event in done)), TABLE_TIMEOUT_S)

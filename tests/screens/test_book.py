@@ -13,8 +13,11 @@ from frontdesk.services import appointments
 from frontdesk.services.desk import Desk
 from frontdesk.widgets.money_input import MoneyInput
 from tests.conftest import NOW
-from tests.screens.test_checkout import SIZE, build_salon, settle
+from tests.screens.notifications import Notifications
+from tests.screens.salon import build_salon
+from tests.screens.settle import settle
 
+SIZE = (100, 32)
 MON = date(2026, 3, 2)  # the test clock's local day
 
 
@@ -45,7 +48,8 @@ async def test_defaults_and_booking_covered_by_a_package(screen_desk: Desk) -> N
     salon = build_salon(screen_desk)
     pack = salon.sell(salon.massage_pack)
     app = FrontDeskApp(screen_desk)
-    async with app.run_test(size=SIZE) as pilot:
+    notifications = Notifications()
+    async with app.run_test(size=SIZE, message_hook=notifications.hook) as pilot:
         screen = await open_booking(pilot, salon.maria)
         assert "Book an appointment for Maria Lopez" in shown(screen, "#book-title")
         assert screen.focused is screen.query_one("#service", Select)
@@ -72,7 +76,7 @@ async def test_defaults_and_booking_covered_by_a_package(screen_desk: Desk) -> N
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert not isinstance(pilot.app.screen, BookScreen)
-        assert [n.message for n in app._notifications] == [
+        assert notifications.messages == [
             "Booked Tue 3 Mar 14:00 Swedish Massage, to be covered by Massage Pack"]
 
     [booked] = screen_desk.read(appointments.customer_appointments, customer_id=salon.maria)
@@ -86,7 +90,8 @@ async def test_a_package_that_would_not_cover_says_why_before_saving_and_books_w
     salon = build_salon(screen_desk)
     monday = salon.sell(salon.monday_massage)
     app = FrontDeskApp(screen_desk)
-    async with app.run_test(size=SIZE) as pilot:
+    notifications = Notifications()
+    async with app.run_test(size=SIZE, message_hook=notifications.hook) as pilot:
         screen = await open_booking(pilot, salon.maria)
         screen.query_one("#service", Select).value = salon.swedish
         await settle(pilot)
@@ -107,7 +112,7 @@ async def test_a_package_that_would_not_cover_says_why_before_saving_and_books_w
         await pilot.press("ctrl+s")  # the receptionist confirms
         await settle(pilot)
         assert not isinstance(pilot.app.screen, BookScreen)
-        assert [n.message for n in app._notifications] == [
+        assert notifications.messages == [
             "Booked Tue 3 Mar 14:00 Swedish Massage — not covered by Monday Massage: Mondays only"]
 
     [booked] = screen_desk.read(appointments.customer_appointments, customer_id=salon.maria)

@@ -5,125 +5,26 @@ database (read back through the use cases)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-
-from sqlmodel import func, select
+from sqlmodel import select
 from textual.widgets import DataTable, OptionList, Static
 
 from frontdesk.app import FrontDeskApp
-from frontdesk.domain.terms import Period, PeriodUnit, Terms, ValueType
-from frontdesk.models import Checkout, EntryKind, LedgerEntry, Payment, Role, Tender
+from frontdesk.domain.kinds import Tender
+from frontdesk.models import Payment
 from frontdesk.screens.checkout import CheckoutScreen
 from frontdesk.screens.dialogs.receipt import ReceiptDialog
 from frontdesk.screens.dialogs.sell import SellDialog
-from frontdesk.services import appointments, catalogue, checkout, customers, sales
+from frontdesk.services import appointments, checkout, customers
 from frontdesk.services.desk import Desk
 from frontdesk.services.sales import TenderLine
 from frontdesk.services.views import HoldingView
 from frontdesk.widgets.money_input import MoneyInput
 from frontdesk.widgets.tenders import TenderChooser
 from tests.conftest import NOW
+from tests.screens.salon import Salon, build_salon
 from tests.screens.settle import settle
 
 SIZE = (100, 32)
-
-
-@dataclass
-class Salon:
-    """A small spa on the test desk: staff, services, a provider, packages and Maria."""
-
-    desk: Desk
-    swedish: int
-    thai: int
-    anna: int
-    massage_pack: int
-    monday_massage: int
-    spa_credit: int
-    goodwill: int
-    maria: int
-
-    @property
-    def business(self):  # type: ignore[no-untyped-def]
-        return self.desk.business
-
-    def day(self, offset: int = 0) -> date:
-        return NOW.astimezone(self.business.tz).date() + timedelta(days=offset)
-
-    def at(self, offset: int, hour: int, minute: int = 0) -> datetime:
-        return datetime.combine(self.day(offset), time(hour, minute), self.business.tz)
-
-    def book(self, starts_at: datetime, service: int | None = None, price: int | None = None,
-             customer: int | None = None, **kwargs: object) -> int:
-        return self.desk.write(
-            appointments.book, self.business, customer_id=customer or self.maria,
-            service_id=service or self.swedish, starts_at=starts_at, actor=self.desk.staff_id,
-            price=price, now=NOW, **kwargs).appointment.id
-
-    def sell(self, package_id: int, customer: int | None = None, *, days_ago: int = 0) -> int:
-        price = self.desk.read(catalogue.get_package, self.business, package_id).terms.price
-        return self.desk.write(
-            sales.sell, self.business, customer_id=customer or self.maria, package_id=package_id,
-            tenders=[TenderLine(Tender.CARD, price)] if price else [], actor=self.desk.staff_id,
-            now=NOW - timedelta(days=days_ago)).id
-
-    def spend(self, holding_id: int, starts_at: datetime) -> None:
-        """Someone spends from the holding (another desk, another appointment)."""
-        other = self.book(starts_at)
-        self.desk.write(checkout.checkout, self.business, key=f"elsewhere-{other}",
-                        appointment_id=other, actor=self.desk.staff_id, package=holding_id, now=NOW)
-
-    def holding(self, holding_id: int):  # type: ignore[no-untyped-def]
-        return next(view for view in self.desk.read(appointments.customer_holdings, self.business,
-                                                     customer_id=self.maria, now=NOW)
-                    if view.id == holding_id)
-
-    def appointment(self, appointment_id: int):  # type: ignore[no-untyped-def]
-        return self.desk.read(appointments.get_appointment, appointment_id)
-
-    def redemptions(self, appointment_id: int) -> int:
-        return self.desk.read(lambda session: session.exec(
-            select(func.count()).select_from(LedgerEntry).where(
-                LedgerEntry.appointment_id == appointment_id, LedgerEntry.kind == EntryKind.REDEEM)).one())
-
-    def checkouts(self, appointment_id: int) -> int:
-        return self.desk.read(lambda session: session.exec(
-            select(func.count()).select_from(Checkout).where(Checkout.appointment_id == appointment_id)).one())
-
-    def payments(self, appointment_id: int) -> list[tuple[str, int]]:
-        return self.desk.read(lambda session: [
-            (row.tender, row.amount) for row in session.exec(
-                select(Payment).where(Payment.appointment_id == appointment_id).order_by(Payment.id))])
-
-
-def build_salon(desk: Desk) -> Salon:
-    """The catalogue of the demo spa, trimmed to what these tests need."""
-    grace = desk.write(catalogue.add_staff, name="Grace Kim", role=Role.MANAGER)
-    desk.write(catalogue.add_staff, name="Rita Alvarez", role=Role.RECEPTION)
-    desk.staff = grace
-    business = desk.business
-    swedish = desk.write(catalogue.add_service, name="Swedish Massage", duration_min=60, price=8000).id
-    thai = desk.write(catalogue.add_service, name="Thai Massage", duration_min=90, price=10000).id
-    desk.write(catalogue.add_service, name="Sauna", duration_min=30, price=2500)
-    anna = desk.write(catalogue.add_provider, name="Anna").id
-    desk.write(catalogue.add_provider, name="Ben")
-
-    def package(terms: Terms) -> int:
-        return desk.write(catalogue.save_package, business, terms=terms, actor=grace.id).id
-
-    months = lambda n: Period(n, PeriodUnit.MONTHS)  # noqa: E731
-    massage_pack = package(Terms(title="Massage Pack", value_type=ValueType.VISITS, quantity=5,
-                                 all_services=False, service_ids=(swedish,), price=35000, expires_in=months(6)))
-    monday = package(Terms(title="Monday Massage", value_type=ValueType.VISITS, quantity=4, all_services=False,
-                           service_ids=(swedish,), price=26000, weekdays=frozenset({0}), expires_in=months(3)))
-    credit = package(Terms(title="$200 Spa Credit", value_type=ValueType.AMOUNT, quantity=20000, price=18000,
-                           expires_in=months(1)))
-    package(Terms(title="Morning Thai", value_type=ValueType.VISITS, quantity=3, all_services=False,
-                  service_ids=(thai,), price=27000, window=(time(10), time(13))))
-    goodwill = package(Terms(title="Goodwill Visit", value_type=ValueType.VISITS, quantity=1, price=0,
-                             for_sale=False, expires_in=months(3)))
-    maria = desk.write(customers.create_customer, name="Maria Lopez", phone="(555) 201-3344").id
-    return Salon(desk, swedish, thai, anna, massage_pack, monday, credit, goodwill, maria)
 
 
 async def open_checkout(pilot, appointment_id: int) -> CheckoutScreen:  # type: ignore[no-untyped-def]
@@ -149,7 +50,7 @@ def receipt_text(screen: ReceiptDialog) -> str:
         content = static.content
         if hasattr(content, "columns"):  # a rich Table: read its cells
             for column in content.columns:
-                parts.extend(str(cell) for cell in column._cells)
+                parts.extend(str(cell) for cell in column.cells)
         else:
             parts.append(str(content))
     return "\n".join(parts)

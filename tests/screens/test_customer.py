@@ -4,38 +4,29 @@ reason — refused to the reception desk. Each test asserts the screen and the d
 
 from __future__ import annotations
 
-
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from frontdesk.app import FrontDeskApp
-from frontdesk.models import EntryKind
+from frontdesk.domain.kinds import EntryKind, Tender
 from frontdesk.screens.customer import CustomerScreen
 from frontdesk.screens.dialogs.assign import AssignDialog
 from frontdesk.screens.dialogs.customer import CustomerFormDialog
 from frontdesk.screens.dialogs.reason import ReasonDialog
-from frontdesk.domain.kinds import Tender
 from frontdesk.services import appointments, catalogue, customers, ledger
 from frontdesk.services.sales import TenderLine
 from tests.conftest import NOW
 from tests.screens.customer_data import Spa
+from tests.screens.keys import type_text
+from tests.screens.notifications import Notifications
 from tests.screens.settle import settle
 
 SIZE = (100, 32)
 
 
-async def type_text(pilot: Pilot, text: str) -> None:
-    await pilot.press(*("space" if char == " " else char for char in text))
-
-
 def rows(app: FrontDeskApp, selector: str) -> list[list[str]]:
     table = app.screen.query_one(selector, DataTable)
     return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
-
-
-def notes(app: FrontDeskApp) -> str:
-    """The notifications shown so far (run_test hides them from the screen)."""
-    return " | ".join(notification.message for notification in app._notifications)  # noqa: SLF001
 
 
 def text_of(app: FrontDeskApp, selector: str) -> str:
@@ -99,7 +90,8 @@ async def test_customer_screen_shows_holdings_appointments_and_history(spa: Spa)
 async def test_show_all_unfolds_used_up_expired_and_void_holdings(spa: Spa) -> None:
     Maria(spa)
     app = FrontDeskApp(spa.desk)
-    async with app.run_test(size=SIZE) as pilot:
+    notifications = Notifications()
+    async with app.run_test(size=SIZE, message_hook=notifications.hook) as pilot:
         await open_customer(app, pilot, spa.maria)
         assert [row[0] for row in rows(app, "#holdings")] == ["Massage Pack"]
         await pilot.press("h")
@@ -110,7 +102,7 @@ async def test_show_all_unfolds_used_up_expired_and_void_holdings(spa: Spa) -> N
         ]
         assert "shown — h folds them" in text_of(app, "#holdings-note")
         await pilot.press("tab", "down", "down", "down", "enter")  # the whole oldest history entry
-        assert "Sold Massage Pack · +5 visits → 5 visits · Rita Alvarez" in notes(app)
+        assert "Sold Massage Pack · +5 visits → 5 visits · Rita Alvarez" in str(notifications)
         await pilot.press("h")
         await pilot.pause()
         assert len(rows(app, "#holdings")) == 1
@@ -154,13 +146,14 @@ async def test_a_no_show_owes_nothing_and_is_said_in_words(spa: Spa) -> None:
     missed = spa.book(spa.at(-1, 10))
     spa.desk.write(appointments.no_show, appointment_id=missed, actor=spa.rita.id)
     app = FrontDeskApp(spa.desk)
-    async with app.run_test(size=SIZE) as pilot:
+    notifications = Notifications()
+    async with app.run_test(size=SIZE, message_hook=notifications.hook) as pilot:
         screen = await open_customer(app, pilot, spa.maria)
         assert rows(app, "#appointments") == [["Sun 1 Mar 10:00", "Swedish Massage", "—", "$80.00", "no-show"]]
         assert text_of(app, "#appointments-note") == "nothing to pay"
         assert screen.check_action("checkout", ()) is None
         await pilot.press("enter")
-        assert app.screen is screen and "Nothing to pay: this appointment is a no-show." in notes(app)
+        assert app.screen is screen and "Nothing to pay: this appointment is a no-show." in str(notifications)
 
 
 async def test_manager_assigns_a_not_for_sale_package_with_a_reason(spa: Spa) -> None:
@@ -219,7 +212,8 @@ async def test_cancel_a_package_paid_appointment_gives_the_unit_back(spa: Spa) -
     upcoming = spa.book(spa.at(3, 10))
     spa.pay_by_package(upcoming, maria.pack)  # paid ahead from the pack: 2 of 5 left
     app = FrontDeskApp(spa.desk)
-    async with app.run_test(size=SIZE) as pilot:
+    notifications = Notifications()
+    async with app.run_test(size=SIZE, message_hook=notifications.hook) as pilot:
         screen = await open_customer(app, pilot, spa.maria)
         assert rows(app, "#holdings")[0][1] == "2 of 5 visits"
         table = screen.query_one("#appointments", DataTable)
@@ -239,7 +233,7 @@ async def test_cancel_a_package_paid_appointment_gives_the_unit_back(spa: Spa) -
         cancelled = next(row for row in rows(app, "#appointments") if row[0] == "Thu 5 Mar 10:00")
         assert cancelled[-1] == "cancelled"
         assert screen.selected_appointment.id == upcoming  # the cursor stayed on it
-        assert "Swedish Massage cancelled. 1 visit back to Massage Pack." in notes(app)
+        assert "Swedish Massage cancelled. 1 visit back to Massage Pack." in str(notifications)
         assert spa.desk.read(appointments.get_appointment, upcoming).status == "cancelled"
         assert spa.holdings()[0].remaining == 3
         assert spa.desk.read(ledger.check) == []
@@ -248,14 +242,15 @@ async def test_cancel_a_package_paid_appointment_gives_the_unit_back(spa: Spa) -
 async def test_cancel_reports_a_refund_of_money_paid(spa: Spa) -> None:
     maria = Maria(spa)
     app = FrontDeskApp(spa.desk)
-    async with app.run_test(size=SIZE) as pilot:
+    notifications = Notifications()
+    async with app.run_test(size=SIZE, message_hook=notifications.hook) as pilot:
         screen = await open_customer(app, pilot, spa.maria)
         await pilot.press("down", "x")  # the facial paid by card; no reason is needed
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is screen
-        assert "Refund $70.00" in notes(app)
+        assert "Refund $70.00" in str(notifications)
         assert spa.desk.read(appointments.get_appointment, maria.facial).status == "cancelled"
         assert screen.check_action("cancel_appointment", ()) is None  # it is cancelled now
 

@@ -19,14 +19,11 @@ from frontdesk.screens.dialogs.reason import ReasonDialog
 from frontdesk.screens.home import HomeScreen
 from frontdesk.services import customers
 from tests.screens.customer_data import Spa
+from tests.screens.keys import type_text
 from tests.screens.settle import settle
 
 SIZE = (100, 32)
 USD = currency_for("USD")
-
-
-async def type_text(pilot: Pilot, text: str) -> None:
-    await pilot.press(*("space" if char == " " else char for char in text))
 
 
 class Results:

@@ -9,8 +9,8 @@ from textual.widgets import Input, Static
 
 from frontdesk.app import FrontDeskApp
 from frontdesk.screens.checkout import CheckoutScreen
-from frontdesk.screens.dialogs.receipt import ReceiptDialog
 from frontdesk.screens.customer import CustomerScreen
+from frontdesk.screens.dialogs.receipt import ReceiptDialog
 from frontdesk.screens.home import HomeScreen
 from frontdesk.services import appointments, ledger
 from tests.screens.customer_data import Spa

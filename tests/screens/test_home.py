@@ -4,7 +4,6 @@ marked. Each test asserts what is on screen and what is in the database."""
 
 from __future__ import annotations
 
-from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from frontdesk.app import FrontDeskApp
@@ -13,14 +12,10 @@ from frontdesk.screens.dialogs.customer import CustomerFormDialog
 from frontdesk.screens.home import HomeScreen, prefill
 from frontdesk.services import customers
 from tests.screens.customer_data import Spa
+from tests.screens.keys import type_text
 from tests.screens.settle import settle
 
 SIZE = (100, 32)
-
-
-async def type_text(pilot: Pilot, text: str) -> None:
-    await pilot.press(*("space" if char == " " else char for char in text))
-    await settle(pilot)
 
 
 def rows(table: DataTable) -> list[list[str]]:
@@ -76,16 +71,16 @@ async def test_find_by_name_phone_or_email_fragment_and_open_with_enter(spa: Spa
         results = app.screen.query_one("#results", DataTable)
         search = app.screen.query_one("#search", Input)
 
-        await type_text(pilot, "mar")  # Maria and Marta, as you type
+        await type_text(pilot, "mar", then_settle=True)  # Maria and Marta, as you type
         assert [row[0] for row in rows(results)] == ["Maria Lopez", "Marta Jones"]
         assert status(app, "#results-status").startswith("2 customers found")
-        await type_text(pilot, "ia")
+        await type_text(pilot, "ia", then_settle=True)
         assert rows(results) == [["Maria Lopez", "(555) 201-3344", "maria.lopez@example.com"]]
 
         for fragment in ("201-33", "555 201 33", "(555) 2013", "lopez@exa", "LOPEZ"):
             search.value = ""
             await settle(pilot)
-            await type_text(pilot, fragment)
+            await type_text(pilot, fragment, then_settle=True)
             assert [row[0] for row in rows(results)] == ["Maria Lopez"], fragment
 
         await pilot.press("enter")
@@ -112,7 +107,7 @@ async def test_only_the_latest_search_is_shown(spa: Spa) -> None:
         await settle(pilot)
         home = app.screen
         assert isinstance(home, HomeScreen)
-        await type_text(pilot, "john")
+        await type_text(pilot, "john", then_settle=True)
         maria = spa.desk.read(customers.get_customer, spa.maria)
         home.post_message(HomeScreen.Found("mar", [maria]))  # a late answer to an earlier search
         await pilot.pause()
@@ -125,7 +120,7 @@ async def test_arrows_move_between_search_and_results(spa: Spa) -> None:
         await settle(pilot)
         results = app.screen.query_one("#results", DataTable)
         search = app.screen.query_one("#search", Input)
-        await type_text(pilot, "mar")
+        await type_text(pilot, "mar", then_settle=True)
         await pilot.press("down")
         assert app.focused is results and results.cursor_row == 0
         await pilot.press("down")
@@ -143,7 +138,7 @@ async def test_no_match_says_so_and_escape_clears(spa: Spa) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         search = app.screen.query_one("#search", Input)
-        await type_text(pilot, "xyz")
+        await type_text(pilot, "xyz", then_settle=True)
         assert status(app, "#results-status") == "No customer matches 'xyz' — ctrl+n to add one."
         assert not app.screen.query_one("#results", DataTable).display
         await pilot.press("escape")
@@ -183,7 +178,7 @@ async def test_home_shows_a_payment_made_elsewhere_when_resumed(spa: Spa) -> Non
         await settle(pilot)
         today = app.screen.query_one("#today", DataTable)
         assert str(today.get_row_at(1)[-1]) == "UNPAID $80.00"
-        await type_text(pilot, "maria")
+        await type_text(pilot, "maria", then_settle=True)
         await pilot.press("enter")
         await settle(pilot)
         spa.pay_by_card(unpaid, 8000)  # paid at the checkout, meanwhile
@@ -206,7 +201,7 @@ async def test_new_customer_warns_about_a_duplicate_phone_then_saves_anyway(spa:
     app = FrontDeskApp(spa.desk)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await type_text(pilot, "mary lopez")
+        await type_text(pilot, "mary lopez", then_settle=True)
         assert "No customer matches" in status(app, "#results-status")
         await pilot.press("ctrl+n")
         await settle(pilot)
@@ -214,7 +209,7 @@ async def test_new_customer_warns_about_a_duplicate_phone_then_saves_anyway(spa:
         assert isinstance(dialog, CustomerFormDialog)
         assert dialog.query_one("#name", Input).value == "Mary Lopez"
         assert app.focused is dialog.query_one("#phone", Input)
-        await type_text(pilot, "555-201-3344")
+        await type_text(pilot, "555-201-3344", then_settle=True)
         await pilot.press("ctrl+s")
         await settle(pilot)
         warning = dialog.query_one("#duplicate-warning", Static)
@@ -241,9 +236,9 @@ async def test_new_customer_cancelled_after_the_warning_creates_nothing(spa: Spa
         dialog = app.screen
         assert isinstance(dialog, CustomerFormDialog)
         assert app.focused is dialog.query_one("#name", Input)
-        await type_text(pilot, "Mary Lopez")
+        await type_text(pilot, "Mary Lopez", then_settle=True)
         await pilot.press("enter")  # to the phone
-        await type_text(pilot, "(555) 201-3344")
+        await type_text(pilot, "(555) 201-3344", then_settle=True)
         await pilot.press("enter", "enter", "enter")  # email, note, then save
         await settle(pilot)
         assert "Maria Lopez" in str(dialog.query_one("#duplicate-warning", Static).content)
@@ -259,7 +254,7 @@ async def test_new_customer_shows_invalid_fields_under_them(spa: Spa) -> None:
     app = FrontDeskApp(spa.desk)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await type_text(pilot, "nora@bad")
+        await type_text(pilot, "nora@bad", then_settle=True)
         await pilot.press("ctrl+n")
         await settle(pilot)
         dialog = app.screen
@@ -269,7 +264,7 @@ async def test_new_customer_shows_invalid_fields_under_them(spa: Spa) -> None:
         assert str(dialog.query_one("#name-error", Static).content) == "Enter the customer's name."
         assert "email" in str(dialog.query_one("#email-error", Static).content)
         assert app.focused is dialog.query_one("#name", Input)
-        await type_text(pilot, "Nora Thomas")
+        await type_text(pilot, "Nora Thomas", then_settle=True)
         dialog.query_one("#email", Input).value = "nora@example.com"
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -3,7 +3,6 @@ package keeps. Every flow asserts what is on screen and what is in the database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, time
 
 import pytest
@@ -11,8 +10,15 @@ from textual.pilot import Pilot
 from textual.widgets import Checkbox, DataTable, Input, RadioButton, Select, Static
 
 from frontdesk.app import FrontDeskApp
-from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms, ValueType
-from frontdesk.models import Role, Tender
+from frontdesk.domain.kinds import Tender
+from frontdesk.domain.terms import (
+    Contents,
+    FixedLine,
+    Period,
+    PeriodUnit,
+    Terms,
+    ValueType,
+)
 from frontdesk.screens.dialogs.confirm import ConfirmDialog
 from frontdesk.screens.package_editor import PackageEditorScreen
 from frontdesk.screens.packages import PackagesScreen, short_contents
@@ -24,47 +30,42 @@ from frontdesk.widgets.fixed_lines import FixedLinesEditor
 from frontdesk.widgets.service_checklist import ServiceChecklist
 from frontdesk.widgets.weekday_picker import WeekdayPicker
 from tests.conftest import NOW
+from tests.screens.keys import type_text
 from tests.screens.settle import settle
+from tests.world import World
 
 SIZE = (100, 32)
 
 
-@dataclass
-class Spa:
-    manager: StaffView
-    reception: StaffView
-    services: dict[str, int]
-    providers: dict[str, int]
-    packages: dict[str, int]
+class Spa(World):
+    """A small catalogue: four services, two providers, two packages; Grace Kim at the desk."""
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__(desk, services=("Swedish Massage", "Thai Massage", "Deep Tissue Massage", "Sauna"))
+        pack = self.package(Terms(
+            title="Massage Pack", quantity=5, all_services=False, service_ids=(self.swedish,),
+            price=35000, expires_in=Period(6, PeriodUnit.MONTHS)))
+        journey = self.package(Terms(
+            title="Massage Journey", contents=Contents.FIXED, value_type=None, price=25000,
+            fixed_lines=(FixedLine(self.swedish, "", 1), FixedLine(self.thai, "", 2))))
+        desk.staff = self.grace
+        self.packages = {"Massage Pack": pack, "Massage Journey": journey}
+
+    @property
+    def manager(self) -> StaffView:
+        return self.grace
+
+    @property
+    def reception(self) -> StaffView:
+        return self.rita
 
 
 def build_spa(desk: Desk) -> Spa:
-    """A small catalogue: four services, two providers, two packages; Grace Kim at the desk."""
-    manager = desk.write(catalogue.add_staff, name="Grace Kim", role=Role.MANAGER)
-    reception = desk.write(catalogue.add_staff, name="Rita Alvarez", role=Role.RECEPTION)
-    services = {
-        name: desk.write(catalogue.add_service, name=name, duration_min=minutes, price=price).id
-        for name, minutes, price in (("Swedish Massage", 60, 8000), ("Thai Massage", 90, 10000),
-                                     ("Deep Tissue Massage", 60, 9500), ("Sauna", 30, 2500))
-    }
-    providers = {name: desk.write(catalogue.add_provider, name=name).id for name in ("Anna", "Ben")}
-    b = desk.business
-    pack = desk.write(catalogue.save_package, b, actor=manager.id, terms=Terms(
-        title="Massage Pack", quantity=5, all_services=False, service_ids=(services["Swedish Massage"],),
-        price=35000, expires_in=Period(6, PeriodUnit.MONTHS)))
-    journey = desk.write(catalogue.save_package, b, actor=manager.id, terms=Terms(
-        title="Massage Journey", contents=Contents.FIXED, value_type=None, price=25000,
-        fixed_lines=(FixedLine(services["Swedish Massage"], "", 1), FixedLine(services["Thai Massage"], "", 2))))
-    desk.staff = manager
-    return Spa(manager, reception, services, providers, {"Massage Pack": pack.id, "Massage Journey": journey.id})
+    return Spa(desk)
 
 
 def packages_in(desk: Desk) -> dict[str, PackageView]:
     return {p.title: p for p in desk.read(catalogue.list_packages, desk.business, include_archived=True)}
-
-
-async def type_text(pilot: Pilot, text: str) -> None:
-    await pilot.press(*("space" if char == " " else char for char in text))
 
 
 async def open_list(pilot: Pilot) -> PackagesScreen:

@@ -3,40 +3,41 @@ in the database afterwards; reception sees the lists read-only."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from frontdesk.app import FrontDeskApp
-from frontdesk.models import Role
-from frontdesk.screens.dialogs.confirm import ConfirmDialog
 from frontdesk.screens.dialogs.catalogue import ProviderDialog, ServiceDialog
+from frontdesk.screens.dialogs.confirm import ConfirmDialog
 from frontdesk.screens.services import ServicesScreen
 from frontdesk.services import catalogue
 from frontdesk.services.desk import Desk
 from frontdesk.services.views import ProviderView, ServiceView, StaffView
+from tests.screens.keys import type_text
 from tests.screens.settle import settle
+from tests.world import World
 
 SIZE = (100, 32)
 
 
-@dataclass
-class Catalogue:
-    manager: StaffView
-    reception: StaffView
-    sauna: int
+class Catalogue(World):
+    """Two services and a provider; Grace Kim (manager) at the desk."""
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__(desk, services=("Swedish Massage", "Sauna"), providers=("Anna",))
+        desk.staff = self.grace
+
+    @property
+    def manager(self) -> StaffView:
+        return self.grace
+
+    @property
+    def reception(self) -> StaffView:
+        return self.rita
 
 
 def build(desk: Desk) -> Catalogue:
-    """Two services and a provider; Grace Kim (manager) at the desk."""
-    manager = desk.write(catalogue.add_staff, name="Grace Kim", role=Role.MANAGER)
-    reception = desk.write(catalogue.add_staff, name="Rita Alvarez", role=Role.RECEPTION)
-    desk.write(catalogue.add_service, name="Swedish Massage", duration_min=60, price=8000)
-    sauna = desk.write(catalogue.add_service, name="Sauna", duration_min=30, price=2500).id
-    desk.write(catalogue.add_provider, name="Anna")
-    desk.staff = manager
-    return Catalogue(manager, reception, sauna)
+    return Catalogue(desk)
 
 
 def services(desk: Desk) -> dict[str, ServiceView]:
@@ -50,10 +51,6 @@ def providers(desk: Desk) -> dict[str, ProviderView]:
 def cells(pilot: Pilot, table_id: str) -> list[list[str]]:
     table = pilot.app.screen.query_one(f"#{table_id}", DataTable)
     return [[str(cell) for cell in table.get_row_at(row)] for row in range(table.row_count)]
-
-
-async def type_text(pilot: Pilot, text: str) -> None:
-    await pilot.press(*("space" if char == " " else char for char in text))
 
 
 async def open_screen(pilot: Pilot) -> ServicesScreen:

@@ -7,8 +7,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
 from frontdesk.app import FrontDeskApp
+from frontdesk.domain.kinds import Tender
 from frontdesk.screens.book import BookScreen
-from frontdesk.models import Tender
 from frontdesk.services import appointments, catalogue, sales
 from frontdesk.services.desk import Desk
 from frontdesk.services.sales import TenderLine

@@ -8,7 +8,14 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from frontdesk.domain.kinds import Tender
-from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms, ValueType
+from frontdesk.domain.terms import (
+    Contents,
+    FixedLine,
+    Period,
+    PeriodUnit,
+    Terms,
+    ValueType,
+)
 from frontdesk.services import appointments, checkout, ledger
 from frontdesk.services.errors import InvalidInput, NotAllowed, NotCovered
 from frontdesk.services.sales import TenderLine
@@ -17,11 +24,6 @@ from tests.store.conftest import Spa
 from tests.store.test_examples import TUE, at, pay
 
 LATER = datetime(2026, 3, 30, 15, 0, tzinfo=timezone.utc)  # four weeks after the test clock's day
-
-
-@pytest.fixture
-def maria(spa: Spa) -> int:
-    return spa.customer()
 
 
 def visits_pack(spa: Spa, **changes: object) -> int:

@@ -11,8 +11,8 @@ from frontdesk.services import appointments, checkout
 from frontdesk.services.desk import Desk
 from frontdesk.services.errors import Busy
 from tests.store.conftest import Spa
-from tests.store.test_examples import TUE, at, balance
 from tests.store.test_checkout import massage_pack
+from tests.store.test_examples import TUE, at, balance
 
 
 def test_a_locked_balance_gives_a_clear_message_and_saves_nothing(spa: Spa, database_url: str) -> None:

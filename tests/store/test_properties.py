@@ -2,12 +2,18 @@
 non-negative, keeps the cached balance equal to the sum of its ledger entries, and moves each
 balance exactly as a simple model of the rules says.
 
+The model (`Expected`) knows the packages on sale here and the rules of DESIGN.md, and nothing of
+the ledger: it says whether each operation goes through and what it does to each balance line,
+and the database must agree after every step.
+
 Each example works on a new customer in the test's database, so examples do not interfere.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,8 +21,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms, ValueType
-from frontdesk.models import HoldingLine, LedgerEntry
+from frontdesk.domain.terms import (
+    Contents,
+    FixedLine,
+    Period,
+    PeriodUnit,
+    Terms,
+    ValueType,
+)
+from frontdesk.models import HoldingLine
 from frontdesk.services import appointments, checkout, customers, ledger
 from frontdesk.services.errors import FrontDeskError
 from tests.store.conftest import Spa
@@ -34,6 +47,92 @@ operation = st.one_of(
     st.tuples(st.just("adjust"), st.integers(0, 5), st.integers(-150, 150)),
     st.tuples(st.just("void"), st.integers(0, 5)),
 )
+
+
+# the services booked here: (minutes, price)
+SERVICES = {"swedish": (60, 8000), "thai": (90, 10000), "sauna": (30, 2500)}
+# each package's balance lines when sold (see `_packages`); the Journey has a Swedish and a Thai line
+OPENING = {"visits": [3], "minutes": [150], "amount": [15000], "unlimited": [0], "fixed": [1, 2]}
+JOURNEY_LINES = ["swedish", "thai"]
+
+
+@dataclass
+class Expected:
+    """What one holding should hold: its balance per line, and whether it is void. Each method
+    says what an operation does to it (a change to apply once the desk has done it), or None
+    when the rules refuse it."""
+
+    kind: str
+    lines: list[int]
+    void: bool = False
+
+    def redemption(self, service: str, redeemed: list[Redemption]) -> Callable[[], None] | None:
+        """Paying a `service` booked tomorrow (inside every validity) from this holding alone,
+        with no money: 1 visit, its minutes, its price in credit (less credit than the price
+        would leave the rest to pay, and no money is offered), nothing for unlimited, 1 from
+        the Journey's line for that service."""
+        minutes, price = SERVICES[service]
+        if self.void:
+            return None
+        if self.kind == "fixed":
+            found = [number for number, name in enumerate(JOURNEY_LINES) if name == service and self.lines[number] >= 1]
+            if not found:
+                return None
+            line, units = found[0], 1
+        else:
+            line, units = 0, {"visits": 1, "minutes": minutes, "amount": price, "unlimited": 0}[self.kind]
+            if self.lines[0] < units:
+                return None
+
+        def redeem() -> None:
+            self.lines[line] -= units
+            redeemed.append(Redemption(self, line, units))
+
+        return redeem
+
+    def adjustment(self, delta: int) -> Callable[[], None] | None:
+        """A manager's change to the first line: not on a void or unlimited holding, not 0, and
+        never below zero."""
+        if self.void or self.kind == "unlimited" or delta == 0 or self.lines[0] + delta < 0:
+            return None
+
+        def adjust() -> None:
+            self.lines[0] += delta
+
+        return adjust
+
+    def voiding(self) -> Callable[[], None] | None:
+        """Every line to zero, once."""
+        if self.void:
+            return None
+
+        def void() -> None:
+            self.lines[:] = [0] * len(self.lines)
+            self.void = True
+
+        return void
+
+
+@dataclass
+class Redemption:
+    """What paying one appointment took, and whether the appointment has been cancelled since."""
+
+    holding: Expected
+    line: int
+    units: int
+    cancelled: bool = False
+
+    def cancellation(self) -> Callable[[], None] | None:
+        """Cancelling gives the units back to the line they came from, whatever became of the
+        holding since; cancelling twice is refused."""
+        if self.cancelled:
+            return None
+
+        def cancel() -> None:
+            self.holding.lines[self.line] += self.units
+            self.cancelled = True
+
+        return cancel
 
 
 def _packages(spa: Spa) -> dict[str, int]:
@@ -56,6 +155,14 @@ def _lines(spa: Spa, holding_ids: list[int]) -> dict[int, int]:
     return dict(rows)
 
 
+def _line_ids(spa: Spa, holding_id: int) -> list[int]:
+    """The holding's balance lines, in their order."""
+    with spa.desk.engine.connect() as connection:
+        return list(connection.execute(
+            select(HoldingLine.id).where(HoldingLine.holding_id == holding_id).order_by(HoldingLine.position)
+        ).scalars())
+
+
 def test_random_sequences_keep_the_ledger_balanced(spa: Spa) -> None:
     packages = _packages(spa)
     services = {"swedish": spa.swedish, "thai": spa.thai, "sauna": spa.sauna}
@@ -68,15 +175,20 @@ def test_random_sequences_keep_the_ledger_balanced(spa: Spa) -> None:
         customer = desk.write(customers.create_customer, name=f"Prop {next(_names)}").id
         holdings: list[int] = []
         paid: list[int] = []
-        model: dict[int, int] = {}  # line id → expected remaining
+        expected: list[Expected] = []  # what the rules say each holding holds, beside `holdings`
+        redeemed: list[Redemption] = []  # what each paid appointment took, beside `paid`
         for number, op in enumerate(operations):
             before = _lines(spa, holdings)
+            change: Callable[[], None] | None = None  # what the model says the operation does; None: refused
+            acted = True
             try:
                 if op[0] == "sell":
                     holdings.append(spa.sell(customer, packages[op[1]]))
-                    model.update(_lines(spa, [holdings[-1]]))
+                    expected.append(Expected(op[1], list(OPENING[op[1]])))
                 elif op[0] == "redeem" and holdings:
-                    holding = holdings[op[1] % len(holdings)]
+                    index = op[1] % len(holdings)
+                    holding = holdings[index]
+                    change = expected[index].redemption(op[2], redeemed)
                     start = datetime.combine(tomorrow, time(8), NY) + timedelta(minutes=30 * op[3])
                     appointment = spa.book(customer, services[op[2]], start)
                     receipt = desk.write(checkout.checkout, desk.business, key=f"p{customer}-{number}",
@@ -85,36 +197,38 @@ def test_random_sequences_keep_the_ledger_balanced(spa: Spa) -> None:
                     paid.append(appointment)
                     entry = desk.read(ledger.history, desk.business, customer_id=customer, limit=1)[0]
                     assert entry.kind == "redeem" and receipt.payments[0].tender == "package"
-                    model[_line_of(spa, entry.id)] += entry.delta
                 elif op[0] == "cancel" and paid:
-                    result = desk.write(appointments.cancel, desk.business, appointment_id=paid[op[1] % len(paid)],
+                    index = op[1] % len(paid)
+                    change = redeemed[index].cancellation()
+                    result = desk.write(appointments.cancel, desk.business, appointment_id=paid[index],
                                         actor=spa.reception, now=desk.now())
-                    if result.returned:
-                        entry = desk.read(ledger.history, desk.business, customer_id=customer, limit=1)[0]
-                        assert entry.kind == "reverse"
-                        model[_line_of(spa, entry.id)] += entry.delta
-                elif op[0] == "adjust" and holdings:
-                    holding = holdings[op[1] % len(holdings)]
-                    desk.write(ledger.adjust, desk.business, holding_id=holding, delta=op[2], reason="count",
-                               actor=spa.manager, now=desk.now())
+                    assert result.returned  # every appointment here was paid by a package
                     entry = desk.read(ledger.history, desk.business, customer_id=customer, limit=1)[0]
-                    model[_line_of(spa, entry.id)] += op[2]
+                    assert entry.kind == "reverse"
+                elif op[0] == "adjust" and holdings:
+                    index = op[1] % len(holdings)
+                    change = expected[index].adjustment(op[2])
+                    desk.write(ledger.adjust, desk.business, holding_id=holdings[index], delta=op[2],
+                               reason="count", actor=spa.manager, now=desk.now())
                 elif op[0] == "void" and holdings:
-                    holding = holdings[op[1] % len(holdings)]
-                    desk.write(ledger.void, desk.business, holding_id=holding, reason="refunded",
+                    index = op[1] % len(holdings)
+                    change = expected[index].voiding()
+                    desk.write(ledger.void, desk.business, holding_id=holdings[index], reason="refunded",
                                actor=spa.manager, now=desk.now())
-                    for line_id in _lines(spa, [holding]):
-                        model[line_id] = 0
+                else:
+                    acted = False  # nothing to redeem, cancel, adjust or void yet
             except FrontDeskError:
+                assert change is None, f"{op} was refused, but the rules allow it"
                 assert _lines(spa, holdings) == before  # a refused change saves nothing
+            else:
+                if acted and op[0] != "sell":
+                    assert change is not None, f"{op} went through, but the rules refuse it"
+                    change()
             lines = _lines(spa, holdings)
             assert all(remaining >= 0 for remaining in lines.values())
+            model = {line_id: remaining for holding, model_holding in zip(holdings, expected, strict=True)
+                     for line_id, remaining in zip(_line_ids(spa, holding), model_holding.lines, strict=True)}
             assert lines == model
             assert desk.read(ledger.check, holdings) == []
 
     run()
-
-
-def _line_of(spa: Spa, entry_id: int) -> int:
-    with spa.desk.engine.connect() as connection:
-        return connection.execute(select(LedgerEntry.line_id).where(LedgerEntry.id == entry_id)).scalar_one()

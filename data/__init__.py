@@ -1,0 +1,1 @@
+"""The demo day spa's files, read by `frontdesk demo`; installed as the package `frontdesk.demo_data`."""
