@@ -74,6 +74,7 @@ def spend(session: Session, line_id: int, units: int) -> int:
         .where(col(HoldingLine.id) == line_id, col(HoldingLine.remaining) >= units)
         .values(remaining=HoldingLine.remaining - units)
         .returning(HoldingLine.remaining)
+        .execution_options(synchronize_session="fetch")  # only the line changed, not every one loaded
     ).first()
     if row is None:
         raise NoBalanceLeft("No balance left on this package: it was just used, perhaps at another desk.")
@@ -87,6 +88,7 @@ def credit(session: Session, line_id: int, units: int) -> int:
         .where(col(HoldingLine.id) == line_id)
         .values(remaining=HoldingLine.remaining + units)
         .returning(HoldingLine.remaining)
+        .execution_options(synchronize_session="fetch")
     ).one()
     return row[0]
 

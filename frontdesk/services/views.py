@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
 from frontdesk.domain.business import Business
@@ -314,6 +315,14 @@ def appointment_views(session: Session, rows: Sequence[Appointment]) -> list[App
 
 
 def _names(session: Session, table: type, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return dict(session.exec(select(table.id, table.name).where(col(table.id).in_(ids))).all())
+    """The names of rows `ids` of `table`: those this transaction has loaded already, and the
+    others in one query."""
+    names = {}
+    for row_id in ids:
+        row = session.identity_map.get(identity_key(table, row_id))
+        if row is not None:
+            names[row_id] = row.name
+    missing = ids - names.keys()
+    if missing:
+        names.update(session.exec(select(table.id, table.name).where(col(table.id).in_(missing))).all())
+    return names
