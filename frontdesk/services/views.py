@@ -50,23 +50,25 @@ class StaffView:
 
 
 @dataclass(frozen=True, slots=True)
-class ServiceView:
-    """A bookable service with its default length and list price (minor units)."""
+class CatalogueRow:
+    """A named row of the catalogue that is archived, never deleted, once used."""
 
     id: int
     name: str
-    duration_min: int
-    price: int
     archived: bool
 
 
 @dataclass(frozen=True, slots=True)
-class ProviderView:
+class ProviderView(CatalogueRow):
     """Who gives the treatments (a bookable resource)."""
 
-    id: int
-    name: str
-    archived: bool
+
+@dataclass(frozen=True, slots=True)
+class ServiceView(CatalogueRow):
+    """A bookable service with its default length and list price (minor units)."""
+
+    duration_min: int
+    price: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,26 @@ POSTGRES_EXTRAS = [
 ]
 
 
+def _create_line_table(parent: str, *, service_required: bool, amounts: list[str],
+                       check: sa.CheckConstraint) -> None:
+    """`<parent>_line`: the ordered (service, amount) lines of a package or of a holding."""
+    table = f'{parent}_line'
+    op.create_table(table,
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column(f'{parent}_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('service_id', sa.Integer(), nullable=not service_required),
+    *(sa.Column(amount, sa.Integer(), nullable=False) for amount in amounts),
+    check,
+    sa.ForeignKeyConstraint([f'{parent}_id'], [f'{parent}.id'], ),
+    sa.ForeignKeyConstraint(['service_id'], ['service.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint(f'{parent}_id', 'position', name=f'uq_{table}_position')
+    )
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        batch_op.create_index(batch_op.f(f'ix_{table}_{parent}_id'), [f'{parent}_id'], unique=False)
+
+
 def upgrade() -> None:
     op.create_table('customer',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -137,20 +157,8 @@ def upgrade() -> None:
     with op.batch_alter_table('holding', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_holding_customer_id'), ['customer_id'], unique=False)
 
-    op.create_table('package_line',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('package_id', sa.Integer(), nullable=False),
-    sa.Column('position', sa.Integer(), nullable=False),
-    sa.Column('service_id', sa.Integer(), nullable=False),
-    sa.Column('quantity', sa.Integer(), nullable=False),
-    sa.CheckConstraint('quantity >= 1', name='ck_package_line_quantity'),
-    sa.ForeignKeyConstraint(['package_id'], ['package.id'], ),
-    sa.ForeignKeyConstraint(['service_id'], ['service.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('package_id', 'position', name='uq_package_line_position')
-    )
-    with op.batch_alter_table('package_line', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_package_line_package_id'), ['package_id'], unique=False)
+    _create_line_table('package', service_required=True, amounts=['quantity'],
+                       check=sa.CheckConstraint('quantity >= 1', name='ck_package_line_quantity'))
 
     op.create_table('package_service',
     sa.Column('package_id', sa.Integer(), nullable=False),
@@ -185,21 +193,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_appointment_customer_id'), ['customer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_appointment_starts_at'), ['starts_at'], unique=False)
 
-    op.create_table('holding_line',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('holding_id', sa.Integer(), nullable=False),
-    sa.Column('position', sa.Integer(), nullable=False),
-    sa.Column('service_id', sa.Integer(), nullable=True),
-    sa.Column('initial', sa.Integer(), nullable=False),
-    sa.Column('remaining', sa.Integer(), nullable=False),
-    sa.CheckConstraint('remaining >= 0', name='ck_holding_line_remaining'),
-    sa.ForeignKeyConstraint(['holding_id'], ['holding.id'], ),
-    sa.ForeignKeyConstraint(['service_id'], ['service.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('holding_id', 'position', name='uq_holding_line_position')
-    )
-    with op.batch_alter_table('holding_line', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_holding_line_holding_id'), ['holding_id'], unique=False)
+    _create_line_table('holding', service_required=False, amounts=['initial', 'remaining'],
+                       check=sa.CheckConstraint('remaining >= 0', name='ck_holding_line_remaining'))
 
     op.create_table('checkout',
     sa.Column('id', sa.Integer(), nullable=False),
