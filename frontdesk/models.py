@@ -28,6 +28,9 @@ class Staff(SQLModel, table=True):
     name: str = Field(max_length=120, unique=True)
     role: str = Field(default=Role.RECEPTION, max_length=20)
     active: bool = True
+    pin_hash: str | None = Field(default=None, max_length=200)  # a salted slow hash, never the PIN
+    failed_pins: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # wrong PINs in a row
+    locked_until: datetime | None = None  # after too many wrong PINs
 
 
 class Service(SQLModel, table=True):
@@ -229,3 +232,17 @@ class Payment(SQLModel, table=True):
     amount: int
     staff_id: int = Field(foreign_key="staff.id")
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what, when, and to whom: append-only, like the ledger (triggers refuse changes)."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    kind: str = Field(max_length=40)
+    customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
+    subject: str = Field(default="", max_length=200)
+    detail: str = Field(default="", max_length=1000)

@@ -1,0 +1,155 @@
+"""Who works at the desk: the owner on a new database, PINs, and signing in.
+
+PINs are stored as salted scrypt hashes (about 100 ms each on a 2-core machine), never in clear;
+the hash carries its own cost so it can be raised later. Five wrong PINs in a row lock that person
+for five minutes. Every sign-in, wrong PIN and lock is on the audit trail.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, func, select
+
+from frontdesk.domain.kinds import Role
+from frontdesk.domain.pins import FAILURES_BEFORE_LOCK, LOCK_TIME, after_wrong_pin, locked, pin_problem, tries_left
+from frontdesk.models import Staff
+from frontdesk.services.audit import AuditKind, record
+from frontdesk.services.errors import InvalidInput, NotFound
+from frontdesk.services.views import StaffView, staff_view
+
+SCRYPT_COST = 2**15  # about 100 ms here; stored in each hash, so raising it later is safe
+SCRYPT_BLOCK, SCRYPT_PARALLEL, KEY_BYTES = 8, 1, 32
+
+
+@dataclass(frozen=True, slots=True)
+class SignIn:
+    """The person now at the desk, or why not (a wrong PIN is still counted and recorded)."""
+
+    staff: StaffView | None
+    refusal: str = ""
+
+
+def hash_pin(pin: str, *, cost: int = SCRYPT_COST) -> str:
+    """ "scrypt$<n>$<r>$<p>$<salt>$<key>", base64; a new salt each time."""
+    salt = os.urandom(16)
+    key = hashlib.scrypt(pin.encode(), salt=salt, n=cost, r=SCRYPT_BLOCK, p=SCRYPT_PARALLEL,
+                         maxmem=256 * 1024 * 1024, dklen=KEY_BYTES)
+    encode = lambda raw: base64.b64encode(raw).decode()  # noqa: E731
+    return f"scrypt${cost}${SCRYPT_BLOCK}${SCRYPT_PARALLEL}${encode(salt)}${encode(key)}"
+
+
+def pin_matches(pin: str, stored: str) -> bool:
+    """Does `pin` hash to `stored` (compared in constant time)?"""
+    try:
+        scheme, cost, block, parallel, salt, key = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    expected = base64.b64decode(key)
+    actual = hashlib.scrypt(pin.encode(), salt=base64.b64decode(salt), n=int(cost), r=int(block),
+                            p=int(parallel), maxmem=256 * 1024 * 1024, dklen=len(expected))
+    return hmac.compare_digest(actual, expected)
+
+
+def _checked_pin(pin: str, field: str = "pin") -> str:
+    problem = pin_problem(pin)
+    if problem:
+        raise InvalidInput({field: problem})
+    return pin
+
+
+# ---- who can sign in ------------------------------------------------------------------------------
+
+def staff_count(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(Staff)).one()
+
+
+def sign_in_list(session: Session) -> list[StaffView]:
+    """Everyone who can sign in (active, with a PIN), by name."""
+    rows = session.exec(select(Staff).where(Staff.active == True, col(Staff.pin_hash).is_not(None))  # noqa: E712
+                        .order_by(Staff.name))
+    return [staff_view(row) for row in rows]
+
+
+def create_owner(session: Session, *, name: str, pin: str, now: datetime) -> StaffView:
+    """The first person on a new database: a manager. Refused once anyone is on the staff list."""
+    if staff_count(session):
+        raise InvalidInput({"name": "The owner is already set up: a manager adds staff in Staff."})
+    return _add(session, name=name, role=Role.MANAGER, pin=pin, now=now, actor=None)
+
+
+def _add(session: Session, *, name: str, role: Role, pin: str | None, now: datetime,
+         actor: int | None) -> StaffView:
+    name = " ".join(name.split())
+    errors = {}
+    if not name:
+        errors["name"] = "Enter a name."
+    elif session.exec(select(Staff).where(func.lower(Staff.name) == name.lower())).first():
+        errors["name"] = f"{name} is already on the staff list."
+    if pin is not None and (problem := pin_problem(pin)):
+        errors["pin"] = problem
+    if errors:
+        raise InvalidInput(errors)
+    row = Staff(name=name, role=role, pin_hash=hash_pin(pin) if pin is not None else None)
+    session.add(row)
+    session.flush()
+    record(session, kind=AuditKind.STAFF_ADDED, at=now, staff_id=actor if actor is not None else row.id,
+           subject=f"staff {row.id}", detail=f"{name}, {role}")
+    return staff_view(row)
+
+
+def add_staff_member(session: Session, *, name: str, role: Role, pin: str, now: datetime,
+                     actor: int | None = None) -> StaffView:
+    """A new person at the desk, with their PIN."""
+    return _add(session, name=name, role=role, pin=_checked_pin(pin), now=now, actor=actor)
+
+
+def set_pin(session: Session, *, staff_id: int, pin: str, now: datetime, actor: int | None = None) -> StaffView:
+    """A new PIN (which also lifts a lock)."""
+    row = session.get(Staff, staff_id)
+    if row is None:
+        raise NotFound("No such staff member.")
+    row.pin_hash = hash_pin(_checked_pin(pin))
+    row.failed_pins, row.locked_until = 0, None
+    session.add(row)
+    record(session, kind=AuditKind.PIN_SET, at=now, staff_id=actor if actor is not None else staff_id,
+           subject=f"staff {staff_id}", detail=row.name)
+    return staff_view(row)
+
+
+# ---- signing in -----------------------------------------------------------------------------------
+
+def sign_in(session: Session, *, staff_id: int, pin: str, now: datetime) -> SignIn:
+    """Sign `staff_id` in when `pin` is theirs. A wrong PIN is counted and recorded (so it is a
+    write that saves even when it refuses); the fifth in a row locks them for five minutes."""
+    row = session.exec(select(Staff).where(Staff.id == staff_id).with_for_update()).first()
+    if row is None or not row.active or row.pin_hash is None:
+        raise NotFound("That person can't sign in here; ask a manager.")
+    if locked(row.locked_until, now):
+        minutes = max(1, -(-int((row.locked_until - now).total_seconds()) // 60))
+        return SignIn(None, f"{row.name} is locked after {FAILURES_BEFORE_LOCK} wrong PINs: try again in "
+                            f"{minutes} min, or ask a manager to reset the PIN.")
+    if not pin_matches(pin, row.pin_hash):
+        row.failed_pins, row.locked_until = after_wrong_pin(row.failed_pins, now)
+        session.add(row)
+        if row.locked_until is not None:
+            record(session, kind=AuditKind.LOCKED_OUT, at=now, staff_id=row.id, subject=f"staff {row.id}",
+                   detail=f"{row.failed_pins} wrong PINs in a row")
+            message = (f"Wrong PIN. {row.name} is now locked for {LOCK_TIME.seconds // 60} minutes; "
+                       "a manager can reset the PIN.")
+        else:
+            record(session, kind=AuditKind.SIGN_IN_FAILED, at=now, staff_id=row.id, subject=f"staff {row.id}")
+            left = tries_left(row.failed_pins)
+            message = f"Wrong PIN. {left} {'try' if left == 1 else 'tries'} left before a lock."
+        return SignIn(None, message)
+    row.failed_pins, row.locked_until = 0, None
+    session.add(row)
+    record(session, kind=AuditKind.SIGN_IN, at=now, staff_id=row.id, subject=f"staff {row.id}")
+    return SignIn(staff_view(row))

@@ -1,0 +1,85 @@
+"""Staff and signing in: the owner on a new database, PINs stored as salted slow hashes, five wrong
+PINs lock a person for five minutes, and every sign-in, wrong PIN and lock is on the append-only
+audit trail. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import select
+
+from frontdesk.domain.kinds import Role
+from frontdesk.models import Staff
+from frontdesk.services import audit, staff
+from frontdesk.services.desk import Desk
+from frontdesk.services.errors import InvalidInput
+from tests.conftest import NOW
+
+
+def test_a_new_database_gets_its_owner_once(desk: Desk) -> None:
+    assert desk.read(staff.staff_count) == 0
+    owner = desk.write(staff.create_owner, name="  Grace   Kim ", pin="2468", now=NOW)
+    assert (owner.name, owner.role, owner.is_manager) == ("Grace Kim", Role.MANAGER, True)
+    with pytest.raises(InvalidInput) as refused:
+        desk.write(staff.create_owner, name="Someone Else", pin="1357", now=NOW)
+    assert "already set up" in refused.value.fields["name"]
+    assert [member.name for member in desk.read(staff.sign_in_list)] == ["Grace Kim"]
+
+
+def test_pins_are_digits_and_stored_only_as_salted_hashes(desk: Desk) -> None:
+    for bad, message in (("12", "4 to 8 digits"), ("123456789", "4 to 8 digits"), ("12a4", "digits only"),
+                         ("１２３４", "digits only")):
+        with pytest.raises(InvalidInput) as refused:
+            desk.write(staff.add_staff_member, name="Rita", role=Role.RECEPTION, pin=bad, now=NOW)
+        assert message in refused.value.fields["pin"]
+    rita = desk.write(staff.add_staff_member, name="Rita", role=Role.RECEPTION, pin="4321", now=NOW)
+    sam = desk.write(staff.add_staff_member, name="Sam", role=Role.RECEPTION, pin="4321", now=NOW)
+    hashes = desk.read(lambda session: {row.id: row.pin_hash for row in session.exec(select(Staff))})
+    assert all(stored.startswith("scrypt$") and "4321" not in stored for stored in hashes.values())
+    assert hashes[rita.id] != hashes[sam.id]  # the same PIN, salted differently
+    assert staff.pin_matches("4321", hashes[rita.id]) and not staff.pin_matches("4322", hashes[rita.id])
+
+
+def test_five_wrong_pins_lock_for_five_minutes_and_all_of_it_is_on_the_trail(desk: Desk) -> None:
+    rita = desk.write(staff.add_staff_member, name="Rita", role=Role.RECEPTION, pin="4321", now=NOW)
+    answers = [desk.write(staff.sign_in, staff_id=rita.id, pin="0000", now=NOW + timedelta(seconds=second))
+               for second in range(5)]
+    assert [answer.staff for answer in answers] == [None] * 5
+    assert [answer.refusal for answer in answers[:4]] == [
+        "Wrong PIN. 4 tries left before a lock.", "Wrong PIN. 3 tries left before a lock.",
+        "Wrong PIN. 2 tries left before a lock.", "Wrong PIN. 1 try left before a lock."]
+    assert "locked for 5 minutes" in answers[4].refusal
+
+    # locked: even the right PIN is refused until five minutes after the fifth wrong one
+    still = desk.write(staff.sign_in, staff_id=rita.id, pin="4321", now=NOW + timedelta(minutes=5, seconds=3))
+    assert still.staff is None and "try again in 1 min" in still.refusal
+    after = desk.write(staff.sign_in, staff_id=rita.id, pin="4321", now=NOW + timedelta(minutes=5, seconds=4))
+    assert after.staff is not None and after.staff.id == rita.id
+
+    # the count starts again after a good sign-in
+    again = desk.write(staff.sign_in, staff_id=rita.id, pin="9999", now=NOW + timedelta(minutes=6))
+    assert again.refusal == "Wrong PIN. 4 tries left before a lock."
+
+    kinds = [line.kind for line in reversed(desk.read(audit.events, staff_id=rita.id))]
+    assert kinds == ["staff added", *["sign-in failed"] * 4, "locked out", "sign-in", "sign-in failed"]
+
+
+def test_a_new_pin_lifts_a_lock(desk: Desk) -> None:
+    rita = desk.write(staff.add_staff_member, name="Rita", role=Role.RECEPTION, pin="4321", now=NOW)
+    for _ in range(5):
+        desk.write(staff.sign_in, staff_id=rita.id, pin="0000", now=NOW)
+    desk.write(staff.set_pin, staff_id=rita.id, pin="8642", now=NOW)
+    assert desk.write(staff.sign_in, staff_id=rita.id, pin="8642", now=NOW).staff is not None
+    assert desk.write(staff.sign_in, staff_id=rita.id, pin="4321", now=NOW).staff is None
+
+
+def test_the_audit_trail_is_append_only(desk: Desk) -> None:
+    desk.write(staff.create_owner, name="Grace", pin="2468", now=NOW)
+    for statement in ("UPDATE audit_event SET detail = 'changed'", "DELETE FROM audit_event"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            with desk.engine.begin() as connection:
+                connection.execute(text(statement))
+    assert [line.detail for line in desk.read(audit.events)] == ["Grace, manager"]
