@@ -1,22 +1,35 @@
 """The Front Desk app: a thin shell that holds the desk and the top-level areas (home, packages,
 services), opens screens, and offers in the command palette (ctrl+p) every shown key binding of
-the current screen and a customer search."""
+the current screen and a customer search.
+
+Nobody works at the desk without signing in: the app opens at sign-in (or, on a new database,
+at setting up the owner), ctrl+l locks it for someone else to sign in, and it locks itself after
+`idle_lock` without a key pressed. While it is locked nobody is at the desk and nothing of the
+screen underneath shows."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 
 from frontdesk.services.desk import Desk
+from frontdesk.services.staff import staff_count
 
 if TYPE_CHECKING:
-    from frontdesk.services.views import CustomerView
+    from frontdesk.services.views import CustomerView, StaffView
+
+IDLE_LOCK = timedelta(minutes=5)
+IDLE_CHECK_SECONDS = 10
 
 
 def _home() -> Screen:
@@ -58,14 +71,84 @@ class FrontDeskApp(App[None]):
                 id="packages", show=False),
         Binding("f3", "open_services", "Services", tooltip="Services and providers (managers edit them)",
                 id="services", show=False),
+        Binding("ctrl+l", "lock", "Lock", tooltip="Lock the desk: the next person signs in with their PIN",
+                id="lock", show=False),
     ]
 
-    def __init__(self, desk: Desk) -> None:
+    @dataclass
+    class StaffCounted(Message):
+        """How many people are on the staff list: none means the owner is set up first."""
+
+        count: int
+        reason: str
+
+    def __init__(self, desk: Desk, *, idle_lock: timedelta = IDLE_LOCK) -> None:
         super().__init__()
         self.desk = desk
+        self.idle_lock = idle_lock
+        self.last_key = desk.now()
         self.came_from = self.DEFAULT_MODE  # the area to go back to from packages or services
-        if desk.staff is not None:
-            self.sub_title = f"{desk.staff.name} · {desk.staff.role}"
+        self.show_who()
+
+    def on_mount(self) -> None:
+        if self.desk.staff is None:
+            self.ask_who()
+        self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+
+    # ---- who is at the desk -------------------------------------------------------------------------
+
+    def show_who(self) -> None:
+        staff = self.desk.staff
+        self.sub_title = f"{staff.name} · {staff.role}" if staff is not None else "locked"
+
+    @property
+    def locked(self) -> bool:
+        from frontdesk.screens.sign_in import OwnerSetupScreen, SignInScreen
+
+        return isinstance(self.screen, (SignInScreen, OwnerSetupScreen))
+
+    @work(thread=True, exclusive=True, group="who", exit_on_error=False)
+    def ask_who(self, reason: str = "") -> None:
+        self.post_message(self.StaffCounted(self.desk.read(staff_count), reason))
+
+    @on(StaffCounted)
+    def staff_counted(self, message: StaffCounted) -> None:
+        from frontdesk.screens.sign_in import OwnerSetupScreen, SignInScreen
+
+        if not self.locked:
+            self.push_screen(SignInScreen(message.reason) if message.count else OwnerSetupScreen(), self.signed_in)
+
+    def signed_in(self, member: StaffView | None) -> None:
+        if member is None:
+            return
+        self.desk.staff = member
+        self.last_key = self.desk.now()
+        self.show_who()
+        self.screen.refresh_bindings()
+
+    def action_lock(self, reason: str = "") -> None:
+        """Nobody is at the desk until someone signs in."""
+        if self.locked:
+            return
+        self.desk.staff = None
+        self.show_who()
+        self.ask_who(reason)
+
+    def lock_if_idle(self) -> None:
+        if self.desk.staff is not None and not self.locked and self.desk.now() - self.last_key >= self.idle_lock:
+            minutes = int(self.idle_lock.total_seconds() // 60)
+            self.action_lock(f"Locked after {minutes} minutes without use. Who is at the desk?")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the desk is locked, only signing in (and quitting) works."""
+        if self.desk.staff is None and action in ("open_packages", "open_services", "lock", "command_palette"):
+            return False
+        return True
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self.last_key = self.desk.now()
+        await super().on_event(event)
 
     # ---- navigation (screens call these; imports are local so each screen loads on demand) ----
 

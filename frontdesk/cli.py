@@ -6,9 +6,11 @@ A wrong setting or an unusable database prints one line and exits with code 2.
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 
 import platformdirs
@@ -19,10 +21,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from frontdesk.config import Settings, SettingsError, default_database_path, load_settings, sqlite_url
 from frontdesk.db import DatabaseError, create_db_engine, migrate, read_session
 from frontdesk.domain.business import Business
-from frontdesk.services import ledger
-from frontdesk.services.catalogue import desk_staff
+from frontdesk.domain.kinds import Role
+from frontdesk.services import ledger, staff
 from frontdesk.services.desk import Desk
-from frontdesk.services.errors import FrontDeskError
+from frontdesk.services.errors import FrontDeskError, InvalidInput
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-start", action="store_true", help="build it, but do not open the app")
     commands.add_parser("migrate", help="upgrade the database schema (a SQLite file is backed up first)")
     commands.add_parser("check", help="verify every balance against its ledger entries")
+    staff_command = commands.add_parser("staff", help="people at the desk")
+    staff_commands = staff_command.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
+    add = staff_commands.add_parser("add", help="add someone (their PIN is asked, never given as an argument)")
+    add.add_argument("name", help="their name as the sign-in list shows it")
+    add.add_argument("--role", choices=[role.value for role in Role], default=Role.RECEPTION.value)
     return parser
 
 
@@ -63,9 +70,28 @@ def _open(settings: Settings) -> Engine:
 
 
 def _desk(settings: Settings, engine: Engine) -> Desk:
-    desk = Desk(engine, Business(tz=settings.zone, currency=settings.money))
-    desk.staff = desk.write(desk_staff, settings.staff)
-    return desk
+    """The desk, with nobody at it: the app asks who is (sign-in with a PIN)."""
+    return Desk(engine, Business(tz=settings.zone, currency=settings.money))
+
+
+def _ask_pin(name: str) -> str:
+    """The PIN, typed twice at the terminal without showing it."""
+    pin = getpass.getpass(f"PIN for {name} (4 to 8 digits): ")
+    if getpass.getpass("The same PIN again: ") != pin:
+        raise FrontDeskError("The two PINs differ; nothing was saved.")
+    return pin
+
+
+def _add_staff(desk: Desk, name: str, role: Role) -> int:
+    """`frontdesk staff add NAME --role R`: from the shell, for the person who runs the desk's
+    machine (the first one on a new database, or anyone a manager asked for)."""
+    pin = _ask_pin(name)
+    try:
+        member = desk.write(staff.add_staff_member, name=name, role=role, pin=pin, now=desk.now())
+    except InvalidInput as error:
+        return _fail(" ".join(error.fields.values()))
+    print(f"Added {member.name} ({member.role}).")
+    return 0
 
 
 def _log_to_file() -> Path:
@@ -83,11 +109,11 @@ def _log_to_file() -> Path:
     return path
 
 
-def _start_app(desk: Desk) -> None:
+def _start_app(desk: Desk, idle_lock: timedelta) -> None:
     from frontdesk.app import FrontDeskApp  # the UI loads only when it is needed
 
     _log_to_file()
-    FrontDeskApp(desk).run()
+    FrontDeskApp(desk, idle_lock=idle_lock).run()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -117,7 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         engine = _open(settings)
         if command == "check":
             return _check(engine)
-        _start_app(_desk(settings, engine))
+        if command == "staff":
+            return _add_staff(_desk(settings, engine), args.name, Role(args.role))
+        _start_app(_desk(settings, engine), timedelta(minutes=settings.idle_lock_minutes))
         return 0
     except (SettingsError, DatabaseError) as error:
         return _fail(str(error))

@@ -23,9 +23,9 @@ class CustomerSearch(Provider):
 
     async def search(self, query: str) -> Hits:
         query = query.strip()
-        if len(query) < TRIGRAM:
-            return
         app = cast("FrontDeskApp", self.app)
+        if len(query) < TRIGRAM or app.desk.staff is None:  # nobody signed in: nothing to find
+            return
         try:  # the database is read in a thread: the palette keeps taking keys
             found = await asyncio.to_thread(app.desk.read, search_customers, query, limit=LIMIT)
         except FrontDeskError:

@@ -39,7 +39,14 @@ class Settings(BaseSettings):
     database_url: str = ""
     timezone: str = "America/New_York"
     currency: str = "USD"
-    staff: str = ""  # who is at the desk until sign-in exists; empty = the first manager
+    idle_lock_minutes: int = 5  # the desk locks itself after this long without a key pressed
+
+    @field_validator("idle_lock_minutes")
+    @classmethod
+    def _sensible_idle_lock(cls, value: int) -> int:
+        if not 1 <= value <= 240:
+            raise ValueError("the idle lock is 1 to 240 minutes")
+        return value
 
     @field_validator("timezone")
     @classmethod

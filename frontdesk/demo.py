@@ -50,6 +50,7 @@ from frontdesk.domain.periods import local_date, valid_until
 from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms, ValueType
 from frontdesk.models import Holding, LedgerEntry, utcnow
 from frontdesk.services import appointments, catalogue, checkout, customers, ledger, sales
+from frontdesk.services import staff as staff_use_cases
 from frontdesk.services.desk import Desk
 from frontdesk.services.sales import TenderLine
 from frontdesk.services.views import AppointmentView, HoldingView, PackageView, ServiceView
@@ -305,7 +306,8 @@ class _Demo:
 
     def add_catalogue(self) -> None:
         spa, run = self.data["catalogue"], self.run
-        staff = [run(catalogue.add_staff, name=row["name"], role=Role(row["role"])) for row in spa["staff"]]
+        staff = [run(staff_use_cases.add_staff_member, name=row["name"], role=Role(row["role"]), pin=row["pin"],
+                     now=self.now) for row in spa["staff"]]
         self.manager = next(member.id for member in staff if member.is_manager)
         self.reception = [member.id for member in staff if not member.is_manager]
         self.services: dict[str, ServiceView] = {

@@ -335,3 +335,21 @@ def test_check_reports_a_broken_balance_and_exits_1(capsys: pytest.CaptureFixtur
         "Ledger MISMATCH on 1 balance(s):",
         f"  holding {holding} line {line}: cached 2, ledger sum 5",
     ]
+
+
+def test_staff_add_asks_the_pin_twice_and_stores_only_its_hash(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """`frontdesk staff add NAME --role manager`: the PIN is typed at the terminal, never an argument."""
+    path = tmp_path / "frontdesk.db"
+    typed = iter(["2468", "2468", "1357", "1358"])
+    monkeypatch.setattr("frontdesk.cli.getpass.getpass", lambda prompt: next(typed))
+    code, out, err = run(capsys, "--db", sqlite_url(path), "staff", "add", "Grace Kim", "--role", "manager")
+    assert (code, out, err) == (0, "Added Grace Kim (manager).\n", "")
+    code, out, err = run(capsys, "--db", sqlite_url(path), "staff", "add", "Rita Alvarez")
+    assert (code, out) == (2, "") and "two PINs differ" in err
+    engine = create_db_engine(sqlite_url(path))
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT name, role, pin_hash FROM staff")).all()
+    engine.dispose()
+    assert [(name, role) for name, role, _ in stored] == [("Grace Kim", "manager")]
+    assert stored[0][2].startswith("scrypt$") and "2468" not in stored[0][2]

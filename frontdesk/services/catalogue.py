@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import func
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, delete, select
 
 from frontdesk.domain.business import Business
 from frontdesk.domain.kinds import Role
@@ -59,21 +59,6 @@ def add_staff(session: Session, *, name: str, role: Role = Role.RECEPTION) -> St
 
 def list_staff(session: Session) -> list[StaffView]:
     return [staff_view(row) for row in session.exec(select(Staff).order_by(Staff.name))]
-
-
-def desk_staff(session: Session, name: str = "") -> StaffView:
-    """Who is at the desk until sign-in exists: the named staff member, else the first manager;
-    on an empty database an "Owner" manager is created."""
-    statement = select(Staff).where(Staff.active == True)  # noqa: E712
-    if name:
-        found = session.exec(statement.where(Staff.name == name)).first()
-        if found is None:
-            raise NotFound(f"No active staff member called {name!r}.")
-        return staff_view(found)
-    found = session.exec(statement.order_by(col(Staff.role) != Role.MANAGER, Staff.id)).first()
-    if found is None:
-        return add_staff(session, name="Owner", role=Role.MANAGER)
-    return staff_view(found)
 
 
 # ---- services and providers -------------------------------------------------------------------

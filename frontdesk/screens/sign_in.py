@@ -1,0 +1,197 @@
+"""Who is at the desk: pick your name, type your PIN.
+
+`SignInScreen` opens when the app starts, when the desk locks itself after being left idle, and
+when someone switches the person at the desk (ctrl+l from any screen). It is a full screen, so
+nothing of the screen underneath shows. On a new database with nobody on the staff list,
+`OwnerSetupScreen` asks for the owner (a manager) first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from frontdesk.screens.base import DeskScreen
+from frontdesk.services import staff
+from frontdesk.services.errors import FrontDeskError, InvalidInput
+from frontdesk.services.staff import SignIn
+from frontdesk.services.views import StaffView
+from frontdesk.widgets.fields import field_error, sentence
+
+
+class SignInScreen(DeskScreen[StaffView]):
+    """Pick a name (↑↓), Enter, type the PIN, Enter. Dismisses with who signed in."""
+
+    BINDINGS = [
+        Binding("escape", "names", "Names", tooltip="Back to the list of names", id="sign-in-names"),
+        Binding("ctrl+q", "app.quit", "Quit", tooltip="Leave Front Desk", id="sign-in-quit"),
+    ]
+
+    @dataclass
+    class NamesRead(Message):
+        staff: list[StaffView]
+
+    @dataclass
+    class Answered(Message):
+        answer: SignIn
+
+    def __init__(self, reason: str = "") -> None:
+        super().__init__()
+        self.reason = reason  # why the desk asks ("Locked after 5 minutes without use.")
+        self.staff: list[StaffView] = []
+        self.checking = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="sign-in-box"):
+            yield Static("Front Desk", id="sign-in-title")
+            yield Static(self.reason or "Who is at the desk?", id="sign-in-reason")
+            yield OptionList(id="sign-in-names")
+            yield Label("PIN", id="sign-in-pin-label")
+            yield Input(id="pin", password=True, placeholder="your PIN, then Enter", max_length=8)
+            yield field_error("pin")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#sign-in-box").border_title = "Sign in"
+        self.read_names()
+
+    @work(thread=True, exclusive=True, group="names", exit_on_error=False)
+    def read_names(self) -> None:
+        self.post_fresh(self.NamesRead(self.desk.read(staff.sign_in_list)))
+
+    @on(NamesRead)
+    def names_read(self, message: NamesRead) -> None:
+        self.staff = message.staff
+        names = self.query_one(OptionList)
+        names.clear_options()
+        names.add_options(Option(Text(member.name + ("  · manager" if member.is_manager else "")), id=str(member.id))
+                          for member in self.staff)
+        current = self.desk.staff
+        names.highlighted = next((i for i, m in enumerate(self.staff) if current and m.id == current.id), 0)
+        names.focus()
+
+    @property
+    def chosen(self) -> StaffView | None:
+        highlighted = self.query_one(OptionList).highlighted
+        return self.staff[highlighted] if highlighted is not None and 0 <= highlighted < len(self.staff) else None
+
+    @on(OptionList.OptionSelected)
+    def name_chosen(self) -> None:
+        self.query_one("#pin", Input).focus()
+
+    def action_names(self) -> None:
+        self.query_one("#pin", Input).value = ""
+        self.query_one(OptionList).focus()
+
+    @on(Input.Submitted, "#pin")
+    def pin_sent(self) -> None:
+        member, box = self.chosen, self.query_one("#pin", Input)
+        if member is None or self.checking:
+            return
+        if not box.value:
+            self._say("Type your PIN.")
+            return
+        self.checking = True
+        self._say("")
+        self.check(member.id, box.value)
+        box.value = ""
+
+    @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
+    def check(self, staff_id: int, pin: str) -> None:
+        """The PIN is checked off the UI thread: its hash takes about 100 ms on purpose."""
+        desk = self.desk
+        self.post_fresh(self.Answered(desk.write(staff.sign_in, staff_id=staff_id, pin=pin, now=desk.now())))
+
+    @on(Answered)
+    def answered(self, message: Answered) -> None:
+        self.checking = False
+        answer = message.answer
+        if answer.staff is None:
+            self._say(answer.refusal)
+            self.query_one("#pin", Input).focus()
+            return
+        self.dismiss(answer.staff)
+
+    def work_failed(self, group: str, error: FrontDeskError) -> None:
+        self.checking = False
+        self._say(error.message)
+
+    def _say(self, message: str) -> None:
+        error = self.query_one("#pin-error", Static)
+        error.update(sentence(message))
+        error.display = bool(message)
+
+
+class OwnerSetupScreen(DeskScreen[StaffView]):
+    """A new database: the owner's name and PIN (twice). The owner is a manager."""
+
+    BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", tooltip="Leave Front Desk", id="owner-quit")]
+    FIELDS = ("name", "pin", "pin-again")
+
+    @dataclass
+    class Created(Message):
+        owner: StaffView
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="sign-in-box"):
+            yield Static("Front Desk", id="sign-in-title")
+            yield Static("Nobody is on the staff list yet. Who is the owner? They manage the desk: "
+                         "packages, staff, adjustments.", id="sign-in-reason")
+            yield Label("Name")
+            yield Input(id="name", placeholder="First and last name")
+            yield field_error("name")
+            yield Label("PIN (4 to 8 digits)")
+            yield Input(id="pin", password=True, max_length=8)
+            yield field_error("pin")
+            yield Label("PIN again")
+            yield Input(id="pin-again", password=True, max_length=8)
+            yield field_error("pin-again")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#sign-in-box").border_title = "Set up the owner"
+        self.query_one("#name", Input).focus()
+
+    @on(Input.Submitted)
+    def next_field(self, event: Input.Submitted) -> None:
+        index = self.FIELDS.index(event.input.id or "name")
+        if index + 1 < len(self.FIELDS):
+            self.query_one(f"#{self.FIELDS[index + 1]}", Input).focus()
+            return
+        values = {field: self.query_one(f"#{field}", Input).value for field in self.FIELDS}
+        if values["pin"] != values["pin-again"]:
+            self.show({"pin-again": "The two PINs differ: type the same PIN twice."})
+            return
+        self.show({})
+        self.create(values["name"], values["pin"])
+
+    @work(thread=True, exclusive=True, group="owner", exit_on_error=False)
+    def create(self, name: str, pin: str) -> None:
+        desk = self.desk
+        owner = desk.write(staff.create_owner, name=name, pin=pin, now=desk.now())
+        answer = desk.write(staff.sign_in, staff_id=owner.id, pin=pin, now=desk.now())
+        self.post_fresh(self.Created(answer.staff or owner))
+
+    @on(Created)
+    def created(self, message: Created) -> None:
+        self.dismiss(message.owner)
+
+    def work_failed(self, group: str, error: FrontDeskError) -> None:
+        self.show(error.fields if isinstance(error, InvalidInput) else {"name": error.message})
+
+    def show(self, errors: dict[str, str]) -> None:
+        for field in self.FIELDS:
+            box = self.query_one(f"#{field}-error", Static)
+            box.update(sentence(errors.get(field, "")))
+            box.display = field in errors
+        first = next((field for field in self.FIELDS if field in errors), None)
+        if first:
+            self.query_one(f"#{first}", Input).focus()

@@ -1,0 +1,156 @@
+"""Sign-in at the desk: the app opens at sign-in, a new database sets up its owner first, a wrong
+PIN says how many tries are left, ctrl+l lets the next person sign in from any screen, and the
+desk locks itself when left idle (a controlled clock), with nothing of the screen underneath
+reachable while it is locked."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, OptionList, Static
+
+from frontdesk.app import FrontDeskApp
+from frontdesk.db import create_db_engine
+from frontdesk.domain.business import Business
+from frontdesk.screens.customer import CustomerScreen
+from frontdesk.screens.home import HomeScreen
+from frontdesk.screens.sign_in import OwnerSetupScreen, SignInScreen
+from frontdesk.services import audit, staff
+from frontdesk.services.desk import Desk
+from tests.conftest import NOW, fresh_database_url
+from tests.screens.customer_data import Spa
+from tests.screens.keys import type_text
+from tests.screens.settle import settle
+
+SIZE = (100, 32)
+
+
+class Clock:
+    """The desk's clock, moved by the test."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(NOW)
+
+
+@pytest.fixture
+def locked_spa(spa: Spa, clock: Clock) -> Spa:
+    """The small spa with PINs (Grace 2468, Rita 1357), nobody at the desk, the clock the test's."""
+    spa.desk.write(staff.set_pin, staff_id=spa.grace.id, pin="2468", now=NOW)
+    spa.desk.write(staff.set_pin, staff_id=spa.rita.id, pin="1357", now=NOW)
+    spa.desk.staff = None
+    spa.desk.clock = clock
+    return spa
+
+
+def pin_message(app: FrontDeskApp) -> str:
+    box = app.screen.query_one("#pin-error", Static)
+    return str(box.content) if box.display else ""
+
+
+async def sign_in(pilot, name_row: int, pin: str) -> None:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, SignInScreen)
+    await pilot.press(*["down"] * name_row, "enter")
+    await type_text(pilot, pin)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_the_app_opens_at_sign_in_and_a_right_pin_lets_her_in(locked_spa: Spa) -> None:
+    app = FrontDeskApp(locked_spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen) and app.sub_title == "locked"
+        names = app.screen.query_one(OptionList)
+        assert [str(names.get_option_at_index(i).prompt) for i in range(names.option_count)] == [
+            "Grace Kim  · manager", "Rita Alvarez"]
+        await sign_in(pilot, 1, "1357")
+        assert isinstance(app.screen, HomeScreen)
+        assert locked_spa.desk.staff is not None and locked_spa.desk.staff.name == "Rita Alvarez"
+        assert app.sub_title == "Rita Alvarez · reception"
+    kinds = [line.kind for line in locked_spa.desk.read(audit.events, staff_id=locked_spa.rita.id)]
+    assert kinds[0] == "sign-in"
+
+
+async def test_a_wrong_pin_says_how_many_tries_are_left_and_lets_nobody_in(locked_spa: Spa) -> None:
+    app = FrontDeskApp(locked_spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, 1, "9999")
+        assert isinstance(app.screen, SignInScreen)
+        assert pin_message(app) == "Wrong PIN. 4 tries left before a lock."
+        assert app.focused is app.screen.query_one("#pin", Input) and app.focused.value == ""
+        assert locked_spa.desk.staff is None
+        await pilot.press("f2")  # the areas stay closed while nobody is signed in
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen) and app.current_mode == "home"
+
+
+async def test_ctrl_l_lets_the_next_person_sign_in_over_the_screen_she_was_on(locked_spa: Spa) -> None:
+    app = FrontDeskApp(locked_spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, 1, "1357")  # Rita
+        app.open_customer(locked_spa.maria)
+        await settle(pilot)
+        customer = app.screen
+        assert isinstance(customer, CustomerScreen)
+        assert customer.check_action("assign", ()) is None  # reception: not hers to do
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen) and locked_spa.desk.staff is None
+        await sign_in(pilot, 0, "2468")  # Grace
+        assert app.screen is customer and locked_spa.desk.staff.name == "Grace Kim"
+        assert customer.check_action("assign", ()) is True
+
+
+async def test_the_desk_locks_itself_when_left_idle(locked_spa: Spa, clock: Clock) -> None:
+    app = FrontDeskApp(locked_spa.desk, idle_lock=timedelta(minutes=5))
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, 1, "1357")
+        clock.now += timedelta(minutes=4, seconds=59)
+        app.lock_if_idle()
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)  # not yet
+        await pilot.press("down")  # a key: she is still here
+        clock.now += timedelta(minutes=4, seconds=59)
+        app.lock_if_idle()
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        clock.now += timedelta(seconds=1)
+        app.lock_if_idle()
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen) and locked_spa.desk.staff is None
+        reason = str(app.screen.query_one("#sign-in-reason", Static).content)
+        assert reason == "Locked after 5 minutes without use. Who is at the desk?"
+
+
+async def test_a_new_database_sets_up_its_owner_first(request: pytest.FixtureRequest, tmp_path: Path,
+                                                      business: Business) -> None:
+    engine = create_db_engine(next(fresh_database_url("sqlite", request, tmp_path)))
+    desk = Desk(engine, business, clock=lambda: NOW)
+    app = FrontDeskApp(desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, OwnerSetupScreen)
+        await type_text(pilot, "Grace Kim")
+        await pilot.press("enter", *"2468", "enter", *"2469", "enter")
+        await settle(pilot)
+        error = app.screen.query_one("#pin-again-error", Static)
+        assert str(error.content) == "The two PINs differ: type the same PIN twice." and desk.staff is None
+        app.screen.query_one("#pin-again", Input).value = "2468"
+        app.screen.query_one("#pin-again", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert desk.staff is not None and (desk.staff.name, desk.staff.is_manager) == ("Grace Kim", True)
+    assert [member.name for member in desk.read(staff.sign_in_list)] == ["Grace Kim"]
+    engine.dispose()
