@@ -306,17 +306,21 @@ class _Demo:
 
     def add_catalogue(self) -> None:
         spa, run = self.data["catalogue"], self.run
-        staff = [run(staff_use_cases.add_staff_member, name=row["name"], role=Role(row["role"]), pin=row["pin"],
-                     now=self.now) for row in spa["staff"]]
-        self.manager = next(member.id for member in staff if member.is_manager)
+        owner, *others = spa["staff"]  # the owner (a manager) first; she adds the others
+        manager = run(staff_use_cases.add_staff_member, name=owner["name"], role=Role(owner["role"]),
+                      pin=owner["pin"], now=self.now, actor=None)
+        staff = [manager, *(run(staff_use_cases.add_staff_member, name=row["name"], role=Role(row["role"]),
+                                pin=row["pin"], now=self.now, actor=manager.id) for row in others)]
+        self.manager = manager.id
         self.reception = [member.id for member in staff if not member.is_manager]
         self.services: dict[str, ServiceView] = {
-            row["name"]: run(catalogue.add_service, name=row["name"], duration_min=row["minutes"],
+            row["name"]: run(catalogue.add_service, name=row["name"], duration_min=row["minutes"], actor=self.manager,
                              price=self.money(row["price"]))
             for row in spa["services"]
         }
         self.popularity = {row["name"]: row["popularity"] for row in spa["services"]}
-        self.providers = {row["name"]: run(catalogue.add_provider, name=row["name"]).id for row in spa["providers"]}
+        self.providers = {row["name"]: run(catalogue.add_provider, name=row["name"], actor=self.manager).id
+                          for row in spa["providers"]}
         self.skills: dict[str, list[str]] = defaultdict(list)
         for row in spa["providers"]:
             for service in row["services"]:

@@ -29,6 +29,7 @@ from frontdesk.domain.terms import Terms, ValueType
 from frontdesk.services import catalogue, customers, sales
 from frontdesk.services.desk import Desk
 from frontdesk.services.sales import TenderLine
+from frontdesk.services.staff import add_staff_member
 
 REPO = Path(__file__).resolve().parents[1]
 HEAD = "0002"
@@ -295,8 +296,9 @@ def a_sale(path: Path) -> int:
     engine = create_db_engine(sqlite_url(path))
     migrate(engine)
     desk = Desk(engine, Business(tz=ZoneInfo("America/New_York"), currency=currency_for("USD")))
-    manager = desk.write(catalogue.add_staff, name="Grace", role=Role.MANAGER).id
-    service = desk.write(catalogue.add_service, name="Swedish Massage", duration_min=60, price=8000).id
+    manager = desk.write(add_staff_member, name="Grace", role=Role.MANAGER, pin=None, now=desk.now(), actor=None).id
+    service = desk.write(catalogue.add_service, name="Swedish Massage", duration_min=60, price=8000,
+                         actor=manager).id
     package = desk.write(catalogue.save_package, desk.business, actor=manager, terms=Terms(
         title="Massage Pack", value_type=ValueType.VISITS, quantity=5, all_services=False,
         service_ids=(service,), price=35000)).id

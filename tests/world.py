@@ -19,6 +19,7 @@ from frontdesk.domain.terms import Terms
 from frontdesk.services import appointments, catalogue, customers, sales
 from frontdesk.services.desk import Desk
 from frontdesk.services.sales import TenderLine
+from frontdesk.services.staff import add_staff_member
 from frontdesk.services.views import HoldingView, StaffView
 from tests.conftest import NOW
 
@@ -41,14 +42,18 @@ class World:
                  providers: Sequence[str] = ("Anna", "Ben")) -> None:
         self.desk = desk
         manager, reception = staff
-        self.grace: StaffView = desk.write(catalogue.add_staff, name=manager, role=Role.MANAGER)
-        self.rita: StaffView = desk.write(catalogue.add_staff, name=reception, role=Role.RECEPTION)
+        # the owner first, then the receptionist she adds (no PINs: nobody signs in in these tests)
+        self.grace: StaffView = desk.write(add_staff_member, name=manager, role=Role.MANAGER, pin=None,
+                                           now=desk.now(), actor=None)
+        self.rita: StaffView = desk.write(add_staff_member, name=reception, role=Role.RECEPTION, pin=None,
+                                          now=desk.now(), actor=self.grace.id)
         self.services: dict[str, int] = {
             name: desk.write(catalogue.add_service, name=name, duration_min=SERVICES[name][0],
-                             price=SERVICES[name][1]).id
+                             price=SERVICES[name][1], actor=self.grace.id).id
             for name in services
         }
-        self.providers: dict[str, int] = {name: desk.write(catalogue.add_provider, name=name).id for name in providers}
+        self.providers: dict[str, int] = {
+            name: desk.write(catalogue.add_provider, name=name, actor=self.grace.id).id for name in providers}
 
     # -- the catalogue by name --
 

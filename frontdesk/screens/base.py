@@ -15,9 +15,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from textual import getters
+from textual import events, getters
 from textual.binding import ActiveBinding
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
@@ -45,10 +45,17 @@ def as_desk_error(error: BaseException | None) -> FrontDeskError:
                           "or tell a manager if it keeps happening.")
 
 
+MANAGERS_ONLY = "Managers only: ask a manager to sign in (ctrl+l)."
+
+
 class DeskScreen(Screen[ResultType]):
-    """A screen of the app: the desk, database work in workers, and forms it asks and writes."""
+    """A screen of the app: the desk, database work in workers, and forms it asks and writes.
+
+    `MANAGER_ACTIONS` are shown dimmed to reception (their `check_action` says so); pressing one
+    says why instead of doing nothing."""
 
     app = getters.app(FrontDeskApp)
+    MANAGER_ACTIONS: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -93,6 +100,17 @@ class DeskScreen(Screen[ResultType]):
         form = self._forms.pop(group, None)
         if form is not None and form.is_attached:
             form.dismiss(form.answer)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key whose action is a manager's, pressed by reception: say so."""
+        active = self.active_bindings.get(event.key)
+        if active is None or active.enabled or self.desk.is_manager:
+            return
+        action = active.binding.action
+        if action in self.MANAGER_ACTIONS or action.split("(")[0] in self.MANAGER_ACTIONS:
+            event.stop()
+            event.prevent_default()
+            self.notify(MANAGERS_ONLY, severity="warning")
 
     def show_error(self, error: FrontDeskError) -> None:
         self.notify(error.message, severity="error", timeout=8)

@@ -54,6 +54,7 @@ class CustomerScreen(EditsCustomers):
 
     AUTO_FOCUS = "#appointments"
 
+    MANAGER_ACTIONS = frozenset({"assign", "adjust", "void"})
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to the previous screen", id="back"),
         Binding("c", "checkout", "Checkout", tooltip="Pay the selected appointment", id="checkout"),

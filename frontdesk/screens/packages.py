@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from frontdesk.domain.describe import format_duration, plural
 from frontdesk.domain.money import Currency, format_money
 from frontdesk.domain.terms import Contents, Terms, ValueType
-from frontdesk.screens.base import DeskScreen
+from frontdesk.screens.base import MANAGERS_ONLY, DeskScreen
 from frontdesk.screens.dialogs.confirm import ConfirmDialog
 from frontdesk.screens.package_editor import PackageEditorScreen
 from frontdesk.services import catalogue
@@ -47,6 +47,7 @@ def short_contents(terms: Terms, currency: Currency) -> str:
 class PackagesScreen(DeskScreen[None]):
     """Every package: title, contents, price, for sale, archived, how many sold."""
 
+    MANAGER_ACTIONS = frozenset({"new", "edit", "archive", "restore"})
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to the previous screen", id="back"),
         Binding("n", "new", "New package", tooltip="Create a package (managers)", id="new-package"),
@@ -164,7 +165,7 @@ class PackagesScreen(DeskScreen[None]):
         if self.check_action("edit", ()):
             self.action_edit()
         elif not self.desk.is_manager:
-            self.notify("Only a manager can edit packages.", severity="warning")
+            self.notify(MANAGERS_ONLY, severity="warning")
 
     # ---- actions ----------------------------------------------------------------------------------
 

@@ -38,6 +38,7 @@ from frontdesk.services.views import ProviderView, ServiceView
 class ServicesScreen(DeskScreen[None]):
     """The services and providers the desk books; managers add, edit and archive them."""
 
+    MANAGER_ACTIONS = frozenset({"new", "edit", "archive", "restore"})
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to the previous screen", id="back"),
         Binding("tab", "switch", "Switch table", tooltip="Move between the services and the providers", id="switch-table"),

@@ -9,7 +9,6 @@ from sqlalchemy import func
 from sqlmodel import Session, delete, select
 
 from frontdesk.domain.business import Business
-from frontdesk.domain.kinds import Role
 from frontdesk.domain.terms import (
     CatalogueFacts,
     Contents,
@@ -45,18 +44,6 @@ from frontdesk.services.views import (
 
 # ---- staff ------------------------------------------------------------------------------------
 
-def add_staff(session: Session, *, name: str, role: Role = Role.RECEPTION) -> StaffView:
-    name = name.strip()
-    if not name:
-        raise InvalidInput({"name": "Enter a name."})
-    if session.exec(select(Staff).where(Staff.name == name)).first():
-        raise InvalidInput({"name": f"{name} is already on the staff list."})
-    staff = Staff(name=name, role=role)
-    session.add(staff)
-    session.flush()
-    return staff_view(staff)
-
-
 def list_staff(session: Session) -> list[StaffView]:
     return [staff_view(row) for row in session.exec(select(Staff).order_by(Staff.name))]
 
@@ -83,10 +70,9 @@ def _name_errors(
     return {}
 
 
-def _change(session: Session, table: type[_Row], actor: int | None) -> None:
-    """With `actor`, only a manager may change services or providers."""
-    if actor is not None:
-        require_manager(session, actor, f"change {_NOUNS[table]}s")
+def _change(session: Session, table: type[_Row], actor: int) -> None:
+    """Only a manager changes services or providers."""
+    require_manager(session, actor, f"change {_NOUNS[table]}s")
 
 
 def _found(session: Session, table: type[_Row], row_id: int) -> _Row:
@@ -102,7 +88,7 @@ def _saved(session: Session, row: _Row) -> _Row:
     return row
 
 
-def _archive(session: Session, table: type[_Row], row_id: int, archived: bool, actor: int | None) -> _Row:
+def _archive(session: Session, table: type[_Row], row_id: int, archived: bool, actor: int) -> _Row:
     _change(session, table, actor)
     row = _found(session, table, row_id)
     row.archived = archived
@@ -128,10 +114,8 @@ def _service_errors(
     return errors
 
 
-def add_service(
-    session: Session, *, name: str, duration_min: int, price: int, actor: int | None = None
-) -> ServiceView:
-    """A new service; with `actor`, only a manager may add it."""
+def add_service(session: Session, *, name: str, duration_min: int, price: int, actor: int) -> ServiceView:
+    """A new service (managers)."""
     _change(session, Service, actor)
     name = name.strip()
     errors = _service_errors(session, name=name, duration_min=duration_min, price=price)
@@ -156,9 +140,8 @@ def update_service(
     return service_view(_saved(session, service))
 
 
-def archive_service(
-    session: Session, service_id: int, archived: bool = True, *, actor: int | None = None
-) -> ServiceView:
+def archive_service(session: Session, service_id: int, archived: bool = True, *, actor: int) -> ServiceView:
+    """Stop offering a service, or offer it again (managers)."""
     return service_view(_archive(session, Service, service_id, archived, actor))
 
 
@@ -166,8 +149,8 @@ def list_services(session: Session, include_archived: bool = False) -> list[Serv
     return [service_view(row) for row in _listed(session, Service, include_archived)]
 
 
-def add_provider(session: Session, *, name: str, actor: int | None = None) -> ProviderView:
-    """A new provider; with `actor`, only a manager may add one."""
+def add_provider(session: Session, *, name: str, actor: int) -> ProviderView:
+    """A new provider (managers)."""
     _change(session, Provider, actor)
     name = name.strip()
     errors = _name_errors(session, Provider, name)
@@ -176,9 +159,8 @@ def add_provider(session: Session, *, name: str, actor: int | None = None) -> Pr
     return provider_view(_saved(session, Provider(name=name)))
 
 
-def archive_provider(
-    session: Session, provider_id: int, archived: bool = True, *, actor: int | None = None
-) -> ProviderView:
+def archive_provider(session: Session, provider_id: int, archived: bool = True, *, actor: int) -> ProviderView:
+    """Stop booking a provider, or book them again (managers)."""
     return provider_view(_archive(session, Provider, provider_id, archived, actor))
 
 

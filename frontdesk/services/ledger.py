@@ -25,14 +25,16 @@ from frontdesk.services.views import HoldingView, LedgerLine, Mismatch, holding_
 REASON_MAX_LENGTH = 500
 
 
-def require_staff(session: Session, actor: int) -> Staff:
+def require_staff(session: Session, actor: int | None) -> Staff:
+    if actor is None:
+        raise NotAllowed("Nobody is signed in at this desk.")
     staff = session.get(Staff, actor)
     if staff is None or not staff.active:
         raise NotAllowed("Unknown or inactive staff member.")
     return staff
 
 
-def require_manager(session: Session, actor: int, action: str) -> Staff:
+def require_manager(session: Session, actor: int | None, action: str) -> Staff:
     staff = require_staff(session, actor)
     if staff.role != Role.MANAGER:
         raise NotAllowed(f"Only a manager can {action}.")

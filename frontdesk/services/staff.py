@@ -21,6 +21,7 @@ from frontdesk.domain.pins import FAILURES_BEFORE_LOCK, LOCK_TIME, after_wrong_p
 from frontdesk.models import Staff
 from frontdesk.services.audit import AuditKind, record
 from frontdesk.services.errors import InvalidInput, NotFound
+from frontdesk.services.ledger import require_manager
 from frontdesk.services.views import StaffView, staff_view
 
 SCRYPT_COST = 2**15  # about 100 ms here; stored in each hash, so raising it later is safe
@@ -86,7 +87,7 @@ def create_owner(session: Session, *, name: str, pin: str, now: datetime) -> Sta
 
 
 def _add(session: Session, *, name: str, role: Role, pin: str | None, now: datetime,
-         actor: int | None) -> StaffView:
+         actor: int | None, from_shell: bool = False) -> StaffView:
     name = " ".join(name.split())
     errors = {}
     if not name:
@@ -100,27 +101,45 @@ def _add(session: Session, *, name: str, role: Role, pin: str | None, now: datet
     row = Staff(name=name, role=role, pin_hash=hash_pin(pin) if pin is not None else None)
     session.add(row)
     session.flush()
-    record(session, kind=AuditKind.STAFF_ADDED, at=now, staff_id=actor if actor is not None else row.id,
-           subject=f"staff {row.id}", detail=f"{name}, {role}")
+    by = None if from_shell else actor if actor is not None else row.id  # the owner adds herself
+    record(session, kind=AuditKind.STAFF_ADDED, at=now, staff_id=by, subject=f"staff {row.id}",
+           detail=f"{name}, {role}" + (", from the shell" if from_shell else ""))
     return staff_view(row)
 
 
-def add_staff_member(session: Session, *, name: str, role: Role, pin: str, now: datetime,
-                     actor: int | None = None) -> StaffView:
-    """A new person at the desk, with their PIN."""
-    return _add(session, name=name, role=role, pin=_checked_pin(pin), now=now, actor=actor)
+def add_staff_member(session: Session, *, name: str, role: Role, pin: str | None, now: datetime,
+                     actor: int | None) -> StaffView:
+    """A new person at the desk, with their PIN (without one they can't sign in yet). A manager
+    adds people; only the very first person, the owner, is added by nobody, and is a manager."""
+    if staff_count(session) == 0:
+        if role != Role.MANAGER:
+            raise InvalidInput({"role": "The first person on the staff list is the owner: a manager."})
+    else:
+        require_manager(session, actor, "add staff")
+    return _add(session, name=name, role=role, pin=_checked_pin(pin) if pin is not None else None, now=now,
+                actor=actor)
 
 
-def set_pin(session: Session, *, staff_id: int, pin: str, now: datetime, actor: int | None = None) -> StaffView:
-    """A new PIN (which also lifts a lock)."""
+def add_from_shell(session: Session, *, name: str, role: Role, pin: str, now: datetime) -> StaffView:
+    """Someone added with `frontdesk staff add` by whoever runs the desk's machine (and so holds
+    the database): the owner on a new database, or a manager when no manager can sign in. On the
+    audit trail as added from the shell."""
+    if staff_count(session) == 0 and role != Role.MANAGER:
+        raise InvalidInput({"role": "The first person on the staff list is the owner: a manager."})
+    return _add(session, name=name, role=role, pin=_checked_pin(pin), now=now, actor=None, from_shell=True)
+
+
+def set_pin(session: Session, *, staff_id: int, pin: str, now: datetime, actor: int) -> StaffView:
+    """A new PIN (which also lifts a lock): a manager sets anyone's, and each person their own."""
+    if actor != staff_id:
+        require_manager(session, actor, "reset someone else's PIN")
     row = session.get(Staff, staff_id)
     if row is None:
         raise NotFound("No such staff member.")
     row.pin_hash = hash_pin(_checked_pin(pin))
     row.failed_pins, row.locked_until = 0, None
     session.add(row)
-    record(session, kind=AuditKind.PIN_SET, at=now, staff_id=actor if actor is not None else staff_id,
-           subject=f"staff {staff_id}", detail=row.name)
+    record(session, kind=AuditKind.PIN_SET, at=now, staff_id=actor, subject=f"staff {staff_id}", detail=row.name)
     return staff_view(row)
 
 

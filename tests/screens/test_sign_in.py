@@ -45,8 +45,8 @@ def clock() -> Clock:
 @pytest.fixture
 def locked_spa(spa: Spa, clock: Clock) -> Spa:
     """The small spa with PINs (Grace 2468, Rita 1357), nobody at the desk, the clock the test's."""
-    spa.desk.write(staff.set_pin, staff_id=spa.grace.id, pin="2468", now=NOW)
-    spa.desk.write(staff.set_pin, staff_id=spa.rita.id, pin="1357", now=NOW)
+    spa.desk.write(staff.set_pin, staff_id=spa.grace.id, pin="2468", now=NOW, actor=spa.grace.id)
+    spa.desk.write(staff.set_pin, staff_id=spa.rita.id, pin="1357", now=NOW, actor=spa.grace.id)
     spa.desk.staff = None
     spa.desk.clock = clock
     return spa
@@ -154,3 +154,32 @@ async def test_a_new_database_sets_up_its_owner_first(request: pytest.FixtureReq
         assert desk.staff is not None and (desk.staff.name, desk.staff.is_manager) == ("Grace Kim", True)
     assert [member.name for member in desk.read(staff.sign_in_list)] == ["Grace Kim"]
     engine.dispose()
+
+
+async def test_a_managers_key_pressed_by_reception_says_why_and_the_palette_does_not_offer_it(spa: Spa) -> None:
+    from textual.command import CommandPalette
+
+    from tests.screens.notifications import Notifications
+
+    shown = Notifications()
+    app = FrontDeskApp(spa.desk)  # Rita, reception
+    async with app.run_test(size=SIZE, message_hook=shown.hook) as pilot:
+        await settle(pilot)
+        app.open_customer(spa.maria)
+        await settle(pilot)
+        for key in ("a", "j", "v"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, CustomerScreen)  # nothing opened
+        assert shown.messages.count("Managers only: ask a manager to sign in (ctrl+l).") == 3
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        offered = [command.title for command in app.get_system_commands(app.screen_stack[-2])]
+        assert "Book" in offered and not {"Assign", "Adjust", "Void"} & set(offered)
+        await pilot.press("escape")
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert shown.messages.count("Managers only: ask a manager to sign in (ctrl+l).") == 4

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import func, select
 
-from frontdesk.domain.kinds import Tender
+from frontdesk.domain.kinds import Role, Tender
 from frontdesk.domain.terms import Terms, ValueType
 from frontdesk.models import Appointment, Staff
-from frontdesk.services import appointments, catalogue, sales
+from frontdesk.services import appointments, catalogue, sales, staff
 from frontdesk.services.appointments import Booking
 from frontdesk.services.errors import InvalidInput, NotAllowed, NotFound
 from frontdesk.services.sales import TenderLine
@@ -59,8 +59,8 @@ def test_explicit_duration_and_price_are_kept(spa: Spa) -> None:
 
 def test_archived_service_and_provider_are_refused_with_field_messages(spa: Spa) -> None:
     maria = spa.customer()
-    spa.desk.write(catalogue.archive_service, spa.sauna)
-    spa.desk.write(catalogue.archive_provider, spa.ben)
+    spa.desk.write(catalogue.archive_service, spa.sauna, actor=spa.manager)
+    spa.desk.write(catalogue.archive_provider, spa.ben, actor=spa.manager)
     with pytest.raises(InvalidInput) as both:
         book(spa, maria, spa.sauna, at(TUE, 11), provider_id=spa.ben)
     assert both.value.fields == {"service": "Choose a service that is offered.",
@@ -90,7 +90,8 @@ def test_bad_duration_price_and_naive_time_are_refused(spa: Spa) -> None:
 def test_unknown_customer_and_reception_rights(spa: Spa) -> None:
     with pytest.raises(NotFound, match="No such customer"):
         book(spa, 999, spa.swedish, at(TUE, 11))
-    inactive = spa.desk.write(catalogue.add_staff, name="Former colleague").id
+    inactive = spa.desk.write(staff.add_staff_member, name="Former colleague", role=Role.RECEPTION, pin=None,
+                              now=spa.desk.now(), actor=spa.manager).id
     spa.desk.write(lambda session: session.execute(update(Staff).where(Staff.id == inactive).values(active=False)))
     with pytest.raises(NotAllowed, match="inactive"):
         spa.desk.write(appointments.book, spa.desk.business, customer_id=spa.customer(), service_id=spa.swedish,

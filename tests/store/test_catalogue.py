@@ -164,14 +164,14 @@ def test_a_title_is_free_again_once_the_other_package_is_archived(spa: Spa) -> N
 
 
 def test_archived_services_and_providers_cannot_be_put_in_a_package(spa: Spa) -> None:
-    spa.desk.write(catalogue.archive_service, spa.sauna)
-    spa.desk.write(catalogue.archive_provider, spa.ben)
+    spa.desk.write(catalogue.archive_service, spa.sauna, actor=spa.manager)
+    spa.desk.write(catalogue.archive_provider, spa.ben, actor=spa.manager)
     assert refused(spa, replace(PACK, service_ids=(spa.swedish, spa.sauna))) == {"services": "Sauna is archived."}
     assert refused(spa, Terms(title="Journey", contents=Contents.FIXED, value_type=None,
                               fixed_lines=(FixedLine(spa.sauna, "", 2),))) == {"services": "Sauna is archived."}
     assert refused(spa, replace(PACK, service_ids=(spa.swedish,), provider_id=spa.ben)) == {
         "provider": "Ben is archived."}
-    spa.desk.write(catalogue.archive_service, spa.thai)
+    spa.desk.write(catalogue.archive_service, spa.thai, actor=spa.manager)
     assert refused(spa, replace(PACK, service_ids=(spa.thai, spa.sauna)))["services"] == (
         "Thai Massage and Sauna are archived.")
     assert listed(spa, include_archived=True) == []

@@ -23,6 +23,7 @@ from frontdesk.domain.money import currency_for
 from frontdesk.domain.terms import Terms, ValueType
 from frontdesk.models import HoldingLine
 from frontdesk.services import appointments, catalogue, checkout, customers, ledger, sales
+from frontdesk.services import staff as staff_use_cases
 from frontdesk.services.desk import Desk
 from frontdesk.services.errors import NoBalanceLeft, NotCovered
 from tests.conftest import NOW
@@ -39,8 +40,9 @@ def _setup(url: str, visits: int) -> tuple[int, int, list[list[int]]]:
     """A customer with one `visits`-visit holding and PROCESSES × ATTEMPTS booked appointments."""
     engine = create_db_engine(url)
     desk = Desk(engine, BUSINESS, clock=lambda: NOW)
-    staff = desk.write(catalogue.add_staff, name="Manager", role="manager").id
-    service = desk.write(catalogue.add_service, name="Yoga class", duration_min=60, price=2000).id
+    staff = desk.write(staff_use_cases.add_staff_member, name="Manager", role="manager", pin=None, now=NOW,
+                       actor=None).id
+    service = desk.write(catalogue.add_service, name="Yoga class", duration_min=60, price=2000, actor=staff).id
     package = desk.write(catalogue.save_package, BUSINESS, actor=staff,
                          terms=Terms(title="Yoga pass", value_type=ValueType.VISITS, quantity=visits, price=0)).id
     customer = desk.write(customers.create_customer, name="Maria Lopez").id

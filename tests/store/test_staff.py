@@ -13,9 +13,9 @@ from sqlmodel import select
 
 from frontdesk.domain.kinds import Role
 from frontdesk.models import Staff
-from frontdesk.services import audit, staff
+from frontdesk.services import audit, catalogue, staff
 from frontdesk.services.desk import Desk
-from frontdesk.services.errors import InvalidInput
+from frontdesk.services.errors import InvalidInput, NotAllowed
 from tests.conftest import NOW
 
 
@@ -30,21 +30,24 @@ def test_a_new_database_gets_its_owner_once(desk: Desk) -> None:
 
 
 def test_pins_are_digits_and_stored_only_as_salted_hashes(desk: Desk) -> None:
+    owner = desk.write(staff.create_owner, name="Grace", pin="2468", now=NOW)
     for bad, message in (("12", "4 to 8 digits"), ("123456789", "4 to 8 digits"), ("12a4", "digits only"),
                          ("１２３４", "digits only")):
         with pytest.raises(InvalidInput) as refused:
-            desk.write(staff.add_staff_member, name="Rita", role=Role.RECEPTION, pin=bad, now=NOW)
+            desk.write(staff.add_staff_member, name="Rita", role=Role.RECEPTION, pin=bad, now=NOW, actor=owner.id)
         assert message in refused.value.fields["pin"]
-    rita = desk.write(staff.add_staff_member, name="Rita", role=Role.RECEPTION, pin="4321", now=NOW)
-    sam = desk.write(staff.add_staff_member, name="Sam", role=Role.RECEPTION, pin="4321", now=NOW)
+    rita = desk.write(staff.add_staff_member, name="Rita", role=Role.RECEPTION, pin="4321", now=NOW, actor=owner.id)
+    sam = desk.write(staff.add_staff_member, name="Sam", role=Role.RECEPTION, pin="4321", now=NOW, actor=owner.id)
     hashes = desk.read(lambda session: {row.id: row.pin_hash for row in session.exec(select(Staff))})
     assert all(stored.startswith("scrypt$") and "4321" not in stored for stored in hashes.values())
+    assert len(hashes) == 3
     assert hashes[rita.id] != hashes[sam.id]  # the same PIN, salted differently
     assert staff.pin_matches("4321", hashes[rita.id]) and not staff.pin_matches("4322", hashes[rita.id])
 
 
 def test_five_wrong_pins_lock_for_five_minutes_and_all_of_it_is_on_the_trail(desk: Desk) -> None:
-    rita = desk.write(staff.add_staff_member, name="Rita", role=Role.RECEPTION, pin="4321", now=NOW)
+    owner = desk.write(staff.create_owner, name="Grace", pin="2468", now=NOW)
+    rita = desk.write(staff.add_staff_member, name="Rita", role=Role.RECEPTION, pin="4321", now=NOW, actor=owner.id)
     answers = [desk.write(staff.sign_in, staff_id=rita.id, pin="0000", now=NOW + timedelta(seconds=second))
                for second in range(5)]
     assert [answer.staff for answer in answers] == [None] * 5
@@ -64,14 +67,20 @@ def test_five_wrong_pins_lock_for_five_minutes_and_all_of_it_is_on_the_trail(des
     assert again.refusal == "Wrong PIN. 4 tries left before a lock."
 
     kinds = [line.kind for line in reversed(desk.read(audit.events, staff_id=rita.id))]
-    assert kinds == ["staff added", *["sign-in failed"] * 4, "locked out", "sign-in", "sign-in failed"]
+    assert kinds == [*["sign-in failed"] * 4, "locked out", "sign-in", "sign-in failed"]
+    added = [(line.staff_name, line.detail) for line in desk.read(audit.events, kind=audit.AuditKind.STAFF_ADDED)]
+    assert added == [("Grace", "Rita, reception"), ("Grace", "Grace, manager")]  # who added whom
 
 
-def test_a_new_pin_lifts_a_lock(desk: Desk) -> None:
-    rita = desk.write(staff.add_staff_member, name="Rita", role=Role.RECEPTION, pin="4321", now=NOW)
+def test_a_new_pin_lifts_a_lock_and_only_a_manager_sets_someone_elses(desk: Desk) -> None:
+    owner = desk.write(staff.create_owner, name="Grace", pin="2468", now=NOW)
+    rita = desk.write(staff.add_staff_member, name="Rita", role=Role.RECEPTION, pin="4321", now=NOW, actor=owner.id)
+    sam = desk.write(staff.add_staff_member, name="Sam", role=Role.RECEPTION, pin="1470", now=NOW, actor=owner.id)
     for _ in range(5):
         desk.write(staff.sign_in, staff_id=rita.id, pin="0000", now=NOW)
-    desk.write(staff.set_pin, staff_id=rita.id, pin="8642", now=NOW)
+    with pytest.raises(NotAllowed, match="Only a manager can reset someone else's PIN"):
+        desk.write(staff.set_pin, staff_id=rita.id, pin="8642", now=NOW, actor=sam.id)
+    desk.write(staff.set_pin, staff_id=rita.id, pin="8642", now=NOW, actor=owner.id)
     assert desk.write(staff.sign_in, staff_id=rita.id, pin="8642", now=NOW).staff is not None
     assert desk.write(staff.sign_in, staff_id=rita.id, pin="4321", now=NOW).staff is None
 
@@ -83,3 +92,14 @@ def test_the_audit_trail_is_append_only(desk: Desk) -> None:
             with desk.engine.begin() as connection:
                 connection.execute(text(statement))
     assert [line.detail for line in desk.read(audit.events)] == ["Grace, manager"]
+
+
+def test_the_first_person_is_the_owner_and_then_only_a_manager_adds_people(desk: Desk) -> None:
+    with pytest.raises(InvalidInput, match="owner: a manager"):
+        desk.write(staff.add_staff_member, name="Rita", role=Role.RECEPTION, pin=None, now=NOW, actor=None)
+    owner = desk.write(staff.add_staff_member, name="Grace", role=Role.MANAGER, pin=None, now=NOW, actor=None)
+    rita = desk.write(staff.add_staff_member, name="Rita", role=Role.RECEPTION, pin=None, now=NOW, actor=owner.id)
+    for actor in (None, rita.id):
+        with pytest.raises(NotAllowed):
+            desk.write(staff.add_staff_member, name="Eve", role=Role.MANAGER, pin=None, now=NOW, actor=actor)
+    assert sorted(member.name for member in desk.read(catalogue.list_staff)) == ["Grace", "Rita"]
