@@ -27,7 +27,7 @@ lint: setup
 	$(VENV)/bin/lint-imports
 
 test: setup postgres lint
-	$(PY) -m pytest -n 2 --dist loadgroup -q
+	$(PY) -m pytest -n 3 --dist loadgroup -q  # three: screen tests wait on the UI as much as they compute
 
 bench: setup postgres
 	$(PY) -m bench

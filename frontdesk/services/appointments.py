@@ -24,6 +24,7 @@ from frontdesk.models import (
     Service,
     utcnow,
 )
+from frontdesk.services.audit import AuditKind, record
 from frontdesk.services.catalogue import list_providers, list_services
 from frontdesk.services.errors import InvalidInput, NotFound
 from frontdesk.services.ledger import (
@@ -196,6 +197,8 @@ def book(
                       created_at=now)
     session.add(row)
     session.flush()
+    record(session, kind=AuditKind.BOOKED, at=now, staff_id=actor, customer_id=customer_id,
+           subject=f"appointment {row.id}", detail=f"{facts.service_name} {starts_at.isoformat(timespec='minutes')}")
     return Booking(appointment=appointment_views(session, [row])[0], coverage=coverage)
 
 
@@ -264,11 +267,13 @@ def cancel(
     row.status = AppointmentStatus.CANCELLED
     session.add(row)
     session.flush()
+    record(session, kind=AuditKind.CANCEL, at=now, staff_id=actor, customer_id=row.customer_id,
+           subject=f"appointment {row.id}", detail="; ".join(filter(None, [reason.strip(), returned])))
     return Cancellation(appointment=appointment_views(session, [row])[0], returned=returned,
                         to_refund=sum(money))
 
 
-def no_show(session: Session, *, appointment_id: int, actor: int) -> AppointmentView:
+def no_show(session: Session, *, appointment_id: int, actor: int, now: datetime | None = None) -> AppointmentView:
     """Mark a booked appointment as a no-show; a redemption already made is kept."""
     require_staff(session, actor)
     row = lock_appointment(session, appointment_id)
@@ -277,6 +282,8 @@ def no_show(session: Session, *, appointment_id: int, actor: int) -> Appointment
     row.status = AppointmentStatus.NO_SHOW
     session.add(row)
     session.flush()
+    record(session, kind=AuditKind.NO_SHOW, at=now or utcnow(), staff_id=actor, customer_id=row.customer_id,
+           subject=f"appointment {row.id}")
     return appointment_views(session, [row])[0]
 
 
@@ -287,9 +294,11 @@ def reverse_redemption(
     """A manager gives back what a redemption took (e.g. a forgiven no-show), with a reason."""
     require_manager(session, actor, "reverse a redemption")
     reason = require_reason(reason)
-    lock_appointment(session, appointment_id)
+    row = lock_appointment(session, appointment_id)
     returned = _reverse(session, business, appointment_id=appointment_id, actor=actor, note=reason,
                         now=now or utcnow())
     if returned is None:
         raise InvalidInput({"appointment": "Nothing was redeemed for this appointment, or it was already given back."})
+    record(session, kind=AuditKind.REVERSE, at=now or utcnow(), staff_id=actor, customer_id=row.customer_id,
+           subject=f"appointment {appointment_id}", detail=f"{returned}: {reason}")
     return returned

@@ -19,6 +19,23 @@ class AuditKind(StrEnum):
     LOCKED_OUT = "locked out"
     STAFF_ADDED = "staff added"
     PIN_SET = "PIN set"
+    SALE = "sale"
+    ASSIGN = "assign"
+    CHECKOUT = "checkout"
+    BOOKED = "booked"
+    CANCEL = "cancel"
+    NO_SHOW = "no-show"
+    REVERSE = "reverse"
+    ADJUST = "adjust"
+    VOID = "void"
+    CUSTOMER_ADDED = "customer added"
+    CUSTOMER_EDITED = "customer edited"
+    PACKAGE_SAVED = "package saved"
+    PACKAGE_ARCHIVED = "package archived"
+    SERVICE_SAVED = "service saved"
+    PROVIDER_SAVED = "provider saved"
+    ARCHIVED = "archived"
+    RESTORED = "restored"
 
 
 @dataclass(frozen=True, slots=True)

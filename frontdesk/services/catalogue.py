@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, delete, select
@@ -30,6 +30,7 @@ from frontdesk.models import (
     Staff,
     utcnow,
 )
+from frontdesk.services.audit import AuditKind, record
 from frontdesk.services.errors import InvalidInput, NotFound
 from frontdesk.services.ledger import require_manager
 from frontdesk.services.views import (
@@ -88,10 +89,13 @@ def _saved(session: Session, row: _Row) -> _Row:
     return row
 
 
-def _archive(session: Session, table: type[_Row], row_id: int, archived: bool, actor: int) -> _Row:
+def _archive(session: Session, table: type[_Row], row_id: int, archived: bool, actor: int,
+             now: datetime | None) -> _Row:
     _change(session, table, actor)
     row = _found(session, table, row_id)
     row.archived = archived
+    record(session, kind=AuditKind.ARCHIVED if archived else AuditKind.RESTORED, at=now or utcnow(),
+           staff_id=actor, subject=f"{_NOUNS[table]} {row_id}", detail=row.name)
     return _saved(session, row)
 
 
@@ -114,18 +118,27 @@ def _service_errors(
     return errors
 
 
-def add_service(session: Session, *, name: str, duration_min: int, price: int, actor: int) -> ServiceView:
+def add_service(session: Session, *, name: str, duration_min: int, price: int, actor: int,
+                now: datetime | None = None) -> ServiceView:
     """A new service (managers)."""
     _change(session, Service, actor)
     name = name.strip()
     errors = _service_errors(session, name=name, duration_min=duration_min, price=price)
     if errors:
         raise InvalidInput(errors)
-    return service_view(_saved(session, Service(name=name, duration_min=duration_min, price=price)))
+    service = _saved(session, Service(name=name, duration_min=duration_min, price=price))
+    _service_saved(session, service, actor, now)
+    return service_view(service)
+
+
+def _service_saved(session: Session, service: Service, actor: int, now: datetime | None) -> None:
+    record(session, kind=AuditKind.SERVICE_SAVED, at=now or utcnow(), staff_id=actor, subject=f"service {service.id}",
+           detail=f"{service.name}, {service.duration_min} min, price {service.price}")
 
 
 def update_service(
-    session: Session, *, service_id: int, name: str, duration_min: int, price: int, actor: int
+    session: Session, *, service_id: int, name: str, duration_min: int, price: int, actor: int,
+    now: datetime | None = None,
 ) -> ServiceView:
     """Change a service's name, duration and price (managers). Invalid input saves nothing."""
     _change(session, Service, actor)
@@ -137,31 +150,37 @@ def update_service(
     service.name = name
     service.duration_min = duration_min
     service.price = price
-    return service_view(_saved(session, service))
+    _service_saved(session, _saved(session, service), actor, now)
+    return service_view(service)
 
 
-def archive_service(session: Session, service_id: int, archived: bool = True, *, actor: int) -> ServiceView:
+def archive_service(session: Session, service_id: int, archived: bool = True, *, actor: int,
+                    now: datetime | None = None) -> ServiceView:
     """Stop offering a service, or offer it again (managers)."""
-    return service_view(_archive(session, Service, service_id, archived, actor))
+    return service_view(_archive(session, Service, service_id, archived, actor, now))
 
 
 def list_services(session: Session, include_archived: bool = False) -> list[ServiceView]:
     return [service_view(row) for row in _listed(session, Service, include_archived)]
 
 
-def add_provider(session: Session, *, name: str, actor: int) -> ProviderView:
+def add_provider(session: Session, *, name: str, actor: int, now: datetime | None = None) -> ProviderView:
     """A new provider (managers)."""
     _change(session, Provider, actor)
     name = name.strip()
     errors = _name_errors(session, Provider, name)
     if errors:
         raise InvalidInput(errors)
-    return provider_view(_saved(session, Provider(name=name)))
+    provider = _saved(session, Provider(name=name))
+    record(session, kind=AuditKind.PROVIDER_SAVED, at=now or utcnow(), staff_id=actor,
+           subject=f"provider {provider.id}", detail=name)
+    return provider_view(provider)
 
 
-def archive_provider(session: Session, provider_id: int, archived: bool = True, *, actor: int) -> ProviderView:
+def archive_provider(session: Session, provider_id: int, archived: bool = True, *, actor: int,
+                     now: datetime | None = None) -> ProviderView:
     """Stop booking a provider, or book them again (managers)."""
-    return provider_view(_archive(session, Provider, provider_id, archived, actor))
+    return provider_view(_archive(session, Provider, provider_id, archived, actor, now))
 
 
 def list_providers(session: Session, include_archived: bool = False) -> list[ProviderView]:
@@ -241,7 +260,8 @@ def _with_names(session: Session, terms: Terms) -> Terms:
 
 
 def save_package(
-    session: Session, business: Business, *, terms: Terms, actor: int, package_id: int | None = None
+    session: Session, business: Business, *, terms: Terms, actor: int, package_id: int | None = None,
+    now: datetime | None = None,
 ) -> PackageView:
     """Create or edit a catalogue package (managers). Invalid terms raise InvalidInput with a
     message per field and save nothing. Holdings already sold keep the terms they were sold with."""
@@ -272,7 +292,7 @@ def save_package(
     package.window_start, package.window_end = terms.window or (None, None)
     package.date_from, package.date_to = terms.date_range or (None, None)
     package.fixed_dates = [day.isoformat() for day in terms.fixed_dates] if terms.fixed_dates is not None else None
-    package.updated_at = utcnow()
+    package.updated_at = now or utcnow()
     session.add(package)
     session.flush()
     session.exec(delete(PackageService).where(PackageService.package_id == package.id))  # type: ignore[call-overload]
@@ -287,6 +307,8 @@ def save_package(
             for position, line in enumerate(terms.fixed_lines)
         )
     session.flush()
+    record(session, kind=AuditKind.PACKAGE_SAVED, at=now or utcnow(), staff_id=actor, subject=f"package {package.id}",
+           detail=summary(terms, business.currency))
     return package_view(session, business, package)
 
 
@@ -305,7 +327,8 @@ def get_package(session: Session, business: Business, package_id: int) -> Packag
 
 
 def archive_package(
-    session: Session, business: Business, *, package_id: int, actor: int, archived: bool = True
+    session: Session, business: Business, *, package_id: int, actor: int, archived: bool = True,
+    now: datetime | None = None,
 ) -> PackageView:
     """Stop selling a package (or bring it back, if its title is still free)."""
     require_manager(session, actor, "archive packages")
@@ -317,6 +340,8 @@ def archive_package(
     package.archived = archived
     session.add(package)
     session.flush()
+    record(session, kind=AuditKind.ARCHIVED if archived else AuditKind.RESTORED, at=now or utcnow(), staff_id=actor,
+           subject=f"package {package_id}", detail=package.title)
     return package_view(session, business, package)
 
 

@@ -20,8 +20,10 @@ from frontdesk.domain.business import Business
 from frontdesk.domain.coverage import HoldingFacts, LineBalance, covers, default_choice, rank
 from frontdesk.domain.describe import describe_amount
 from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Tender
+from frontdesk.domain.money import format_money
 from frontdesk.domain.terms import Terms
 from frontdesk.models import Checkout, Holding, LedgerEntry, Payment, utcnow
+from frontdesk.services import audit
 from frontdesk.services.appointments import customer_holdings, get_appointment, lock_appointment
 from frontdesk.services.errors import AlreadyPaid, FrontDeskError, InvalidInput, NotCovered
 from frontdesk.services.ledger import append_entry, get_holding, lock_lines, require_staff, spend
@@ -145,7 +147,12 @@ def checkout(
     session.add(row)
     session.add(record)
     session.flush()
-    return receipt(session, business, record)
+    paid = receipt(session, business, record)
+    audit.record(session, kind=audit.AuditKind.CHECKOUT, at=now, staff_id=actor, customer_id=row.customer_id,
+                 subject=f"appointment {row.id}",
+                 detail="; ".join(f"{line.description} {format_money(line.amount, business.currency)}"
+                                  for line in paid.payments))
+    return paid
 
 
 def receipt(session: Session, business: Business, record: Checkout, replayed: bool = False) -> Receipt:

@@ -16,8 +16,9 @@ from sqlmodel import Session, col, select
 
 from frontdesk.domain.business import Business
 from frontdesk.domain.periods import local_date
-from frontdesk.models import Customer
+from frontdesk.models import Customer, utcnow
 from frontdesk.services import appointments, ledger
+from frontdesk.services.audit import AuditKind, record
 from frontdesk.services.errors import DuplicateCustomer, InvalidInput, NotFound
 from frontdesk.services.views import (
     AppointmentView,
@@ -79,7 +80,7 @@ def find_duplicates(
 
 def create_customer(
     session: Session, *, name: str, phone: str = "", email: str = "", note: str = "",
-    allow_duplicate: bool = False,
+    allow_duplicate: bool = False, actor: int | None = None, now: datetime | None = None,
 ) -> CustomerView:
     """A new customer. A same phone or email raises DuplicateCustomer unless `allow_duplicate`."""
     name, phone, email = _validated(name, phone, email, note)
@@ -91,12 +92,18 @@ def create_customer(
                         phone_digits=phone_digits(phone), search_text=_search_text(name, phone, email))
     session.add(customer)
     session.flush()
+    record(session, kind=AuditKind.CUSTOMER_ADDED, at=now or utcnow(), staff_id=actor, customer_id=customer.id,
+           subject=f"customer {customer.id}", detail=_contact(customer))
     return customer_view(customer)
+
+
+def _contact(customer: Customer) -> str:
+    return " · ".join(part for part in (customer.name, customer.phone, customer.email, customer.note) if part)
 
 
 def update_customer(
     session: Session, *, customer_id: int, name: str, phone: str = "", email: str = "",
-    note: str = "", allow_duplicate: bool = False,
+    note: str = "", allow_duplicate: bool = False, actor: int | None = None, now: datetime | None = None,
 ) -> CustomerView:
     customer = session.get(Customer, customer_id)
     if customer is None:
@@ -111,6 +118,8 @@ def update_customer(
     customer.search_text = _search_text(name, phone, email)
     session.add(customer)
     session.flush()
+    record(session, kind=AuditKind.CUSTOMER_EDITED, at=now or utcnow(), staff_id=actor, customer_id=customer.id,
+           subject=f"customer {customer.id}", detail=_contact(customer))
     return customer_view(customer)
 
 

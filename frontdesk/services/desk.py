@@ -58,7 +58,7 @@ class Desk:
         self.engine = engine
         self.business = business
         self.clock = clock
-        self.staff = staff  # who is at the desk (until sign-in exists); recorded on every entry
+        self.staff = staff  # who signed in at this desk (None while it is locked); acts in every use case
 
     @property
     def staff_id(self) -> int:
@@ -74,9 +74,13 @@ class Desk:
         return self.clock()
 
     def _with_clock(self, use_case: Callable[..., object], kwargs: dict) -> dict:
-        """Use cases that take `now` get the desk's clock unless the caller gave one."""
-        if "now" not in kwargs and "now" in _parameters(use_case):
+        """Use cases that take `now` get the desk's clock, and those that act for someone
+        (`actor`) the person signed in at the desk, unless the caller gave them."""
+        parameters = _parameters(use_case)
+        if "now" not in kwargs and "now" in parameters:
             kwargs["now"] = self.now()
+        if "actor" not in kwargs and "actor" in parameters and self.staff is not None:
+            kwargs["actor"] = self.staff.id
         return kwargs
 
     def read(self, use_case: Callable[Concatenate[Session, P], R], *args: P.args, **kwargs: P.kwargs) -> R:

@@ -18,6 +18,7 @@ from frontdesk.domain.describe import describe_amount
 from frontdesk.domain.kinds import EntryKind, Role
 from frontdesk.domain.terms import Terms, ValueType
 from frontdesk.models import Holding, HoldingLine, LedgerEntry, Staff, utcnow
+from frontdesk.services.audit import AuditKind, record
 from frontdesk.services.errors import InvalidInput, NoBalanceLeft, NotAllowed, NotFound
 from frontdesk.services.views import HoldingView, LedgerLine, Mismatch, holding_views
 
@@ -137,6 +138,9 @@ def adjust(
     after = credit(session, line.id, delta) if delta > 0 else spend(session, line.id, -delta)
     append_entry(session, holding_id=holding_id, line_id=line.id, kind=EntryKind.ADJUST,
                  delta=delta, balance_after=after, actor=actor, note=reason, at=now)
+    record(session, kind=AuditKind.ADJUST, at=now or utcnow(), staff_id=actor, customer_id=holding.customer_id,
+           subject=f"holding {holding_id}", detail=f"{describe_amount(terms, abs(delta), business.currency)} "
+                                                   f"{'added' if delta > 0 else 'taken'}: {reason}")
     return holding_views(session, [holding], business, now or utcnow())[0]
 
 
@@ -159,6 +163,8 @@ def void(
     holding.voided_at = now
     session.add(holding)
     session.flush()
+    record(session, kind=AuditKind.VOID, at=now, staff_id=actor, customer_id=holding.customer_id,
+           subject=f"holding {holding_id}", detail=f"{holding.title}: {reason}")
     return holding_views(session, [holding], business, now)[0]
 
 

@@ -15,6 +15,7 @@ from frontdesk.domain.kinds import EntryKind, Tender
 from frontdesk.domain.money import format_money
 from frontdesk.domain.terms import Terms
 from frontdesk.models import Appointment, Customer, Holding, HoldingLine, Package, Payment, utcnow
+from frontdesk.services.audit import AuditKind, record
 from frontdesk.services.catalogue import list_packages, package_terms
 from frontdesk.services.errors import InvalidInput, NotAllowed, NotFound
 from frontdesk.services.ledger import append_entry, require_manager, require_reason, require_staff
@@ -107,6 +108,9 @@ def sell(
         for line in tenders
     )
     session.flush()
+    paid = " + ".join(f"{line.tender} {format_money(line.amount, business.currency)}" for line in tenders)
+    record(session, kind=AuditKind.SALE, at=now, staff_id=actor, customer_id=customer_id,
+           subject=f"holding {holding.id}", detail=f"{terms.title}: {paid or 'free'}")
     return holding_views(session, [holding], business, now)[0]
 
 
@@ -121,6 +125,8 @@ def assign(
     package, terms = _package_for_sale(session, package_id)
     holding = open_holding(session, business, customer_id=customer_id, package=package, terms=terms,
                            kind=EntryKind.ASSIGN, actor=actor, now=now, price_paid=0, note=reason)
+    record(session, kind=AuditKind.ASSIGN, at=now, staff_id=actor, customer_id=customer_id,
+           subject=f"holding {holding.id}", detail=f"{terms.title}: {reason}")
     return holding_views(session, [holding], business, now)[0]
 
 

@@ -29,6 +29,7 @@ from tests.store.test_examples import TUE, at
 
 # what reception does at the counter (DESIGN §7), and the building blocks use cases are made of
 RECEPTION_MAY = {"appointments.book", "appointments.cancel", "appointments.no_show", "checkout.checkout",
+                 "customers.create_customer", "customers.update_customer",
                  "checkout.pay", "sales.sell"}
 PARTS = {"ledger.append_entry", "ledger.require_manager", "ledger.require_staff", "sales.open_holding"}
 
