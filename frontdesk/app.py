@@ -50,6 +50,12 @@ def _services() -> Screen:
     return ServicesScreen()
 
 
+def _audit() -> Screen:
+    from frontdesk.screens.audit import AuditScreen
+
+    return AuditScreen()
+
+
 def _customer_search() -> type:
     from frontdesk.commands import CustomerSearch
 
@@ -61,7 +67,7 @@ class FrontDeskApp(App[None]):
 
     CSS_PATH = Path(__file__).parent / "frontdesk.tcss"  # one stylesheet for every screen
     TITLE = "Front Desk"
-    MODES = {"home": _home, "packages": _packages, "services": _services}
+    MODES = {"home": _home, "packages": _packages, "services": _services, "audit": _audit}
     DEFAULT_MODE = "home"
     COMMANDS = App.COMMANDS | {_customer_search}
     BINDINGS = [
@@ -71,6 +77,8 @@ class FrontDeskApp(App[None]):
                 id="packages", show=False),
         Binding("f3", "open_services", "Services", tooltip="Services and providers (managers edit them)",
                 id="services", show=False),
+        Binding("f4", "open_audit", "Audit", tooltip="The audit trail: who did what, when (managers)",
+                id="audit", show=False),
         Binding("ctrl+l", "lock", "Lock", tooltip="Lock the desk: the next person signs in with their PIN",
                 id="lock", show=False),
     ]
@@ -141,7 +149,8 @@ class FrontDeskApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While the desk is locked, only signing in (and quitting) works."""
-        if self.desk.staff is None and action in ("open_packages", "open_services", "lock", "command_palette"):
+        if self.desk.staff is None and action in ("open_packages", "open_services", "open_audit", "lock",
+                                                  "command_palette"):
             return False
         return True
 
@@ -186,6 +195,14 @@ class FrontDeskApp(App[None]):
     def action_open_services(self) -> None:
         self.open_area("services")
 
+    def action_open_audit(self) -> None:
+        if not self.desk.is_manager:
+            from frontdesk.screens.base import MANAGERS_ONLY
+
+            self.notify(MANAGERS_ONLY, severity="warning")
+            return
+        self.open_area("audit")
+
     def show_customer(self, customer: CustomerView) -> None:
         """Open a customer found in the command palette, from any screen."""
         if self.current_mode != self.DEFAULT_MODE:
@@ -196,12 +213,13 @@ class FrontDeskApp(App[None]):
     # ---- command palette ------------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Every binding shown in the footer of `screen`, then Textual's own commands."""
+        """Every action of `screen` (shown in its footer, or named but left out of a full footer)
+        and of the app, then Textual's own commands."""
         seen = set()
         for active in screen.active_bindings.values():
             binding = active.binding
-            global_key = active.node is self and binding.id is not None
-            if not (binding.show or global_key) or not active.enabled or binding.description in seen:
+            named = binding.id is not None  # an action of its own (a hidden one too); not a second key
+            if not (binding.show or named) or not active.enabled or binding.description in seen:
                 continue
             seen.add(binding.description)
             yield SystemCommand(

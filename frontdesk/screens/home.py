@@ -91,7 +91,8 @@ class HomeScreen(EditsCustomers):
                 id="new-customer"),
         Binding("n", "new_customer", "New customer", show=False),
         Binding("ctrl+t", "today", "Today", tooltip="Go to today's appointments", id="today"),
-        Binding("escape", "escape", "Clear", tooltip="Clear the search and type a new one", id="clear"),
+        Binding("escape", "escape", "Clear", tooltip="Clear the search and type a new one", id="clear",
+                show=False),  # the key every field clears with; the footer keeps room for the areas
         Binding("f5", "refresh", "Refresh", tooltip="Read today's appointments and the results again",
                 id="refresh"),
         Binding("down", "results", "Results", show=False),
@@ -99,7 +100,8 @@ class HomeScreen(EditsCustomers):
                 id="home-packages"),
         Binding("f3", "app.open_services", "Services", tooltip="Services and providers (managers edit them)",
                 id="home-services"),
-        Binding("ctrl+q", "app.quit", "Quit", tooltip="Leave Front Desk", id="home-quit"),
+        Binding("f4", "app.open_audit", "Audit", tooltip="The audit trail: who did what, when (managers)",
+                id="home-audit"),
     ]
 
     def __init__(self) -> None:

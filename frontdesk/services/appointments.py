@@ -27,15 +27,8 @@ from frontdesk.models import (
 from frontdesk.services.audit import AuditKind, record
 from frontdesk.services.catalogue import list_providers, list_services
 from frontdesk.services.errors import InvalidInput, NotFound
-from frontdesk.services.ledger import (
-    append_entry,
-    credit,
-    get_holding,
-    lock_lines,
-    require_manager,
-    require_reason,
-    require_staff,
-)
+from frontdesk.services.ledger import append_entry, credit, get_holding, lock_lines, require_reason
+from frontdesk.services.roles import require_manager, require_staff
 from frontdesk.services.views import (
     AppointmentView,
     CustomerView,

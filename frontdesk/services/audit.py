@@ -10,7 +10,8 @@ from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
-from frontdesk.models import AuditEvent, Staff
+from frontdesk.models import AuditEvent, Customer, Staff
+from frontdesk.services.roles import require_manager
 
 
 class AuditKind(StrEnum):
@@ -40,7 +41,7 @@ class AuditKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class AuditLine:
-    """One event of the trail, with the name of who did it."""
+    """One event of the trail, with the names of who did it and for whom."""
 
     id: int
     at: datetime
@@ -49,6 +50,16 @@ class AuditLine:
     customer_id: int | None
     subject: str
     detail: str
+    customer_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AuditPage:
+    """A page of the trail for the managers' Audit screen, newest first."""
+
+    lines: list[AuditLine]
+    more: bool  # older events exist
+    staff: list[tuple[int, str]]  # everyone who can appear, to filter by
 
 
 def record(
@@ -61,15 +72,31 @@ def record(
     session.flush()
 
 
-def events(session: Session, *, kind: AuditKind | None = None, staff_id: int | None = None,
-           limit: int = 100) -> list[AuditLine]:
-    """The newest events first, optionally of one kind or one person."""
-    statement = (select(AuditEvent, Staff.name).outerjoin(Staff, col(Staff.id) == AuditEvent.staff_id)
+def events(session: Session, *, kind: str | None = None, staff_id: int | None = None,
+           customer_id: int | None = None, before_id: int | None = None, limit: int = 100) -> list[AuditLine]:
+    """The newest events first (older than `before_id`), optionally of one kind, person or customer."""
+    statement = (select(AuditEvent, Staff.name, Customer.name)
+                 .outerjoin(Staff, col(Staff.id) == AuditEvent.staff_id)
+                 .outerjoin(Customer, col(Customer.id) == AuditEvent.customer_id)
                  .order_by(col(AuditEvent.id).desc()).limit(limit))
     if kind is not None:
         statement = statement.where(AuditEvent.kind == kind)
     if staff_id is not None:
         statement = statement.where(AuditEvent.staff_id == staff_id)
+    if customer_id is not None:
+        statement = statement.where(AuditEvent.customer_id == customer_id)
+    if before_id is not None:
+        statement = statement.where(col(AuditEvent.id) < before_id)
     return [AuditLine(id=event.id, at=event.at, staff_name=name or "—", kind=event.kind,
-                      customer_id=event.customer_id, subject=event.subject, detail=event.detail)
-            for event, name in session.exec(statement)]
+                      customer_id=event.customer_id, subject=event.subject, detail=event.detail,
+                      customer_name=customer or "")
+            for event, name, customer in session.exec(statement)]
+
+
+def audit_page(session: Session, *, actor: int, kind: str | None = None, staff_id: int | None = None,
+               before_id: int | None = None, limit: int = 50) -> AuditPage:
+    """What the Audit screen shows (managers): a page of the trail, filtered."""
+    require_manager(session, actor, "read the audit trail")
+    lines = events(session, kind=kind, staff_id=staff_id, before_id=before_id, limit=limit + 1)
+    staff = [(row.id, row.name) for row in session.exec(select(Staff).order_by(Staff.name))]
+    return AuditPage(lines=lines[:limit], more=len(lines) > limit, staff=staff)

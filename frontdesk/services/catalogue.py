@@ -32,7 +32,7 @@ from frontdesk.models import (
 )
 from frontdesk.services.audit import AuditKind, record
 from frontdesk.services.errors import InvalidInput, NotFound
-from frontdesk.services.ledger import require_manager
+from frontdesk.services.roles import require_manager
 from frontdesk.services.views import (
     PackageView,
     ProviderView,

@@ -26,7 +26,8 @@ from frontdesk.models import Checkout, Holding, LedgerEntry, Payment, utcnow
 from frontdesk.services import audit
 from frontdesk.services.appointments import customer_holdings, get_appointment, lock_appointment
 from frontdesk.services.errors import AlreadyPaid, FrontDeskError, InvalidInput, NotCovered
-from frontdesk.services.ledger import append_entry, get_holding, lock_lines, require_staff, spend
+from frontdesk.services.ledger import append_entry, get_holding, lock_lines, spend
+from frontdesk.services.roles import require_staff
 from frontdesk.services.sales import TenderLine, check_tenders, sell
 from frontdesk.services.views import (
     AppointmentView,

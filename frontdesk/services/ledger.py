@@ -15,31 +15,16 @@ from sqlmodel import Session, col, select
 
 from frontdesk.domain.business import Business
 from frontdesk.domain.describe import describe_amount
-from frontdesk.domain.kinds import EntryKind, Role
+from frontdesk.domain.kinds import EntryKind
 from frontdesk.domain.terms import Terms, ValueType
 from frontdesk.models import Holding, HoldingLine, LedgerEntry, Staff, utcnow
 from frontdesk.services.audit import AuditKind, record
-from frontdesk.services.errors import InvalidInput, NoBalanceLeft, NotAllowed, NotFound
+from frontdesk.services.roles import require_manager
+from frontdesk.services.errors import InvalidInput, NoBalanceLeft, NotFound
 from frontdesk.services.views import HoldingView, LedgerLine, Mismatch, holding_views
 
 
 REASON_MAX_LENGTH = 500
-
-
-def require_staff(session: Session, actor: int | None) -> Staff:
-    if actor is None:
-        raise NotAllowed("Nobody is signed in at this desk.")
-    staff = session.get(Staff, actor)
-    if staff is None or not staff.active:
-        raise NotAllowed("Unknown or inactive staff member.")
-    return staff
-
-
-def require_manager(session: Session, actor: int | None, action: str) -> Staff:
-    staff = require_staff(session, actor)
-    if staff.role != Role.MANAGER:
-        raise NotAllowed(f"Only a manager can {action}.")
-    return staff
 
 
 def require_reason(reason: str) -> str:

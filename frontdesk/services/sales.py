@@ -18,7 +18,8 @@ from frontdesk.models import Appointment, Customer, Holding, HoldingLine, Packag
 from frontdesk.services.audit import AuditKind, record
 from frontdesk.services.catalogue import list_packages, package_terms
 from frontdesk.services.errors import InvalidInput, NotAllowed, NotFound
-from frontdesk.services.ledger import append_entry, require_manager, require_reason, require_staff
+from frontdesk.services.ledger import append_entry, require_reason
+from frontdesk.services.roles import require_manager, require_staff
 from frontdesk.services.views import (
     AppointmentView,
     CustomerView,

@@ -21,7 +21,7 @@ from frontdesk.domain.pins import FAILURES_BEFORE_LOCK, LOCK_TIME, after_wrong_p
 from frontdesk.models import Staff
 from frontdesk.services.audit import AuditKind, record
 from frontdesk.services.errors import InvalidInput, NotFound
-from frontdesk.services.ledger import require_manager
+from frontdesk.services.roles import require_manager
 from frontdesk.services.views import StaffView, staff_view
 
 SCRYPT_COST = 2**15  # about 100 ms here; stored in each hash, so raising it later is safe

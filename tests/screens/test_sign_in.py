@@ -183,3 +183,30 @@ async def test_a_managers_key_pressed_by_reception_says_why_and_the_palette_does
         await pilot.press("n")
         await settle(pilot)
         assert shown.messages.count("Managers only: ask a manager to sign in (ctrl+l).") == 4
+
+
+async def test_the_audit_trail_is_a_managers_area_that_reads_newest_first(spa: Spa) -> None:
+    from textual.widgets import DataTable
+
+    from frontdesk.screens.audit import AuditScreen
+    from tests.screens.notifications import Notifications
+
+    shown = Notifications()
+    app = FrontDeskApp(spa.desk)  # Rita, reception
+    async with app.run_test(size=SIZE, message_hook=shown.hook) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "Managers only: ask a manager to sign in (ctrl+l)." in shown.messages
+        spa.desk.staff = spa.grace
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, AuditScreen)
+        table = app.screen.query_one(DataTable)
+        kinds = [str(table.get_row_at(row)[2]) for row in range(table.row_count)]
+        total = len(spa.desk.read(audit.events, limit=1000))
+        assert len(kinds) == total and kinds[-1] == "staff added"  # the oldest event last
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
