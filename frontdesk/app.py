@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from frontdesk.services.views import CustomerView, StaffView
 
 IDLE_LOCK = timedelta(minutes=5)
+MANAGERS_AREAS = ("audit", "staff")
 IDLE_CHECK_SECONDS = 10
 
 
@@ -56,6 +57,12 @@ def _audit() -> Screen:
     return AuditScreen()
 
 
+def _staff() -> Screen:
+    from frontdesk.screens.staff import StaffScreen
+
+    return StaffScreen()
+
+
 def _customer_search() -> type:
     from frontdesk.commands import CustomerSearch
 
@@ -67,7 +74,7 @@ class FrontDeskApp(App[None]):
 
     CSS_PATH = Path(__file__).parent / "frontdesk.tcss"  # one stylesheet for every screen
     TITLE = "Front Desk"
-    MODES = {"home": _home, "packages": _packages, "services": _services, "audit": _audit}
+    MODES = {"home": _home, "packages": _packages, "services": _services, "audit": _audit, "staff": _staff}
     DEFAULT_MODE = "home"
     COMMANDS = App.COMMANDS | {_customer_search}
     BINDINGS = [
@@ -79,6 +86,8 @@ class FrontDeskApp(App[None]):
                 id="services", show=False),
         Binding("f4", "open_audit", "Audit", tooltip="The audit trail: who did what, when (managers)",
                 id="audit", show=False),
+        Binding("f6", "open_staff", "Staff", tooltip="The staff list: add people, roles, PINs (managers)",
+                id="staff", show=False),
         Binding("ctrl+l", "lock", "Lock", tooltip="Lock the desk: the next person signs in with their PIN",
                 id="lock", show=False),
     ]
@@ -132,6 +141,9 @@ class FrontDeskApp(App[None]):
         self.desk.staff = member
         self.last_key = self.desk.now()
         self.show_who()
+        if not member.is_manager and self.current_mode in MANAGERS_AREAS:
+            self.came_from = self.DEFAULT_MODE  # a manager's area is not left open for reception
+            self.switch_mode(self.DEFAULT_MODE)
         self.screen.refresh_bindings()
 
     def action_lock(self, reason: str = "") -> None:
@@ -149,7 +161,7 @@ class FrontDeskApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While the desk is locked, only signing in (and quitting) works."""
-        if self.desk.staff is None and action in ("open_packages", "open_services", "open_audit", "lock",
+        if self.desk.staff is None and action in ("open_packages", "open_services", "open_audit", "open_staff", "lock",
                                                   "command_palette"):
             return False
         return True
@@ -196,12 +208,18 @@ class FrontDeskApp(App[None]):
         self.open_area("services")
 
     def action_open_audit(self) -> None:
+        self._open_managers_area("audit")
+
+    def action_open_staff(self) -> None:
+        self._open_managers_area("staff")
+
+    def _open_managers_area(self, mode: str) -> None:
         if not self.desk.is_manager:
             from frontdesk.screens.base import MANAGERS_ONLY
 
             self.notify(MANAGERS_ONLY, severity="warning")
             return
-        self.open_area("audit")
+        self.open_area(mode)
 
     def show_customer(self, customer: CustomerView) -> None:
         """Open a customer found in the command palette, from any screen."""

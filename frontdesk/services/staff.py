@@ -172,3 +172,60 @@ def sign_in(session: Session, *, staff_id: int, pin: str, now: datetime) -> Sign
     session.add(row)
     record(session, kind=AuditKind.SIGN_IN, at=now, staff_id=row.id, subject=f"staff {row.id}")
     return SignIn(staff_view(row))
+
+
+# ---- the Staff screen (managers) ------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class StaffRow:
+    """Someone on the staff list as the Staff screen shows them."""
+
+    member: StaffView
+    has_pin: bool
+    locked_until: datetime | None
+
+
+def staff_rows(session: Session, *, actor: int, now: datetime) -> list[StaffRow]:
+    """Everyone, active first then by name (managers)."""
+    require_manager(session, actor, "see the staff list")
+    rows = session.exec(select(Staff).order_by(col(Staff.active).desc(), Staff.name))
+    return [StaffRow(staff_view(row), row.pin_hash is not None,
+                     row.locked_until if locked(row.locked_until, now) else None) for row in rows]
+
+
+def _other_managers(session: Session, staff_id: int) -> int:
+    return session.exec(select(func.count()).select_from(Staff).where(
+        Staff.role == Role.MANAGER, Staff.active == True, Staff.id != staff_id)).one()  # noqa: E712
+
+
+def change_role(session: Session, *, staff_id: int, role: Role, actor: int, now: datetime) -> StaffView:
+    """Make someone a manager or reception (managers); the desk always keeps an active manager."""
+    require_manager(session, actor, "change someone's role")
+    row = session.get(Staff, staff_id)
+    if row is None:
+        raise NotFound("No such staff member.")
+    if role != Role.MANAGER and row.role == Role.MANAGER and not _other_managers(session, staff_id):
+        raise InvalidInput({"role": f"{row.name} is the only manager: make someone else a manager first."})
+    row.role = role
+    session.add(row)
+    record(session, kind=AuditKind.ROLE_CHANGED, at=now, staff_id=actor, subject=f"staff {staff_id}",
+           detail=f"{row.name}: {role}")
+    return staff_view(row)
+
+
+def set_active(session: Session, *, staff_id: int, active: bool, actor: int, now: datetime) -> StaffView:
+    """Deactivate someone who left (they can no longer sign in; their history stays), or bring
+    them back (managers). Nobody deactivates themselves, nor the last active manager."""
+    require_manager(session, actor, "deactivate staff")
+    row = session.get(Staff, staff_id)
+    if row is None:
+        raise NotFound("No such staff member.")
+    if not active and staff_id == actor:
+        raise InvalidInput({"active": "You can't deactivate yourself: ask another manager."})
+    if not active and row.role == Role.MANAGER and not _other_managers(session, staff_id):
+        raise InvalidInput({"active": f"{row.name} is the only active manager."})
+    row.active = active
+    session.add(row)
+    record(session, kind=AuditKind.DEACTIVATED if not active else AuditKind.REACTIVATED, at=now, staff_id=actor,
+           subject=f"staff {staff_id}", detail=row.name)
+    return staff_view(row)

@@ -210,3 +210,32 @@ async def test_the_audit_trail_is_a_managers_area_that_reads_newest_first(spa: S
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_a_manager_adds_someone_in_the_staff_screen_who_then_signs_in(locked_spa: Spa) -> None:
+    from frontdesk.screens.staff import PinDialog, StaffScreen
+
+    app = FrontDeskApp(locked_spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, 0, "2468")  # Grace, manager
+        await pilot.press("f6")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, PinDialog)
+        await type_text(pilot, "Sam Patel")
+        await pilot.press("enter", *"1470", "enter", *"1471", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PinDialog)  # the PINs differ: nothing saved
+        assert "differ" in str(app.screen.query_one("#pin-again-error", Static).content)
+        app.screen.query_one("#pin-again", Input).value = "1470"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffScreen)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        await sign_in(pilot, 2, "1470")  # Grace, Rita, Sam
+        assert locked_spa.desk.staff is not None and locked_spa.desk.staff.name == "Sam Patel"
+        assert not locked_spa.desk.staff.is_manager
+        assert isinstance(app.screen, HomeScreen)  # the staff list is not left open for reception

@@ -103,3 +103,21 @@ def test_the_first_person_is_the_owner_and_then_only_a_manager_adds_people(desk:
         with pytest.raises(NotAllowed):
             desk.write(staff.add_staff_member, name="Eve", role=Role.MANAGER, pin=None, now=NOW, actor=actor)
     assert sorted(member.name for member in desk.read(catalogue.list_staff)) == ["Grace", "Rita"]
+
+
+def test_managers_change_roles_and_deactivate_but_the_desk_keeps_a_manager(desk: Desk) -> None:
+    grace = desk.write(staff.add_staff_member, name="Grace", role=Role.MANAGER, pin=None, now=NOW, actor=None)
+    rita = desk.write(staff.add_staff_member, name="Rita", role=Role.RECEPTION, pin="1357", now=NOW, actor=grace.id)
+    with pytest.raises(InvalidInput, match="only manager"):
+        desk.write(staff.change_role, staff_id=grace.id, role=Role.RECEPTION, actor=grace.id, now=NOW)
+    with pytest.raises(InvalidInput, match="deactivate yourself"):
+        desk.write(staff.set_active, staff_id=grace.id, active=False, actor=grace.id, now=NOW)
+    desk.write(staff.change_role, staff_id=rita.id, role=Role.MANAGER, actor=grace.id, now=NOW)
+    desk.write(staff.change_role, staff_id=grace.id, role=Role.RECEPTION, actor=rita.id, now=NOW)
+    desk.write(staff.set_active, staff_id=grace.id, active=False, actor=rita.id, now=NOW)
+    rows = desk.read(staff.staff_rows, actor=rita.id, now=NOW)
+    assert [(row.member.name, row.member.role, row.member.active, row.has_pin) for row in rows] == [
+        ("Rita", Role.MANAGER, True, True), ("Grace", Role.RECEPTION, False, False)]
+    assert [member.name for member in desk.read(staff.sign_in_list)] == ["Rita"]  # Grace left
+    kinds = [line.kind for line in desk.read(audit.events, kind=None)][:4]
+    assert kinds == ["deactivated", "role changed", "role changed", "staff added"]
