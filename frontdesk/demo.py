@@ -315,11 +315,12 @@ class _Demo:
         self.reception = [member.id for member in staff if not member.is_manager]
         self.services: dict[str, ServiceView] = {
             row["name"]: run(catalogue.add_service, name=row["name"], duration_min=row["minutes"], actor=self.manager,
+                             now=self.now,
                              price=self.money(row["price"]))
             for row in spa["services"]
         }
         self.popularity = {row["name"]: row["popularity"] for row in spa["services"]}
-        self.providers = {row["name"]: run(catalogue.add_provider, name=row["name"], actor=self.manager).id
+        self.providers = {row["name"]: run(catalogue.add_provider, name=row["name"], actor=self.manager, now=self.now).id
                           for row in spa["providers"]}
         self.skills: dict[str, list[str]] = defaultdict(list)
         for row in spa["providers"]:
@@ -327,7 +328,8 @@ class _Demo:
                 self.skills[service].append(row["name"])
         self.package_specs = {row["title"]: row for row in spa["packages"]}
         self.packages: dict[str, PackageView] = {
-            row["title"]: run(catalogue.save_package, self.business, terms=self.terms(row), actor=self.manager)
+            row["title"]: run(catalogue.save_package, self.business, terms=self.terms(row), actor=self.manager,
+                              now=self.now)
             for row in spa["packages"]
         }
 
@@ -376,11 +378,13 @@ class _Demo:
             note = rng.choice(names["notes"]) if rng.random() < names["note_share"] else ""
             phone = f"(555) {number // 10_000:03d}-{number % 10_000:04d}"
             self.customer_ids.append(self.run(
-                customers.create_customer, name=f"{first} {last}", phone=phone, email=email, note=note).id)
+                customers.create_customer, name=f"{first} {last}", phone=phone, email=email, note=note,
+                actor=self.reception[0], now=self.now).id)
         for row in fixed:  # regulars, and near-duplicates the desk was told to keep anyway
             customer_id = self.run(
                 customers.create_customer, name=row["name"], phone=row["phone"], email=row["email"],
-                note=row.get("note", ""), allow_duplicate=row.get("duplicate", False)).id
+                note=row.get("note", ""), allow_duplicate=row.get("duplicate", False),
+                actor=self.reception[0], now=self.now).id
             self.customer_ids.append(customer_id)
             if row.get("packages"):
                 self.regulars.append((customer_id, row["packages"]))
@@ -621,7 +625,7 @@ class _Demo:
 
     def no_show(self, visit: _Visit, when: datetime) -> None:
         self.book(visit)
-        self.run(appointments.no_show, appointment_id=visit.id, actor=self.clerk())
+        self.run(appointments.no_show, appointment_id=visit.id, actor=self.clerk(), now=when)
         if visit.outcome == "forfeit" and self.pay(visit, when, package_only=True) and visit.forgiven:
             next_morning = self.at(visit.start.date() + timedelta(days=1), time(10, 30))
             self.schedule_event(next_morning, lambda at: self.forgive(visit, at))

@@ -19,8 +19,16 @@ from textual.widgets import DataTable, Footer, Header, Select, Static
 from frontdesk.domain.periods import to_local
 from frontdesk.screens.base import DeskScreen
 from frontdesk.services.audit import AuditKind, AuditLine, AuditPage, audit_page
+from frontdesk.widgets.fitted import FitColumn, FittedTable
 
 PAGE = 50
+COLUMNS = (
+    FitColumn("When", "when"),
+    FitColumn("Who", "who", min_width=8),
+    FitColumn("What", "what"),
+    FitColumn("Customer", "customer", min_width=10),
+    FitColumn("Detail", "detail", min_width=16),
+)
 
 
 class AuditScreen(DeskScreen[None]):
@@ -47,13 +55,13 @@ class AuditScreen(DeskScreen[None]):
         with Horizontal(id="audit-filters"):
             yield Select([(kind.value, kind.value) for kind in AuditKind], prompt="Every kind", id="audit-kind")
             yield Select([], prompt="Everyone", id="audit-person")
-        yield DataTable(id="audit-lines", cursor_type="row", zebra_stripes=True)
+        yield FittedTable(id="audit-lines")
         yield Static("", id="audit-note")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("When", "Who", "What", "Customer", "Detail")
-        self.query_one(DataTable).focus()
+        self.query_one(FittedTable).set_columns(COLUMNS, shrink_order=("detail", "customer", "who"))
+        self.query_one(FittedTable).focus()
         self.load()
 
     def on_screen_resume(self) -> None:
@@ -85,14 +93,14 @@ class AuditScreen(DeskScreen[None]):
                 person.set_options(page.staff)
                 if chosen is not Select.NULL and any(staff_id == chosen for staff_id, _ in page.staff):
                     person.value = chosen
-        table = self.query_one(DataTable)
-        if not message.append:
-            table.clear()
+        table = self.query_one(FittedTable)
         tz = self.desk.business.tz
-        for line in page.lines:
-            when = to_local(line.at, tz)
-            table.add_row(Text(f"{when:%-d %b %Y %H:%M}"), Text(line.staff_name), Text(line.kind),
-                          Text(line.customer_name or "—"), Text(line.detail), key=str(line.id))
+        keep = table.cursor_row if message.append else 0
+        table.set_rows([
+            (str(line.id), [Text(f"{to_local(line.at, tz):%-d %b %Y %H:%M}"), Text(line.staff_name),
+                            Text(line.kind), Text(line.customer_name or "—"), Text(line.detail)])
+            for line in self.lines
+        ], cursor_row=keep)
         shown = len(self.lines)
         self.query_one("#audit-note", Static).update(
             f"newest {shown}" + (" — m loads older" if self.more else ", all shown") if shown else "nothing recorded yet")

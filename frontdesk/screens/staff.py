@@ -26,6 +26,10 @@ from frontdesk.screens.dialogs.form import FormDialog
 from frontdesk.services import staff
 from frontdesk.services.staff import StaffRow
 from frontdesk.widgets.fields import field_error
+from frontdesk.widgets.fitted import FitColumn, FittedTable
+
+COLUMNS = (FitColumn("Name", "name"), FitColumn("Role", "role"), FitColumn("Signs in", "pin"),
+           FitColumn("State", "state"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,12 +144,12 @@ class StaffScreen(DeskScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Staff", id="staff-title")
-        yield DataTable(id="staff", cursor_type="row", zebra_stripes=True)
+        yield FittedTable(id="staff")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("Name", "Role", "Signs in", "State")
-        self.query_one(DataTable).focus()
+        self.query_one(FittedTable).set_columns(COLUMNS)
+        self.query_one(FittedTable).focus()
         self.load()
 
     @work(thread=True, exclusive=True, group="read", exit_on_error=False)
@@ -154,17 +158,17 @@ class StaffScreen(DeskScreen[None]):
 
     @on(RowsRead)
     def rows_read(self, message: RowsRead) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(FittedTable)
         keep = table.cursor_row
         self.rows = message.rows
-        table.clear()
-        for row in self.rows:
-            member = row.member
-            state = "left" if not member.active else (
-                f"locked until {row.locked_until.astimezone(self.desk.business.tz):%H:%M}" if row.locked_until else "")
-            table.add_row(Text(member.name), Text(str(member.role)), Text("PIN" if row.has_pin else "no PIN yet"),
-                          Text(state), key=str(member.id))
-        table.move_cursor(row=min(keep, len(self.rows) - 1))
+        tz = self.desk.business.tz
+        table.set_rows([
+            (str(row.member.id), [
+                Text(row.member.name), Text(str(row.member.role)), Text("PIN" if row.has_pin else "no PIN yet"),
+                Text("left" if not row.member.active else
+                     f"locked until {row.locked_until.astimezone(tz):%H:%M}" if row.locked_until else "")])
+            for row in self.rows
+        ], cursor_row=max(0, min(keep, len(self.rows) - 1)))
         active = sum(1 for row in self.rows if row.member.active)
         self.query_one("#staff-title", Static).update(f"Staff · {active} active")
         self.refresh_bindings()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from frontdesk.models import AuditEvent, Customer, Staff
@@ -77,19 +78,22 @@ def record(
 
 def events(session: Session, *, kind: str | None = None, staff_id: int | None = None,
            customer_id: int | None = None, before_id: int | None = None, limit: int = 100) -> list[AuditLine]:
-    """The newest events first (older than `before_id`), optionally of one kind, person or customer."""
+    """The newest events first (by when they happened; older than `before_id`), optionally of one
+    kind, person or customer."""
     statement = (select(AuditEvent, Staff.name, Customer.name)
                  .outerjoin(Staff, col(Staff.id) == AuditEvent.staff_id)
                  .outerjoin(Customer, col(Customer.id) == AuditEvent.customer_id)
-                 .order_by(col(AuditEvent.id).desc()).limit(limit))
+                 .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()).limit(limit))
     if kind is not None:
         statement = statement.where(AuditEvent.kind == kind)
     if staff_id is not None:
         statement = statement.where(AuditEvent.staff_id == staff_id)
     if customer_id is not None:
         statement = statement.where(AuditEvent.customer_id == customer_id)
-    if before_id is not None:
-        statement = statement.where(col(AuditEvent.id) < before_id)
+    if before_id is not None:  # older than that event: earlier, or as early and recorded before it
+        at = select(AuditEvent.at).where(AuditEvent.id == before_id).scalar_subquery()
+        statement = statement.where(or_(col(AuditEvent.at) < at,
+                                        and_(col(AuditEvent.at) == at, col(AuditEvent.id) < before_id)))
     return [AuditLine(id=event.id, at=event.at, staff_name=name or "—", kind=event.kind,
                       customer_id=event.customer_id, subject=event.subject, detail=event.detail,
                       customer_name=customer or "")
