@@ -28,10 +28,15 @@ from frontdesk.widgets.fields import field_error, sentence
 
 
 class SignInScreen(DeskScreen[StaffView]):
-    """Pick a name (↑↓), Enter, type the PIN, Enter. Dismisses with who signed in."""
+    """↑↓ picks a name, type the PIN, Enter. Dismisses with who signed in.
+
+    The PIN field keeps the focus the whole time (↑↓ move the highlighted name), so keys that
+    arrive in one burst — a fast typist over SSH — all land where they were meant to."""
 
     BINDINGS = [
-        Binding("escape", "names", "Names", tooltip="Back to the list of names", id="sign-in-names"),
+        Binding("up", "move(-1)", "Name above", show=False),
+        Binding("down", "move(1)", "Name below", show=False),
+        Binding("escape", "clear", "Clear", tooltip="Clear the PIN typed so far", id="sign-in-clear"),
         Binding("ctrl+q", "app.quit", "Quit", tooltip="Leave Front Desk", id="sign-in-quit"),
     ]
 
@@ -55,12 +60,14 @@ class SignInScreen(DeskScreen[StaffView]):
             yield Static(self.reason or "Who is at the desk?", id="sign-in-reason")
             yield OptionList(id="sign-in-names")
             yield Label("PIN", id="sign-in-pin-label")
-            yield Input(id="pin", password=True, placeholder="your PIN, then Enter", max_length=8)
+            yield Input(id="pin", password=True, placeholder="↑↓ your name, then your PIN and Enter", max_length=8)
             yield field_error("pin")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#sign-in-box").border_title = "Sign in"
+        self.query_one(OptionList).can_focus = False  # the PIN field keeps the focus; ↑↓ pick the name
+        self.query_one("#pin", Input).focus()
         self.read_names()
 
     @work(thread=True, exclusive=True, group="names", exit_on_error=False)
@@ -76,7 +83,7 @@ class SignInScreen(DeskScreen[StaffView]):
                           for member in self.staff)
         current = self.desk.staff
         names.highlighted = next((i for i, m in enumerate(self.staff) if current and m.id == current.id), 0)
-        names.focus()
+        self.query_one("#pin", Input).focus()
 
     @property
     def chosen(self) -> StaffView | None:
@@ -87,9 +94,13 @@ class SignInScreen(DeskScreen[StaffView]):
     def name_chosen(self) -> None:
         self.query_one("#pin", Input).focus()
 
-    def action_names(self) -> None:
+    def action_move(self, step: int) -> None:
+        names = self.query_one(OptionList)
+        if self.staff:
+            names.highlighted = ((names.highlighted or 0) + step) % len(self.staff)
+
+    def action_clear(self) -> None:
         self.query_one("#pin", Input).value = ""
-        self.query_one(OptionList).focus()
 
     @on(Input.Submitted, "#pin")
     def pin_sent(self) -> None:

@@ -60,7 +60,7 @@ def pin_message(app: FrontDeskApp) -> str:
 async def sign_in(pilot, name_row: int, pin: str) -> None:  # type: ignore[no-untyped-def]
     await settle(pilot)
     assert isinstance(pilot.app.screen, SignInScreen)
-    await pilot.press(*["down"] * name_row, "enter")
+    await pilot.press(*["down"] * name_row)
     await type_text(pilot, pin)
     await pilot.press("enter")
     await settle(pilot)

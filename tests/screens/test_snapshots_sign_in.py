@@ -12,7 +12,7 @@ from tests.screens.settle import settle
 
 async def wrong_pin(pilot: Pilot) -> None:
     await settle(pilot)
-    await pilot.press("down", "enter", *"0000", "enter")
+    await pilot.press("down", *"0000", "enter")
     await settle(pilot)
 
 
