@@ -104,6 +104,7 @@ class FrontDeskApp(App[None]):
         self.desk = desk
         self.idle_lock = idle_lock
         self.last_key = desk.now()
+        self.last_staff: StaffView | None = None  # who was at the desk before it locked
         self.came_from = self.DEFAULT_MODE  # the area to go back to from packages or services
         self.show_who()
 
@@ -133,7 +134,8 @@ class FrontDeskApp(App[None]):
         from frontdesk.screens.sign_in import OwnerSetupScreen, SignInScreen
 
         if not self.locked:
-            self.push_screen(SignInScreen(message.reason) if message.count else OwnerSetupScreen(), self.signed_in)
+            screen = SignInScreen(message.reason, last=self.last_staff) if message.count else OwnerSetupScreen()
+            self.push_screen(screen, self.signed_in)
 
     def signed_in(self, member: StaffView | None) -> None:
         if member is None:
@@ -147,9 +149,10 @@ class FrontDeskApp(App[None]):
         self.screen.refresh_bindings()
 
     def action_lock(self, reason: str = "") -> None:
-        """Nobody is at the desk until someone signs in."""
+        """Nobody is at the desk until someone signs in (the last person is highlighted)."""
         if self.locked:
             return
+        self.last_staff = self.desk.staff
         self.desk.staff = None
         self.show_who()
         self.ask_who(reason)

@@ -48,9 +48,10 @@ class SignInScreen(DeskScreen[StaffView]):
     class Answered(Message):
         answer: SignIn
 
-    def __init__(self, reason: str = "") -> None:
+    def __init__(self, reason: str = "", *, last: StaffView | None = None) -> None:
         super().__init__()
         self.reason = reason  # why the desk asks ("Locked after 5 minutes without use.")
+        self.last = last  # who was at the desk before: highlighted, as they are likely back
         self.staff: list[StaffView] = []
         self.checking = False
 
@@ -81,8 +82,8 @@ class SignInScreen(DeskScreen[StaffView]):
         names.clear_options()
         names.add_options(Option(Text(member.name + ("  · manager" if member.is_manager else "")), id=str(member.id))
                           for member in self.staff)
-        current = self.desk.staff
-        names.highlighted = next((i for i, m in enumerate(self.staff) if current and m.id == current.id), 0)
+        last = self.last
+        names.highlighted = next((i for i, m in enumerate(self.staff) if last and m.id == last.id), 0)
         self.query_one("#pin", Input).focus()
 
     @property

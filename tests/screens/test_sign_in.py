@@ -107,7 +107,9 @@ async def test_ctrl_l_lets_the_next_person_sign_in_over_the_screen_she_was_on(lo
         await pilot.press("ctrl+l")
         await settle(pilot)
         assert isinstance(app.screen, SignInScreen) and locked_spa.desk.staff is None
-        await sign_in(pilot, 0, "2468")  # Grace
+        assert app.screen.chosen is not None and app.screen.chosen.name == "Rita Alvarez"  # who was here
+        await pilot.press("up")  # Grace, the name above
+        await sign_in(pilot, 0, "2468")
         assert app.screen is customer and locked_spa.desk.staff.name == "Grace Kim"
         assert customer.check_action("assign", ()) is True
 
