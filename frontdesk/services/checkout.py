@@ -110,13 +110,15 @@ def checkout(
     make up exactly the rest. With `sell_package_id` the package is sold (paid by
     `sale_tenders`) and applied to this appointment in the same transaction."""
     require_staff(session, actor)
+    # the appointment is locked before the key is looked up: a second desk sending the same key at
+    # the same moment waits here, then finds the first desk's checkout and gets its receipt
+    row = lock_appointment(session, appointment_id)
     existing = session.exec(select(Checkout).where(Checkout.key == key)).first()
     if existing is not None:
         if existing.appointment_id != appointment_id:
             raise InvalidInput({"key": "This checkout key belongs to another appointment."})
         return receipt(session, business, existing, replayed=True)
     now = now or utcnow()
-    row = lock_appointment(session, appointment_id)
     appointment = appointment_views(session, [row])[0]
     refusal = unpayable(appointment)
     if refusal is not None:

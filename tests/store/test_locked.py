@@ -3,10 +3,13 @@ crash or a half-saved checkout), and succeeds once the other desk is done."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from sqlalchemy import text
 
-from frontdesk.db import WRITE, create_db_engine
+from frontdesk.db import WRITE, create_db_engine, write_session
 from frontdesk.services import appointments, checkout
 from frontdesk.services.desk import Desk
 from frontdesk.services.errors import Busy
@@ -37,3 +40,42 @@ def test_a_locked_balance_gives_a_clear_message_and_saves_nothing(spa: Spa, data
     assert balance(spa, holding) == "4 of 5 visits"
     impatient.engine.dispose()
     other_desk.dispose()
+
+
+def test_the_same_checkout_key_from_two_desks_at_once_returns_the_first_receipt(spa: Spa, database_url: str) -> None:
+    """Desk A is mid-checkout (its transaction open); desk B sends the same key and waits for A's
+    lock; A commits; B finds A's checkout and returns its receipt: one payment, never "already paid"."""
+    maria = spa.customer()
+    holding = spa.sell(maria, massage_pack(spa))
+    visit = spa.book(maria, spa.swedish, at(TUE, 11))
+    desk_a = create_db_engine(database_url)
+    desk_b = Desk(create_db_engine(database_url), spa.desk.business, clock=spa.desk.clock)
+    answers: list[object] = []
+
+    def send_again() -> None:
+        try:
+            answers.append(desk_b.write(checkout.checkout, spa.desk.business, key="same", appointment_id=visit,
+                                        package=holding, actor=spa.reception))
+        except Exception as error:  # noqa: BLE001 - the answer is what the test checks
+            answers.append(error)
+
+    with write_session(desk_a) as session:
+        first = checkout.checkout(session, spa.desk.business, key="same", appointment_id=visit, package=holding,
+                                  actor=spa.reception, now=spa.desk.now())
+        second = threading.Thread(target=send_again)
+        second.start()
+        if desk_a.dialect.name == "postgresql":  # until desk B waits for A's row lock (a condition, not a pause)
+            deadline = time.monotonic() + 20
+            # autocommit: each look sees pg_stat_activity afresh (a transaction would keep its first snapshot)
+            with desk_a.connect().execution_options(isolation_level="AUTOCOMMIT") as watcher:
+                while not watcher.execute(text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                        "AND datname = current_database()")).scalar_one():
+                    assert time.monotonic() < deadline, "desk B never waited for desk A's lock"
+    second.join()
+    [again] = answers
+    assert not isinstance(again, Exception), again
+    assert again.replayed and again.checkout_id == first.checkout_id and again.payments == first.payments
+    assert balance(spa, holding) == "4 of 5 visits"  # spent once
+    desk_a.dispose()
+    desk_b.engine.dispose()
