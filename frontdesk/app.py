@@ -9,12 +9,12 @@ screen underneath shows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
@@ -186,10 +186,11 @@ class FrontDeskApp(App[None]):
 
         self.push_screen(CheckoutScreen(appointment_id))
 
-    def open_booking(self, customer_id: int) -> None:
+    def open_booking(self, customer_id: int, booked: Callable[[Any], None] | None = None) -> None:
+        """Book for the customer; `booked` gets the booking (None when cancelled)."""
         from frontdesk.screens.book import BookScreen
 
-        self.push_screen(BookScreen(customer_id))
+        self.push_screen(BookScreen(customer_id), booked)
 
     def open_area(self, mode: str) -> None:
         """Go to a top-level area; `back_from_area` returns to where this was pressed."""

@@ -620,8 +620,10 @@ class _Demo:
     def cancel(self, visit: _Visit, when: datetime) -> None:
         if visit.id is None:
             self.book(visit)
+        paid = self.run(appointments.get_appointment, visit.id)
+        refunds = [TenderLine(paid.paid_tender, paid.paid_money)] if paid.paid_money else []  # all of it back
         self.run(appointments.cancel, self.business, appointment_id=visit.id, actor=self.clerk(),
-                 reason=self.rng.choice(self.data["reasons"]["cancel"]), now=when)
+                 reason=self.rng.choice(self.data["reasons"]["cancel"]), refunds=refunds, now=when)
 
     def no_show(self, visit: _Visit, when: datetime) -> None:
         self.book(visit)
@@ -635,7 +637,11 @@ class _Demo:
                  reason=self.data["reasons"]["forgive"], actor=self.manager, now=when)
 
     def void(self, holding: _Holding, reason: str, when: datetime) -> None:
-        self.run(ledger.void, self.business, holding_id=holding.id, reason=reason, actor=self.manager, now=when)
+        sold = next(view for view in self.run(appointments.customer_holdings, self.business,
+                                              customer_id=holding.customer_id, now=when) if view.id == holding.id)
+        refunds = [TenderLine(sold.paid_tender, sold.paid_money)] if sold.paid_money else []  # the sale's money back
+        self.run(ledger.void, self.business, holding_id=holding.id, reason=reason, actor=self.manager,
+                 refunds=refunds, now=when)
 
     def adjust(self, holding: _Holding, delta: int, reason: str, when: datetime) -> None:
         self.run(ledger.adjust, self.business, holding_id=holding.id, delta=delta, reason=reason,

@@ -187,8 +187,10 @@ class LedgerEntry(SQLModel, table=True):
 
     __tablename__ = "ledger_entry"
     __table_args__ = (
-        Index("ux_ledger_redeem_once", "appointment_id", unique=True,
-              sqlite_where=text("kind = 'redeem'"), postgresql_where=text("kind = 'redeem'")),
+        # one standing redemption per appointment: each redemption and its reversal share a round
+        Index("ux_ledger_standing_redeem", "appointment_id", "kind", "seq", unique=True,
+              sqlite_where=text("kind IN ('redeem', 'reverse')"),
+              postgresql_where=text("kind IN ('redeem', 'reverse')")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -201,6 +203,8 @@ class LedgerEntry(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff.id")
     created_at: datetime = Field(default_factory=utcnow)
     note: str = Field(default="", max_length=500)
+    # the round of a redemption or its reversal: 0, then 1 after the first reversal, …
+    seq: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class Checkout(SQLModel, table=True):
@@ -232,6 +236,7 @@ class Payment(SQLModel, table=True):
     amount: int
     staff_id: int = Field(foreign_key="staff.id")
     created_at: datetime = Field(default_factory=utcnow)
+    note: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})  # why, for a refund
 
 
 class AuditEvent(SQLModel, table=True):

@@ -32,7 +32,7 @@ from frontdesk.services.sales import TenderLine
 from frontdesk.services.staff import add_staff_member
 
 REPO = Path(__file__).resolve().parents[1]
-HEAD = "0002"
+HEAD = "0003"
 
 
 @pytest.fixture(autouse=True)
@@ -217,8 +217,8 @@ SECOND_REVISION = '''"""a later schema change (test only)"""
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0003"
-down_revision = "0002"
+revision = "0099"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -234,11 +234,11 @@ def downgrade() -> None:
 
 @pytest.fixture
 def newer_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Front Desk's migrations plus a revision 0003, as the next version of the app would ship them."""
+    """Front Desk's migrations plus a revision 0099, as the next version of the app would ship them."""
     scripts = tmp_path / "migrations"
     shutil.copytree(Path(frontdesk.db.__file__).parent / "migrations", scripts,
                     ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0003_gift_card.py").write_text(SECOND_REVISION)
+    (scripts / "versions" / "0099_gift_card.py").write_text(SECOND_REVISION.replace("{head}", HEAD))
     original = frontdesk.db.alembic_config
 
     def newer_config(engine: Engine):  # type: ignore[no-untyped-def]
@@ -247,7 +247,7 @@ def newer_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[s
         return config
 
     monkeypatch.setattr(frontdesk.db, "alembic_config", newer_config)
-    yield "0003"
+    yield "0099"
 
 
 def test_migrating_a_file_at_an_older_revision_backs_it_up_first(capsys: pytest.CaptureFixture[str],

@@ -161,6 +161,8 @@ def covers(
     order), or, when none fails, what a redemption takes. Dates and times are judged in `tz`;
     `now` only decides whether dates in reasons need their year."""
     terms, reasons = holding.terms, []
+    if appointment.paid_from is not None:  # one standing redemption per appointment
+        reasons.append(f"already paid from {appointment.paid_from}")
     if holding.customer_id != appointment.customer_id:
         reasons.append("belongs to another customer")
     if holding.voided:

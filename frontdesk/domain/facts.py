@@ -48,6 +48,7 @@ class AppointmentFacts:
     duration_min: int
     price: int  # minor units
     due: int  # what is still unpaid, minor units
+    paid_from: str | None = None  # the package whose redemption stands for it: no other may pay it
 
 
 def opening_holding(

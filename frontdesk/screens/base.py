@@ -102,15 +102,21 @@ class DeskScreen(Screen[ResultType]):
             form.dismiss(form.answer)
 
     def on_key(self, event: events.Key) -> None:
-        """A key whose action is a manager's, pressed by reception: say so."""
+        """A key whose action cannot act now (a manager's, pressed by reception; nothing selected
+        to act on): say why instead of doing nothing."""
         active = self.active_bindings.get(event.key)
-        if active is None or active.enabled or self.desk.is_manager:
+        if active is None or active.enabled:
             return
-        action = active.binding.action
-        if action in self.MANAGER_ACTIONS or action.split("(")[0] in self.MANAGER_ACTIONS:
+        why = self.why_not(active.binding.action.split("(")[0])
+        if why:
             event.stop()
             event.prevent_default()
-            self.notify(MANAGERS_ONLY, severity="warning")
+            self.notify(why, severity="warning")
+
+    def why_not(self, action: str) -> str | None:
+        """Why `action` cannot act now, when `check_action` has dimmed it: every one of
+        `MANAGER_ACTIONS` for reception; a screen adds what depends on what is selected."""
+        return MANAGERS_ONLY if action in self.MANAGER_ACTIONS and not self.desk.is_manager else None
 
     def show_error(self, error: FrontDeskError) -> None:
         self.notify(error.message, severity="error", timeout=8)

@@ -127,7 +127,7 @@ class CheckoutScreen(DeskScreen[Receipt]):
         head.append("\n")
         if appointment.status == AppointmentStatus.CANCELLED:
             head.append("Cancelled: nothing to pay.", style="bold")
-        elif appointment.due == 0:
+        elif appointment.is_paid:
             head.append(f"Paid in full ({money(appointment.price)}).", style="bold")
         else:
             head.append(f"Price {money(appointment.price)} · paid {money(appointment.paid)} · ")
@@ -239,7 +239,7 @@ class CheckoutScreen(DeskScreen[Receipt]):
         if action not in ("pay", "tender", "sell"):
             return True
         appointment = self.appointment
-        if appointment is None or self.paying or appointment.due == 0 \
+        if appointment is None or self.paying or appointment.is_paid \
                 or appointment.status == AppointmentStatus.CANCELLED:
             return None
         if action == "sell":

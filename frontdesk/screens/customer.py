@@ -20,6 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
+from frontdesk.domain.controls import cancel_needs_manager
 from frontdesk.domain.kinds import AppointmentStatus
 from frontdesk.domain.money import format_money
 from frontdesk.domain.parsing import delta_hint, parse_delta
@@ -27,13 +28,14 @@ from frontdesk.domain.periods import local_date
 from frontdesk.domain.terms import ValueType
 from frontdesk.screens.dialogs.assign import AssignDialog, Assignment
 from frontdesk.screens.dialogs.customer import EditsCustomers
-from frontdesk.screens.dialogs.reason import Change, ReasonDialog
+from frontdesk.screens.dialogs.reason import Change, ReasonDialog, Refunding
+from frontdesk.screens.dialogs.receipt import RefundReceiptDialog
 from frontdesk.screens.dialogs.sell import Sale, SellDialog
 from frontdesk.services import appointments, ledger, sales
-from frontdesk.services.appointments import Cancellation
+from frontdesk.services.appointments import Booking, Cancellation
 from frontdesk.services.customers import CustomerPage, customer_page
 from frontdesk.services.sales import TenderLine
-from frontdesk.services.views import AppointmentView, CustomerView, HoldingView, LedgerLine
+from frontdesk.services.views import AppointmentView, CustomerView, HistoryCursor, HoldingView, LedgerLine
 from frontdesk.widgets.appointments import state_text, when_text
 from frontdesk.widgets.fitted import FitColumn, FittedTable
 from frontdesk.widgets.history import HistoryTable, entry_date, what_happened
@@ -91,6 +93,10 @@ class CustomerScreen(EditsCustomers):
     class Cancelled(Message):
         cancellation: Cancellation
 
+    @dataclass
+    class Voided(Message):
+        voided: ledger.Voided
+
     def __init__(self, customer_id: int) -> None:
         super().__init__()
         self.customer_id = customer_id
@@ -98,6 +104,7 @@ class CustomerScreen(EditsCustomers):
         self.show_all = False
         self.first_load = True
         self.select_holding: int | None = None  # put the cursor here once read again
+        self.select_appointment: int | None = None  # likewise
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -150,6 +157,8 @@ class CustomerScreen(EditsCustomers):
     def show_page(self, page: CustomerPage) -> None:
         selected = self.selected_appointment
         keep = selected.id if selected and not self.first_load else None
+        if self.select_appointment is not None:
+            keep, self.select_appointment = self.select_appointment, None
         self.page = page
         customer = page.customer
         contact = Text.assemble((customer.name, "bold"))
@@ -234,9 +243,11 @@ class CustomerScreen(EditsCustomers):
         if action == "checkout":
             appointment = self.selected_appointment
             return True if appointment and appointment.needs_payment else None
-        if action == "cancel_appointment":
+        if action == "cancel_appointment":  # reception: not one that took place, or was paid and has begun
             appointment = self.selected_appointment
-            return True if appointment and appointment.status != AppointmentStatus.CANCELLED else None
+            if appointment is None or appointment.status == AppointmentStatus.CANCELLED:
+                return None
+            return True if manager or self.cancel_job(appointment) is None else None
         if action == "assign":
             return True if manager else None
         if action == "adjust":
@@ -255,7 +266,7 @@ class CustomerScreen(EditsCustomers):
     def entry_chosen(self, event: DataTable.RowSelected) -> None:
         """Enter on a history row: the whole entry, for when the table had to shorten it."""
         table = self.query_one("#history", HistoryTable)
-        line = next((line for line in table.lines if str(line.id) == event.row_key.value), None)
+        line = next((line for line in table.lines if line.key == event.row_key.value), None)
         if line is not None:
             when = entry_date(line, self.desk.business.tz, self.today)
             self.notify(f"{when} · {what_happened(line)} · {line.delta_text} → {line.balance_text} · "
@@ -282,7 +293,12 @@ class CustomerScreen(EditsCustomers):
             self.notify(f"Nothing to pay: this appointment is {state}.")
 
     def action_book(self) -> None:
-        self.app.open_booking(self.customer_id)
+        self.app.open_booking(self.customer_id, self.booked)
+
+    def booked(self, booking: Booking | None) -> None:
+        """Back from booking: the cursor goes to the new appointment (once read again)."""
+        if booking is not None:
+            self.select_appointment = booking.appointment.id
 
     # ---- sell and assign ------------------------------------------------------------------------------
 
@@ -316,39 +332,82 @@ class CustomerScreen(EditsCustomers):
 
     # ---- cancel an appointment ------------------------------------------------------------------------
 
+    def cancel_job(self, appointment: AppointmentView) -> str | None:
+        """What cancelling `appointment` would do that only a manager may, or None."""
+        return cancel_needs_manager(appointment.status, appointment.starts_at, self.desk.now(),
+                                    gives_back=appointment.paid_from is not None or appointment.paid_money > 0)
+
+    def why_not(self, action: str) -> str | None:
+        appointment, holding = self.selected_appointment, self.selected_holding
+        if action == "checkout":
+            if appointment is None:
+                return "No appointment selected: b books one."
+            state = {AppointmentStatus.CANCELLED: "cancelled", AppointmentStatus.NO_SHOW: "a no-show"}.get(
+                appointment.status, "paid")
+            return f"Nothing to pay: this appointment is {state}."
+        if action == "cancel_appointment":
+            if appointment is None:
+                return "No appointment selected."
+            if appointment.status == AppointmentStatus.CANCELLED:
+                return "This appointment is already cancelled."
+            return f"Managers only: {self.cancel_job(appointment)}. Ask a manager to sign in (ctrl+l)."
+        if action in ("adjust", "void") and self.desk.is_manager:
+            if holding is None:
+                return "No package selected: tab to the packages first."
+            if holding.voided:
+                return "This package is void."
+            return "An unlimited package has no balance to adjust."
+        if action == "more_history":
+            return "All of the history is shown."
+        return super().why_not(action)
+
     def action_cancel_appointment(self) -> None:
         appointment = self.selected_appointment
         if appointment is None or appointment.status == AppointmentStatus.CANCELLED:
             return
+        job = self.cancel_job(appointment)
+        if job and not self.desk.is_manager:
+            return
         business = self.desk.business
         when = when_text(appointment.starts_at, business.tz, self.today)
-        paid = ""
-        if appointment.paid:
-            paid = (f"\n{format_money(appointment.paid, business.currency)} was paid: "
-                    "a package use goes back to the package; money paid is refunded by hand.")
-
+        prompt = f"Cancel {appointment.service_name} on {when}?"
+        if appointment.paid_from:
+            prompt += f"\nIts {appointment.paid_from} use goes back to the package."
+        if appointment.paid_money:
+            prompt += f"\n{format_money(appointment.paid_money, business.currency)} was paid in money."
+        if job:
+            prompt += f"\nA manager's change ({job}): give the reason."
         self.ask("cancel", ReasonDialog(
-            "Cancel appointment", f"Cancel {appointment.service_name} on {when}?{paid}", required=False,
+            "Cancel appointment", prompt, required=job is not None,
             confirm_label="Cancel appointment", cancel_label="Keep it",
+            refund_of=appointment.paid_money, refund_tender=appointment.paid_tender,
         ), partial(self._cancel, appointment.id))
 
     @work(thread=True, exclusive=True, group="cancel", exit_on_error=False)
-    def _cancel(self, appointment_id: int, reason: str) -> None:
+    def _cancel(self, appointment_id: int, answer: str | Refunding) -> None:
         desk = self.desk
+        reason, refunds = (answer.reason, answer.refunds) if isinstance(answer, Refunding) else (answer, ())
         self.post_fresh(self.Cancelled(desk.write(appointments.cancel, desk.business, appointment_id=appointment_id,
-                                                  actor=desk.staff_id, reason=reason, now=desk.now())))
+                                                  reason=reason, refunds=refunds)))
 
     @on(Cancelled)
     def cancelled(self, message: Cancelled) -> None:
         self.answered("cancel")
         result = message.cancellation
+        currency = self.desk.business.currency
         words = [f"{result.appointment.service_name} cancelled."]
         if result.returned:
             words.append(result.returned[0].upper() + result.returned[1:] + ".")
-        if result.to_refund:
-            words.append(f"Refund {format_money(result.to_refund, self.desk.business.currency)} "
-                         "paid in cash, card or other.")
+        if result.refunded:
+            words.append(f"Refunded {format_money(result.refunded, currency)}.")
+        if result.kept:
+            words.append(f"Kept {format_money(result.kept, currency)}.")
         self.notify(" ".join(words), timeout=8)
+        if result.receipt is not None:
+            appointment = result.appointment
+            when = when_text(appointment.starts_at, self.desk.business.tz, self.today)
+            self.app.push_screen(RefundReceiptDialog(result.receipt, customer=appointment.customer_name,
+                                                     subject=f"{appointment.service_name} · {when} · cancelled"))
         self.reload()
 
     # ---- managers: adjust and void --------------------------------------------------------------------
@@ -380,19 +439,34 @@ class CustomerScreen(EditsCustomers):
         holding = self.selected_holding
         if holding is None or not self.desk.is_manager:
             return
-
+        paid = ""
+        if holding.paid_money:
+            paid = f"\n{format_money(holding.paid_money, self.desk.business.currency)} was paid for it in money."
         self.ask("void", ReasonDialog(
             f"Void {holding.title}",
             f"Its balance ({holding.balance_text}) goes to zero and it covers nothing any more. "
-            "The history keeps every entry.", confirm_label="Void package",
+            f"The history keeps every entry.{paid}", confirm_label="Void package",
+            refund_of=holding.paid_money, refund_tender=holding.paid_tender,
         ), partial(self._void, holding.id))
 
     @work(thread=True, exclusive=True, group="void", exit_on_error=False)
-    def _void(self, holding_id: int, reason: str) -> None:
+    def _void(self, holding_id: int, answer: str | Refunding) -> None:
         desk = self.desk
-        self.post_fresh(self.HoldingChanged(desk.write(ledger.void, desk.business, holding_id=holding_id,
-                                                       reason=reason, actor=desk.staff_id, now=desk.now()),
-                                            form="void"))
+        reason, refunds = (answer.reason, answer.refunds) if isinstance(answer, Refunding) else (answer, ())
+        self.post_fresh(self.Voided(desk.write(ledger.void, desk.business, holding_id=holding_id, reason=reason,
+                                               refunds=refunds)))
+
+    @on(Voided)
+    def voided(self, message: Voided) -> None:
+        self.answered("void")
+        result = message.voided
+        currency = self.desk.business.currency
+        refund = f" Refunded {format_money(result.refunded, currency)}." if result.refunded else ""
+        self.notify(f"{result.holding.title} is void.{refund}", timeout=8)
+        if result.receipt is not None and self.page is not None:
+            self.app.push_screen(RefundReceiptDialog(result.receipt, customer=self.page.customer.name,
+                                                     subject=f"{result.holding.title} · void"))
+        self.reload()
 
     @on(HoldingChanged)
     def holding_changed(self, message: HoldingChanged) -> None:
@@ -425,13 +499,13 @@ class CustomerScreen(EditsCustomers):
     def action_more_history(self) -> None:
         if self.page is None or not self.page.more_history:
             return
-        self.read_older(self.query_one("#history", HistoryTable).oldest_id)
+        self.read_older(self.query_one("#history", HistoryTable).oldest)
 
     @work(thread=True, exclusive=True, group="history", exit_on_error=False)
-    def read_older(self, before_id: int | None) -> None:
+    def read_older(self, before: HistoryCursor | None) -> None:
         desk = self.desk
         self.post_fresh(self.OlderHistory(desk.read(ledger.history, desk.business, customer_id=self.customer_id,
-                                                    limit=HISTORY_PAGE + 1, before_id=before_id)))
+                                                    limit=HISTORY_PAGE + 1, before=before)))
 
     @on(OlderHistory)
     def show_more_history(self, message: OlderHistory) -> None:

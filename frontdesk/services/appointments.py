@@ -3,6 +3,7 @@ reversing a redemption. Paying them is `frontdesk.services.checkout`."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -10,6 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from frontdesk.domain.business import Business
+from frontdesk.domain.controls import cancel_needs_manager
 from frontdesk.domain.coverage import AppointmentFacts, Coverage, covers
 from frontdesk.domain.describe import HoldingStatus, describe_amount
 from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Tender
@@ -28,6 +30,7 @@ from frontdesk.services.audit import AuditKind, record
 from frontdesk.services.catalogue import list_providers, list_services
 from frontdesk.services.errors import InvalidInput, NotFound
 from frontdesk.services.ledger import append_entry, credit, get_holding, lock_lines, require_reason
+from frontdesk.services.tenders import TenderLine, check_refunds, describe_refunds, money_paid, record_refunds
 from frontdesk.services.roles import require_manager, require_staff
 from frontdesk.services.views import (
     AppointmentView,
@@ -38,6 +41,9 @@ from frontdesk.services.views import (
     HoldingView,
     appointment_views,
     holding_views,
+    Receipt,
+    receipt_view,
+    standing_redemptions,
 )
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +56,9 @@ class Booking:
 class Cancellation:
     appointment: AppointmentView
     returned: str | None  # "1 visit back to Massage Pack", when a redemption was reversed
-    to_refund: int  # cash / card / other paid for it: refund by hand
+    refunded: int  # money given back (cash, card, other), minor units
+    kept: int  # money paid for it and not given back
+    receipt: Receipt | None  # the refund's receipt, when money went back
 
 
 # ---- reading ----------------------------------------------------------------------------------
@@ -208,15 +216,8 @@ def lock_appointment(session: Session, appointment_id: int) -> Appointment:
 # ---- cancel, no-show, reverse -----------------------------------------------------------------
 
 def _outstanding_redemption(session: Session, appointment_id: int) -> LedgerEntry | None:
-    """The appointment's redemption, unless it has been given back already."""
-    redemption = session.exec(select(LedgerEntry).where(
-        LedgerEntry.appointment_id == appointment_id, LedgerEntry.kind == EntryKind.REDEEM)).first()
-    if redemption is None:
-        return None
-    if session.exec(select(LedgerEntry).where(
-            LedgerEntry.appointment_id == appointment_id, LedgerEntry.kind == EntryKind.REVERSE)).first():
-        return None
-    return redemption
+    """The appointment's standing redemption, if it has one (not given back already)."""
+    return standing_redemptions(session, [appointment_id]).get(appointment_id)
 
 
 def _reverse(session: Session, business: Business, *, appointment_id: int, actor: int, note: str,
@@ -229,7 +230,7 @@ def _reverse(session: Session, business: Business, *, appointment_id: int, actor
     after = credit(session, redemption.line_id, -redemption.delta)
     entry = append_entry(session, holding_id=redemption.holding_id, line_id=redemption.line_id,
                          kind=EntryKind.REVERSE, delta=-redemption.delta, balance_after=after,
-                         actor=actor, appointment_id=appointment_id, note=note, at=now)
+                         actor=actor, appointment_id=appointment_id, note=note, at=now, seq=redemption.seq)
     paid = session.exec(select(Payment).where(Payment.entry_id == redemption.id)).one()
     session.add(Payment(appointment_id=appointment_id, holding_id=redemption.holding_id,
                         entry_id=entry.id, tender=Tender.PACKAGE, amount=-paid.amount,
@@ -241,29 +242,40 @@ def _reverse(session: Session, business: Business, *, appointment_id: int, actor
 
 def cancel(
     session: Session, business: Business, *, appointment_id: int, actor: int, reason: str = "",
-    now: datetime | None = None,
+    refunds: Sequence[TenderLine] = (), now: datetime | None = None,
 ) -> Cancellation:
     """Cancel an appointment. A package redemption is reversed: the unit goes back to the
-    holding (even if it has expired since). Money paid is reported for a refund by hand. A no-show
-    keeps its redemption: cancelling it is refused until a manager reverses the redemption."""
+    holding (even if it has expired since). Money paid for it is refunded by `refunds` (each a
+    negative payment), in full, in part or not at all; less than in full needs a reason.
+
+    Reception cancels a booked appointment, and before it begins gives back what was paid.
+    Cancelling one that took place or was missed, or giving anything back after it began, is a
+    manager's, with a reason (`controls.cancel_needs_manager`)."""
     require_staff(session, actor)
     now = now or utcnow()
     row = lock_appointment(session, appointment_id)
     if row.status == AppointmentStatus.CANCELLED:
         raise InvalidInput({"appointment": "This appointment is already cancelled."})
-    if row.status == AppointmentStatus.NO_SHOW and _outstanding_redemption(session, row.id) is not None:
-        raise InvalidInput({"appointment": "A no-show keeps its package redemption; a manager can reverse it."})
+    paid = money_paid(session, appointment_id=row.id)
+    redemption = _outstanding_redemption(session, row.id)
+    manager_job = cancel_needs_manager(AppointmentStatus(row.status), row.starts_at, now,
+                                       gives_back=redemption is not None or paid > 0)
+    if manager_job is not None:
+        require_manager(session, actor, manager_job)
+        require_reason(reason)
+    refunded = check_refunds(refunds, paid, reason, business)
     returned = _reverse(session, business, appointment_id=row.id, actor=actor,
                         note=reason.strip() or "appointment cancelled", now=now)
-    money = session.exec(select(Payment.amount).where(
-        Payment.appointment_id == row.id, Payment.tender != Tender.PACKAGE)).all()
+    till = record_refunds(session, refunds, customer_id=row.customer_id, actor=actor, now=now,
+                          reason=reason, appointment_id=row.id)
     row.status = AppointmentStatus.CANCELLED
     session.add(row)
     session.flush()
+    money = describe_refunds(refunds, business) if paid else ""
     record(session, kind=AuditKind.CANCEL, at=now, staff_id=actor, customer_id=row.customer_id,
-           subject=f"appointment {row.id}", detail="; ".join(filter(None, [reason.strip(), returned])))
-    return Cancellation(appointment=appointment_views(session, [row])[0], returned=returned,
-                        to_refund=sum(money))
+           subject=f"appointment {row.id}", detail="; ".join(filter(None, [reason.strip(), returned, money])))
+    return Cancellation(appointment=appointment_views(session, [row])[0], returned=returned, refunded=refunded,
+                        kept=paid - refunded, receipt=receipt_view(session, business, till) if till else None)
 
 
 def no_show(session: Session, *, appointment_id: int, actor: int, now: datetime | None = None) -> AppointmentView:

@@ -18,11 +18,10 @@ from sqlmodel import Session, select
 
 from frontdesk.domain.business import Business
 from frontdesk.domain.coverage import HoldingFacts, LineBalance, covers, default_choice, rank
-from frontdesk.domain.describe import describe_amount
 from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Tender
 from frontdesk.domain.money import format_money
 from frontdesk.domain.terms import Terms
-from frontdesk.models import Checkout, Holding, LedgerEntry, Payment, utcnow
+from frontdesk.models import Checkout, Payment, utcnow
 from frontdesk.services import audit
 from frontdesk.services.appointments import customer_holdings, get_appointment, lock_appointment
 from frontdesk.services.errors import AlreadyPaid, FrontDeskError, InvalidInput, NotCovered
@@ -33,9 +32,10 @@ from frontdesk.services.views import (
     AppointmentView,
     HoldingView,
     Option,
-    PaymentLine,
     Receipt,
     appointment_views,
+    next_round,
+    receipt_view,
 )
 
 DEFAULT: Literal["default"] = "default"
@@ -84,7 +84,8 @@ def _redeem(
     after = spend(session, take.line_id, take.units)
     entry = append_entry(session, holding_id=holding.id, line_id=take.line_id, kind=EntryKind.REDEEM,
                          delta=-take.units, balance_after=after, actor=actor,
-                         appointment_id=appointment.id, note=take.description, at=now)
+                         appointment_id=appointment.id, note=take.description, at=now,
+                         seq=next_round(session, appointment.id))
     session.add(Payment(checkout_id=checkout_id, appointment_id=appointment.id, holding_id=holding.id,
                         entry_id=entry.id, tender=Tender.PACKAGE, amount=take.value, staff_id=actor,
                         created_at=now))
@@ -95,7 +96,7 @@ def unpayable(appointment: AppointmentView) -> FrontDeskError | None:
     """Why `appointment` cannot be paid now (cancelled, or paid in full), or None when it can."""
     if appointment.status == AppointmentStatus.CANCELLED:
         return InvalidInput({"appointment": "This appointment was cancelled."})
-    if appointment.due == 0:
+    if appointment.is_paid:
         return AlreadyPaid("This appointment is already paid.")
     return None
 
@@ -145,7 +146,8 @@ def checkout(
     check_tenders(tenders, appointment.due - paid_by_package, business)
     session.add_all(Payment(checkout_id=record.id, appointment_id=row.id, tender=line.tender,
                             amount=line.amount, staff_id=actor, created_at=now) for line in tenders)
-    if row.status == AppointmentStatus.BOOKED:
+    if row.status == AppointmentStatus.BOOKED and row.starts_at <= now:
+        # paid at or after its start: she came. Paid ahead, it stays booked (and can be a no-show).
         row.status = AppointmentStatus.COMPLETED
     session.add(row)
     session.add(record)
@@ -160,28 +162,7 @@ def checkout(
 
 def receipt(session: Session, business: Business, record: Checkout, replayed: bool = False) -> Receipt:
     """The receipt of a checkout, rebuilt from what it wrote."""
-    lines = []
-    payments = session.exec(select(Payment).where(Payment.checkout_id == record.id).order_by(Payment.id)).all()
-    for payment in payments:
-        title = None
-        if payment.tender == Tender.PACKAGE:
-            entry = session.get(LedgerEntry, payment.entry_id)
-            holding = session.get(Holding, payment.holding_id)
-            terms = Terms.from_dict(holding.terms)
-            title = holding.title
-            left = describe_amount(terms, entry.balance_after, business.currency)
-            description = f"{entry.note} from {title}, {left} left"
-        elif payment.sale_holding_id is not None:
-            title = session.get(Holding, payment.sale_holding_id).title
-            description = f"{payment.tender} for {title}"
-        else:
-            description = str(payment.tender)
-        lines.append(PaymentLine(tender=Tender(payment.tender), amount=payment.amount,
-                                 holding_id=payment.holding_id or payment.sale_holding_id,
-                                 holding_title=title, description=description))
-    return Receipt(checkout_id=record.id, key=record.key, appointment_id=record.appointment_id,
-                   sold_holding_id=record.sold_holding_id, payments=tuple(lines),
-                   total=sum(line.amount for line in lines), replayed=replayed)
+    return receipt_view(session, business, record, replayed)
 
 
 # ---- what the checkout screen reads and does --------------------------------------------------

@@ -33,7 +33,7 @@ def translate(error: DBAPIError) -> FrontDeskError:
     """A database error as a message for the desk."""
     text = str(error.orig or error).lower()
     if isinstance(error, IntegrityError):
-        if "ux_ledger_redeem_once" in text or "ledger_entry.appointment_id" in text:
+        if "ux_ledger_standing_redeem" in text or "ledger_entry.appointment_id" in text:
             return AlreadyPaid("This appointment has already been paid from a package.")
         if "ck_holding_line_remaining" in text:
             return NoBalanceLeft("No balance left on this package: it was just used, perhaps at another desk.")

@@ -56,3 +56,15 @@ class DuplicateCustomer(FrontDeskError):
 
 class Busy(FrontDeskError):
     """The database is busy or unreachable; trying again is safe."""
+
+
+REASON_MAX_LENGTH = 500
+
+
+def require_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput({"reason": "Give a reason."})
+    if len(reason) > REASON_MAX_LENGTH:  # the note column's size, enforced by PostgreSQL only
+        raise InvalidInput({"reason": f"At most {REASON_MAX_LENGTH} characters."})
+    return reason

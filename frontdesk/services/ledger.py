@@ -8,44 +8,50 @@ whatever the isolation level; the `CHECK (remaining >= 0)` constraint is the las
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, update
+from typing import Any
+
+from sqlalchemy import and_, func, or_, update
 from sqlmodel import Session, col, select
 
 from frontdesk.domain.business import Business
 from frontdesk.domain.describe import describe_amount
 from frontdesk.domain.kinds import EntryKind
 from frontdesk.domain.terms import Terms, ValueType
-from frontdesk.models import Holding, HoldingLine, LedgerEntry, Staff, utcnow
+from frontdesk.domain.money import format_money
+from frontdesk.domain.periods import to_local
+from frontdesk.models import Appointment, Holding, HoldingLine, LedgerEntry, Payment, Service, Staff, utcnow
 from frontdesk.services.audit import AuditKind, record
 from frontdesk.services.roles import require_manager
-from frontdesk.services.errors import InvalidInput, NoBalanceLeft, NotFound
-from frontdesk.services.views import HoldingView, LedgerLine, Mismatch, holding_views
-
-
-REASON_MAX_LENGTH = 500
-
-
-def require_reason(reason: str) -> str:
-    reason = reason.strip()
-    if not reason:
-        raise InvalidInput({"reason": "Give a reason."})
-    if len(reason) > REASON_MAX_LENGTH:  # the note column's size, enforced by PostgreSQL only
-        raise InvalidInput({"reason": f"At most {REASON_MAX_LENGTH} characters."})
-    return reason
+from frontdesk.services.errors import REASON_MAX_LENGTH, InvalidInput, NoBalanceLeft, NotFound, require_reason  # noqa: F401
+from frontdesk.services.tenders import MONEY_TENDERS, TenderLine, check_refunds, describe_refunds, money_paid, record_refunds
+from frontdesk.services.views import (
+    ENTRY_RANK,
+    REFUND,
+    REFUND_RANK,
+    HistoryCursor,
+    HoldingView,
+    LedgerLine,
+    Mismatch,
+    Receipt,
+    holding_views,
+    receipt_view,
+)
 
 
 def append_entry(
     session: Session, *, holding_id: int, line_id: int, kind: EntryKind, delta: int,
     balance_after: int, actor: int, appointment_id: int | None = None, note: str = "",
-    at: datetime | None = None,
+    at: datetime | None = None, seq: int = 0,
 ) -> LedgerEntry:
-    """Write one ledger entry (the caller has just moved the line's balance by `delta`)."""
+    """Write one ledger entry (the caller has just moved the line's balance by `delta`). A
+    redemption and its reversal carry their round, `seq` (see `views.next_round`)."""
     entry = LedgerEntry(
         holding_id=holding_id, line_id=line_id, kind=kind, delta=delta,
         balance_after=balance_after, appointment_id=appointment_id, staff_id=actor,
-        note=note, created_at=at or utcnow(),
+        note=note, created_at=at or utcnow(), seq=seq,
     )
     session.add(entry)
     session.flush()
@@ -129,16 +135,29 @@ def adjust(
     return holding_views(session, [holding], business, now or utcnow())[0]
 
 
+@dataclass(frozen=True, slots=True)
+class Voided:
+    """A void: the holding afterwards, and the refund's receipt when money went back."""
+
+    holding: HoldingView
+    refunded: int
+    receipt: Receipt | None
+
+
 def void(
     session: Session, business: Business, *, holding_id: int, reason: str, actor: int,
-    now: datetime | None = None,
-) -> HoldingView:
-    """A manager voids a holding, with a reason: its balance goes to zero and it covers nothing."""
+    refunds: Sequence[TenderLine] = (), now: datetime | None = None,
+) -> Voided:
+    """A manager voids a holding, with a reason: its balance goes to zero and it covers nothing.
+    The money paid for it is refunded by `refunds` (negative payments), in full, in part or not at
+    all; the reason says why."""
     require_manager(session, actor, "void a package")
     reason = require_reason(reason)
     holding = get_holding(session, holding_id)
     if holding.voided_at is not None:
         raise InvalidInput({"reason": "This package is already void."})
+    paid = money_paid(session, sale_holding_id=holding_id)
+    refunded = check_refunds(refunds, paid, reason, business)
     now = now or utcnow()
     for line in lock_lines(session, holding_id):
         left = line.remaining  # read before spending: the ORM refreshes `line` on UPDATE
@@ -147,29 +166,47 @@ def void(
                      delta=-left, balance_after=after, actor=actor, note=reason, at=now)
     holding.voided_at = now
     session.add(holding)
+    till = record_refunds(session, refunds, customer_id=holding.customer_id, actor=actor, now=now, reason=reason,
+                          sale_holding_id=holding_id)
     session.flush()
     record(session, kind=AuditKind.VOID, at=now, staff_id=actor, customer_id=holding.customer_id,
-           subject=f"holding {holding_id}", detail=f"{holding.title}: {reason}")
-    return holding_views(session, [holding], business, now)[0]
+           subject=f"holding {holding_id}",
+           detail=f"{holding.title}: {reason}" + (f"; {describe_refunds(refunds, business)}" if paid else ""))
+    return Voided(holding_views(session, [holding], business, now)[0], refunded,
+                  receipt_view(session, business, till) if till else None)
 
 
 def history(
     session: Session, business: Business, *, customer_id: int, limit: int = 50,
-    before_id: int | None = None,
+    before: HistoryCursor | None = None,
 ) -> list[LedgerLine]:
-    """A customer's balance history, newest first, paged by entry id."""
-    statement = (
+    """A customer's balance history, newest first: every ledger entry of her holdings, and every
+    refund (money given back on a cancellation or void). Paged: `before` is the `cursor` of the
+    oldest line shown."""
+    entries = (
         select(LedgerEntry, Holding.title, Holding.terms, Staff.name)
         .join(Holding, col(Holding.id) == LedgerEntry.holding_id)
         .join(Staff, col(Staff.id) == LedgerEntry.staff_id)
         .where(Holding.customer_id == customer_id)
-        .order_by(col(LedgerEntry.id).desc())
+        .order_by(col(LedgerEntry.created_at).desc(), col(LedgerEntry.id).desc())
         .limit(limit)
     )
-    if before_id is not None:
-        statement = statement.where(col(LedgerEntry.id) < before_id)
+    refunds = (
+        select(Payment, Staff.name, Holding.title, Service.name, Appointment.starts_at)
+        .join(Staff, col(Staff.id) == Payment.staff_id)
+        .outerjoin(Holding, col(Holding.id) == Payment.sale_holding_id)
+        .outerjoin(Appointment, col(Appointment.id) == Payment.appointment_id)
+        .outerjoin(Service, col(Service.id) == Appointment.service_id)
+        .where(Payment.amount < 0, col(Payment.tender).in_(MONEY_TENDERS),
+               or_(Holding.customer_id == customer_id, Appointment.customer_id == customer_id))
+        .order_by(col(Payment.created_at).desc(), col(Payment.id).desc())
+        .limit(limit)
+    )
+    if before is not None:
+        entries = entries.where(_older(LedgerEntry.created_at, LedgerEntry.id, ENTRY_RANK, before))
+        refunds = refunds.where(_older(Payment.created_at, Payment.id, REFUND_RANK, before))
     lines = []
-    for entry, title, terms_dict, staff_name in session.exec(statement):
+    for entry, title, terms_dict, staff_name in session.exec(entries):
         terms = Terms.from_dict(terms_dict)
         sign = "+" if entry.delta > 0 else "-" if entry.delta < 0 else ""
         change = describe_amount(terms, abs(entry.delta), business.currency)
@@ -182,7 +219,27 @@ def history(
             balance_text=describe_amount(terms, entry.balance_after, business.currency),
             appointment_id=entry.appointment_id, staff_name=staff_name, note=entry.note,
         ))
-    return lines
+    for payment, staff_name, holding_title, service_name, starts_at in session.exec(refunds):
+        what = holding_title or f"{service_name} {to_local(starts_at, business.tz):%-d %b}"
+        lines.append(LedgerLine(
+            id=payment.id, at=payment.created_at, holding_id=payment.sale_holding_id, holding_title=what,
+            kind=REFUND, delta=payment.amount,
+            delta_text=f"{format_money(payment.amount, business.currency)} {payment.tender}",
+            balance_after=0, balance_text="—", appointment_id=payment.appointment_id, staff_name=staff_name,
+            note=payment.note,
+        ))
+    lines.sort(key=lambda line: line.cursor, reverse=True)
+    return lines[:limit]
+
+
+def _older(at_column: Any, id_column: Any, rank: int, cursor: HistoryCursor) -> Any:
+    """Rows of one kind (`rank`) that come after `cursor` in the newest-first order."""
+    at, cursor_rank, row_id = cursor
+    if rank < cursor_rank:
+        return col(at_column) <= at
+    if rank > cursor_rank:
+        return col(at_column) < at
+    return or_(col(at_column) < at, and_(col(at_column) == at, col(id_column) < row_id))
 
 
 def check(session: Session, holding_ids: Sequence[int] | None = None) -> list[Mismatch]:

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from frontdesk.domain.business import Business
 from frontdesk.domain.coverage import Coverage, covers
 from frontdesk.domain.facts import opening_holding
-from frontdesk.domain.kinds import EntryKind, Tender
+from frontdesk.domain.kinds import EntryKind
 from frontdesk.domain.money import format_money
 from frontdesk.domain.terms import Terms
 from frontdesk.models import Appointment, Customer, Holding, HoldingLine, Package, Payment, utcnow
@@ -20,6 +20,7 @@ from frontdesk.services.catalogue import list_packages, package_terms
 from frontdesk.services.errors import InvalidInput, NotAllowed, NotFound
 from frontdesk.services.ledger import append_entry, require_reason
 from frontdesk.services.roles import require_manager, require_staff
+from frontdesk.services.tenders import MONEY_TENDERS, TenderLine, check_tenders  # noqa: F401 (used from here too)
 from frontdesk.services.views import (
     AppointmentView,
     CustomerView,
@@ -29,31 +30,6 @@ from frontdesk.services.views import (
     customer_view,
     holding_views,
 )
-
-MONEY_TENDERS = (Tender.CASH, Tender.CARD, Tender.OTHER)
-
-
-@dataclass(frozen=True, slots=True)
-class TenderLine:
-    """Money handed over: cash, card or other, in minor units."""
-
-    tender: Tender
-    amount: int
-
-
-def check_tenders(tenders: Sequence[TenderLine], due: int, business: Business, field: str = "tenders") -> None:
-    """Tenders must be cash/card/other, positive, and add up to exactly what is due."""
-    for line in tenders:
-        if line.tender not in MONEY_TENDERS:
-            raise InvalidInput({field: "Pay with cash, card or other."})
-        if line.amount <= 0:
-            raise InvalidInput({field: "Each payment must be more than 0."})
-    total = sum(line.amount for line in tenders)
-    if total < due:
-        raise InvalidInput({field: f"Still {format_money(due - total, business.currency)} to pay."})
-    if total > due:
-        raise InvalidInput({field: f"That is {format_money(total - due, business.currency)} more than is due."})
-
 
 def _package_for_sale(session: Session, package_id: int) -> tuple[Package, Terms]:
     package = session.get(Package, package_id)

@@ -5,7 +5,7 @@ Rows never leave a session: every use case returns these frozen dataclasses inst
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -16,6 +16,7 @@ from frontdesk.domain.business import Business
 from frontdesk.domain.coverage import AppointmentFacts, Coverage, HoldingFacts, LineBalance
 from frontdesk.domain.describe import (
     HoldingStatus,
+    describe_amount,
     describe_balance,
     describe_expiry,
     describe_restrictions,
@@ -25,9 +26,11 @@ from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Role, Tender
 from frontdesk.domain.terms import Terms, summary
 from frontdesk.models import (
     Appointment,
+    Checkout,
     Customer,
     Holding,
     HoldingLine,
+    LedgerEntry,
     Payment,
     Provider,
     Service,
@@ -115,6 +118,8 @@ class HoldingView:
     expiry_text: str  # "expires 12 Mar, in 9 days"
     restrictions_text: str  # "Mondays · 10:00–13:00"
     summary: str
+    paid_money: int = 0  # money paid for it (cash, card, other), less refunds: what a void may refund
+    paid_tender: Tender | None = None  # how most of that money was paid
 
     @property
     def facts(self) -> HoldingFacts:
@@ -146,6 +151,11 @@ class AppointmentView:
     paid: int
     status: AppointmentStatus
     cover_holding_id: int | None
+    paid_from: str | None = None  # the package of its standing redemption, if one paid it
+    paid_money: int = 0  # paid in cash, card or other, less refunds: what cancelling may refund
+    paid_tender: Tender | None = None  # how most of that money was paid
+    refunded: int = 0  # money given back for it (cash, card, other), minor units
+    checked_out: bool = False  # a checkout stands for it (one not undone by reversing its redemption)
 
     @property
     def due(self) -> int:
@@ -153,7 +163,9 @@ class AppointmentView:
 
     @property
     def is_paid(self) -> bool:
-        return self.paid >= self.price
+        """Paid in full. A free appointment (price 0) is paid once checked out, from a package or
+        as it is, so that a visits package can still pay it."""
+        return self.paid >= self.price and (self.price > 0 or self.checked_out)
 
     @property
     def needs_payment(self) -> bool:
@@ -167,7 +179,7 @@ class AppointmentView:
             id=self.id, customer_id=self.customer_id, service_id=self.service_id,
             service_name=self.service_name, provider_id=self.provider_id,
             provider_name=self.provider_name, starts_at=self.starts_at,
-            duration_min=self.duration_min, price=self.price, due=self.due,
+            duration_min=self.duration_min, price=self.price, due=self.due, paid_from=self.paid_from,
         )
 
 
@@ -182,20 +194,37 @@ class Option:
 
 @dataclass(frozen=True, slots=True)
 class LedgerLine:
-    """One entry of a customer's balance history."""
+    """One line of a customer's balance history: a ledger entry, or a refund (`kind` REFUND: the
+    money given back, `delta` its negative amount, `holding_title` what it was for)."""
 
-    id: int
+    id: int  # the entry's id, or the refund payment's
     at: datetime
-    holding_id: int
+    holding_id: int | None
     holding_title: str
-    kind: EntryKind
+    kind: EntryKind | str  # an EntryKind, or REFUND
     delta: int
-    delta_text: str  # "-1 visit", "+$40.00"
+    delta_text: str  # "-1 visit", "+$40.00", "-$60.00 card"
     balance_after: int
-    balance_text: str  # the holding line's balance after the entry, in its unit
+    balance_text: str  # the holding line's balance after the entry, in its unit ("—" for a refund)
     appointment_id: int | None
     staff_name: str
     note: str
+
+    @property
+    def key(self) -> str:
+        """Unique among the lines of a history: "e12" (entry 12), "r3" (refund 3)."""
+        return f"{'r' if self.kind == REFUND else 'e'}{self.id}"
+
+    @property
+    def cursor(self) -> HistoryCursor:
+        """Where the line stands in the history's order (newest first: by time, then entries
+        before refunds of the same moment, then id); the next page starts before it."""
+        return (self.at, REFUND_RANK if self.kind == REFUND else ENTRY_RANK, self.id)
+
+
+REFUND = "refund"  # the kind of a history line that is money given back
+ENTRY_RANK, REFUND_RANK = 1, 0
+HistoryCursor = tuple[datetime, int, int]  # (at, rank, id) of a history line
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +298,9 @@ def holding_views(
                 LineBalance(line_id=line.id, service_id=line.service_id, initial=line.initial,
                             remaining=line.remaining)
             )
+    money = _money_paid(session.exec(
+        select(Payment.sale_holding_id, Payment.tender, Payment.amount)
+        .where(col(Payment.sale_holding_id).in_(ids), Payment.tender != Tender.PACKAGE))) if ids else {}
     views = []
     for row in rows:
         terms = Terms.from_dict(row.terms)
@@ -286,8 +318,20 @@ def holding_views(
             expiry_text=describe_expiry(row.valid_until, now, tz=business.tz),
             restrictions_text=describe_restrictions(terms),
             summary=summary(terms, business.currency),
+            paid_money=money.get(row.id, (0, None))[0], paid_tender=money.get(row.id, (0, None))[1],
         ))
     return views
+
+
+def _money_paid(rows: Iterable[tuple[int, str, int]]) -> dict[int, tuple[int, Tender | None]]:
+    """(owner, tender, amount) money payments → each owner's net money paid and the tender that
+    paid the most of it."""
+    by_tender: dict[int, dict[str, int]] = {}
+    for owner, tender, amount in rows:
+        tenders = by_tender.setdefault(owner, {})
+        tenders[tender] = tenders.get(tender, 0) + amount
+    return {owner: (sum(tenders.values()), Tender(max(tenders, key=lambda tender: tenders[tender])))
+            for owner, tenders in by_tender.items()}
 
 
 def appointment_views(session: Session, rows: Sequence[Appointment]) -> list[AppointmentView]:
@@ -296,10 +340,29 @@ def appointment_views(session: Session, rows: Sequence[Appointment]) -> list[App
         return []
     ids = [row.id for row in rows]
     paid: dict[int, int] = {}
-    for appointment_id, amount in session.exec(
-        select(Payment.appointment_id, Payment.amount).where(col(Payment.appointment_id).in_(ids))
+    refunded: dict[int, int] = {}
+    money_rows: list[tuple[int, str, int]] = []
+    for appointment_id, amount, tender in session.exec(
+        select(Payment.appointment_id, Payment.amount, Payment.tender).where(col(Payment.appointment_id).in_(ids))
     ):
         paid[appointment_id] = paid.get(appointment_id, 0) + amount
+        if tender != Tender.PACKAGE:
+            money_rows.append((appointment_id, tender, amount))
+            if amount < 0:
+                refunded[appointment_id] = refunded.get(appointment_id, 0) - amount
+    money = _money_paid(money_rows)
+    rounds = _redemption_rounds(session, ids)
+    standing = _standing(rounds)
+    titles = {}
+    if standing:
+        titles = {holding_id: title for holding_id, title in session.exec(select(Holding.id, Holding.title).where(
+            col(Holding.id).in_({entry.holding_id for entry in standing.values()})))}
+    checkouts: dict[int, int] = {}
+    for appointment_id in session.exec(select(Checkout.appointment_id).where(
+            col(Checkout.appointment_id).in_(ids), ~col(Checkout.key).startswith("refund-"))):  # not refunds
+        checkouts[appointment_id] = checkouts.get(appointment_id, 0) + 1
+    reversals = {appointment_id: sum(EntryKind.REVERSE in entries for entries in by_round.values())
+                 for appointment_id, by_round in rounds.items()}
     customers = _names(session, Customer, {row.customer_id for row in rows})
     services = _names(session, Service, {row.service_id for row in rows})
     providers = _names(session, Provider, {row.provider_id for row in rows if row.provider_id})
@@ -311,9 +374,76 @@ def appointment_views(session: Session, rows: Sequence[Appointment]) -> list[App
             provider_name=providers.get(row.provider_id) if row.provider_id else None,
             starts_at=row.starts_at, duration_min=row.duration_min, price=row.price,
             paid=paid.get(row.id, 0), status=AppointmentStatus(row.status), cover_holding_id=row.cover_holding_id,
+            paid_from=titles[standing[row.id].holding_id] if row.id in standing else None,
+            refunded=refunded.get(row.id, 0),
+            paid_money=money.get(row.id, (0, None))[0], paid_tender=money.get(row.id, (0, None))[1],
+            checked_out=checkouts.get(row.id, 0) > reversals.get(row.id, 0),
         )
         for row in rows
     ]
+
+
+def receipt_view(session: Session, business: Business, record: Checkout, replayed: bool = False) -> Receipt:
+    """The receipt of a checkout, rebuilt from what it wrote."""
+    lines = []
+    payments = session.exec(select(Payment).where(Payment.checkout_id == record.id).order_by(Payment.id)).all()
+    for payment in payments:
+        title = None
+        if payment.tender == Tender.PACKAGE:
+            entry = session.get(LedgerEntry, payment.entry_id)
+            holding = session.get(Holding, payment.holding_id)
+            terms = Terms.from_dict(holding.terms)
+            title = holding.title
+            left = describe_amount(terms, entry.balance_after, business.currency)
+            description = f"{entry.note} from {title}, {left} left"
+        elif payment.sale_holding_id is not None:
+            title = session.get(Holding, payment.sale_holding_id).title
+            description = f"{payment.tender} {'refund ' if payment.amount < 0 else ''}for {title}"
+        else:
+            description = f"{payment.tender} refund" if payment.amount < 0 else str(payment.tender)
+        if payment.amount < 0 and payment.note:
+            description += f" — {payment.note}"
+        lines.append(PaymentLine(tender=Tender(payment.tender), amount=payment.amount,
+                                 holding_id=payment.holding_id or payment.sale_holding_id,
+                                 holding_title=title, description=description))
+    return Receipt(checkout_id=record.id, key=record.key, appointment_id=record.appointment_id,
+                   sold_holding_id=record.sold_holding_id, payments=tuple(lines),
+                   total=sum(line.amount for line in lines), replayed=replayed)
+
+
+Rounds = dict[int, dict[int, dict[str, LedgerEntry]]]  # appointment → round → kind → entry
+
+
+def _redemption_rounds(session: Session, appointment_ids: Sequence[int]) -> Rounds:
+    """The redemptions and reversals of `appointment_ids`, by appointment and round (`seq`)."""
+    rounds: Rounds = {}
+    for entry in session.exec(select(LedgerEntry).where(
+            col(LedgerEntry.appointment_id).in_(appointment_ids),
+            col(LedgerEntry.kind).in_((EntryKind.REDEEM, EntryKind.REVERSE)))):
+        rounds.setdefault(entry.appointment_id, {}).setdefault(entry.seq, {})[entry.kind] = entry
+    return rounds
+
+
+def _standing(rounds: Rounds) -> dict[int, LedgerEntry]:
+    """Each appointment's standing redemption: its latest round's, unless that was reversed."""
+    standing = {}
+    for appointment_id, by_round in rounds.items():
+        last = by_round[max(by_round)]
+        if EntryKind.REDEEM in last and EntryKind.REVERSE not in last:
+            standing[appointment_id] = last[EntryKind.REDEEM]
+    return standing
+
+
+def standing_redemptions(session: Session, appointment_ids: Sequence[int]) -> dict[int, LedgerEntry]:
+    """The redemption that stands for each of `appointment_ids` that has one."""
+    return _standing(_redemption_rounds(session, appointment_ids))
+
+
+def next_round(session: Session, appointment_id: int) -> int:
+    """The round (`seq`) a new redemption of the appointment belongs to: how many were reversed.
+    While a redemption stands, that is its own round, so the database refuses a second one."""
+    rounds = _redemption_rounds(session, [appointment_id]).get(appointment_id, {})
+    return sum(EntryKind.REVERSE in entries for entries in rounds.values())
 
 
 def _names(session: Session, table: type, ids: set[int]) -> dict[int, str]:

@@ -33,9 +33,11 @@ def when_text(moment: datetime, tz: ZoneInfo, today: date) -> str:
 
 
 def state_text(appointment: AppointmentView, currency: Currency, app: App) -> Text:
-    """ "UNPAID $80.00" (bold, error colour), "paid", "cancelled", "no-show", "no-show · charged"."""
+    """ "UNPAID $80.00" (bold, error colour), "paid", "cancelled", "cancelled · refunded $80.00",
+    "no-show", "no-show · charged"."""
     if appointment.status == AppointmentStatus.CANCELLED:
-        return Text("cancelled", style="dim")
+        refunded = f" · refunded {format_money(appointment.refunded, currency)}" if appointment.refunded else ""
+        return Text(f"cancelled{refunded}", style="dim")
     if appointment.status == AppointmentStatus.NO_SHOW:
         return Text("no-show · charged" if appointment.paid else "no-show", style="dim")
     if appointment.is_paid:

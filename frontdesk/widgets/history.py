@@ -1,4 +1,5 @@
-"""A customer's balance history (the ledger) as a table, newest first, loaded page by page."""
+"""A customer's balance history (the ledger, and the refunds) as a table, newest first, loaded
+page by page."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from rich.text import Text
 
 from frontdesk.domain.kinds import EntryKind
 from frontdesk.domain.periods import to_local
-from frontdesk.services.views import LedgerLine
+from frontdesk.services.views import REFUND, HistoryCursor, LedgerLine
 from frontdesk.widgets.fitted import FitColumn, FittedTable
 
 KIND_WORDS = {
@@ -20,6 +21,7 @@ KIND_WORDS = {
     EntryKind.REVERSE: "Given back",
     EntryKind.ADJUST: "Adjusted",
     EntryKind.VOID: "Voided",
+    REFUND: "Refunded",
 }
 
 COLUMNS = (
@@ -36,7 +38,7 @@ def what_happened(line: LedgerLine) -> str:
 
     A redemption's note only repeats what it took ("1 visit"), so it is left out unless it says
     more (e.g. "1 × Thai Massage")."""
-    text = f"{KIND_WORDS.get(line.kind, line.kind.capitalize())} {line.holding_title}"
+    text = f"{KIND_WORDS.get(line.kind, str(line.kind).capitalize())} {line.holding_title}"
     note = line.note.strip()
     if line.kind == EntryKind.REDEEM and note in (line.delta_text.lstrip("+-"), "unlimited use"):
         note = ""
@@ -74,7 +76,7 @@ class HistoryTable(FittedTable):
 
     def show(self, lines: Sequence[LedgerLine], *, tz: ZoneInfo, today: date, append: bool = False) -> None:
         """List `lines` (newest first), after the ones shown when `append`."""
-        rows = [(str(line.id), self.cells(line, tz, today)) for line in lines]
+        rows = [(line.key, self.cells(line, tz, today)) for line in lines]
         if append:
             self.lines.extend(lines)
             self.append_rows(rows)
@@ -83,5 +85,6 @@ class HistoryTable(FittedTable):
             self.set_rows(rows)
 
     @property
-    def oldest_id(self) -> int | None:
-        return self.lines[-1].id if self.lines else None
+    def oldest(self) -> HistoryCursor | None:
+        """Where the next (older) page starts."""
+        return self.lines[-1].cursor if self.lines else None

@@ -5,7 +5,7 @@ reason — refused to the reception desk. Each test asserts the screen and the d
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, RadioButton, Static
 
 from frontdesk.app import FrontDeskApp
 from frontdesk.domain.kinds import EntryKind, Tender
@@ -13,6 +13,7 @@ from frontdesk.screens.customer import CustomerScreen
 from frontdesk.screens.dialogs.assign import AssignDialog
 from frontdesk.screens.dialogs.customer import CustomerFormDialog
 from frontdesk.screens.dialogs.reason import ReasonDialog
+from frontdesk.screens.dialogs.receipt import RefundReceiptDialog
 from frontdesk.services import appointments, catalogue, customers, ledger
 from frontdesk.services.sales import TenderLine
 from tests.conftest import NOW
@@ -46,6 +47,12 @@ class Maria:
         self.facial = spa.book(spa.at(2, 15), service=spa.facial)
         spa.pay_by_card(self.facial, 7000, days_ago=1)
         self.unpaid = spa.book(spa.at(0, 14), provider=spa.anna)
+
+
+async def select_appointment(pilot: Pilot, screen: CustomerScreen, appointment_id: int) -> None:
+    table = screen.query_one("#appointments", DataTable)
+    table.move_cursor(row=[appointment.id for appointment in screen.page.appointments].index(appointment_id))
+    await pilot.pause()
 
 
 async def open_customer(app: FrontDeskApp, pilot: Pilot, customer_id: int) -> CustomerScreen:
@@ -102,7 +109,7 @@ async def test_show_all_unfolds_used_up_expired_and_void_holdings(spa: Spa) -> N
         ]
         assert "shown — h folds them" in text_of(app, "#holdings-note")
         await pilot.press("tab", "down", "down", "down", "enter")  # the whole oldest history entry
-        assert "Sold Massage Pack · +5 visits → 5 visits · Rita Alvarez" in str(notifications)
+        assert "Sold $200 Spa Credit · +$200.00 → $200.00 · Rita Alvarez" in str(notifications)
         await pilot.press("h")
         await pilot.pause()
         assert len(rows(app, "#holdings")) == 1
@@ -130,16 +137,62 @@ async def test_from_home_two_keys_open_the_checkout_of_her_unpaid_appointment(sp
         assert isinstance(app.screen, CheckoutScreen)
 
 
-async def test_checkout_is_disabled_on_a_paid_appointment(spa: Spa) -> None:
+async def test_checkout_is_disabled_on_a_paid_appointment_and_says_why(spa: Spa) -> None:
     Maria(spa)
     app = FrontDeskApp(spa.desk)
-    async with app.run_test(size=SIZE) as pilot:
+    notifications = Notifications()
+    async with app.run_test(size=SIZE, message_hook=notifications.hook) as pilot:
         screen = await open_customer(app, pilot, spa.maria)
         await pilot.press("down")  # the paid facial
         assert screen.check_action("checkout", ()) is None
-        await pilot.press("c", "enter")
+        await pilot.press("c")
         await settle(pilot)
         assert app.screen is screen
+        assert "Nothing to pay: this appointment is paid." in str(notifications)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+
+
+async def test_reception_cannot_give_a_visit_back_after_the_appointment_and_is_told_why(spa: Spa) -> None:
+    maria = Maria(spa)
+    app = FrontDeskApp(spa.desk)
+    notifications = Notifications()
+    async with app.run_test(size=SIZE, message_hook=notifications.hook) as pilot:
+        screen = await open_customer(app, pilot, spa.maria)
+        await select_appointment(pilot, screen, maria.used[1])
+        assert screen.check_action("cancel_appointment", ()) is None  # shown dimmed
+        await pilot.press("x")
+        await settle(pilot)
+        assert app.screen is screen  # no dialog
+        assert ("Managers only: give back a visit or money after the appointment began. "
+                "Ask a manager to sign in (ctrl+l).") in str(notifications)
+        assert spa.desk.read(appointments.get_appointment, maria.used[1]).paid_from == "Massage Pack"
+
+
+async def test_a_manager_cancels_a_past_appointment_with_a_reason(spa: Spa) -> None:
+    maria = Maria(spa)
+    spa.desk.staff = spa.grace
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_customer(app, pilot, spa.maria)
+        await select_appointment(pilot, screen, maria.used[1])
+        await pilot.press("x")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ReasonDialog)
+        assert "A manager's change (give back a visit or money after the appointment began)" in str(
+            dialog.query_one("#prompt", Static).content)
+        await pilot.press("enter")  # no reason: refused at the field
+        await settle(pilot)
+        assert app.screen is dialog
+        assert "Give a reason" in str(dialog.query_one("#reason-error", Static).content)
+        await type_text(pilot, "therapist ill, visit restored")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert rows(app, "#history")[0][1:4] == ["Given back Massage Pack — therapist ill, visit restored",
+                                                  "+1 visit", "4 visits"]
 
 
 async def test_a_no_show_owes_nothing_and_is_said_in_words(spa: Spa) -> None:
@@ -239,20 +292,60 @@ async def test_cancel_a_package_paid_appointment_gives_the_unit_back(spa: Spa) -
         assert spa.desk.read(ledger.check) == []
 
 
-async def test_cancel_reports_a_refund_of_money_paid(spa: Spa) -> None:
+async def test_cancel_refunds_money_paid_the_way_it_was_paid(spa: Spa) -> None:
     maria = Maria(spa)
     app = FrontDeskApp(spa.desk)
     notifications = Notifications()
     async with app.run_test(size=SIZE, message_hook=notifications.hook) as pilot:
         screen = await open_customer(app, pilot, spa.maria)
-        await pilot.press("down", "x")  # the facial paid by card; no reason is needed
+        await pilot.press("down", "x")  # the facial, paid $70.00 by card, is tomorrow: reception may refund it
         await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ReasonDialog)
+        assert dialog.query_one("#refund", Input).value == "70.00"  # all of it, by card, unless changed
+        assert dialog.query_one("#refund-card", RadioButton).value
+        await pilot.press("enter", "enter")  # through the refund and the (optional) reason
+        await settle(pilot)
+        receipt = app.screen
+        assert isinstance(receipt, RefundReceiptDialog)
+        assert [(line.tender, line.amount) for line in receipt.receipt.payments] == [("card", -7000)]
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is screen
-        assert "Refund $70.00" in str(notifications)
-        assert spa.desk.read(appointments.get_appointment, maria.facial).status == "cancelled"
+        assert "Refunded $70.00" in str(notifications)
+        facial = spa.desk.read(appointments.get_appointment, maria.facial)
+        assert (facial.status, facial.paid, facial.refunded) == ("cancelled", 0, 7000)
         assert screen.check_action("cancel_appointment", ()) is None  # it is cancelled now
+
+
+async def test_keeping_part_of_the_money_needs_a_reason_at_the_field(spa: Spa) -> None:
+    maria = Maria(spa)
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_customer(app, pilot, spa.maria)
+        await pilot.press("down", "x")
+        await settle(pilot)
+        dialog = app.screen
+        dialog.query_one("#refund", Input).value = "50"
+        dialog.query_one("#refund-cash", RadioButton).value = True
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert "Say why not all of it goes back" in str(dialog.query_one("#reason-error", Static).content)
+        dialog.query_one("#refund", Input).value = "90"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "no more than was paid" in str(dialog.query_one("#refund-error", Static).content)
+        dialog.query_one("#refund", Input).value = "50"
+        dialog.query_one("#reason", Input).value = "late cancel: $20 fee"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RefundReceiptDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        facial = spa.desk.read(appointments.get_appointment, maria.facial)
+        assert (facial.status, facial.paid, facial.refunded) == ("cancelled", 7000 - 5000, 5000)
 
 
 async def test_manager_adjusts_and_voids_with_reasons(spa: Spa) -> None:
@@ -288,8 +381,16 @@ async def test_manager_adjusts_and_voids_with_reasons(spa: Spa) -> None:
 
         await pilot.press("v")
         await settle(pilot)
-        assert isinstance(app.screen, ReasonDialog)
+        dialog = app.screen
+        assert isinstance(dialog, ReasonDialog)
+        assert dialog.query_one("#refund", Input).value == "350.00"  # the pack's price, paid by card: all of it
+        await pilot.press("enter")  # refund all of it
         await type_text(pilot, "refunded")
+        await pilot.press("enter")
+        await settle(pilot)
+        receipt = app.screen
+        assert isinstance(receipt, RefundReceiptDialog)
+        assert [(line.tender, line.amount) for line in receipt.receipt.payments] == [("card", -35000)]
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is screen
@@ -335,7 +436,7 @@ async def test_more_history_loads_the_next_page(spa: Spa) -> None:
         await pilot.press("m")
         await settle(pilot)
         history = rows(app, "#history")
-        assert len(history) == 59 and history[-1][1] == "Sold Massage Pack"
+        assert len(history) == 59 and history[-1][1] == "Sold $200 Spa Credit"  # the oldest: 60 days ago
         assert text_of(app, "#history-note") == "newest 59, all shown"
         assert screen.check_action("more_history", ()) is None
 
@@ -376,12 +477,23 @@ async def test_sell_opens_the_sell_dialog_and_shows_the_new_package(spa: Spa) ->
         assert rows(app, "#holdings")[0][:2] == ["Massage Pack", "5 of 5 visits"]
 
 
-async def test_book_opens_the_booking_screen(spa: Spa) -> None:
+async def test_book_opens_the_booking_screen_and_the_cursor_comes_back_on_the_new_appointment(spa: Spa) -> None:
     from frontdesk.screens.book import BookScreen
 
+    Maria(spa)
     app = FrontDeskApp(spa.desk)
     async with app.run_test(size=SIZE) as pilot:
-        await open_customer(app, pilot, spa.maria)
+        screen = await open_customer(app, pilot, spa.maria)
+        await pilot.press("down", "down")  # away from the first row
         await pilot.press("b")
         await settle(pilot)
-        assert isinstance(app.screen, BookScreen)
+        booking = app.screen
+        assert isinstance(booking, BookScreen)
+        await pilot.click("#service")
+        booking.query_one("#service").value = spa.facial
+        booking.query_one("#date", Input).value = "next fri"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        selected = screen.selected_appointment
+        assert (selected.service_name, selected.needs_payment) == ("Facial", True)

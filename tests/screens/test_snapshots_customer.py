@@ -1,16 +1,20 @@
 """Snapshots of the customer & balance view (holdings, appointments, history; with the folded
-holdings shown; at 80×24) and of the reason (adjust, cancel) and assign dialogs, on the demo
+holdings shown; at 80×24), of the reason (adjust, cancel, cancel with a refund) and assign dialogs
+and of a refund's receipt, on the demo
 day spa with the fixed clock and the manager at the desk."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime, time, timedelta
 
 from textual.pilot import Pilot
 
 from frontdesk.app import FrontDeskApp
 from frontdesk.domain.periods import local_date
-from frontdesk.services import appointments, ledger
+from frontdesk.domain.kinds import Tender
+from frontdesk.services import appointments, catalogue, checkout, ledger
+from frontdesk.services.sales import TenderLine
 from frontdesk.services.desk import Desk
 from tests.conftest import NOW
 from tests.screens.settle import settle
@@ -97,3 +101,41 @@ def test_assign_dialog(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001
     app = FrontDeskApp(demo_desk)
     assert snap_compare(app, terminal_size=(100, 32),
                         run_before=on_customer(busy_customer(demo_desk), "a", then=reason))
+
+
+def paid_ahead_by_card(desk: Desk) -> tuple[int, int]:
+    """The busy customer's Facial tomorrow at 10:00, booked and paid ahead by card: (customer, appointment)."""
+    customer_id = busy_customer(desk)
+    business = desk.business
+    facial = next(service.id for service in desk.read(catalogue.list_services) if service.name == "Facial")
+    tomorrow = datetime.combine(local_date(NOW, business.tz) + timedelta(days=1), time(10), business.tz)
+    visit = desk.write(appointments.book, business, customer_id=customer_id, service_id=facial,
+                       starts_at=tomorrow).appointment
+    desk.write(checkout.checkout, business, key="snapshot-card", appointment_id=visit.id, package=None,
+               tenders=[TenderLine(Tender.CARD, visit.price)])
+    return customer_id, visit.id
+
+
+def on_appointment(appointment_id: int, *keys: str) -> Callable[[Pilot], Awaitable[None]]:
+    async def select(pilot: Pilot) -> None:
+        screen = pilot.app.screen
+        rows = [appointment.id for appointment in screen.page.appointments]
+        screen.query_one("#appointments").move_cursor(row=rows.index(appointment_id))
+        await pilot.pause()
+        await pilot.press(*keys)
+
+    return select
+
+
+def test_cancel_dialog_with_a_refund(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001
+    customer_id, visit = paid_ahead_by_card(demo_desk)
+    app = FrontDeskApp(demo_desk)
+    assert snap_compare(app, terminal_size=(100, 32), run_before=on_customer(customer_id, then=on_appointment(visit, "x")))
+
+
+def test_refund_receipt(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001
+    customer_id, visit = paid_ahead_by_card(demo_desk)
+    app = FrontDeskApp(demo_desk)
+    assert snap_compare(app, terminal_size=(100, 32), run_before=on_customer(
+        customer_id, then=on_appointment(visit, "x", "backspace", "backspace", "backspace", "backspace", "backspace",
+                                         *"50", "enter", *"late cancel fee", "enter")))

@@ -43,9 +43,10 @@ def history(spa: Spa, customer_id: int) -> list[LedgerLine]:
 
 
 def cancel(spa: Spa, appointment_id: int, *, now: datetime | None = None, actor: int | None = None,
-           reason: str = "") -> appointments.Cancellation:
+           reason: str = "", refunds: list[TenderLine] | None = None) -> appointments.Cancellation:
     return spa.desk.write(appointments.cancel, spa.desk.business, appointment_id=appointment_id,
-                          actor=actor or spa.reception, reason=reason, now=now or spa.desk.now())
+                          actor=actor or spa.reception, reason=reason, refunds=refunds or [],
+                          now=now or spa.desk.now())
 
 
 def adjust(spa: Spa, holding_id: int, delta: int, reason: str = "goodwill", actor: int | None = None) -> HoldingView:
@@ -53,9 +54,10 @@ def adjust(spa: Spa, holding_id: int, delta: int, reason: str = "goodwill", acto
                           actor=actor or spa.manager, now=spa.desk.now())
 
 
-def void(spa: Spa, holding_id: int, reason: str = "refunded", actor: int | None = None) -> HoldingView:
+def void(spa: Spa, holding_id: int, reason: str = "refunded", actor: int | None = None,
+         refunds: list[TenderLine] | None = None) -> HoldingView:
     return spa.desk.write(ledger.void, spa.desk.business, holding_id=holding_id, reason=reason,
-                          actor=actor or spa.manager, now=spa.desk.now())
+                          actor=actor or spa.manager, refunds=refunds or [], now=spa.desk.now()).holding
 
 
 def ledger_ok(spa: Spa) -> None:
@@ -71,7 +73,7 @@ def test_cancelling_a_package_paid_appointment_gives_the_visit_back(spa: Spa, ma
     assert holding(spa, pack).remaining == 4
     cancelled = cancel(spa, visit, reason="  customer called  ")
     assert cancelled.returned == "1 visit back to Massage Pack"
-    assert cancelled.to_refund == 0
+    assert (cancelled.refunded, cancelled.kept, cancelled.receipt) == (0, 0, None)
     assert (cancelled.appointment.status, cancelled.appointment.paid) == ("cancelled", 0)
     assert holding(spa, pack).balance_text == "5 of 5 visits"
     newest = history(spa, maria)[0]
@@ -87,7 +89,8 @@ def test_the_unit_returns_to_a_holding_that_has_expired_since_but_it_still_does_
     visit = spa.book(maria, spa.swedish, at(TUE, 11))
     pay(spa, visit, "k")
     assert holding(spa, week).valid_until == date(2026, 3, 9)
-    cancelled = cancel(spa, visit, now=LATER)
+    # four weeks on, giving the visit back is a manager's (it is after the appointment), with a reason
+    cancelled = cancel(spa, visit, now=LATER, actor=spa.manager, reason="booked by mistake")
     assert cancelled.returned == "1 visit back to Week pass"
     after = holding(spa, week, now=LATER)
     assert (after.remaining, after.status, after.expiry_text) == (5, "expired", "expired 10 Mar")
@@ -116,15 +119,19 @@ def test_cancelling_twice_is_refused(spa: Spa, maria: int) -> None:
 def test_cancelling_an_unpaid_appointment_returns_nothing(spa: Spa, maria: int) -> None:
     visit = spa.book(maria, spa.swedish, at(TUE, 11))
     cancelled = cancel(spa, visit)
-    assert (cancelled.returned, cancelled.to_refund, cancelled.appointment.status) == (None, 0, "cancelled")
+    assert (cancelled.returned, cancelled.refunded, cancelled.kept, cancelled.appointment.status) == (
+        None, 0, 0, "cancelled")
     assert history(spa, maria) == []
 
 
-def test_cancellation_reports_money_paid_by_card_for_a_refund(spa: Spa, maria: int) -> None:
+def test_cancelling_refunds_money_paid_by_card(spa: Spa, maria: int) -> None:
     by_card = spa.book(maria, spa.swedish, at(TUE, 11))
     pay(spa, by_card, "card", package=None, tenders=[TenderLine(Tender.CARD, 8000)])
-    cancelled = cancel(spa, by_card)
-    assert (cancelled.returned, cancelled.to_refund) == (None, 8000)
+    cancelled = cancel(spa, by_card, refunds=[TenderLine(Tender.CARD, 8000)])
+    assert (cancelled.returned, cancelled.refunded, cancelled.kept) == (None, 8000, 0)
+    assert [(line.tender, line.amount) for line in cancelled.receipt.payments] == [("card", -8000)]
+    assert cancelled.receipt.total == -8000
+    assert cancelled.appointment.paid == 0 and cancelled.appointment.refunded == 8000
 
 
 def test_cancelling_a_split_payment_returns_the_credit_and_reports_the_card_part(spa: Spa, maria: int) -> None:
@@ -133,8 +140,8 @@ def test_cancelling_a_split_payment_returns_the_credit_and_reports_the_card_part
     visit = spa.book(maria, spa.swedish, at(TUE, 11))
     pay(spa, visit, "split", package=credit,
         tenders=[TenderLine(Tender.CASH, 1000), TenderLine(Tender.CARD, 2000)])
-    cancelled = cancel(spa, visit)
-    assert (cancelled.returned, cancelled.to_refund) == ("$50.00 back to $50 credit", 3000)
+    cancelled = cancel(spa, visit, refunds=[TenderLine(Tender.CASH, 1000), TenderLine(Tender.CARD, 2000)])
+    assert (cancelled.returned, cancelled.refunded) == ("$50.00 back to $50 credit", 3000)
     assert holding(spa, credit).balance_text == "$50.00 of $50.00"
     ledger_ok(spa)
 
@@ -169,7 +176,7 @@ def test_a_no_show_keeps_its_redemption(spa: Spa, maria: int) -> None:
     assert holding(spa, pack).remaining == 4
     assert [line.kind for line in history(spa, maria)] == ["redeem", "sale"]
     # reception cannot get the unit back by cancelling the no-show instead
-    with pytest.raises(InvalidInput, match="no-show"):
+    with pytest.raises(NotAllowed, match="Only a manager can cancel a no-show."):
         cancel(spa, visit)
     assert holding(spa, pack).remaining == 4
     assert spa.desk.read(appointments.get_appointment, visit).status == "no-show"
@@ -177,8 +184,8 @@ def test_a_no_show_keeps_its_redemption(spa: Spa, maria: int) -> None:
 
 
 def test_only_a_booked_appointment_can_be_a_no_show(spa: Spa, maria: int) -> None:
-    visit = spa.book(maria, spa.swedish, at(TUE, 11))
-    pay(spa, visit, "k", package=None, tenders=[TenderLine(Tender.CASH, 8000)])
+    visit = spa.book(maria, spa.swedish, spa.desk.now() - timedelta(hours=1))
+    pay(spa, visit, "k", package=None, tenders=[TenderLine(Tender.CASH, 8000)])  # paid after it began: she came
     with pytest.raises(InvalidInput) as refused:
         spa.desk.write(appointments.no_show, appointment_id=visit, actor=spa.reception)
     assert refused.value.fields == {"appointment": "Only a booked appointment can be a no-show (this one is completed)."}
@@ -207,16 +214,18 @@ def test_a_manager_reverses_a_no_show_redemption_with_a_reason(spa: Spa, maria: 
     assert holding(spa, pack).remaining == 5
     appointment = spa.desk.read(appointments.get_appointment, visit)
     assert (appointment.status, appointment.paid, appointment.is_paid) == ("no-show", 0, False)
-    # with nothing left to give back, the no-show may now be cancelled without another reversal
-    assert cancel(spa, visit).returned is None
+    # with nothing left to give back, a manager may now cancel the no-show without another reversal
+    assert cancel(spa, visit, actor=spa.manager, reason="rebooked for Friday").returned is None
     assert holding(spa, pack).remaining == 5
     ledger_ok(spa)
 
 
-def test_an_unpaid_no_show_can_be_cancelled(spa: Spa, maria: int) -> None:
+def test_a_manager_can_cancel_an_unpaid_no_show(spa: Spa, maria: int) -> None:
     visit = spa.book(maria, spa.swedish, at(TUE, 11))
     spa.desk.write(appointments.no_show, appointment_id=visit, actor=spa.reception)
-    cancelled = cancel(spa, visit)
+    with pytest.raises(NotAllowed, match="Only a manager can cancel a no-show."):
+        cancel(spa, visit)
+    cancelled = cancel(spa, visit, actor=spa.manager, reason="marked by mistake")
     assert (cancelled.appointment.status, cancelled.returned) == ("cancelled", None)
 
 

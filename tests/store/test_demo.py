@@ -94,8 +94,10 @@ def test_the_demo_spa(desk: Desk, demo_summary: DemoSummary) -> None:
     assert sum(1 for view in holdings if view.assigned) >= 3
     kinds = Counter(line.kind for person in people
                     for line in desk.read(ledger.history, desk.business, customer_id=person.id, limit=10_000))
+    refunds = kinds.pop("refund", 0)  # the history shows money given back too
     assert sum(kinds.values()) == summary.ledger_entries
     assert {"sale", "assign", "redeem", "reverse", "adjust", "void"} <= set(kinds)
+    assert refunds >= 1
 
     # the past is settled: nothing before today is still booked, everything completed is paid
     start_of_today = datetime.combine(today, time(0), desk.business.tz)
@@ -105,6 +107,7 @@ def test_the_demo_spa(desk: Desk, demo_summary: DemoSummary) -> None:
     assert len(past) >= 200
     assert all(visit.status != "booked" for visit in past)
     assert all(visit.is_paid for visit in past if visit.status == "completed")
+    assert all(visit.paid_money == 0 for visit in past if visit.status == "cancelled")  # money went back
     assert Counter(visit.status for visit in past).keys() >= {"completed", "cancelled", "no-show"}
 
     # today: between 09:00 and 18:00, the early ones paid, several waiting, some on a package

@@ -31,7 +31,8 @@ from tests.store.test_examples import TUE, at
 RECEPTION_MAY = {"appointments.book", "appointments.cancel", "appointments.no_show", "checkout.checkout",
                  "customers.create_customer", "customers.update_customer",
                  "checkout.pay", "sales.sell"}
-PARTS = {"ledger.append_entry", "roles.require_manager", "roles.require_staff", "sales.open_holding"}
+PARTS = {"ledger.append_entry", "tenders.record_refunds", "roles.require_manager", "roles.require_staff",
+         "sales.open_holding"}
 
 PACK = Terms(title="Massage Pack", value_type=ValueType.VISITS, quantity=5, all_services=False, price=35000)
 

@@ -1,7 +1,9 @@
 """The receipt after a checkout: every payment line, the money taken, and each used holding's
-balance afterwards."""
+balance afterwards; and the receipt of a refund (money given back on a cancellation or void)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rich.table import Table
 from rich.text import Text
@@ -14,9 +16,27 @@ from frontdesk.domain.kinds import Tender
 from frontdesk.domain.money import format_money
 from frontdesk.screens.base import DeskModal
 from frontdesk.services.checkout import Paid
-from frontdesk.services.views import Receipt
+from frontdesk.services.views import PaymentLine, Receipt
 from frontdesk.domain.periods import local_date
 from frontdesk.widgets.appointments import when_text
+
+
+def payment_table(payments: tuple[PaymentLine, ...], money: Callable[[int], str], *, taken_words: str) -> Table:
+    """Each payment line and its amount, then the money by tender ("Money taken: card $40.00")."""
+    lines = Table.grid(padding=(0, 2), expand=True)
+    lines.add_column(ratio=1)
+    lines.add_column(justify="right")
+    for line in payments:
+        lines.add_row(Text(line.description), money(line.amount))
+    taken: dict[str, int] = {}
+    for line in payments:
+        if line.tender != Tender.PACKAGE:
+            taken[line.tender] = taken.get(line.tender, 0) + line.amount
+    if taken:
+        lines.add_row(Text(f"{taken_words}: " + " + ".join(f"{tender} {money(abs(amount))}"
+                                                            for tender, amount in taken.items()),
+                           style="bold"), Text(money(abs(sum(taken.values()))), style="bold"))
+    return lines
 
 
 class ReceiptDialog(DeskModal[Receipt]):
@@ -42,20 +62,8 @@ class ReceiptDialog(DeskModal[Receipt]):
             yield Static(Text(f"{appointment.service_name} · {when}"
                               + (f" · with {appointment.provider_name}" if appointment.provider_name else "")),
                          id="receipt-appointment")
-            lines = Table.grid(padding=(0, 2), expand=True)
-            lines.add_column(ratio=1)
-            lines.add_column(justify="right")
-            for line in paid.receipt.payments:
-                lines.add_row(Text(line.description), money(line.amount))
-            taken: dict[str, int] = {}
-            for line in paid.receipt.payments:
-                if line.tender != Tender.PACKAGE:
-                    taken[line.tender] = taken.get(line.tender, 0) + line.amount
-            if taken:
-                lines.add_row(Text("Money taken: " + " + ".join(f"{tender} {money(amount)}"
-                                                                for tender, amount in taken.items()),
-                                   style="bold"), Text(money(sum(taken.values())), style="bold"))
-            else:
+            lines = payment_table(paid.receipt.payments, money, taken_words="Money taken")
+            if not any(line.tender != Tender.PACKAGE for line in paid.receipt.payments):
                 lines.add_row(Text("No money taken: paid from the package.", style="dim"), "")
             yield Static(lines, id="receipt-lines")
             balances = Text()
@@ -77,3 +85,31 @@ class ReceiptDialog(DeskModal[Receipt]):
 
     def action_done(self) -> None:
         self.dismiss(self.paid.receipt)
+
+
+class RefundReceiptDialog(DeskModal[Receipt]):
+    """The receipt of a refund: for whom and what, each tender given back, and the total."""
+
+    BINDINGS = ReceiptDialog.BINDINGS
+
+    def __init__(self, receipt: Receipt, *, customer: str, subject: str) -> None:
+        super().__init__()
+        self.receipt = receipt
+        self.customer = customer
+        self.subject = subject  # "Swedish Massage · Tue 3 Mar 11:00", "Massage Pack (void)"
+
+    def compose(self) -> ComposeResult:
+        money = lambda amount: format_money(amount, self.desk.business.currency)  # noqa: E731
+        with Vertical(id="receipt-box"):
+            yield Static(Text.assemble(("Refunded ✓ ", "bold"), (self.customer, "bold")), id="receipt-title")
+            yield Static(self.subject, id="receipt-appointment")
+            yield Static(payment_table(self.receipt.payments, money, taken_words="Money given back"),
+                         id="receipt-lines")
+            yield Static("Enter or Esc: done", id="receipt-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#receipt-box").border_title = "Refund"
+
+    def action_done(self) -> None:
+        self.dismiss(self.receipt)
