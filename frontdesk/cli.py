@@ -87,7 +87,7 @@ def _add_staff(desk: Desk, name: str, role: Role) -> int:
     machine (the first one on a new database, or anyone a manager asked for)."""
     pin = _ask_pin(name)
     try:
-        member = desk.write(staff.add_from_shell, name=name, role=role, pin=pin, now=desk.now())
+        member = desk.write(staff.add_from_shell, name=name, role=role, pin=pin)
     except InvalidInput as error:
         return _fail(" ".join(error.fields.values()))
     print(f"Added {member.name} ({member.role}).")

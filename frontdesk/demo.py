@@ -36,7 +36,7 @@ from datetime import date, datetime, time, timedelta
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlmodel import Session, func, select
@@ -52,6 +52,7 @@ from frontdesk.models import Holding, LedgerEntry, utcnow
 from frontdesk.services import appointments, catalogue, checkout, customers, ledger, sales
 from frontdesk.services import staff as staff_use_cases
 from frontdesk.services.desk import Desk
+from frontdesk.services.roles import at_desk
 from frontdesk.services.sales import TenderLine
 from frontdesk.services.views import AppointmentView, HoldingView, PackageView, ServiceView
 
@@ -64,7 +65,6 @@ CUSTOMERS = 200
 STEP = timedelta(minutes=30)  # appointments start on the half hour
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
-P = ParamSpec("P")
 R = TypeVar("R")
 
 
@@ -246,10 +246,12 @@ class _Demo:
             self.session = None
         return result
 
-    def run(self, use_case: Callable[Concatenate[Session, P], R], *args: P.args, **kwargs: P.kwargs) -> R:
-        """A use case, as a step of the current transaction."""
+    def run(self, use_case: Callable[..., R], *args: Any, actor: int | None = None, now: datetime | None = None,
+            **kwargs: Any) -> R:
+        """A use case, as a step of the current transaction, done by `actor` at the desk at `now`
+        (the demo's clock by default): the demo replays months of a desk's days."""
         assert self.session is not None, "the demo runs use cases only inside a transaction"
-        return use_case(self.session, *args, **kwargs)
+        return use_case(at_desk(self.session, actor, now or self.now), *args, **kwargs)
 
     # -- small helpers --
 

@@ -296,15 +296,14 @@ def a_sale(path: Path) -> int:
     engine = create_db_engine(sqlite_url(path))
     migrate(engine)
     desk = Desk(engine, Business(tz=ZoneInfo("America/New_York"), currency=currency_for("USD")))
-    manager = desk.write(add_staff_member, name="Grace", role=Role.MANAGER, pin=None, now=desk.now(), actor=None).id
-    service = desk.write(catalogue.add_service, name="Swedish Massage", duration_min=60, price=8000,
-                         actor=manager).id
-    package = desk.write(catalogue.save_package, desk.business, actor=manager, terms=Terms(
+    manager = desk.by(None).write(add_staff_member, name="Grace", role=Role.MANAGER, pin=None).id
+    service = desk.by(manager).write(catalogue.add_service, name="Swedish Massage", duration_min=60, price=8000).id
+    package = desk.by(manager).write(catalogue.save_package, desk.business, terms=Terms(
         title="Massage Pack", value_type=ValueType.VISITS, quantity=5, all_services=False,
         service_ids=(service,), price=35000)).id
-    maria = desk.write(customers.create_customer, name="Maria Lopez").id
-    holding = desk.write(sales.sell, desk.business, customer_id=maria, package_id=package,
-                         tenders=[TenderLine(Tender.CARD, 35000)], actor=manager).id
+    maria = desk.by(manager).write(customers.create_customer, name="Maria Lopez").id
+    holding = desk.by(manager).write(sales.sell, desk.business, customer_id=maria, package_id=package,
+                                     tenders=[TenderLine(Tender.CARD, 35000)]).id
     engine.dispose()
     return holding
 

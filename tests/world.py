@@ -43,17 +43,16 @@ class World:
         self.desk = desk
         manager, reception = staff
         # the owner first, then the receptionist she adds (no PINs: nobody signs in in these tests)
-        self.grace: StaffView = desk.write(add_staff_member, name=manager, role=Role.MANAGER, pin=None,
-                                           now=desk.now(), actor=None)
-        self.rita: StaffView = desk.write(add_staff_member, name=reception, role=Role.RECEPTION, pin=None,
-                                          now=desk.now(), actor=self.grace.id)
+        self.grace: StaffView = desk.by(None).write(add_staff_member, name=manager, role=Role.MANAGER, pin=None)
+        self.rita: StaffView = desk.by(self.grace.id).write(add_staff_member, name=reception, role=Role.RECEPTION,
+                                                            pin=None)
         self.services: dict[str, int] = {
-            name: desk.write(catalogue.add_service, name=name, duration_min=SERVICES[name][0],
-                             price=SERVICES[name][1], actor=self.grace.id).id
+            name: desk.by(self.grace.id).write(catalogue.add_service, name=name, duration_min=SERVICES[name][0],
+                                               price=SERVICES[name][1]).id
             for name in services
         }
         self.providers: dict[str, int] = {
-            name: desk.write(catalogue.add_provider, name=name, actor=self.grace.id).id for name in providers}
+            name: desk.by(self.grace.id).write(catalogue.add_provider, name=name).id for name in providers}
 
     # -- the catalogue by name --
 
@@ -102,28 +101,31 @@ class World:
 
     def package(self, terms: Terms, **changes: Any) -> int:
         """A package for sale, saved by the manager."""
-        return self.desk.write(catalogue.save_package, self.business, terms=replace(terms, **changes),
-                               actor=self.grace.id).id
+        return self.desk.by(self.grace.id).write(catalogue.save_package, self.business,
+                                                 terms=replace(terms, **changes)).id
 
     def customer(self, name: str = "Maria Lopez", **fields: Any) -> int:
-        return self.desk.write(customers.create_customer, name=name, **fields).id
+        """A new customer, added by whoever is at the desk (the receptionist when nobody is)."""
+        desk = self.desk.by(self.desk.acting_id or self.rita.id)
+        return desk.write(customers.create_customer, name=name, **fields).id
 
     def sell(self, customer_id: int, package_id: int, *, now: datetime | None = None,
              tender: Tender = Tender.CARD, actor: int | None = None) -> int:
         """Sell the package at its price (paid by `tender`); the receptionist, unless `actor`."""
         price = self.desk.read(catalogue.get_package, self.business, package_id).terms.price
         tenders = [TenderLine(tender, price)] if price else []
-        return self.desk.write(sales.sell, self.business, customer_id=customer_id, package_id=package_id,
-                               tenders=tenders, actor=actor or self.rita.id, now=now or self.desk.now()).id
+        desk = self.desk.by(actor or self.rita.id, at=now or self.desk.now())
+        return desk.write(sales.sell, self.business, customer_id=customer_id, package_id=package_id,
+                          tenders=tenders).id
 
     def book(self, customer_id: int, service_id: int, starts_at: datetime, *, now: datetime | None = None,
              actor: int | None = None, **extra: Any) -> int:
         """Book an appointment; the receptionist, unless `actor`."""
-        booking = self.desk.write(appointments.book, self.business, customer_id=customer_id,
-                                  service_id=service_id, starts_at=starts_at, actor=actor or self.rita.id,
-                                  now=now or self.desk.now(), **extra)
+        desk = self.desk.by(actor or self.rita.id, at=now or self.desk.now())
+        booking = desk.write(appointments.book, self.business, customer_id=customer_id, service_id=service_id,
+                             starts_at=starts_at, **extra)
         return booking.appointment.id
 
     def holdings(self, customer_id: int, now: datetime | None = None) -> list[HoldingView]:
-        return self.desk.read(appointments.customer_holdings, self.business, customer_id=customer_id,
-                              now=now or self.desk.now())
+        return self.desk.at(now or self.desk.now()).read(appointments.customer_holdings, self.business,
+                                                         customer_id=customer_id)

@@ -146,8 +146,7 @@ class BookScreen(DeskScreen[Booking]):
     @work(thread=True, exclusive=True, group="read", exit_on_error=False)
     def load(self) -> None:
         desk = self.desk
-        self.post_fresh(self.FormRead(desk.read(booking_form, desk.business, customer_id=self.customer_id,
-                                                now=desk.now())))
+        self.post_fresh(self.FormRead(desk.read(booking_form, desk.business, customer_id=self.customer_id)))
 
     def work_failed(self, group: str, error: FrontDeskError) -> None:
         if group == "preview":
@@ -316,7 +315,7 @@ class BookScreen(DeskScreen[Booking]):
         coverage = desk.read(preview_cover, desk.business, customer_id=self.customer_id,
                              service_id=request.service_id, holding_id=request.cover_holding_id,
                              starts_at=request.starts_at, provider_id=request.provider_id,
-                             duration_min=request.duration_min, price=request.price, now=desk.now())
+                             duration_min=request.duration_min, price=request.price)
         self.post_fresh(self.Checked(request, coverage, then_book))
 
     @on(Checked)
@@ -395,9 +394,8 @@ class BookScreen(DeskScreen[Booking]):
         desk = self.desk
         self.post_fresh(self.Booked(desk.write(
             book, desk.business, customer_id=self.customer_id, service_id=request.service_id,
-            starts_at=request.starts_at, actor=desk.staff_id, provider_id=request.provider_id,
-            duration_min=request.duration_min, price=request.price, cover_holding_id=request.cover_holding_id,
-            now=desk.now())))
+            starts_at=request.starts_at, provider_id=request.provider_id,
+            duration_min=request.duration_min, price=request.price, cover_holding_id=request.cover_holding_id)))
 
     @on(Booked)
     def _booked(self, message: Booked) -> None:

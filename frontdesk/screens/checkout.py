@@ -102,8 +102,7 @@ class CheckoutScreen(DeskScreen[Receipt]):
     @work(thread=True, exclusive=True, group="read", exit_on_error=False)
     def reload(self) -> None:
         desk = self.desk
-        self.post_fresh(self.PageRead(desk.read(checkout_page, desk.business, appointment_id=self.appointment_id,
-                                                now=desk.now())))
+        self.post_fresh(self.PageRead(desk.read(checkout_page, desk.business, appointment_id=self.appointment_id)))
 
     def work_failed(self, group: str, error: FrontDeskError) -> None:
         if group == "pay":
@@ -342,7 +341,7 @@ class CheckoutScreen(DeskScreen[Receipt]):
         """One checkout, one key: a retry after an error sends the same key, so it never spends twice."""
         desk = self.desk
         paid = desk.write(pay, desk.business, key=self.key, appointment_id=self.appointment_id,
-                          actor=desk.staff_id, now=desk.now(), package=package, tenders=tenders,
+                          package=package, tenders=tenders,
                           sell_package_id=sell_package_id, sale_tenders=sale_tenders)
         self.post_fresh(self.Done(paid))
 

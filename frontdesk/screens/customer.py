@@ -148,7 +148,7 @@ class CustomerScreen(EditsCustomers):
     def read_page(self, history_limit: int) -> None:
         desk = self.desk
         self.post_fresh(self.PageRead(desk.read(customer_page, desk.business, customer_id=self.customer_id,
-                                                now=desk.now(), history_limit=history_limit)))
+                                                history_limit=history_limit)))
 
     @on(PageRead)
     def page_read(self, message: PageRead) -> None:
@@ -313,7 +313,7 @@ class CustomerScreen(EditsCustomers):
     def _sell(self, package_id: int, tenders: tuple[TenderLine, ...]) -> None:
         desk = self.desk
         holding = desk.write(sales.sell, desk.business, customer_id=self.customer_id, package_id=package_id,
-                             tenders=tenders, actor=desk.staff_id, now=desk.now())
+                             tenders=tenders)
         self.post_fresh(self.HoldingChanged(holding, "Sold"))
 
     def action_assign(self) -> None:
@@ -326,8 +326,7 @@ class CustomerScreen(EditsCustomers):
     def _assign(self, assignment: Assignment) -> None:
         desk = self.desk
         holding = desk.write(sales.assign, desk.business, customer_id=self.customer_id,
-                             package_id=assignment.package_id, reason=assignment.reason, actor=desk.staff_id,
-                             now=desk.now())
+                             package_id=assignment.package_id, reason=assignment.reason)
         self.post_fresh(self.HoldingChanged(holding, "Assigned", form="assign"))
 
     # ---- cancel an appointment ------------------------------------------------------------------------
@@ -432,8 +431,8 @@ class CustomerScreen(EditsCustomers):
     def _adjust(self, holding_id: int, change: Change) -> None:
         desk = self.desk
         self.post_fresh(self.HoldingChanged(desk.write(
-            ledger.adjust, desk.business, holding_id=holding_id, delta=change.delta, reason=change.reason,
-            actor=desk.staff_id, now=desk.now()), form="adjust"))
+            ledger.adjust, desk.business, holding_id=holding_id, delta=change.delta, reason=change.reason),
+            form="adjust"))
 
     def action_void(self) -> None:
         holding = self.selected_holding

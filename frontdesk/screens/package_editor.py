@@ -231,7 +231,7 @@ class PackageEditorScreen(DeskScreen[PackageView]):
     def save(self, terms: Terms) -> None:
         desk = self.desk
         self.post_fresh(self.Saved(desk.write(catalogue.save_package, desk.business, terms=terms,
-                                              actor=desk.staff_id, package_id=self.package_id)))
+                                              package_id=self.package_id)))
 
     @on(Saved)
     def saved(self, message: Saved) -> None:

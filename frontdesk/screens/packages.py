@@ -230,7 +230,7 @@ class PackagesScreen(DeskScreen[None]):
     def archive(self, package_id: int, archived: bool) -> None:
         desk = self.desk
         self.post_fresh(self.Archived(desk.write(catalogue.archive_package, desk.business, package_id=package_id,
-                                                 actor=desk.staff_id, archived=archived)))
+                                                 archived=archived)))
 
     @on(Archived)
     def archived(self, message: Archived) -> None:

@@ -216,16 +216,15 @@ class ServicesScreen(DeskScreen[None]):
         desk = self.desk
         fields = {"name": details.name, "duration_min": details.duration_min, "price": details.price}
         if details.service_id is None:
-            view = desk.write(catalogue.add_service, **fields, actor=desk.staff_id)
+            view = desk.write(catalogue.add_service, **fields)
         else:
-            view = desk.write(catalogue.update_service, service_id=details.service_id, **fields, actor=desk.staff_id)
+            view = desk.write(catalogue.update_service, service_id=details.service_id, **fields)
         self.post_fresh(self.Saved("services", view, "saved"))
 
     @work(thread=True, exclusive=True, group="save-provider", exit_on_error=False)
     def save_provider(self, details: ProviderDetails) -> None:
         desk = self.desk
-        self.post_fresh(self.Saved("providers", desk.write(catalogue.add_provider, name=details.name,
-                                                           actor=desk.staff_id), "saved"))
+        self.post_fresh(self.Saved("providers", desk.write(catalogue.add_provider, name=details.name), "saved"))
 
     @on(Saved)
     def saved(self, message: Saved) -> None:
@@ -264,5 +263,5 @@ class ServicesScreen(DeskScreen[None]):
     def archive(self, table_id: str, row_id: int, archived: bool) -> None:
         desk = self.desk
         use_case = catalogue.archive_service if table_id == "services" else catalogue.archive_provider
-        view = desk.write(use_case, row_id, archived, actor=desk.staff_id)
+        view = desk.write(use_case, row_id, archived)
         self.post_fresh(self.Saved(table_id, view, "archived" if archived else "restored"))

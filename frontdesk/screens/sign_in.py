@@ -120,7 +120,7 @@ class SignInScreen(DeskScreen[StaffView]):
     def check(self, staff_id: int, pin: str) -> None:
         """The PIN is checked off the UI thread: its hash takes about 100 ms on purpose."""
         desk = self.desk
-        self.post_fresh(self.Answered(desk.write(staff.sign_in, staff_id=staff_id, pin=pin, now=desk.now())))
+        self.post_fresh(self.Answered(desk.write(staff.sign_in, staff_id=staff_id, pin=pin)))
 
     @on(Answered)
     def answered(self, message: Answered) -> None:
@@ -188,8 +188,8 @@ class OwnerSetupScreen(DeskScreen[StaffView]):
     @work(thread=True, exclusive=True, group="owner", exit_on_error=False)
     def create(self, name: str, pin: str) -> None:
         desk = self.desk
-        owner = desk.write(staff.create_owner, name=name, pin=pin, now=desk.now())
-        answer = desk.write(staff.sign_in, staff_id=owner.id, pin=pin, now=desk.now())
+        owner = desk.write(staff.create_owner, name=name, pin=pin)
+        answer = desk.write(staff.sign_in, staff_id=owner.id, pin=pin)
         self.post_fresh(self.Created(answer.staff or owner))
 
     @on(Created)

@@ -24,14 +24,13 @@ from frontdesk.models import (
     Payment,
     Provider,
     Service,
-    utcnow,
 )
 from frontdesk.services.audit import AuditKind, record
 from frontdesk.services.catalogue import list_providers, list_services
 from frontdesk.services.errors import InvalidInput, NotFound
 from frontdesk.services.ledger import append_entry, credit, get_holding, lock_lines, require_reason
 from frontdesk.services.tenders import TenderLine, check_refunds, describe_refunds, money_paid, record_refunds
-from frontdesk.services.roles import require_manager, require_staff
+from frontdesk.services.roles import clock, require_manager, require_staff
 from frontdesk.services.views import (
     AppointmentView,
     CustomerView,
@@ -71,11 +70,11 @@ def get_appointment(session: Session, appointment_id: int) -> AppointmentView:
 
 
 def customer_holdings(
-    session: Session, business: Business, *, customer_id: int, now: datetime | None = None
+    session: Session, business: Business, *, customer_id: int
 ) -> list[HoldingView]:
     """All of a customer's holdings: active ones first (expiring first), then the rest."""
     rows = session.exec(select(Holding).where(Holding.customer_id == customer_id).order_by(Holding.id)).all()
-    views = holding_views(session, rows, business, now or utcnow())
+    views = holding_views(session, rows, business, clock(session))
     return sorted(views, key=lambda view: (view.status is not HoldingStatus.ACTIVE, view.valid_until or date.max, view.id))
 
 
@@ -116,7 +115,7 @@ class BookingForm:
     holdings: list[HoldingView]  # her active ones, to be covered by
 
 
-def booking_form(session: Session, business: Business, *, customer_id: int, now: datetime) -> BookingForm:
+def booking_form(session: Session, business: Business, *, customer_id: int) -> BookingForm:
     """The customer, the services and providers on offer, and her active holdings, in one read."""
     customer = session.get(Customer, customer_id)
     if customer is None:
@@ -125,7 +124,7 @@ def booking_form(session: Session, business: Business, *, customer_id: int, now:
         customer=customer_view(customer),
         services=list_services(session),
         providers=list_providers(session),
-        holdings=[view for view in customer_holdings(session, business, customer_id=customer_id, now=now)
+        holdings=[view for view in customer_holdings(session, business, customer_id=customer_id)
                   if view.status == HoldingStatus.ACTIVE],
     )
 
@@ -163,32 +162,33 @@ def _booking_facts(
 def preview_cover(
     session: Session, business: Business, *, customer_id: int, service_id: int, holding_id: int,
     starts_at: datetime, provider_id: int | None = None, duration_min: int | None = None,
-    price: int | None = None, now: datetime | None = None,
+    price: int | None = None,
 ) -> Coverage:
     """Would `holding_id` cover this appointment? Asked before booking it."""
     facts = _booking_facts(session, customer_id=customer_id, service_id=service_id,
                            provider_id=provider_id, starts_at=starts_at,
                            duration_min=duration_min, price=price)
-    holding = holding_views(session, [get_holding(session, holding_id)], business, now or utcnow())[0]
-    return covers(holding.facts, facts, now or utcnow(), tz=business.tz, currency=business.currency)
+    now = clock(session)
+    holding = holding_views(session, [get_holding(session, holding_id)], business, now)[0]
+    return covers(holding.facts, facts, now, tz=business.tz, currency=business.currency)
 
 
 def book(
     session: Session, business: Business, *, customer_id: int, service_id: int,
-    starts_at: datetime, actor: int, provider_id: int | None = None,
+    starts_at: datetime, provider_id: int | None = None,
     duration_min: int | None = None, price: int | None = None,
-    cover_holding_id: int | None = None, note: str = "", now: datetime | None = None,
+    cover_holding_id: int | None = None, note: str = "",
 ) -> Booking:
     """Book an appointment; duration and price default from the service. With
     `cover_holding_id` it is marked "to be covered by" that holding and the coverage is checked
     now (the verdict is returned; the redemption happens at checkout)."""
-    require_staff(session, actor)
-    now = now or utcnow()
+    actor = require_staff(session)
+    now = clock(session)
     coverage = None
     if cover_holding_id is not None:
         coverage = preview_cover(session, business, customer_id=customer_id, service_id=service_id,
                                  holding_id=cover_holding_id, starts_at=starts_at,
-                                 provider_id=provider_id, duration_min=duration_min, price=price, now=now)
+                                 provider_id=provider_id, duration_min=duration_min, price=price)
     facts = _booking_facts(session, customer_id=customer_id, service_id=service_id,
                            provider_id=provider_id, starts_at=starts_at,
                            duration_min=duration_min, price=price)
@@ -241,8 +241,8 @@ def _reverse(session: Session, business: Business, *, appointment_id: int, actor
 
 
 def cancel(
-    session: Session, business: Business, *, appointment_id: int, actor: int, reason: str = "",
-    refunds: Sequence[TenderLine] = (), now: datetime | None = None,
+    session: Session, business: Business, *, appointment_id: int, reason: str = "",
+    refunds: Sequence[TenderLine] = (),
 ) -> Cancellation:
     """Cancel an appointment. A package redemption is reversed: the unit goes back to the
     holding (even if it has expired since). Money paid for it is refunded by `refunds` (each a
@@ -251,8 +251,8 @@ def cancel(
     Reception cancels a booked appointment, and before it begins gives back what was paid.
     Cancelling one that took place or was missed, or giving anything back after it began, is a
     manager's, with a reason (`controls.cancel_needs_manager`)."""
-    require_staff(session, actor)
-    now = now or utcnow()
+    actor = require_staff(session)
+    now = clock(session)
     row = lock_appointment(session, appointment_id)
     if row.status == AppointmentStatus.CANCELLED:
         raise InvalidInput({"appointment": "This appointment is already cancelled."})
@@ -261,7 +261,7 @@ def cancel(
     manager_job = cancel_needs_manager(AppointmentStatus(row.status), row.starts_at, now,
                                        gives_back=redemption is not None or paid > 0)
     if manager_job is not None:
-        require_manager(session, actor, manager_job)
+        require_manager(session, manager_job)
         require_reason(reason)
     refunded = check_refunds(refunds, paid, reason, business)
     returned = _reverse(session, business, appointment_id=row.id, actor=actor,
@@ -278,32 +278,31 @@ def cancel(
                         kept=paid - refunded, receipt=receipt_view(session, business, till) if till else None)
 
 
-def no_show(session: Session, *, appointment_id: int, actor: int, now: datetime | None = None) -> AppointmentView:
+def no_show(session: Session, *, appointment_id: int) -> AppointmentView:
     """Mark a booked appointment as a no-show; a redemption already made is kept."""
-    require_staff(session, actor)
+    actor = require_staff(session)
     row = lock_appointment(session, appointment_id)
     if row.status != AppointmentStatus.BOOKED:
         raise InvalidInput({"appointment": f"Only a booked appointment can be a no-show (this one is {row.status})."})
     row.status = AppointmentStatus.NO_SHOW
     session.add(row)
     session.flush()
-    record(session, kind=AuditKind.NO_SHOW, at=now or utcnow(), staff_id=actor, customer_id=row.customer_id,
+    record(session, kind=AuditKind.NO_SHOW, at=clock(session), staff_id=actor, customer_id=row.customer_id,
            subject=f"appointment {row.id}")
     return appointment_views(session, [row])[0]
 
 
 def reverse_redemption(
-    session: Session, business: Business, *, appointment_id: int, reason: str, actor: int,
-    now: datetime | None = None,
+    session: Session, business: Business, *, appointment_id: int, reason: str,
 ) -> str:
     """A manager gives back what a redemption took (e.g. a forgiven no-show), with a reason."""
-    require_manager(session, actor, "reverse a redemption")
+    actor = require_manager(session, "reverse a redemption")
+    now = clock(session)
     reason = require_reason(reason)
     row = lock_appointment(session, appointment_id)
-    returned = _reverse(session, business, appointment_id=appointment_id, actor=actor, note=reason,
-                        now=now or utcnow())
+    returned = _reverse(session, business, appointment_id=appointment_id, actor=actor, note=reason, now=now)
     if returned is None:
         raise InvalidInput({"appointment": "Nothing was redeemed for this appointment, or it was already given back."})
-    record(session, kind=AuditKind.REVERSE, at=now or utcnow(), staff_id=actor, customer_id=row.customer_id,
+    record(session, kind=AuditKind.REVERSE, at=now, staff_id=actor, customer_id=row.customer_id,
            subject=f"appointment {appointment_id}", detail=f"{returned}: {reason}")
     return returned

@@ -79,7 +79,8 @@ def record(
 def events(session: Session, *, kind: str | None = None, staff_id: int | None = None,
            customer_id: int | None = None, before_id: int | None = None, limit: int = 100) -> list[AuditLine]:
     """The newest events first (by when they happened; older than `before_id`), optionally of one
-    kind, person or customer."""
+    kind, person or customer (managers)."""
+    require_manager(session, "read the audit trail")
     statement = (select(AuditEvent, Staff.name, Customer.name)
                  .outerjoin(Staff, col(Staff.id) == AuditEvent.staff_id)
                  .outerjoin(Customer, col(Customer.id) == AuditEvent.customer_id)
@@ -100,10 +101,9 @@ def events(session: Session, *, kind: str | None = None, staff_id: int | None = 
             for event, name, customer in session.exec(statement)]
 
 
-def audit_page(session: Session, *, actor: int, kind: str | None = None, staff_id: int | None = None,
+def audit_page(session: Session, *, kind: str | None = None, staff_id: int | None = None,
                before_id: int | None = None, limit: int = 50) -> AuditPage:
     """What the Audit screen shows (managers): a page of the trail, filtered."""
-    require_manager(session, actor, "read the audit trail")
     lines = events(session, kind=kind, staff_id=staff_id, before_id=before_id, limit=limit + 1)
     staff = [(row.id, row.name) for row in session.exec(select(Staff).order_by(Staff.name))]
     return AuditPage(lines=lines[:limit], more=len(lines) > limit, staff=staff)

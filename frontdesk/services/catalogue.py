@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func
 from sqlmodel import Session, delete, select
@@ -28,11 +28,10 @@ from frontdesk.models import (
     Provider,
     Service,
     Staff,
-    utcnow,
 )
 from frontdesk.services.audit import AuditKind, record
 from frontdesk.services.errors import InvalidInput, NotFound
-from frontdesk.services.roles import require_manager
+from frontdesk.services.roles import clock, require_manager
 from frontdesk.services.views import (
     PackageView,
     ProviderView,
@@ -71,9 +70,9 @@ def _name_errors(
     return {}
 
 
-def _change(session: Session, table: type[_Row], actor: int) -> None:
-    """Only a manager changes services or providers."""
-    require_manager(session, actor, f"change {_NOUNS[table]}s")
+def _change(session: Session, table: type[_Row]) -> int:
+    """Only a manager changes services or providers; returns who."""
+    return require_manager(session, f"change {_NOUNS[table]}s")
 
 
 def _found(session: Session, table: type[_Row], row_id: int) -> _Row:
@@ -89,12 +88,11 @@ def _saved(session: Session, row: _Row) -> _Row:
     return row
 
 
-def _archive(session: Session, table: type[_Row], row_id: int, archived: bool, actor: int,
-             now: datetime | None) -> _Row:
-    _change(session, table, actor)
+def _archive(session: Session, table: type[_Row], row_id: int, archived: bool) -> _Row:
+    actor = _change(session, table)
     row = _found(session, table, row_id)
     row.archived = archived
-    record(session, kind=AuditKind.ARCHIVED if archived else AuditKind.RESTORED, at=now or utcnow(),
+    record(session, kind=AuditKind.ARCHIVED if archived else AuditKind.RESTORED, at=clock(session),
            staff_id=actor, subject=f"{_NOUNS[table]} {row_id}", detail=row.name)
     return _saved(session, row)
 
@@ -118,30 +116,28 @@ def _service_errors(
     return errors
 
 
-def add_service(session: Session, *, name: str, duration_min: int, price: int, actor: int,
-                now: datetime | None = None) -> ServiceView:
+def add_service(session: Session, *, name: str, duration_min: int, price: int) -> ServiceView:
     """A new service (managers)."""
-    _change(session, Service, actor)
+    actor = _change(session, Service)
     name = name.strip()
     errors = _service_errors(session, name=name, duration_min=duration_min, price=price)
     if errors:
         raise InvalidInput(errors)
     service = _saved(session, Service(name=name, duration_min=duration_min, price=price))
-    _service_saved(session, service, actor, now)
+    _service_saved(session, service, actor)
     return service_view(service)
 
 
-def _service_saved(session: Session, service: Service, actor: int, now: datetime | None) -> None:
-    record(session, kind=AuditKind.SERVICE_SAVED, at=now or utcnow(), staff_id=actor, subject=f"service {service.id}",
+def _service_saved(session: Session, service: Service, actor: int) -> None:
+    record(session, kind=AuditKind.SERVICE_SAVED, at=clock(session), staff_id=actor, subject=f"service {service.id}",
            detail=f"{service.name}, {service.duration_min} min, price {service.price}")
 
 
 def update_service(
-    session: Session, *, service_id: int, name: str, duration_min: int, price: int, actor: int,
-    now: datetime | None = None,
+    session: Session, *, service_id: int, name: str, duration_min: int, price: int,
 ) -> ServiceView:
     """Change a service's name, duration and price (managers). Invalid input saves nothing."""
-    _change(session, Service, actor)
+    actor = _change(session, Service)
     service = _found(session, Service, service_id)
     name = name.strip()
     errors = _service_errors(session, name=name, duration_min=duration_min, price=price, service_id=service_id)
@@ -150,37 +146,35 @@ def update_service(
     service.name = name
     service.duration_min = duration_min
     service.price = price
-    _service_saved(session, _saved(session, service), actor, now)
+    _service_saved(session, _saved(session, service), actor)
     return service_view(service)
 
 
-def archive_service(session: Session, service_id: int, archived: bool = True, *, actor: int,
-                    now: datetime | None = None) -> ServiceView:
+def archive_service(session: Session, service_id: int, archived: bool = True) -> ServiceView:
     """Stop offering a service, or offer it again (managers)."""
-    return service_view(_archive(session, Service, service_id, archived, actor, now))
+    return service_view(_archive(session, Service, service_id, archived))
 
 
 def list_services(session: Session, include_archived: bool = False) -> list[ServiceView]:
     return [service_view(row) for row in _listed(session, Service, include_archived)]
 
 
-def add_provider(session: Session, *, name: str, actor: int, now: datetime | None = None) -> ProviderView:
+def add_provider(session: Session, *, name: str) -> ProviderView:
     """A new provider (managers)."""
-    _change(session, Provider, actor)
+    actor = _change(session, Provider)
     name = name.strip()
     errors = _name_errors(session, Provider, name)
     if errors:
         raise InvalidInput(errors)
     provider = _saved(session, Provider(name=name))
-    record(session, kind=AuditKind.PROVIDER_SAVED, at=now or utcnow(), staff_id=actor,
+    record(session, kind=AuditKind.PROVIDER_SAVED, at=clock(session), staff_id=actor,
            subject=f"provider {provider.id}", detail=name)
     return provider_view(provider)
 
 
-def archive_provider(session: Session, provider_id: int, archived: bool = True, *, actor: int,
-                     now: datetime | None = None) -> ProviderView:
+def archive_provider(session: Session, provider_id: int, archived: bool = True) -> ProviderView:
     """Stop booking a provider, or book them again (managers)."""
-    return provider_view(_archive(session, Provider, provider_id, archived, actor, now))
+    return provider_view(_archive(session, Provider, provider_id, archived))
 
 
 def list_providers(session: Session, include_archived: bool = False) -> list[ProviderView]:
@@ -260,12 +254,12 @@ def _with_names(session: Session, terms: Terms) -> Terms:
 
 
 def save_package(
-    session: Session, business: Business, *, terms: Terms, actor: int, package_id: int | None = None,
-    now: datetime | None = None,
+    session: Session, business: Business, *, terms: Terms, package_id: int | None = None,
 ) -> PackageView:
     """Create or edit a catalogue package (managers). Invalid terms raise InvalidInput with a
     message per field and save nothing. Holdings already sold keep the terms they were sold with."""
-    require_manager(session, actor, "edit packages")
+    actor = require_manager(session, "edit packages")
+    now = clock(session)
     terms = _with_names(session, terms)
     errors = dict(validate_terms(terms, _catalogue_facts(session, package_id)).messages)
     if len(terms.title) > TITLE_MAX_LENGTH:  # the column size, enforced by PostgreSQL only
@@ -273,7 +267,7 @@ def save_package(
     if errors:
         raise InvalidInput(errors)
     if package_id is None:
-        package = Package(title=terms.title, contents=terms.contents)
+        package = Package(title=terms.title, contents=terms.contents, created_at=now)
     else:
         package = session.get(Package, package_id)
         if package is None:
@@ -292,7 +286,7 @@ def save_package(
     package.window_start, package.window_end = terms.window or (None, None)
     package.date_from, package.date_to = terms.date_range or (None, None)
     package.fixed_dates = [day.isoformat() for day in terms.fixed_dates] if terms.fixed_dates is not None else None
-    package.updated_at = now or utcnow()
+    package.updated_at = now
     session.add(package)
     session.flush()
     session.exec(delete(PackageService).where(PackageService.package_id == package.id))  # type: ignore[call-overload]
@@ -307,7 +301,7 @@ def save_package(
             for position, line in enumerate(terms.fixed_lines)
         )
     session.flush()
-    record(session, kind=AuditKind.PACKAGE_SAVED, at=now or utcnow(), staff_id=actor, subject=f"package {package.id}",
+    record(session, kind=AuditKind.PACKAGE_SAVED, at=now, staff_id=actor, subject=f"package {package.id}",
            detail=summary(terms, business.currency))
     return package_view(session, business, package)
 
@@ -327,11 +321,10 @@ def get_package(session: Session, business: Business, package_id: int) -> Packag
 
 
 def archive_package(
-    session: Session, business: Business, *, package_id: int, actor: int, archived: bool = True,
-    now: datetime | None = None,
+    session: Session, business: Business, *, package_id: int, archived: bool = True,
 ) -> PackageView:
     """Stop selling a package (or bring it back, if its title is still free)."""
-    require_manager(session, actor, "archive packages")
+    actor = require_manager(session, "archive packages")
     package = session.get(Package, package_id)
     if package is None:
         raise NotFound("No such package.")
@@ -340,7 +333,7 @@ def archive_package(
     package.archived = archived
     session.add(package)
     session.flush()
-    record(session, kind=AuditKind.ARCHIVED if archived else AuditKind.RESTORED, at=now or utcnow(), staff_id=actor,
+    record(session, kind=AuditKind.ARCHIVED if archived else AuditKind.RESTORED, at=clock(session), staff_id=actor,
            subject=f"package {package_id}", detail=package.title)
     return package_view(session, business, package)
 

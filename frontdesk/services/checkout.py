@@ -21,12 +21,12 @@ from frontdesk.domain.coverage import HoldingFacts, LineBalance, covers, default
 from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Tender
 from frontdesk.domain.money import format_money
 from frontdesk.domain.terms import Terms
-from frontdesk.models import Checkout, Payment, utcnow
+from frontdesk.models import Checkout, Payment
 from frontdesk.services import audit
 from frontdesk.services.appointments import customer_holdings, get_appointment, lock_appointment
 from frontdesk.services.errors import AlreadyPaid, FrontDeskError, InvalidInput, NotCovered
 from frontdesk.services.ledger import append_entry, get_holding, lock_lines, spend
-from frontdesk.services.roles import require_staff
+from frontdesk.services.roles import clock, require_staff
 from frontdesk.services.sales import TenderLine, check_tenders, sell
 from frontdesk.services.views import (
     AppointmentView,
@@ -43,15 +43,15 @@ DEFAULT: Literal["default"] = "default"
 
 
 def options(
-    session: Session, business: Business, *, appointment_id: int, now: datetime | None = None
+    session: Session, business: Business, *, appointment_id: int
 ) -> list[Option]:
     """Every holding of the appointment's customer judged against it, the default first: the
     holding it was booked "to be covered by" when that still covers it, else the covering one
     that expires first, then the oldest purchase (`coverage.rank` and `default_choice`)."""
-    now = now or utcnow()
+    now = clock(session)
     appointment = get_appointment(session, appointment_id)
     holdings = {view.id: view for view in customer_holdings(
-        session, business, customer_id=appointment.customer_id, now=now)}
+        session, business, customer_id=appointment.customer_id)}
     facts = [view.facts for view in holdings.values()]
     ranked = rank(facts, appointment.facts, now, tz=business.tz, currency=business.currency,
                   booked_for=appointment.cover_holding_id)
@@ -102,15 +102,14 @@ def unpayable(appointment: AppointmentView) -> FrontDeskError | None:
 
 
 def checkout(
-    session: Session, business: Business, *, key: str, appointment_id: int, actor: int,
+    session: Session, business: Business, *, key: str, appointment_id: int,
     package: int | Literal["default"] | None = None, tenders: Sequence[TenderLine] = (),
     sell_package_id: int | None = None, sale_tenders: Sequence[TenderLine] = (),
-    now: datetime | None = None,
 ) -> Receipt:
     """Pay an appointment: from a package (a holding id, or DEFAULT) and/or money tenders that
     make up exactly the rest. With `sell_package_id` the package is sold (paid by
     `sale_tenders`) and applied to this appointment in the same transaction."""
-    require_staff(session, actor)
+    actor = require_staff(session)
     # the appointment is locked before the key is looked up: a second desk sending the same key at
     # the same moment waits here, then finds the first desk's checkout and gets its receipt
     row = lock_appointment(session, appointment_id)
@@ -119,7 +118,7 @@ def checkout(
         if existing.appointment_id != appointment_id:
             raise InvalidInput({"key": "This checkout key belongs to another appointment."})
         return receipt(session, business, existing, replayed=True)
-    now = now or utcnow()
+    now = clock(session)
     appointment = appointment_views(session, [row])[0]
     refusal = unpayable(appointment)
     if refusal is not None:
@@ -130,12 +129,12 @@ def checkout(
     session.flush()
     if sell_package_id is not None:
         sold = sell(session, business, customer_id=row.customer_id, package_id=sell_package_id,
-                    tenders=sale_tenders, actor=actor, now=now, checkout_id=record.id)
+                    tenders=sale_tenders, checkout_id=record.id)
         record.sold_holding_id = sold.id
         package = sold.id
     paid_by_package = 0
     if package == DEFAULT:
-        choice = next((option for option in options(session, business, appointment_id=row.id, now=now)
+        choice = next((option for option in options(session, business, appointment_id=row.id)
                        if option.is_default), None)
         if choice is None:
             raise InvalidInput({"package": "No package of this customer covers this appointment."})
@@ -179,10 +178,10 @@ class CheckoutPage:
         return next((option for option in self.options if option.is_default), None)
 
 
-def checkout_page(session: Session, business: Business, *, appointment_id: int, now: datetime) -> CheckoutPage:
+def checkout_page(session: Session, business: Business, *, appointment_id: int) -> CheckoutPage:
     """The appointment and every holding of its customer judged against it, in one read."""
     return CheckoutPage(get_appointment(session, appointment_id),
-                        options(session, business, appointment_id=appointment_id, now=now))
+                        options(session, business, appointment_id=appointment_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,16 +194,16 @@ class Paid:
 
 
 def pay(
-    session: Session, business: Business, *, key: str, appointment_id: int, actor: int, now: datetime,
+    session: Session, business: Business, *, key: str, appointment_id: int,
     package: int | Literal["default"] | None = None, tenders: Sequence[TenderLine] = (),
     sell_package_id: int | None = None, sale_tenders: Sequence[TenderLine] = (),
 ) -> Paid:
     """`checkout`, then (in the same transaction) the appointment and the balances it left."""
-    receipt = checkout(session, business, key=key, appointment_id=appointment_id, actor=actor, now=now,
+    receipt = checkout(session, business, key=key, appointment_id=appointment_id,
                        package=package, tenders=tenders, sell_package_id=sell_package_id,
                        sale_tenders=sale_tenders)
     appointment = get_appointment(session, receipt.appointment_id)
     used = {line.holding_id for line in receipt.payments if line.holding_id is not None}
-    holdings = [view for view in customer_holdings(session, business, customer_id=appointment.customer_id, now=now)
+    holdings = [view for view in customer_holdings(session, business, customer_id=appointment.customer_id)
                 if view.id in used]
     return Paid(receipt, appointment, holdings)

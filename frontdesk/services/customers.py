@@ -16,10 +16,11 @@ from sqlmodel import Session, col, select
 
 from frontdesk.domain.business import Business
 from frontdesk.domain.periods import local_date
-from frontdesk.models import Customer, utcnow
+from frontdesk.models import Customer
 from frontdesk.services import appointments, ledger
 from frontdesk.services.audit import AuditKind, record
 from frontdesk.services.errors import DuplicateCustomer, InvalidInput, NotFound
+from frontdesk.services.roles import clock, require_staff
 from frontdesk.services.views import (
     AppointmentView,
     CustomerView,
@@ -80,19 +81,21 @@ def find_duplicates(
 
 def create_customer(
     session: Session, *, name: str, phone: str = "", email: str = "", note: str = "",
-    allow_duplicate: bool = False, actor: int | None = None, now: datetime | None = None,
+    allow_duplicate: bool = False,
 ) -> CustomerView:
     """A new customer. A same phone or email raises DuplicateCustomer unless `allow_duplicate`."""
+    actor = require_staff(session)
     name, phone, email = _validated(name, phone, email, note)
     if not allow_duplicate:
         duplicates = find_duplicates(session, phone=phone, email=email)
         if duplicates:
             raise DuplicateCustomer([(match.id, match.name) for match in duplicates])
     customer = Customer(name=name, phone=phone, email=email, note=note.strip(),
-                        phone_digits=phone_digits(phone), search_text=_search_text(name, phone, email))
+                        phone_digits=phone_digits(phone), search_text=_search_text(name, phone, email),
+                        created_at=clock(session))
     session.add(customer)
     session.flush()
-    record(session, kind=AuditKind.CUSTOMER_ADDED, at=now or utcnow(), staff_id=actor, customer_id=customer.id,
+    record(session, kind=AuditKind.CUSTOMER_ADDED, at=clock(session), staff_id=actor, customer_id=customer.id,
            subject=f"customer {customer.id}", detail=_contact(customer))
     return customer_view(customer)
 
@@ -103,8 +106,9 @@ def _contact(customer: Customer) -> str:
 
 def update_customer(
     session: Session, *, customer_id: int, name: str, phone: str = "", email: str = "",
-    note: str = "", allow_duplicate: bool = False, actor: int | None = None, now: datetime | None = None,
+    note: str = "", allow_duplicate: bool = False,
 ) -> CustomerView:
+    actor = require_staff(session)
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise NotFound("No such customer.")
@@ -118,7 +122,7 @@ def update_customer(
     customer.search_text = _search_text(name, phone, email)
     session.add(customer)
     session.flush()
-    record(session, kind=AuditKind.CUSTOMER_EDITED, at=now or utcnow(), staff_id=actor, customer_id=customer.id,
+    record(session, kind=AuditKind.CUSTOMER_EDITED, at=clock(session), staff_id=actor, customer_id=customer.id,
            subject=f"customer {customer.id}", detail=_contact(customer))
     return customer_view(customer)
 
@@ -192,16 +196,16 @@ def desk_order(found: list[AppointmentView], business: Business, now: datetime) 
 
 
 def customer_page(
-    session: Session, business: Business, *, customer_id: int, now: datetime, history_limit: int
+    session: Session, business: Business, *, customer_id: int, history_limit: int
 ) -> CustomerPage:
     """The customer, all her holdings, her appointments (unpaid first) and the newest
     `history_limit` entries of her balance history."""
     history = ledger.history(session, business, customer_id=customer_id, limit=history_limit + 1)
     return CustomerPage(
         customer=get_customer(session, customer_id),
-        holdings=appointments.customer_holdings(session, business, customer_id=customer_id, now=now),
+        holdings=appointments.customer_holdings(session, business, customer_id=customer_id),
         appointments=desk_order(appointments.customer_appointments(session, customer_id=customer_id),
-                                business, now),
+                                business, clock(session)),
         history=history[:history_limit],
         more_history=len(history) > history_limit,
     )

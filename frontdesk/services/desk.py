@@ -1,15 +1,16 @@
 """The desk: runs use cases in transactions and turns database trouble into plain messages.
 
 Screens call `Desk.read` / `Desk.write` from thread workers; everything that can go wrong
-arrives as a `FrontDeskError` whose text can be shown as it is.
+arrives as a `FrontDeskError` whose text can be shown as it is. Each transaction carries who is
+signed in at the desk and the desk's clock (`roles.at_desk`): the use cases act for that person,
+at that time, and take neither from their caller.
 """
 
 from __future__ import annotations
 
-import inspect
+import copy
 from collections.abc import Callable
 from datetime import datetime
-from functools import cache
 from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine
@@ -20,6 +21,7 @@ from frontdesk.db import read_session, write_session
 from frontdesk.domain.business import Business
 from frontdesk.models import utcnow
 from frontdesk.services.errors import AlreadyPaid, Busy, FrontDeskError, NoBalanceLeft
+from frontdesk.services.roles import at_desk
 from frontdesk.services.views import StaffView
 
 P = ParamSpec("P")
@@ -45,9 +47,7 @@ def translate(error: DBAPIError) -> FrontDeskError:
     return FrontDeskError(f"The database refused the change: {str(error.orig or error).splitlines()[0]}")
 
 
-@cache
-def _parameters(use_case: Callable[..., object]) -> frozenset[str]:
-    return frozenset(inspect.signature(use_case).parameters)
+_SIGNED_IN = object()  # `Desk._acting` when the person signed in acts (not one named by `by`)
 
 
 class Desk:
@@ -59,12 +59,7 @@ class Desk:
         self.business = business
         self.clock = clock
         self.staff = staff  # who signed in at this desk (None while it is locked); acts in every use case
-
-    @property
-    def staff_id(self) -> int:
-        if self.staff is None:
-            raise FrontDeskError("Nobody is signed in at this desk.")
-        return self.staff.id
+        self._acting: int | None | object = _SIGNED_IN
 
     @property
     def is_manager(self) -> bool:
@@ -73,20 +68,36 @@ class Desk:
     def now(self) -> datetime:
         return self.clock()
 
-    def _with_clock(self, use_case: Callable[..., object], kwargs: dict) -> dict:
-        """Use cases that take `now` get the desk's clock, and those that act for someone
-        (`actor`) the person signed in at the desk, unless the caller gave them."""
-        parameters = _parameters(use_case)
-        if "now" not in kwargs and "now" in parameters:
-            kwargs["now"] = self.now()
-        if "actor" not in kwargs and "actor" in parameters and self.staff is not None:
-            kwargs["actor"] = self.staff.id
-        return kwargs
+    def by(self, staff_id: int | None, *, at: datetime | None = None) -> Desk:
+        """This desk as if `staff_id` were signed in (None: nobody) and, with `at`, its clock
+        stopped there. For the demo's history and for tests: the app's screens use the desk as
+        it is, so what they write is always by the person signed in, at the desk's time."""
+        other = copy.copy(self)
+        other._acting = staff_id
+        if at is not None:
+            other.clock = lambda: at
+        return other
+
+    def at(self, moment: datetime) -> Desk:
+        """This desk with its clock stopped at `moment` (see `by`)."""
+        other = copy.copy(self)
+        other.clock = lambda: moment
+        return other
+
+    @property
+    def acting_id(self) -> int | None:
+        """Who acts in the use cases: the person signed in (or the one `by` names)."""
+        if self._acting is not _SIGNED_IN:
+            return self._acting
+        return self.staff.id if self.staff is not None else None
+
+    def _session(self, session: Session) -> Session:
+        return at_desk(session, self.acting_id, self.now())
 
     def read(self, use_case: Callable[Concatenate[Session, P], R], *args: P.args, **kwargs: P.kwargs) -> R:
         try:
             with read_session(self.engine) as session:
-                return use_case(session, *args, **self._with_clock(use_case, kwargs))
+                return use_case(self._session(session), *args, **kwargs)
         except DBAPIError as error:
             raise translate(error) from error
 
@@ -94,6 +105,6 @@ class Desk:
         """Run `use_case` in one write transaction: all of it is saved, or none of it."""
         try:
             with write_session(self.engine) as session:
-                return use_case(session, *args, **self._with_clock(use_case, kwargs))
+                return use_case(self._session(session), *args, **kwargs)
         except DBAPIError as error:
             raise translate(error) from error

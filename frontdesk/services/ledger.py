@@ -22,9 +22,9 @@ from frontdesk.domain.kinds import EntryKind
 from frontdesk.domain.terms import Terms, ValueType
 from frontdesk.domain.money import format_money
 from frontdesk.domain.periods import to_local
-from frontdesk.models import Appointment, Holding, HoldingLine, LedgerEntry, Payment, Service, Staff, utcnow
+from frontdesk.models import Appointment, Holding, HoldingLine, LedgerEntry, Payment, Service, Staff
 from frontdesk.services.audit import AuditKind, record
-from frontdesk.services.roles import require_manager
+from frontdesk.services.roles import clock, require_manager
 from frontdesk.services.errors import REASON_MAX_LENGTH, InvalidInput, NoBalanceLeft, NotFound, require_reason  # noqa: F401
 from frontdesk.services.tenders import MONEY_TENDERS, TenderLine, check_refunds, describe_refunds, money_paid, record_refunds
 from frontdesk.services.views import (
@@ -43,15 +43,15 @@ from frontdesk.services.views import (
 
 def append_entry(
     session: Session, *, holding_id: int, line_id: int, kind: EntryKind, delta: int,
-    balance_after: int, actor: int, appointment_id: int | None = None, note: str = "",
-    at: datetime | None = None, seq: int = 0,
+    balance_after: int, actor: int, at: datetime, appointment_id: int | None = None, note: str = "",
+    seq: int = 0,
 ) -> LedgerEntry:
     """Write one ledger entry (the caller has just moved the line's balance by `delta`). A
     redemption and its reversal carry their round, `seq` (see `views.next_round`)."""
     entry = LedgerEntry(
         holding_id=holding_id, line_id=line_id, kind=kind, delta=delta,
         balance_after=balance_after, appointment_id=appointment_id, staff_id=actor,
-        note=note, created_at=at or utcnow(), seq=seq,
+        note=note, created_at=at, seq=seq,
     )
     session.add(entry)
     session.flush()
@@ -106,10 +106,11 @@ def get_holding(session: Session, holding_id: int) -> Holding:
 
 def adjust(
     session: Session, business: Business, *, holding_id: int, delta: int, reason: str,
-    actor: int, line_id: int | None = None, now: datetime | None = None,
+    line_id: int | None = None,
 ) -> HoldingView:
     """A manager raises or lowers a holding's balance, with a reason."""
-    require_manager(session, actor, "adjust a balance")
+    actor = require_manager(session, "adjust a balance")
+    now = clock(session)
     reason = require_reason(reason)
     holding = get_holding(session, holding_id)
     terms = Terms.from_dict(holding.terms)
@@ -129,10 +130,10 @@ def adjust(
     after = credit(session, line.id, delta) if delta > 0 else spend(session, line.id, -delta)
     append_entry(session, holding_id=holding_id, line_id=line.id, kind=EntryKind.ADJUST,
                  delta=delta, balance_after=after, actor=actor, note=reason, at=now)
-    record(session, kind=AuditKind.ADJUST, at=now or utcnow(), staff_id=actor, customer_id=holding.customer_id,
+    record(session, kind=AuditKind.ADJUST, at=now, staff_id=actor, customer_id=holding.customer_id,
            subject=f"holding {holding_id}", detail=f"{describe_amount(terms, abs(delta), business.currency)} "
                                                    f"{'added' if delta > 0 else 'taken'}: {reason}")
-    return holding_views(session, [holding], business, now or utcnow())[0]
+    return holding_views(session, [holding], business, now)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,20 +146,20 @@ class Voided:
 
 
 def void(
-    session: Session, business: Business, *, holding_id: int, reason: str, actor: int,
-    refunds: Sequence[TenderLine] = (), now: datetime | None = None,
+    session: Session, business: Business, *, holding_id: int, reason: str,
+    refunds: Sequence[TenderLine] = (),
 ) -> Voided:
     """A manager voids a holding, with a reason: its balance goes to zero and it covers nothing.
     The money paid for it is refunded by `refunds` (negative payments), in full, in part or not at
     all; the reason says why."""
-    require_manager(session, actor, "void a package")
+    actor = require_manager(session, "void a package")
     reason = require_reason(reason)
     holding = get_holding(session, holding_id)
     if holding.voided_at is not None:
         raise InvalidInput({"reason": "This package is already void."})
     paid = money_paid(session, sale_holding_id=holding_id)
     refunded = check_refunds(refunds, paid, reason, business)
-    now = now or utcnow()
+    now = clock(session)
     for line in lock_lines(session, holding_id):
         left = line.remaining  # read before spending: the ORM refreshes `line` on UPDATE
         after = spend(session, line.id, left)

@@ -14,12 +14,12 @@ from frontdesk.domain.facts import opening_holding
 from frontdesk.domain.kinds import EntryKind
 from frontdesk.domain.money import format_money
 from frontdesk.domain.terms import Terms
-from frontdesk.models import Appointment, Customer, Holding, HoldingLine, Package, Payment, utcnow
+from frontdesk.models import Appointment, Customer, Holding, HoldingLine, Package, Payment
 from frontdesk.services.audit import AuditKind, record
 from frontdesk.services.catalogue import list_packages, package_terms
 from frontdesk.services.errors import InvalidInput, NotAllowed, NotFound
 from frontdesk.services.ledger import append_entry, require_reason
-from frontdesk.services.roles import require_manager, require_staff
+from frontdesk.services.roles import clock, require_manager, require_staff
 from frontdesk.services.tenders import MONEY_TENDERS, TenderLine, check_tenders  # noqa: F401 (used from here too)
 from frontdesk.services.views import (
     AppointmentView,
@@ -67,12 +67,11 @@ def open_holding(
 
 def sell(
     session: Session, business: Business, *, customer_id: int, package_id: int,
-    tenders: Sequence[TenderLine], actor: int, now: datetime | None = None,
-    checkout_id: int | None = None,
+    tenders: Sequence[TenderLine], checkout_id: int | None = None,
 ) -> HoldingView:
     """Sell a package: the tenders (split allowed) must pay its price exactly."""
-    require_staff(session, actor)
-    now = now or utcnow()
+    actor = require_staff(session)
+    now = clock(session)
     package, terms = _package_for_sale(session, package_id)
     if not terms.for_sale:
         raise NotAllowed(f"{terms.title} is not for sale; a manager can assign it.")
@@ -93,12 +92,11 @@ def sell(
 
 def assign(
     session: Session, business: Business, *, customer_id: int, package_id: int, reason: str,
-    actor: int, now: datetime | None = None,
 ) -> HoldingView:
     """A manager gives a customer a package without payment (Not-for-sale ones included)."""
-    require_manager(session, actor, "assign a package")
+    actor = require_manager(session, "assign a package")
     reason = require_reason(reason)
-    now = now or utcnow()
+    now = clock(session)
     package, terms = _package_for_sale(session, package_id)
     holding = open_holding(session, business, customer_id=customer_id, package=package, terms=terms,
                            kind=EntryKind.ASSIGN, actor=actor, now=now, price_paid=0, note=reason)
@@ -141,11 +139,12 @@ def _made_for(package: PackageView, appointment: AppointmentView | None) -> bool
 
 
 def sale_page(
-    session: Session, business: Business, *, customer_id: int, appointment_id: int | None, now: datetime
+    session: Session, business: Business, *, customer_id: int, appointment_id: int | None
 ) -> SalePage:
     """The packages for sale (never Not-for-sale or archived ones), in the order offered: those
     that would cover the appointment first, among them the ones made for its service (a massage
     pack for a massage), then the most sold, then by title."""
+    now = clock(session)
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise NotFound("No such customer.")

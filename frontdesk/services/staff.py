@@ -21,7 +21,7 @@ from frontdesk.domain.pins import FAILURES_BEFORE_LOCK, LOCK_TIME, after_wrong_p
 from frontdesk.models import Staff
 from frontdesk.services.audit import AuditKind, record
 from frontdesk.services.errors import InvalidInput, NotFound
-from frontdesk.services.roles import require_manager
+from frontdesk.services.roles import clock, require_manager, require_staff
 from frontdesk.services.views import StaffView, staff_view
 
 SCRYPT_COST = 2**15  # about 100 ms here; stored in each hash, so raising it later is safe
@@ -79,11 +79,11 @@ def sign_in_list(session: Session) -> list[StaffView]:
     return [staff_view(row) for row in rows]
 
 
-def create_owner(session: Session, *, name: str, pin: str, now: datetime) -> StaffView:
+def create_owner(session: Session, *, name: str, pin: str) -> StaffView:
     """The first person on a new database: a manager. Refused once anyone is on the staff list."""
     if staff_count(session):
         raise InvalidInput({"name": "The owner is already set up: a manager adds staff in Staff."})
-    return _add(session, name=name, role=Role.MANAGER, pin=pin, now=now, actor=None)
+    return _add(session, name=name, role=Role.MANAGER, pin=pin, now=clock(session), actor=None)
 
 
 def _add(session: Session, *, name: str, role: Role, pin: str | None, now: datetime,
@@ -107,47 +107,51 @@ def _add(session: Session, *, name: str, role: Role, pin: str | None, now: datet
     return staff_view(row)
 
 
-def add_staff_member(session: Session, *, name: str, role: Role, pin: str | None, now: datetime,
-                     actor: int | None) -> StaffView:
+def add_staff_member(session: Session, *, name: str, role: Role, pin: str | None) -> StaffView:
     """A new person at the desk, with their PIN (without one they can't sign in yet). A manager
     adds people; only the very first person, the owner, is added by nobody, and is a manager."""
+    actor = None
     if staff_count(session) == 0:
         if role != Role.MANAGER:
             raise InvalidInput({"role": "The first person on the staff list is the owner: a manager."})
     else:
-        require_manager(session, actor, "add staff")
-    return _add(session, name=name, role=role, pin=_checked_pin(pin) if pin is not None else None, now=now,
-                actor=actor)
+        actor = require_manager(session, "add staff")
+    return _add(session, name=name, role=role, pin=_checked_pin(pin) if pin is not None else None,
+                now=clock(session), actor=actor)
 
 
-def add_from_shell(session: Session, *, name: str, role: Role, pin: str, now: datetime) -> StaffView:
+def add_from_shell(session: Session, *, name: str, role: Role, pin: str) -> StaffView:
     """Someone added with `frontdesk staff add` by whoever runs the desk's machine (and so holds
     the database): the owner on a new database, or a manager when no manager can sign in. On the
     audit trail as added from the shell."""
     if staff_count(session) == 0 and role != Role.MANAGER:
         raise InvalidInput({"role": "The first person on the staff list is the owner: a manager."})
-    return _add(session, name=name, role=role, pin=_checked_pin(pin), now=now, actor=None, from_shell=True)
+    return _add(session, name=name, role=role, pin=_checked_pin(pin), now=clock(session), actor=None,
+                from_shell=True)
 
 
-def set_pin(session: Session, *, staff_id: int, pin: str, now: datetime, actor: int) -> StaffView:
+def set_pin(session: Session, *, staff_id: int, pin: str) -> StaffView:
     """A new PIN (which also lifts a lock): a manager sets anyone's, and each person their own."""
+    actor = require_staff(session)
     if actor != staff_id:
-        require_manager(session, actor, "reset someone else's PIN")
+        require_manager(session, "reset someone else's PIN")
     row = session.get(Staff, staff_id)
     if row is None:
         raise NotFound("No such staff member.")
     row.pin_hash = hash_pin(_checked_pin(pin))
     row.failed_pins, row.locked_until = 0, None
     session.add(row)
-    record(session, kind=AuditKind.PIN_SET, at=now, staff_id=actor, subject=f"staff {staff_id}", detail=row.name)
+    record(session, kind=AuditKind.PIN_SET, at=clock(session), staff_id=actor, subject=f"staff {staff_id}",
+           detail=row.name)
     return staff_view(row)
 
 
 # ---- signing in -----------------------------------------------------------------------------------
 
-def sign_in(session: Session, *, staff_id: int, pin: str, now: datetime) -> SignIn:
+def sign_in(session: Session, *, staff_id: int, pin: str) -> SignIn:
     """Sign `staff_id` in when `pin` is theirs. A wrong PIN is counted and recorded (so it is a
     write that saves even when it refuses); the fifth in a row locks them for five minutes."""
+    now = clock(session)
     row = session.exec(select(Staff).where(Staff.id == staff_id).with_for_update()).first()
     if row is None or not row.active or row.pin_hash is None:
         raise NotFound("That person can't sign in here; ask a manager.")
@@ -185,9 +189,10 @@ class StaffRow:
     locked_until: datetime | None
 
 
-def staff_rows(session: Session, *, actor: int, now: datetime) -> list[StaffRow]:
+def staff_rows(session: Session) -> list[StaffRow]:
     """Everyone, active first then by name (managers)."""
-    require_manager(session, actor, "see the staff list")
+    require_manager(session, "see the staff list")
+    now = clock(session)
     rows = session.exec(select(Staff).order_by(col(Staff.active).desc(), Staff.name))
     return [StaffRow(staff_view(row), row.pin_hash is not None,
                      row.locked_until if locked(row.locked_until, now) else None) for row in rows]
@@ -198,9 +203,9 @@ def _other_managers(session: Session, staff_id: int) -> int:
         Staff.role == Role.MANAGER, Staff.active == True, Staff.id != staff_id)).one()  # noqa: E712
 
 
-def change_role(session: Session, *, staff_id: int, role: Role, actor: int, now: datetime) -> StaffView:
+def change_role(session: Session, *, staff_id: int, role: Role) -> StaffView:
     """Make someone a manager or reception (managers); the desk always keeps an active manager."""
-    require_manager(session, actor, "change someone's role")
+    actor = require_manager(session, "change someone's role")
     row = session.get(Staff, staff_id)
     if row is None:
         raise NotFound("No such staff member.")
@@ -208,15 +213,15 @@ def change_role(session: Session, *, staff_id: int, role: Role, actor: int, now:
         raise InvalidInput({"role": f"{row.name} is the only manager: make someone else a manager first."})
     row.role = role
     session.add(row)
-    record(session, kind=AuditKind.ROLE_CHANGED, at=now, staff_id=actor, subject=f"staff {staff_id}",
+    record(session, kind=AuditKind.ROLE_CHANGED, at=clock(session), staff_id=actor, subject=f"staff {staff_id}",
            detail=f"{row.name}: {role}")
     return staff_view(row)
 
 
-def set_active(session: Session, *, staff_id: int, active: bool, actor: int, now: datetime) -> StaffView:
+def set_active(session: Session, *, staff_id: int, active: bool) -> StaffView:
     """Deactivate someone who left (they can no longer sign in; their history stays), or bring
     them back (managers). Nobody deactivates themselves, nor the last active manager."""
-    require_manager(session, actor, "deactivate staff")
+    actor = require_manager(session, "deactivate staff")
     row = session.get(Staff, staff_id)
     if row is None:
         raise NotFound("No such staff member.")
@@ -226,6 +231,7 @@ def set_active(session: Session, *, staff_id: int, active: bool, actor: int, now
         raise InvalidInput({"active": f"{row.name} is the only active manager."})
     row.active = active
     session.add(row)
-    record(session, kind=AuditKind.DEACTIVATED if not active else AuditKind.REACTIVATED, at=now, staff_id=actor,
+    record(session, kind=AuditKind.DEACTIVATED if not active else AuditKind.REACTIVATED, at=clock(session),
+           staff_id=actor,
            subject=f"staff {staff_id}", detail=row.name)
     return staff_view(row)

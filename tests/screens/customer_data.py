@@ -49,14 +49,16 @@ class Spa(World):
         return super().sell(customer or self.maria, package_id, now=NOW - timedelta(days=days_ago))
 
     def pay_by_package(self, appointment_id: int, holding_id: int, *, days_ago: int = 0) -> None:
-        self.desk.write(checkout.checkout, self.business, key=f"package-{appointment_id}",
-                        appointment_id=appointment_id, actor=self.rita.id, package=holding_id,
-                        now=NOW - timedelta(days=days_ago))
+        self.desk.by(self.rita.id, at=NOW - timedelta(days=days_ago)).write(checkout.checkout, self.business,
+                                                                            key=f"package-{appointment_id}",
+                                                                            appointment_id=appointment_id,
+                                                                            package=holding_id)
 
     def pay_by_card(self, appointment_id: int, amount: int, *, days_ago: int = 0) -> None:
-        self.desk.write(checkout.checkout, self.business, key=f"card-{appointment_id}",
-                        appointment_id=appointment_id, actor=self.rita.id,
-                        tenders=[TenderLine(Tender.CARD, amount)], now=NOW - timedelta(days=days_ago))
+        self.desk.by(self.rita.id, at=NOW - timedelta(days=days_ago)).write(checkout.checkout, self.business,
+                                                                            key=f"card-{appointment_id}",
+                                                                            appointment_id=appointment_id,
+                                                                            tenders=[TenderLine(Tender.CARD, amount)])
 
     def holdings(self, customer: int | None = None, now: datetime | None = None) -> list[HoldingView]:
         return super().holdings(customer or self.maria, now or NOW)

@@ -45,19 +45,19 @@ class Salon(World):
              price: int | None = None, customer: int | None = None, **kwargs: object) -> int:
         """Maria's Swedish Massage (unless told otherwise), booked now."""
         return super().book(customer or self.maria, service or self.swedish, starts_at,
-                            actor=self.desk.staff_id, now=NOW, price=price, **kwargs)
+                            actor=self.desk.acting_id, now=NOW, price=price, **kwargs)
 
     def sell(self, package_id: int, customer: int | None = None, *,  # type: ignore[override]
              days_ago: int = 0) -> int:
         """Sold to Maria (unless told otherwise), paid by card."""
         return super().sell(customer or self.maria, package_id, now=NOW - timedelta(days=days_ago),
-                            actor=self.desk.staff_id)
+                            actor=self.desk.acting_id)
 
     def spend(self, holding_id: int, starts_at: datetime) -> None:
         """Someone spends from the holding (another desk, another appointment)."""
         other = self.book(starts_at)
         self.desk.write(checkout.checkout, self.business, key=f"elsewhere-{other}",
-                        appointment_id=other, actor=self.desk.staff_id, package=holding_id, now=NOW)
+                        appointment_id=other, package=holding_id)
 
     def holding(self, holding_id: int) -> HoldingView:
         return next(view for view in self.holdings(self.maria, NOW) if view.id == holding_id)

@@ -20,7 +20,6 @@ from frontdesk.services.sales import TenderLine
 from frontdesk.services.views import HoldingView
 from frontdesk.widgets.money_input import MoneyInput
 from frontdesk.widgets.tenders import TenderChooser
-from tests.conftest import NOW
 from tests.screens.salon import Salon, build_salon
 from tests.screens.settle import settle
 
@@ -162,7 +161,7 @@ async def test_sell_the_massage_pack_at_checkout_and_apply_it_in_three_keys(scre
         assert not isinstance(pilot.app.screen, (ReceiptDialog, CheckoutScreen))
 
     assert salon.appointment(visit).is_paid
-    holdings = screen_desk.read(appointments.customer_holdings, salon.business, customer_id=salon.maria, now=NOW)
+    holdings = screen_desk.read(appointments.customer_holdings, salon.business, customer_id=salon.maria)
     assert [(h.title, h.balance_text) for h in holdings] == [("Massage Pack", "4 of 5 visits")]
     assert salon.payments(visit) == [("package", 8000)]
     assert salon.redemptions(visit) == 1
@@ -187,11 +186,11 @@ async def test_a_package_that_would_not_cover_is_not_sold_at_checkout(screen_des
         await pilot.press("escape")  # closes the dialog: nothing sold
         await settle(pilot)
         assert isinstance(pilot.app.screen, CheckoutScreen)
-    assert screen_desk.read(appointments.customer_holdings, salon.business, customer_id=salon.maria, now=NOW) == []
+    assert screen_desk.read(appointments.customer_holdings, salon.business, customer_id=salon.maria) == []
 
 
 def maria_holdings(salon: Salon) -> list[HoldingView]:
-    return salon.desk.read(appointments.customer_holdings, salon.business, customer_id=salon.maria, now=NOW)
+    return salon.desk.read(appointments.customer_holdings, salon.business, customer_id=salon.maria)
 
 
 async def test_sell_dialog_from_the_customer_screen_sells_it_paid_in_cash(screen_desk: Desk) -> None:
@@ -263,7 +262,7 @@ def credit_with_40_left(salon: Salon) -> int:
     credit = salon.sell(salon.spa_credit, days_ago=5)
     big = salon.book(salon.at(-1, 11), price=16000)
     salon.desk.write(checkout.checkout, salon.business, key="earlier", appointment_id=big,
-                     actor=salon.desk.staff_id, package=credit, now=NOW)
+                     package=credit)
     assert salon.holding(credit).balance_text == "$40.00 of $200.00"
     return credit
 
@@ -427,7 +426,7 @@ async def test_paid_elsewhere_meanwhile_says_so_and_greys_pay(screen_desk: Desk)
     async with FrontDeskApp(screen_desk).run_test(size=SIZE) as pilot:
         screen = await open_checkout(pilot, visit)
         screen_desk.write(checkout.checkout, salon.business, key="other-desk", appointment_id=visit,
-                          actor=screen_desk.staff_id, tenders=[TenderLine(Tender.CASH, 8000)], now=NOW)
+                          tenders=[TenderLine(Tender.CASH, 8000)])
         await pilot.press("enter")
         await settle(pilot)
         assert pilot.app.screen is screen

@@ -16,7 +16,6 @@ from frontdesk.screens.dialogs.reason import ReasonDialog
 from frontdesk.screens.dialogs.receipt import RefundReceiptDialog
 from frontdesk.services import appointments, catalogue, customers, ledger
 from frontdesk.services.sales import TenderLine
-from tests.conftest import NOW
 from tests.screens.customer_data import Spa
 from tests.screens.keys import type_text
 from tests.screens.notifications import Notifications
@@ -197,7 +196,7 @@ async def test_a_manager_cancels_a_past_appointment_with_a_reason(spa: Spa) -> N
 
 async def test_a_no_show_owes_nothing_and_is_said_in_words(spa: Spa) -> None:
     missed = spa.book(spa.at(-1, 10))
-    spa.desk.write(appointments.no_show, appointment_id=missed, actor=spa.rita.id)
+    spa.desk.by(spa.rita.id).write(appointments.no_show, appointment_id=missed)
     app = FrontDeskApp(spa.desk)
     notifications = Notifications()
     async with app.run_test(size=SIZE, message_hook=notifications.hook) as pilot:
@@ -424,8 +423,7 @@ async def test_escape_cancels_a_dialog_without_a_change(spa: Spa) -> None:
 async def test_more_history_loads_the_next_page(spa: Spa) -> None:
     maria = Maria(spa)
     for _ in range(55):
-        spa.desk.write(ledger.adjust, spa.business, holding_id=maria.pack, delta=1, reason="test",
-                       actor=spa.grace.id, now=NOW)
+        spa.desk.by(spa.grace.id).write(ledger.adjust, spa.business, holding_id=maria.pack, delta=1, reason="test")
     total = len(spa.desk.read(ledger.history, spa.business, customer_id=spa.maria, limit=500))
     assert total == 59  # 2 sales, 2 uses, 55 adjustments
     app = FrontDeskApp(spa.desk)

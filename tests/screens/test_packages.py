@@ -29,7 +29,6 @@ from frontdesk.services.views import PackageView, StaffView
 from frontdesk.widgets.fixed_lines import FixedLinesEditor
 from frontdesk.widgets.service_checklist import ServiceChecklist
 from frontdesk.widgets.weekday_picker import WeekdayPicker
-from tests.conftest import NOW
 from tests.screens.keys import type_text
 from tests.screens.settle import settle
 from tests.world import World
@@ -100,8 +99,9 @@ def table_rows(screen: PackagesScreen) -> list[list[str]]:
 async def test_f2_lists_packages_with_contents_price_and_sold_count(screen_desk: Desk) -> None:
     spa = build_spa(screen_desk)
     maria = screen_desk.write(customers.create_customer, name="Maria Lopez").id
-    screen_desk.write(sales.sell, screen_desk.business, customer_id=maria, package_id=spa.packages["Massage Pack"],
-                      tenders=[TenderLine(Tender.CARD, 35000)], actor=spa.manager.id, now=NOW)
+    screen_desk.by(spa.manager.id).write(sales.sell, screen_desk.business, customer_id=maria,
+                                         package_id=spa.packages["Massage Pack"],
+                                         tenders=[TenderLine(Tender.CARD, 35000)])
     app = FrontDeskApp(screen_desk)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_list(pilot)
@@ -507,8 +507,8 @@ async def test_a_refusal_from_the_database_is_shown_at_the_field(screen_desk: De
     app = FrontDeskApp(screen_desk)
     async with app.run_test(size=SIZE) as pilot:
         editor = await open_new(pilot)
-        screen_desk.write(catalogue.save_package, screen_desk.business, actor=spa.manager.id,
-                          terms=Terms(title="Late Pack", quantity=3, price=100))
+        screen_desk.by(spa.manager.id).write(catalogue.save_package, screen_desk.business,
+                                             terms=Terms(title="Late Pack", quantity=3, price=100))
         await fill(pilot, "#title", "Late Pack")
         await fill(pilot, "#quantity", "5")
         await fill(pilot, "#price", "100")
@@ -534,8 +534,8 @@ async def test_editing_a_sold_package_keeps_what_customers_bought(screen_desk: D
     business = screen_desk.business
     pack = spa.packages["Massage Pack"]
     maria = screen_desk.write(customers.create_customer, name="Maria Lopez").id
-    screen_desk.write(sales.sell, business, customer_id=maria, package_id=pack,
-                      tenders=[TenderLine(Tender.CARD, 35000)], actor=spa.reception.id, now=NOW)
+    screen_desk.by(spa.reception.id).write(sales.sell, business, customer_id=maria, package_id=pack,
+                                           tenders=[TenderLine(Tender.CARD, 35000)])
     app = FrontDeskApp(screen_desk)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_list(pilot)
@@ -559,7 +559,7 @@ async def test_editing_a_sold_package_keeps_what_customers_bought(screen_desk: D
 
     catalogue_terms = packages_in(screen_desk)["Massage Pack"].terms
     assert (catalogue_terms.quantity, catalogue_terms.price) == (8, 48000)
-    [holding] = screen_desk.read(appointments.customer_holdings, business, customer_id=maria, now=NOW)
+    [holding] = screen_desk.read(appointments.customer_holdings, business, customer_id=maria)
     assert (holding.terms.quantity, holding.terms.price) == (5, 35000)
     assert holding.remaining == 5 and holding.balance_text == "5 of 5 visits"
 
@@ -658,11 +658,11 @@ async def test_weekday_picker_keys(screen_desk: Desk) -> None:
 
 async def test_at_80x24_tab_reaches_every_field_and_keeps_it_in_view(screen_desk: Desk) -> None:
     spa = build_spa(screen_desk)
-    screen_desk.write(catalogue.save_package, screen_desk.business, actor=spa.manager.id,
-                      package_id=spa.packages["Massage Journey"], terms=Terms(
-                          title="Massage Journey", contents=Contents.FIXED, value_type=None, price=25000,
-                          fixed_lines=(FixedLine(spa.services["Swedish Massage"], "", 1),),
-                          weekdays=frozenset({0}), fixed_dates=(date(2026, 3, 9),)))
+    journey = Terms(title="Massage Journey", contents=Contents.FIXED, value_type=None, price=25000,
+                    fixed_lines=(FixedLine(spa.services["Swedish Massage"], "", 1),),
+                    weekdays=frozenset({0}), fixed_dates=(date(2026, 3, 9),))
+    screen_desk.by(spa.manager.id).write(catalogue.save_package, screen_desk.business,
+                                         package_id=spa.packages["Massage Journey"], terms=journey)
     app = FrontDeskApp(screen_desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_list(pilot)

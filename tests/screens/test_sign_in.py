@@ -45,8 +45,8 @@ def clock() -> Clock:
 @pytest.fixture
 def locked_spa(spa: Spa, clock: Clock) -> Spa:
     """The small spa with PINs (Grace 2468, Rita 1357), nobody at the desk, the clock the test's."""
-    spa.desk.write(staff.set_pin, staff_id=spa.grace.id, pin="2468", now=NOW, actor=spa.grace.id)
-    spa.desk.write(staff.set_pin, staff_id=spa.rita.id, pin="1357", now=NOW, actor=spa.grace.id)
+    spa.desk.by(spa.grace.id).write(staff.set_pin, staff_id=spa.grace.id, pin="2468")
+    spa.desk.by(spa.grace.id).write(staff.set_pin, staff_id=spa.rita.id, pin="1357")
     spa.desk.staff = None
     spa.desk.clock = clock
     return spa
@@ -78,7 +78,8 @@ async def test_the_app_opens_at_sign_in_and_a_right_pin_lets_her_in(locked_spa: 
         assert isinstance(app.screen, HomeScreen)
         assert locked_spa.desk.staff is not None and locked_spa.desk.staff.name == "Rita Alvarez"
         assert app.sub_title == "Rita Alvarez · reception"
-    kinds = [line.kind for line in locked_spa.desk.read(audit.events, staff_id=locked_spa.rita.id)]
+    kinds = [line.kind for line in locked_spa.desk.by(locked_spa.grace.id).read(audit.events,
+                                                                                staff_id=locked_spa.rita.id)]
     assert kinds[0] == "sign-in"
 
 
@@ -207,7 +208,7 @@ async def test_the_audit_trail_is_a_managers_area_that_reads_newest_first(spa: S
         assert isinstance(app.screen, AuditScreen)
         table = app.screen.query_one(DataTable)
         kinds = [str(table.get_row_at(row)[2]) for row in range(table.row_count)]
-        total = len(spa.desk.read(audit.events, limit=1000))
+        total = len(spa.desk.by(spa.grace.id).read(audit.events, limit=1000))
         assert len(kinds) == total and kinds[-1] == "staff added"  # the oldest event last
         await pilot.press("escape")
         await settle(pilot)

@@ -23,12 +23,12 @@ def morning_yoga_holder(desk: Desk) -> tuple[int, int]:
     day = NOW.astimezone(business.tz).date()
     customers = [row.customer_id for row in desk.read(appointments.day_appointments, business, day=day)]
     for customer in customers:
-        for holding in desk.read(appointments.customer_holdings, business, customer_id=customer, now=NOW):
+        for holding in desk.read(appointments.customer_holdings, business, customer_id=customer):
             if holding.title == "Morning Yoga" and holding.status == "active":
                 return customer, holding.id
     package = next(view for view in desk.read(catalogue.list_packages, business) if view.title == "Morning Yoga")
     sold = desk.write(sales.sell, business, customer_id=customers[0], package_id=package.id,
-                      tenders=[TenderLine(Tender.CARD, package.terms.price)], actor=desk.staff_id, now=NOW)
+                      tenders=[TenderLine(Tender.CARD, package.terms.price)])
     return customers[0], sold.id
 
 

@@ -21,7 +21,7 @@ def unpaid_today(desk: Desk) -> list[tuple[AppointmentView, list[Option]]]:
     """Today's unpaid appointments in time order, each with its customer's holdings judged."""
     business = desk.business
     day = NOW.astimezone(business.tz).date()
-    return [(row, desk.read(checkout.options, business, appointment_id=row.id, now=NOW))
+    return [(row, desk.read(checkout.options, business, appointment_id=row.id))
             for row in desk.read(appointments.day_appointments, business, day=day)
             if not row.is_paid and row.status != "cancelled"]
 

@@ -27,7 +27,7 @@ def busy_customer(desk: Desk) -> int:
     today = desk.read(appointments.day_appointments, business, day=local_date(NOW, business.tz))
 
     def weight(customer_id: int) -> tuple[int, int]:
-        holdings = desk.read(appointments.customer_holdings, business, customer_id=customer_id, now=NOW)
+        holdings = desk.read(appointments.customer_holdings, business, customer_id=customer_id)
         active = any(h.status == "active" for h in holdings)
         history = desk.read(ledger.history, business, customer_id=customer_id, limit=500)
         return (active, len(history))
@@ -41,7 +41,7 @@ def folded_customer(desk: Desk) -> int:
     the most kinds of status, then the most packages."""
     best, best_weight = 0, (0, 0)
     for customer_id in range(1, 401):
-        holdings = desk.read(appointments.customer_holdings, desk.business, customer_id=customer_id, now=NOW)
+        holdings = desk.read(appointments.customer_holdings, desk.business, customer_id=customer_id)
         statuses = {str(h.status) for h in holdings}
         weight = (len(statuses), len(holdings))
         if "active" in statuses and len(statuses) > 1 and weight > best_weight:
@@ -130,7 +130,8 @@ def on_appointment(appointment_id: int, *keys: str) -> Callable[[Pilot], Awaitab
 def test_cancel_dialog_with_a_refund(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001
     customer_id, visit = paid_ahead_by_card(demo_desk)
     app = FrontDeskApp(demo_desk)
-    assert snap_compare(app, terminal_size=(100, 32), run_before=on_customer(customer_id, then=on_appointment(visit, "x")))
+    assert snap_compare(app, terminal_size=(100, 32),
+                        run_before=on_customer(customer_id, then=on_appointment(visit, "x")))
 
 
 def test_refund_receipt(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001

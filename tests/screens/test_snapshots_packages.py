@@ -52,7 +52,7 @@ def test_new_any_package_with_validation_messages(snap_compare, demo_desk: Desk)
 def test_fixed_package_with_lines_and_restrictions(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001
     services = {s.name: s.id for s in demo_desk.read(catalogue.list_services)}
     anna = next(p.id for p in demo_desk.read(catalogue.list_providers) if p.name == "Anna")
-    fixed = demo_desk.write(catalogue.save_package, demo_desk.business, actor=demo_desk.staff_id, terms=Terms(
+    fixed = demo_desk.write(catalogue.save_package, demo_desk.business, terms=Terms(
         title="Spring Massage Journey", contents=Contents.FIXED, value_type=None, price=27500,
         fixed_lines=(FixedLine(services["Swedish Massage"], "", 1), FixedLine(services["Thai Massage"], "", 2),
                      FixedLine(services["Hot Stone Massage"], "", 1)),

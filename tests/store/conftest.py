@@ -11,11 +11,12 @@ from tests.world import World
 class Spa(World):
     """Grace (manager) and Rita (reception); Swedish Massage (60 min, $80), Thai Massage (90 min,
     $100), Sauna (30 min, $25), Basic Lesson (60 min, $60); Anna and Ben. `manager` and
-    `reception` are their staff ids, the actors of the use cases."""
+    `reception` are their staff ids. Rita is signed in at the desk."""
 
     def __init__(self, desk: Desk) -> None:
         super().__init__(desk, staff=("Grace (manager)", "Rita (reception)"),
                          services=("Swedish Massage", "Thai Massage", "Sauna", "Basic Lesson"))
+        desk.staff = self.rita  # Rita is signed in at the desk; a manager's steps say `desk.by(spa.manager)`
 
     @property
     def manager(self) -> int:

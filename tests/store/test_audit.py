@@ -12,7 +12,6 @@ from frontdesk.domain.terms import Terms, ValueType
 from frontdesk.services import appointments, audit, catalogue, checkout, customers, ledger, sales
 from frontdesk.services.errors import InvalidInput
 from frontdesk.services.sales import TenderLine
-from tests.conftest import NOW
 from tests.store.conftest import Spa
 from tests.store.test_examples import TUE, at
 
@@ -21,37 +20,32 @@ PACK = Terms(title="Massage Pack", value_type=ValueType.VISITS, quantity=5, all_
 
 def trail(spa: Spa, since: int) -> list[tuple[str, str, int | None]]:
     """(kind, who, customer) of every event after the `since`-th, oldest first."""
-    lines = list(reversed(spa.desk.read(audit.events, limit=1000)))
+    lines = list(reversed(spa.desk.by(spa.manager).read(audit.events, limit=1000)))
     return [(line.kind, line.staff_name, line.customer_id) for line in lines[since:]]
 
 
 def test_each_action_writes_its_row(spa: Spa) -> None:
     business, manager, reception = spa.desk.business, spa.manager, spa.reception
     grace, rita = "Grace (manager)", "Rita (reception)"
-    start = len(spa.desk.read(audit.events, limit=1000))  # the world's own setting up
+    start = len(spa.desk.by(spa.manager).read(audit.events, limit=1000))  # the world's own setting up
 
-    pack = spa.desk.write(catalogue.save_package, business, terms=replace(PACK, service_ids=(spa.swedish,)),
-                          actor=manager, now=NOW).id
-    maria = spa.desk.write(customers.create_customer, name="Maria Lopez", phone="555 201 3344",
-                           actor=reception, now=NOW).id
-    spa.desk.write(customers.update_customer, customer_id=maria, name="Maria Lopez", phone="555 201 3345",
-                   actor=reception, now=NOW)
-    holding = spa.desk.write(sales.sell, business, customer_id=maria, package_id=pack,
-                             tenders=[TenderLine(Tender.CARD, 35000)], actor=reception, now=NOW).id
-    visit = spa.desk.write(appointments.book, business, customer_id=maria, service_id=spa.swedish,
-                           starts_at=at(TUE, 11), actor=reception, now=NOW).appointment.id
-    spa.desk.write(checkout.checkout, business, key="k", appointment_id=visit, actor=reception, package=holding,
-                   now=NOW)
-    spa.desk.write(appointments.reverse_redemption, business, appointment_id=visit, reason="forgiven",
-                   actor=manager, now=NOW)
-    spa.desk.write(ledger.adjust, business, holding_id=holding, delta=1, reason="birthday", actor=manager, now=NOW)
-    gift = spa.desk.write(sales.assign, business, customer_id=maria, package_id=pack, reason="goodwill",
-                          actor=manager, now=NOW).id
-    spa.desk.write(ledger.void, business, holding_id=gift, reason="given twice", actor=manager, now=NOW)
-    later = spa.desk.write(appointments.book, business, customer_id=maria, service_id=spa.swedish,
-                           starts_at=at(TUE, 15), actor=reception, now=NOW).appointment.id
-    spa.desk.write(appointments.cancel, business, appointment_id=later, actor=reception, now=NOW)
-    spa.desk.write(catalogue.archive_service, spa.sauna, actor=manager, now=NOW)
+    pack = spa.desk.by(manager).write(catalogue.save_package, business,
+                                      terms=replace(PACK, service_ids=(spa.swedish,))).id
+    maria = spa.desk.by(reception).write(customers.create_customer, name="Maria Lopez", phone="555 201 3344").id
+    spa.desk.by(reception).write(customers.update_customer, customer_id=maria, name="Maria Lopez", phone="555 201 3345")
+    holding = spa.desk.by(reception).write(sales.sell, business, customer_id=maria, package_id=pack,
+                                           tenders=[TenderLine(Tender.CARD, 35000)]).id
+    visit = spa.desk.by(reception).write(appointments.book, business, customer_id=maria, service_id=spa.swedish,
+                                         starts_at=at(TUE, 11)).appointment.id
+    spa.desk.by(reception).write(checkout.checkout, business, key="k", appointment_id=visit, package=holding)
+    spa.desk.by(manager).write(appointments.reverse_redemption, business, appointment_id=visit, reason="forgiven")
+    spa.desk.by(manager).write(ledger.adjust, business, holding_id=holding, delta=1, reason="birthday")
+    gift = spa.desk.by(manager).write(sales.assign, business, customer_id=maria, package_id=pack, reason="goodwill").id
+    spa.desk.by(manager).write(ledger.void, business, holding_id=gift, reason="given twice")
+    later = spa.desk.by(reception).write(appointments.book, business, customer_id=maria, service_id=spa.swedish,
+                                         starts_at=at(TUE, 15)).appointment.id
+    spa.desk.by(reception).write(appointments.cancel, business, appointment_id=later)
+    spa.desk.by(manager).write(catalogue.archive_service, spa.sauna)
 
     assert trail(spa, start) == [
         ("package saved", grace, None),
@@ -68,12 +62,12 @@ def test_each_action_writes_its_row(spa: Spa) -> None:
         ("cancel", rita, maria),
         ("archived", grace, None),
     ]
-    sale = spa.desk.read(audit.events, kind=audit.AuditKind.SALE)[0]
+    sale = spa.desk.by(spa.manager).read(audit.events, kind=audit.AuditKind.SALE)[0]
     assert (sale.subject, sale.detail) == (f"holding {holding}", "Massage Pack: card $350.00")
 
 
 def test_a_refused_change_leaves_no_row(spa: Spa) -> None:
-    before = spa.desk.read(audit.events, limit=1000)
+    before = spa.desk.by(spa.manager).read(audit.events, limit=1000)
     with pytest.raises(InvalidInput):
-        spa.desk.write(customers.create_customer, name=" ", actor=spa.reception, now=NOW)
-    assert spa.desk.read(audit.events, limit=1000) == before
+        spa.desk.by(spa.reception).write(customers.create_customer, name=" ")
+    assert spa.desk.by(spa.manager).read(audit.events, limit=1000) == before

@@ -21,8 +21,8 @@ from tests.store.test_examples import MON, NY, TUE, at, balance, pay
 
 
 def book(spa: Spa, customer_id: int, service_id: int, starts_at: datetime, **extra: object) -> Booking:
-    return spa.desk.write(appointments.book, spa.desk.business, customer_id=customer_id, service_id=service_id,
-                          starts_at=starts_at, actor=spa.reception, now=spa.desk.now(), **extra)
+    return spa.desk.by(spa.reception).write(appointments.book, spa.desk.business, customer_id=customer_id,
+                                            service_id=service_id, starts_at=starts_at, **extra)
 
 
 def appointment_count(spa: Spa) -> int:
@@ -60,8 +60,8 @@ def test_explicit_duration_and_price_are_kept(spa: Spa) -> None:
 
 def test_archived_service_and_provider_are_refused_with_field_messages(spa: Spa) -> None:
     maria = spa.customer()
-    spa.desk.write(catalogue.archive_service, spa.sauna, actor=spa.manager)
-    spa.desk.write(catalogue.archive_provider, spa.ben, actor=spa.manager)
+    spa.desk.by(spa.manager).write(catalogue.archive_service, spa.sauna)
+    spa.desk.by(spa.manager).write(catalogue.archive_provider, spa.ben)
     with pytest.raises(InvalidInput) as both:
         book(spa, maria, spa.sauna, at(TUE, 11), provider_id=spa.ben)
     assert both.value.fields == {"service": "Choose a service that is offered.",
@@ -91,12 +91,12 @@ def test_bad_duration_price_and_naive_time_are_refused(spa: Spa) -> None:
 def test_unknown_customer_and_reception_rights(spa: Spa) -> None:
     with pytest.raises(NotFound, match="No such customer"):
         book(spa, 999, spa.swedish, at(TUE, 11))
-    inactive = spa.desk.write(staff.add_staff_member, name="Former colleague", role=Role.RECEPTION, pin=None,
-                              now=spa.desk.now(), actor=spa.manager).id
+    inactive = spa.desk.by(spa.manager).write(staff.add_staff_member, name="Former colleague", role=Role.RECEPTION,
+                                              pin=None).id
     spa.desk.write(lambda session: session.execute(update(Staff).where(Staff.id == inactive).values(active=False)))
     with pytest.raises(NotAllowed, match="inactive"):
-        spa.desk.write(appointments.book, spa.desk.business, customer_id=spa.customer(), service_id=spa.swedish,
-                       starts_at=at(TUE, 11), actor=inactive)
+        spa.desk.by(inactive).write(appointments.book, spa.desk.business, customer_id=spa.customer(),
+                                    service_id=spa.swedish, starts_at=at(TUE, 11))
     assert appointment_count(spa) == 0
 
 
@@ -138,11 +138,10 @@ def test_preview_cover_saves_nothing(spa: Spa) -> None:
     maria = spa.customer()
     pack = spa.sell(maria, mondays_pack(spa))
     ok = spa.desk.write(appointments.preview_cover, spa.desk.business, customer_id=maria, service_id=spa.swedish,
-                        holding_id=pack, starts_at=at(date(2026, 3, 9), 11), now=spa.desk.now())
+                        holding_id=pack, starts_at=at(date(2026, 3, 9), 11))
     assert ok.ok and ok.take.description == "1 visit"
     not_ok = spa.desk.read(appointments.preview_cover, spa.desk.business, customer_id=maria,
-                           service_id=spa.swedish, holding_id=pack, starts_at=at(TUE, 11), duration_min=30,
-                           now=spa.desk.now())
+                           service_id=spa.swedish, holding_id=pack, starts_at=at(TUE, 11), duration_min=30)
     assert not_ok.reasons == ("Mondays only",)
     assert appointment_count(spa) == 0
     assert spa.desk.read(appointments.customer_appointments, customer_id=maria) == []
@@ -155,9 +154,8 @@ def test_preview_cover_of_a_minutes_package_uses_the_given_duration(spa: Spa) ->
                                               price=7000)))
 
     def preview(duration: int | None) -> tuple[str, ...]:
-        return spa.desk.read(appointments.preview_cover, spa.desk.business, customer_id=maria,
-                             service_id=spa.thai, holding_id=hours, starts_at=at(TUE, 11), duration_min=duration,
-                             now=spa.desk.now()).reasons
+        return spa.desk.read(appointments.preview_cover, spa.desk.business, customer_id=maria, service_id=spa.thai,
+                             holding_id=hours, starts_at=at(TUE, 11), duration_min=duration).reasons
 
     assert preview(None) == ("only 60 min left, needs 90",)
     assert preview(60) == ()
@@ -172,7 +170,7 @@ def test_customer_appointments_list_unpaid_first(spa: Spa) -> None:
     unpaid_early = spa.book(maria, spa.swedish, at(date(2026, 3, 4), 9))
     unpaid_late = spa.book(maria, spa.swedish, at(date(2026, 3, 6), 9))
     cancelled = spa.book(maria, spa.swedish, at(date(2026, 3, 10), 9))
-    spa.desk.write(appointments.cancel, spa.desk.business, appointment_id=cancelled, actor=spa.reception)
+    spa.desk.by(spa.reception).write(appointments.cancel, spa.desk.business, appointment_id=cancelled)
     old_paid = spa.book(maria, spa.swedish, at(date(2026, 2, 20), 9))
     pay(spa, old_paid, "old", package=None, tenders=[TenderLine(Tender.CASH, 8000)])
     other = spa.book(spa.customer("Ben Okafor"), spa.swedish, at(TUE, 9))
@@ -217,7 +215,7 @@ def test_day_appointments_on_the_day_clocks_change(spa: Spa) -> None:
 def test_an_uncharged_no_show_owes_nothing(spa: Spa) -> None:
     maria = spa.customer()
     missed = spa.book(maria, spa.swedish, at(MON, 9))
-    spa.desk.write(appointments.no_show, appointment_id=missed, actor=spa.reception)
+    spa.desk.by(spa.reception).write(appointments.no_show, appointment_id=missed)
     view = spa.desk.read(appointments.get_appointment, missed)
     assert view.status == "no-show" and not view.is_paid and not view.needs_payment
     booked = spa.book(maria, spa.swedish, at(TUE, 9))
@@ -227,7 +225,7 @@ def test_an_uncharged_no_show_owes_nothing(spa: Spa) -> None:
 
 def test_the_desk_clock_is_used_when_no_time_is_given(spa: Spa) -> None:
     maria = spa.customer()
-    holding = spa.desk.write(sales.sell, spa.desk.business, customer_id=maria,
-                             package_id=spa.package(Terms(title="Pack", value_type=ValueType.VISITS, quantity=1)),
-                             tenders=[], actor=spa.reception)
+    pack = spa.package(Terms(title="Pack", value_type=ValueType.VISITS, quantity=1))
+    holding = spa.desk.by(spa.reception).write(sales.sell, spa.desk.business, customer_id=maria, package_id=pack,
+                                               tenders=[])
     assert holding.purchased_at == spa.desk.now()

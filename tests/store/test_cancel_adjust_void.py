@@ -33,8 +33,8 @@ def visits_pack(spa: Spa, **changes: object) -> int:
 
 def holding(spa: Spa, holding_id: int, now: datetime | None = None) -> HoldingView:
     owner = spa.desk.read(ledger.get_holding, holding_id).customer_id
-    views = spa.desk.read(appointments.customer_holdings, spa.desk.business, customer_id=owner,
-                          now=now or spa.desk.now())
+    views = spa.desk.at(now or spa.desk.now()).read(appointments.customer_holdings, spa.desk.business,
+                                                    customer_id=owner)
     return next(view for view in views if view.id == holding_id)
 
 
@@ -44,20 +44,20 @@ def history(spa: Spa, customer_id: int) -> list[LedgerLine]:
 
 def cancel(spa: Spa, appointment_id: int, *, now: datetime | None = None, actor: int | None = None,
            reason: str = "", refunds: list[TenderLine] | None = None) -> appointments.Cancellation:
-    return spa.desk.write(appointments.cancel, spa.desk.business, appointment_id=appointment_id,
-                          actor=actor or spa.reception, reason=reason, refunds=refunds or [],
-                          now=now or spa.desk.now())
+    return spa.desk.by(actor or spa.reception, at=now or spa.desk.now()).write(appointments.cancel, spa.desk.business,
+                                                                               appointment_id=appointment_id,
+                                                                               reason=reason, refunds=refunds or [])
 
 
 def adjust(spa: Spa, holding_id: int, delta: int, reason: str = "goodwill", actor: int | None = None) -> HoldingView:
-    return spa.desk.write(ledger.adjust, spa.desk.business, holding_id=holding_id, delta=delta, reason=reason,
-                          actor=actor or spa.manager, now=spa.desk.now())
+    return spa.desk.by(actor or spa.manager).write(ledger.adjust, spa.desk.business, holding_id=holding_id, delta=delta,
+                                                   reason=reason)
 
 
 def void(spa: Spa, holding_id: int, reason: str = "refunded", actor: int | None = None,
          refunds: list[TenderLine] | None = None) -> HoldingView:
-    return spa.desk.write(ledger.void, spa.desk.business, holding_id=holding_id, reason=reason,
-                          actor=actor or spa.manager, refunds=refunds or [], now=spa.desk.now()).holding
+    return spa.desk.by(actor or spa.manager).write(ledger.void, spa.desk.business, holding_id=holding_id, reason=reason,
+                                                   refunds=refunds or []).holding
 
 
 def ledger_ok(spa: Spa) -> None:
@@ -96,9 +96,8 @@ def test_the_unit_returns_to_a_holding_that_has_expired_since_but_it_still_does_
     assert (after.remaining, after.status, after.expiry_text) == (5, "expired", "expired 10 Mar")
     newest = history(spa, maria)[0]
     assert (newest.kind, newest.delta, newest.at) == ("reverse", 1, LATER)
-    coverage = spa.desk.read(appointments.preview_cover, spa.desk.business, customer_id=maria,
-                             service_id=spa.swedish, holding_id=week, starts_at=at(date(2026, 3, 31), 11),
-                             now=LATER)
+    coverage = spa.desk.at(LATER).read(appointments.preview_cover, spa.desk.business, customer_id=maria,
+                                       service_id=spa.swedish, holding_id=week, starts_at=at(date(2026, 3, 31), 11))
     assert (coverage.ok, coverage.reasons) == (False, ("expired 10 Mar",))
     ledger_ok(spa)
 
@@ -164,7 +163,7 @@ def charged_no_show(spa: Spa, maria: int) -> tuple[int, int]:
     """A visit marked no-show and charged to the pack: (holding, appointment)."""
     pack = spa.sell(maria, visits_pack(spa))
     visit = spa.book(maria, spa.swedish, at(TUE, 11))
-    spa.desk.write(appointments.no_show, appointment_id=visit, actor=spa.reception)
+    spa.desk.by(spa.reception).write(appointments.no_show, appointment_id=visit)
     pay(spa, visit, "charge")
     return pack, visit
 
@@ -187,7 +186,7 @@ def test_only_a_booked_appointment_can_be_a_no_show(spa: Spa, maria: int) -> Non
     visit = spa.book(maria, spa.swedish, spa.desk.now() - timedelta(hours=1))
     pay(spa, visit, "k", package=None, tenders=[TenderLine(Tender.CASH, 8000)])  # paid after it began: she came
     with pytest.raises(InvalidInput) as refused:
-        spa.desk.write(appointments.no_show, appointment_id=visit, actor=spa.reception)
+        spa.desk.by(spa.reception).write(appointments.no_show, appointment_id=visit)
     assert refused.value.fields == {"appointment": "Only a booked appointment can be a no-show (this one is completed)."}
 
 
@@ -195,8 +194,8 @@ def test_a_manager_reverses_a_no_show_redemption_with_a_reason(spa: Spa, maria: 
     pack, visit = charged_no_show(spa, maria)
 
     def reverse(actor: int, reason: str) -> str:
-        return spa.desk.write(appointments.reverse_redemption, spa.desk.business, appointment_id=visit,
-                              reason=reason, actor=actor, now=spa.desk.now())
+        return spa.desk.by(actor).write(appointments.reverse_redemption, spa.desk.business, appointment_id=visit,
+                                        reason=reason)
 
     with pytest.raises(NotAllowed, match="Only a manager can reverse a redemption."):
         reverse(spa.reception, "forgiven")
@@ -222,7 +221,7 @@ def test_a_manager_reverses_a_no_show_redemption_with_a_reason(spa: Spa, maria: 
 
 def test_a_manager_can_cancel_an_unpaid_no_show(spa: Spa, maria: int) -> None:
     visit = spa.book(maria, spa.swedish, at(TUE, 11))
-    spa.desk.write(appointments.no_show, appointment_id=visit, actor=spa.reception)
+    spa.desk.by(spa.reception).write(appointments.no_show, appointment_id=visit)
     with pytest.raises(NotAllowed, match="Only a manager can cancel a no-show."):
         cancel(spa, visit)
     cancelled = cancel(spa, visit, actor=spa.manager, reason="marked by mistake")
@@ -232,8 +231,8 @@ def test_a_manager_can_cancel_an_unpaid_no_show(spa: Spa, maria: int) -> None:
 def test_reversing_an_appointment_with_no_redemption_is_refused(spa: Spa, maria: int) -> None:
     visit = spa.book(maria, spa.swedish, at(TUE, 11))
     with pytest.raises(InvalidInput, match="Nothing was redeemed"):
-        spa.desk.write(appointments.reverse_redemption, spa.desk.business, appointment_id=visit,
-                       reason="why not", actor=spa.manager)
+        spa.desk.by(spa.manager).write(appointments.reverse_redemption, spa.desk.business, appointment_id=visit,
+                                       reason="why not")
 
 
 # ---- adjust -------------------------------------------------------------------------------------
@@ -307,8 +306,8 @@ def test_adjusting_one_line_of_a_fixed_package(spa: Spa, maria: int) -> None:
                                                 price=25000, fixed_lines=(FixedLine(spa.swedish, "", 1),
                                                                           FixedLine(spa.thai, "", 2)))))
     thai_line = holding(spa, journey).lines[1].line_id
-    after = spa.desk.write(ledger.adjust, spa.desk.business, holding_id=journey, delta=1, reason="extra",
-                           actor=spa.manager, line_id=thai_line)
+    after = spa.desk.by(spa.manager).write(ledger.adjust, spa.desk.business, holding_id=journey, delta=1,
+                                           reason="extra", line_id=thai_line)
     assert after.balance_text == "Swedish Massage 1 of 1, Thai Massage 3 of 2"
     ledger_ok(spa)
 
@@ -325,7 +324,7 @@ def test_void_empties_the_holding_and_it_no_longer_covers(spa: Spa, maria: int) 
     assert (newest.kind, newest.delta, newest.balance_after, newest.note, newest.staff_name) == (
         "void", -4, 0, "refunded at the counter", "Grace (manager)")
     visit = spa.book(maria, spa.swedish, at(TUE, 11))
-    options = spa.desk.read(checkout.options, spa.desk.business, appointment_id=visit, now=spa.desk.now())
+    options = spa.desk.read(checkout.options, spa.desk.business, appointment_id=visit)
     assert [(option.holding.id, option.is_default, option.coverage.reasons) for option in options] == [
         (pack, False, ("void", "no visits left"))]
     with pytest.raises(InvalidInput, match="No package of this customer covers"):

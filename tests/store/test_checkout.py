@@ -121,7 +121,7 @@ def test_default_is_the_holding_that_expires_first(spa: Spa) -> None:
     monthly = spa.sell(maria, massage_pack(spa, title="Monthly pack", expires_in=Period(1, PeriodUnit.MONTHS)))
     weekly = spa.sell(maria, massage_pack(spa, title="Weekly pack", expires_in=Period(1, PeriodUnit.WEEKS)))
     visit = spa.book(maria, spa.swedish, at(TUE, 11))
-    options = spa.desk.read(checkout.options, spa.desk.business, appointment_id=visit, now=spa.desk.now())
+    options = spa.desk.read(checkout.options, spa.desk.business, appointment_id=visit)
     assert [(option.holding.id, option.is_default) for option in options] == [
         (weekly, True), (monthly, False), (forever, False)]
     receipt = pay(spa, visit, "default")
@@ -138,7 +138,7 @@ def test_default_is_the_holding_the_appointment_was_booked_to_be_covered_by(spa:
     assert [(option.holding.id, option.is_default) for option in options] == [(forever, True), (weekly, False)]
     assert payments(pay(spa, visit, "booked-for")) == [("package", 8000, forever)]
     # when the booked-for holding no longer covers, the usual default applies
-    spa.desk.write(ledger.void, spa.desk.business, holding_id=forever, reason="refunded", actor=spa.manager)
+    spa.desk.by(spa.manager).write(ledger.void, spa.desk.business, holding_id=forever, reason="refunded")
     later = spa.book(maria, spa.swedish, at(TUE, 14), cover_holding_id=forever)
     assert payments(pay(spa, later, "fallback")) == [("package", 8000, weekly)]
 
@@ -320,8 +320,7 @@ def test_a_cancelled_appointment_cannot_be_checked_out(spa: Spa) -> None:
     maria = spa.customer()
     holding = spa.sell(maria, massage_pack(spa))
     visit = spa.book(maria, spa.swedish, at(TUE, 11))
-    spa.desk.write(appointments.cancel, spa.desk.business, appointment_id=visit, actor=spa.reception,
-                   now=spa.desk.now())
+    spa.desk.by(spa.reception).write(appointments.cancel, spa.desk.business, appointment_id=visit)
     for package, tenders in ((DEFAULT, []), (holding, []), (None, [TenderLine(Tender.CASH, 8000)])):
         with pytest.raises(InvalidInput) as refused:
             pay(spa, visit, "after-cancel", package=package, tenders=tenders)
@@ -334,7 +333,7 @@ def test_a_no_show_can_be_charged_and_keeps_its_status(spa: Spa) -> None:
     maria = spa.customer()
     holding = spa.sell(maria, massage_pack(spa))
     visit = spa.book(maria, spa.swedish, at(TUE, 11))
-    spa.desk.write(appointments.no_show, appointment_id=visit, actor=spa.reception)
+    spa.desk.by(spa.reception).write(appointments.no_show, appointment_id=visit)
     pay(spa, visit, "charge-no-show")
     appointment = spa.desk.read(appointments.get_appointment, visit)
     assert (appointment.status, appointment.is_paid) == ("no-show", True)

@@ -150,8 +150,8 @@ def test_wrong_refunds_are_refused_at_the_field_and_save_nothing(
 
 def test_voiding_a_sold_package_refunds_its_money(spa: Spa, maria: int) -> None:
     pack = spa.sell(maria, visits_pack(spa))  # $350.00 by card
-    voided = spa.desk.write(ledger.void, spa.desk.business, holding_id=pack, reason="sold to the wrong Maria",
-                            refunds=[TenderLine(Tender.CARD, 35000)], actor=spa.manager, now=spa.desk.now())
+    voided = spa.desk.by(spa.manager).write(ledger.void, spa.desk.business, holding_id=pack,
+                                            reason="sold to the wrong Maria", refunds=[TenderLine(Tender.CARD, 35000)])
     assert (voided.holding.voided, voided.refunded) == (True, 35000)
     assert [(line.tender, line.amount, line.holding_title) for line in voided.receipt.payments] == [
         ("card", -35000, "Massage Pack")]
@@ -159,15 +159,15 @@ def test_voiding_a_sold_package_refunds_its_money(spa: Spa, maria: int) -> None:
     assert rows(spa, "SELECT tender, amount FROM payment WHERE sale_holding_id = :h ORDER BY id", h=pack) == [
         ("card", 35000), ("card", -35000)]
     assert holding(spa, pack).paid_money == 0
-    [event] = spa.desk.read(audit.events, kind=audit.AuditKind.VOID)
+    [event] = spa.desk.by(spa.manager).read(audit.events, kind=audit.AuditKind.VOID)
     assert event.detail == "Massage Pack: sold to the wrong Maria; $350.00 refunded (card)"
 
 
 def test_a_void_refunds_at_most_the_sales_money(spa: Spa, maria: int) -> None:
     pack = spa.sell(maria, visits_pack(spa))
     with pytest.raises(InvalidInput) as refused:
-        spa.desk.write(ledger.void, spa.desk.business, holding_id=pack, reason="duplicate",
-                       refunds=[TenderLine(Tender.CASH, 35001)], actor=spa.manager, now=spa.desk.now())
+        spa.desk.by(spa.manager).write(ledger.void, spa.desk.business, holding_id=pack, reason="duplicate",
+                                       refunds=[TenderLine(Tender.CASH, 35001)])
     assert refused.value.fields == {"refund": "Only $350.00 was paid in money; refund at most that."}
     assert not holding(spa, pack).voided
     assert rows(spa, "SELECT count(*) FROM payment WHERE amount < 0") == [(0,)]
@@ -189,12 +189,12 @@ def test_a_reversed_redemption_can_be_paid_from_a_package_again(spa: Spa, maria:
     pack = spa.sell(maria, visits_pack(spa))
     visit = spa.book(maria, spa.swedish, earlier(spa))
     pay(spa, visit, "first")
-    spa.desk.write(appointments.reverse_redemption, spa.desk.business, appointment_id=visit,
-                   reason="paid from the wrong pack", actor=spa.manager, now=spa.desk.now())
+    spa.desk.by(spa.manager).write(appointments.reverse_redemption, spa.desk.business, appointment_id=visit,
+                                   reason="paid from the wrong pack")
     assert holding(spa, pack).remaining == 5
     reopened = appointment(spa, visit)
     assert (reopened.paid, reopened.paid_from, reopened.needs_payment) == (0, None, True)
-    [option] = spa.desk.read(checkout.options, spa.desk.business, appointment_id=visit, now=spa.desk.now())
+    [option] = spa.desk.read(checkout.options, spa.desk.business, appointment_id=visit)
     assert (option.holding.id, option.is_default, option.coverage.ok) == (pack, True, True)
     receipt = pay(spa, visit, "second")  # a new key: the first checkout was undone
     assert receipt.total == 8000
@@ -209,7 +209,7 @@ def test_options_know_a_standing_redemption_and_no_other_package_pays(spa: Spa, 
     second = spa.sell(maria, visits_pack(spa, title="Second Pack"))
     visit = spa.book(maria, spa.swedish, at(TUE, 11))
     pay(spa, visit, "paid", package=first)
-    options = spa.desk.read(checkout.options, spa.desk.business, appointment_id=visit, now=spa.desk.now())
+    options = spa.desk.read(checkout.options, spa.desk.business, appointment_id=visit)
     assert {option.holding.id for option in options} == {first, second}
     assert all(not option.is_default and option.coverage.reasons[0] == "already paid from Massage Pack"
                for option in options)
@@ -246,8 +246,8 @@ def test_paid_ahead_from_a_package_can_still_be_a_no_show_and_keeps_the_visit(sp
     visit = spa.book(maria, spa.swedish, at(TUE, 11))
     pay(spa, visit, "ahead")
     assert (appointment(spa, visit).status, appointment(spa, visit).is_paid) == ("booked", True)
-    marked = spa.desk.write(appointments.no_show, appointment_id=visit, actor=spa.reception,
-                            now=at(TUE, 11) + timedelta(minutes=30))
+    marked = spa.desk.by(spa.reception, at=at(TUE, 11) + timedelta(minutes=30)).write(appointments.no_show,
+                                                                                      appointment_id=visit)
     assert (marked.status, marked.is_paid, marked.paid_from) == ("no-show", True, "Massage Pack")
     assert holding(spa, pack).remaining == 4  # the no-show rule: the visit is used
 
@@ -266,7 +266,7 @@ def test_a_free_appointment_can_be_paid_from_a_visits_package(spa: Spa, maria: i
     visit = spa.book(maria, spa.swedish, at(TUE, 11), price=0)
     free = appointment(spa, visit)
     assert (free.due, free.is_paid, free.needs_payment) == (0, False, True)
-    [option] = spa.desk.read(checkout.options, spa.desk.business, appointment_id=visit, now=spa.desk.now())
+    [option] = spa.desk.read(checkout.options, spa.desk.business, appointment_id=visit)
     assert (option.is_default, option.coverage.take.units, option.coverage.take.value) == (True, 1, 0)
     receipt = pay(spa, visit, "free")
     assert [(line.tender, line.amount) for line in receipt.payments] == [("package", 0)]
@@ -289,8 +289,8 @@ def test_a_reversed_free_redemption_makes_it_payable_again(spa: Spa, maria: int)
     pack = spa.sell(maria, visits_pack(spa))
     visit = spa.book(maria, spa.swedish, earlier(spa), price=0)
     pay(spa, visit, "free")
-    spa.desk.write(appointments.reverse_redemption, spa.desk.business, appointment_id=visit,
-                   reason="wrong customer's pack", actor=spa.manager, now=spa.desk.now())
+    spa.desk.by(spa.manager).write(appointments.reverse_redemption, spa.desk.business, appointment_id=visit,
+                                   reason="wrong customer's pack")
     assert appointment(spa, visit).needs_payment
     pay(spa, visit, "free again")
     assert (appointment(spa, visit).is_paid, holding(spa, pack).remaining) == (True, 4)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 from sqlmodel import func, select
 
+from frontdesk.domain.kinds import Role
 from frontdesk.models import Customer
 from frontdesk.services import customers
 from frontdesk.services.desk import Desk
 from frontdesk.services.errors import DuplicateCustomer, InvalidInput, NotFound
+from frontdesk.services.staff import add_staff_member
 from frontdesk.services.views import CustomerView
 
 
@@ -23,6 +25,12 @@ def search(desk: Desk, query: str, limit: int = 50) -> list[str]:
 
 def customer_count(desk: Desk) -> int:
     return desk.read(lambda session: session.exec(select(func.count()).select_from(Customer)).one())
+
+
+@pytest.fixture(autouse=True)
+def owner_at_the_desk(desk: Desk) -> None:
+    """The owner (a manager) is signed in: adding and editing customers needs someone at the desk."""
+    desk.staff = desk.write(add_staff_member, name="Grace", role=Role.MANAGER, pin=None)
 
 
 @pytest.fixture

@@ -28,13 +28,13 @@ TUE = date(2026, 3, 3)
 
 
 def pay(spa: Spa, appointment_id: int, key: str, package: object = DEFAULT, **extra: object):
-    return spa.desk.write(checkout.checkout, spa.desk.business, key=key, appointment_id=appointment_id,
-                          package=package, actor=spa.reception, now=spa.desk.now(), **extra)
+    return spa.desk.by(spa.reception).write(checkout.checkout, spa.desk.business, key=key,
+                                            appointment_id=appointment_id, package=package, **extra)
 
 
 def balance(spa: Spa, holding_id: int) -> str:
     holdings = spa.desk.read(appointments.customer_holdings, spa.desk.business,
-                             customer_id=_owner(spa, holding_id), now=spa.desk.now())
+                             customer_id=_owner(spa, holding_id))
     return next(view.balance_text for view in holdings if view.id == holding_id)
 
 
@@ -146,11 +146,10 @@ def test_five_basic_lessons_sold_for_250(spa: Spa) -> None:
                                 service_ids=(spa.lesson,), price=25000))
     maria = spa.customer()
     with pytest.raises(InvalidInput, match=r"Still \$50.00 to pay"):
-        spa.desk.write(sales.sell, spa.desk.business, customer_id=maria, package_id=package,
-                       tenders=[TenderLine(Tender.CASH, 20000)], actor=spa.reception, now=spa.desk.now())
-    holding = spa.desk.write(sales.sell, spa.desk.business, customer_id=maria, package_id=package,
-                             tenders=[TenderLine(Tender.CASH, 5000), TenderLine(Tender.CARD, 20000)],
-                             actor=spa.reception, now=spa.desk.now())
+        spa.desk.by(spa.reception).write(sales.sell, spa.desk.business, customer_id=maria, package_id=package,
+                                         tenders=[TenderLine(Tender.CASH, 20000)])
+    holding = spa.desk.by(spa.reception).write(sales.sell, spa.desk.business, customer_id=maria, package_id=package,
+                                               tenders=[TenderLine(Tender.CASH, 5000), TenderLine(Tender.CARD, 20000)])
     assert holding.terms.price == 25000 and holding.balance_text == "5 of 5 visits"
     receipt = pay(spa, spa.book(maria, spa.lesson, at(TUE, 10)), "l1")
     assert receipt.total == 6000  # each lesson is worth $60 of service
@@ -202,13 +201,13 @@ def test_not_for_sale_package_assigned_by_a_manager(spa: Spa) -> None:
     with pytest.raises(NotAllowed, match="not for sale"):
         spa.sell(maria, package)
     with pytest.raises(NotAllowed, match="Only a manager"):
-        spa.desk.write(sales.assign, spa.desk.business, customer_id=maria, package_id=package,
-                       reason="sorry for the wait", actor=spa.reception)
+        spa.desk.by(spa.reception).write(sales.assign, spa.desk.business, customer_id=maria, package_id=package,
+                                         reason="sorry for the wait")
     with pytest.raises(InvalidInput, match="Give a reason"):
-        spa.desk.write(sales.assign, spa.desk.business, customer_id=maria, package_id=package,
-                       reason="  ", actor=spa.manager)
-    holding = spa.desk.write(sales.assign, spa.desk.business, customer_id=maria, package_id=package,
-                             reason="sorry for the wait", actor=spa.manager, now=spa.desk.now())
+        spa.desk.by(spa.manager).write(sales.assign, spa.desk.business, customer_id=maria, package_id=package,
+                                       reason="  ")
+    holding = spa.desk.by(spa.manager).write(sales.assign, spa.desk.business, customer_id=maria, package_id=package,
+                                             reason="sorry for the wait")
     assert holding.assigned and holding.balance_text == "1 of 1 visit"
     for_sale = spa.desk.read(catalogue.list_packages, spa.desk.business, for_sale_only=True)
     assert package not in [view.id for view in for_sale]

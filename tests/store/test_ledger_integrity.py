@@ -218,24 +218,21 @@ def test_check_is_empty_after_a_realistic_day(spa: Spa) -> None:
     pay(spa, spa.book(ben, spa.sauna, at(TUE, 18)), "s1", package=sauna)
     cancelled = spa.book(maria, spa.swedish, at(TUE, 15))
     pay(spa, cancelled, "v2", package=visits)
-    desk.write(appointments.cancel, business, appointment_id=cancelled, actor=spa.reception, now=desk.now())
+    desk.by(spa.reception).write(appointments.cancel, business, appointment_id=cancelled)
     missed = spa.book(maria, spa.thai, at(date(2026, 3, 4), 10))
-    desk.write(appointments.no_show, appointment_id=missed, actor=spa.reception)
+    desk.by(spa.reception).write(appointments.no_show, appointment_id=missed)
     pay(spa, missed, "j2", package=journey)
-    desk.write(appointments.reverse_redemption, business, appointment_id=missed, reason="forgiven",
-               actor=spa.manager, now=desk.now())
-    desk.write(ledger.adjust, business, holding_id=visits, delta=2, reason="birthday gift", actor=spa.manager,
-               now=desk.now())
-    desk.write(ledger.adjust, business, holding_id=minutes, delta=-30, reason="typo at sale", actor=spa.manager,
-               now=desk.now())
-    desk.write(ledger.void, business, holding_id=journey, reason="refunded", actor=spa.manager, now=desk.now())
-    desk.write(sales.assign, business, customer_id=ben, package_id=massage_pack_id(spa), reason="goodwill",
-               actor=spa.manager, now=desk.now())
+    desk.by(spa.manager).write(appointments.reverse_redemption, business, appointment_id=missed, reason="forgiven")
+    desk.by(spa.manager).write(ledger.adjust, business, holding_id=visits, delta=2, reason="birthday gift")
+    desk.by(spa.manager).write(ledger.adjust, business, holding_id=minutes, delta=-30, reason="typo at sale")
+    desk.by(spa.manager).write(ledger.void, business, holding_id=journey, reason="refunded")
+    desk.by(spa.manager).write(sales.assign, business, customer_id=ben, package_id=massage_pack_id(spa),
+                               reason="goodwill")
 
     assert desk.read(ledger.check) == []
     assert desk.read(ledger.count_lines) == 7  # one line each, two for the Fixed package, one assigned
     holdings = {view.id: view for customer in (maria, ben) for view in desk.read(
-        appointments.customer_holdings, business, customer_id=customer, now=desk.now())}
+        appointments.customer_holdings, business, customer_id=customer)}
     assert holdings[visits].remaining == 6  # 5 - 2 redeemed + 1 given back + 2 adjusted
     assert balance(spa, minutes) == "2 h 30 min of 4 h"
     assert balance(spa, credit) == "$0.00 of $200.00"

@@ -13,6 +13,7 @@ from frontdesk.db import WRITE, create_db_engine, write_session
 from frontdesk.services import appointments, checkout
 from frontdesk.services.desk import Desk
 from frontdesk.services.errors import Busy
+from frontdesk.services.roles import at_desk
 from tests.store.conftest import Spa
 from tests.store.test_checkout import massage_pack
 from tests.store.test_examples import TUE, at, balance
@@ -30,13 +31,13 @@ def test_a_locked_balance_gives_a_clear_message_and_saves_nothing(spa: Spa, data
         lock = "" if other_desk.dialect.name == "sqlite" else " FOR UPDATE"
         connection.execute(text(f"SELECT id FROM appointment WHERE id = :id{lock}"), {"id": visit})
         with pytest.raises(Busy, match="Another desk is changing the same record; nothing was saved, try again."):
-            impatient.write(checkout.checkout, spa.desk.business, key="k", appointment_id=visit,
-                            package=holding, actor=spa.reception)
+            impatient.by(spa.reception).write(checkout.checkout, spa.desk.business, key="k", appointment_id=visit,
+                                              package=holding)
         connection.rollback()
     assert not spa.desk.read(appointments.get_appointment, visit).is_paid
     assert balance(spa, holding) == "5 of 5 visits"
-    impatient.write(checkout.checkout, spa.desk.business, key="k", appointment_id=visit,
-                    package=holding, actor=spa.reception)  # the retry, same key, goes through
+    impatient.by(spa.reception).write(checkout.checkout, spa.desk.business, key="k", appointment_id=visit,
+                                      package=holding)  # the retry, same key, goes through
     assert balance(spa, holding) == "4 of 5 visits"
     impatient.engine.dispose()
     other_desk.dispose()
@@ -54,14 +55,14 @@ def test_the_same_checkout_key_from_two_desks_at_once_returns_the_first_receipt(
 
     def send_again() -> None:
         try:
-            answers.append(desk_b.write(checkout.checkout, spa.desk.business, key="same", appointment_id=visit,
-                                        package=holding, actor=spa.reception))
+            answers.append(desk_b.by(spa.reception).write(checkout.checkout, spa.desk.business, key="same",
+                                                          appointment_id=visit, package=holding))
         except Exception as error:  # noqa: BLE001 - the answer is what the test checks
             answers.append(error)
 
     with write_session(desk_a) as session:
-        first = checkout.checkout(session, spa.desk.business, key="same", appointment_id=visit, package=holding,
-                                  actor=spa.reception, now=spa.desk.now())
+        first = checkout.checkout(at_desk(session, spa.reception, spa.desk.now()), spa.desk.business, key="same",
+                                  appointment_id=visit, package=holding)
         second = threading.Thread(target=send_again)
         second.start()
         if desk_a.dialect.name == "postgresql":  # until desk B waits for A's row lock (a condition, not a pause)

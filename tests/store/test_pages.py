@@ -13,7 +13,6 @@ from frontdesk.domain.terms import Period, PeriodUnit, Terms, ValueType
 from frontdesk.services import appointments, catalogue, checkout, customers, ledger, sales
 from frontdesk.services.errors import NotFound
 from frontdesk.services.sales import TenderLine
-from tests.conftest import NOW
 from tests.store.conftest import Spa
 from tests.store.test_examples import MON, TUE, at
 
@@ -31,10 +30,10 @@ def test_the_customer_page_puts_unpaid_appointments_first_today_first(spa: Spa) 
     tomorrow = spa.book(maria, spa.swedish, at(TUE, 11))
     today = spa.book(maria, spa.swedish, at(MON, 16))
     paid = spa.book(maria, spa.sauna, at(MON, 9))
-    spa.desk.write(checkout.checkout, spa.desk.business, key="sauna", appointment_id=paid, actor=spa.reception,
-                   tenders=[TenderLine(Tender.CARD, 2500)], now=NOW)
+    spa.desk.by(spa.reception).write(checkout.checkout, spa.desk.business, key="sauna", appointment_id=paid,
+                                     tenders=[TenderLine(Tender.CARD, 2500)])
 
-    page = spa.desk.read(customers.customer_page, spa.desk.business, customer_id=maria, now=NOW, history_limit=1)
+    page = spa.desk.read(customers.customer_page, spa.desk.business, customer_id=maria, history_limit=1)
 
     assert page.customer.name == "Maria Lopez"
     assert sorted(view.id for view in page.holdings) == [pack, credit]
@@ -46,7 +45,7 @@ def test_the_customer_page_puts_unpaid_appointments_first_today_first(spa: Spa) 
 
 def test_the_customer_page_of_nobody_is_refused(spa: Spa) -> None:
     with pytest.raises(NotFound):
-        spa.desk.read(customers.customer_page, spa.desk.business, customer_id=999, now=NOW, history_limit=5)
+        spa.desk.read(customers.customer_page, spa.desk.business, customer_id=999, history_limit=5)
 
 
 def test_the_checkout_page_marks_the_default_and_pay_returns_the_balance_left(spa: Spa) -> None:
@@ -55,14 +54,14 @@ def test_the_checkout_page_marks_the_default_and_pay_returns_the_balance_left(sp
     credit = spa.sell(maria, spa.package(CREDIT))
     visit = spa.book(maria, spa.swedish, at(TUE, 11))
 
-    page = spa.desk.read(checkout.checkout_page, spa.desk.business, appointment_id=visit, now=NOW)
+    page = spa.desk.read(checkout.checkout_page, spa.desk.business, appointment_id=visit)
     assert page.appointment.due == 8000
     # neither expires: the older purchase is the default
     assert page.default is not None and page.default.holding.id == pack
     assert {option.holding.id for option in page.options} == {pack, credit}
 
-    paid = spa.desk.write(checkout.pay, spa.desk.business, key="k", appointment_id=visit, actor=spa.reception,
-                          now=NOW, package=pack)
+    paid = spa.desk.by(spa.reception).write(checkout.pay, spa.desk.business, key="k", appointment_id=visit,
+                                            package=pack)
     assert paid.appointment.is_paid and paid.receipt.total == 8000
     assert [(view.id, view.remaining) for view in paid.holdings] == [(pack, 5 - 1)]
 
@@ -71,11 +70,10 @@ def test_the_booking_form_offers_what_can_be_booked_and_her_active_holdings(spa:
     maria = spa.customer()
     pack = spa.sell(maria, spa.package(VISITS_5, service_ids=(spa.swedish,)))
     void = spa.sell(maria, spa.package(CREDIT))
-    spa.desk.write(ledger.void, spa.desk.business, holding_id=void, reason="sold by mistake", actor=spa.manager,
-                   now=NOW)
-    spa.desk.write(catalogue.archive_service, spa.lesson, actor=spa.manager)
+    spa.desk.by(spa.manager).write(ledger.void, spa.desk.business, holding_id=void, reason="sold by mistake")
+    spa.desk.by(spa.manager).write(catalogue.archive_service, spa.lesson)
 
-    form = spa.desk.read(appointments.booking_form, spa.desk.business, customer_id=maria, now=NOW)
+    form = spa.desk.read(appointments.booking_form, spa.desk.business, customer_id=maria)
 
     assert form.customer.id == maria
     assert [service.name for service in form.services] == ["Sauna", "Swedish Massage", "Thai Massage"]
@@ -91,7 +89,7 @@ def test_the_sale_offer_puts_packages_that_would_cover_the_visit_first(spa: Spa)
     spa.package(VISITS_5, title="Gift Visits", service_ids=(spa.swedish,), for_sale=False)
     visit = spa.book(maria, spa.swedish, at(TUE, 11))
 
-    offer = spa.desk.read(sales.sale_page, spa.desk.business, customer_id=maria, appointment_id=visit, now=NOW)
+    offer = spa.desk.read(sales.sale_page, spa.desk.business, customer_id=maria, appointment_id=visit)
 
     ids = [choice.package.id for choice in offer.choices]
     # the massage pack (made for the service) and the credit cover it; the sauna package does not;
@@ -102,7 +100,7 @@ def test_the_sale_offer_puts_packages_that_would_cover_the_visit_first(spa: Spa)
     assert offer.choices[2].coverage.reasons == ("Swedish Massage not included", "Mondays only")
     assert offer.choices[1].coverage.take.value == 8000  # $200 of credit pays the $80 in full
 
-    no_visit = spa.desk.read(sales.sale_page, spa.desk.business, customer_id=maria, appointment_id=None, now=NOW)
+    no_visit = spa.desk.read(sales.sale_page, spa.desk.business, customer_id=maria, appointment_id=None)
     assert no_visit.appointment is None and all(choice.coverage is None for choice in no_visit.choices)
 
 
@@ -111,7 +109,7 @@ def test_a_sale_offer_judges_the_expiry_a_new_holding_would_have(spa: Spa) -> No
     one_week = spa.package(VISITS_5, service_ids=(spa.swedish,), expires_in=Period(1, PeriodUnit.WEEKS))
     visit = spa.book(maria, spa.swedish, at(MON + timedelta(days=10), 11))
 
-    offer = spa.desk.read(sales.sale_page, spa.desk.business, customer_id=maria, appointment_id=visit, now=NOW)
+    offer = spa.desk.read(sales.sale_page, spa.desk.business, customer_id=maria, appointment_id=visit)
 
     [choice] = offer.choices
     assert choice.package.id == one_week and not choice.covers
@@ -122,7 +120,7 @@ def test_a_sale_offer_judges_the_expiry_a_new_holding_would_have(spa: Spa) -> No
 def test_the_package_editor_and_the_services_lists_include_archived_rows(spa: Spa) -> None:
     pack = spa.package(VISITS_5, service_ids=(spa.swedish,))
     spa.package(CREDIT)
-    spa.desk.write(catalogue.archive_provider, spa.ben, actor=spa.manager)
+    spa.desk.by(spa.manager).write(catalogue.archive_provider, spa.ben)
 
     editor = spa.desk.read(catalogue.package_editor, spa.desk.business, package_id=pack)
     assert editor.package is not None and editor.package.title == "Massage Pack"

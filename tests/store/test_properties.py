@@ -191,30 +191,30 @@ def test_random_sequences_keep_the_ledger_balanced(spa: Spa) -> None:
                     change = expected[index].redemption(op[2], redeemed)
                     start = datetime.combine(tomorrow, time(8), NY) + timedelta(minutes=30 * op[3])
                     appointment = spa.book(customer, services[op[2]], start)
-                    receipt = desk.write(checkout.checkout, desk.business, key=f"p{customer}-{number}",
-                                         appointment_id=appointment, package=holding, actor=spa.reception,
-                                         now=desk.now(), tenders=[])
+                    receipt = desk.by(spa.reception).write(checkout.checkout, desk.business,
+                                                           key=f"p{customer}-{number}", appointment_id=appointment,
+                                                           package=holding, tenders=[])
                     paid.append(appointment)
                     entry = desk.read(ledger.history, desk.business, customer_id=customer, limit=1)[0]
                     assert entry.kind == "redeem" and receipt.payments[0].tender == "package"
                 elif op[0] == "cancel" and paid:
                     index = op[1] % len(paid)
                     change = redeemed[index].cancellation()
-                    result = desk.write(appointments.cancel, desk.business, appointment_id=paid[index],
-                                        actor=spa.reception, now=desk.now())
+                    result = desk.by(spa.reception).write(appointments.cancel, desk.business,
+                                                          appointment_id=paid[index])
                     assert result.returned  # every appointment here was paid by a package
                     entry = desk.read(ledger.history, desk.business, customer_id=customer, limit=1)[0]
                     assert entry.kind == "reverse"
                 elif op[0] == "adjust" and holdings:
                     index = op[1] % len(holdings)
                     change = expected[index].adjustment(op[2])
-                    desk.write(ledger.adjust, desk.business, holding_id=holdings[index], delta=op[2],
-                               reason="count", actor=spa.manager, now=desk.now())
+                    desk.by(spa.manager).write(ledger.adjust, desk.business, holding_id=holdings[index], delta=op[2],
+                                               reason="count")
                 elif op[0] == "void" and holdings:
                     index = op[1] % len(holdings)
                     change = expected[index].voiding()
-                    desk.write(ledger.void, desk.business, holding_id=holdings[index], reason="refunded",
-                               actor=spa.manager, now=desk.now())
+                    desk.by(spa.manager).write(ledger.void, desk.business, holding_id=holdings[index],
+                                               reason="refunded")
                 else:
                     acted = False  # nothing to redeem, cancel, adjust or void yet
             except FrontDeskError:

@@ -40,20 +40,18 @@ def _setup(url: str, visits: int) -> tuple[int, int, list[list[int]]]:
     """A customer with one `visits`-visit holding and PROCESSES × ATTEMPTS booked appointments."""
     engine = create_db_engine(url)
     desk = Desk(engine, BUSINESS, clock=lambda: NOW)
-    staff = desk.write(staff_use_cases.add_staff_member, name="Manager", role="manager", pin=None, now=NOW,
-                       actor=None).id
-    service = desk.write(catalogue.add_service, name="Yoga class", duration_min=60, price=2000, actor=staff).id
-    package = desk.write(catalogue.save_package, BUSINESS, actor=staff,
-                         terms=Terms(title="Yoga pass", value_type=ValueType.VISITS, quantity=visits, price=0)).id
-    customer = desk.write(customers.create_customer, name="Maria Lopez").id
-    holding = desk.write(sales.sell, BUSINESS, customer_id=customer, package_id=package, tenders=[],
-                         actor=staff, now=NOW).id
+    staff = desk.by(None).write(staff_use_cases.add_staff_member, name="Manager", role="manager", pin=None).id
+    service = desk.by(staff).write(catalogue.add_service, name="Yoga class", duration_min=60, price=2000).id
+    package = desk.by(staff).write(catalogue.save_package, BUSINESS, terms=Terms(
+        title="Yoga pass", value_type=ValueType.VISITS, quantity=visits, price=0)).id
+    customer = desk.by(staff).write(customers.create_customer, name="Maria Lopez").id
+    holding = desk.by(staff).write(sales.sell, BUSINESS, customer_id=customer, package_id=package, tenders=[]).id
 
     def book(index: int) -> int:
         start = datetime.combine(NOW.astimezone(NY).date() + timedelta(days=1 + index // 8),
                                  time(9 + index % 8), NY)
-        return desk.write(appointments.book, BUSINESS, customer_id=customer, service_id=service,
-                          starts_at=start, actor=staff, now=NOW).appointment.id
+        return desk.by(staff).write(appointments.book, BUSINESS, customer_id=customer, service_id=service,
+                                    starts_at=start).appointment.id
 
     plan = [[book(p * ATTEMPTS + a) for a in range(ATTEMPTS)] for p in range(PROCESSES)]
     engine.dispose()
@@ -70,8 +68,8 @@ def _redeem_worker(url: str, staff: int, holding: int, appointment_ids: list[int
     barrier.wait()
     for appointment_id in appointment_ids:
         try:
-            desk.write(checkout.checkout, BUSINESS, key=f"race-{appointment_id}",
-                       appointment_id=appointment_id, package=holding, actor=staff, now=NOW)
+            desk.by(staff).write(checkout.checkout, BUSINESS, key=f"race-{appointment_id}",
+                                 appointment_id=appointment_id, package=holding)
             results.put("redeemed")
         except NoBalanceLeft:
             results.put("no balance left")
@@ -97,7 +95,7 @@ def _naive_worker(url: str, staff: int, holding: int, appointment_ids: list[int]
             written.remaining = seen - 1
             session.add(written)
             ledger.append_entry(session, holding_id=holding, line_id=line_id, kind=EntryKind.REDEEM,
-                                delta=-1, balance_after=seen - 1, actor=staff,
+                                delta=-1, balance_after=seen - 1, actor=staff, at=NOW,
                                 appointment_id=appointment_id, note="naive")
         results.put("redeemed")
     else:

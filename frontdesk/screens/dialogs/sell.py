@@ -83,7 +83,7 @@ class SellDialog(DeskModal[Sale]):
     def read_page(self) -> None:
         desk = self.desk
         self.post_fresh(self.PageRead(desk.read(sale_page, desk.business, customer_id=self.customer_id,
-                                                appointment_id=self.appointment_id, now=desk.now())))
+                                                appointment_id=self.appointment_id)))
 
     def work_failed(self, group: str, error: FrontDeskError) -> None:
         self._say(error.message, error=True)
