@@ -316,7 +316,7 @@ class _Demo:
         self.manager = manager.id
         self.reception = [member.id for member in staff if not member.is_manager]
         self.services: dict[str, ServiceView] = {
-            row["name"]: run(catalogue.add_service, name=row["name"], duration_min=row["minutes"], actor=self.manager,
+            row["name"]: run(catalogue.add_service, self.business, name=row["name"], duration_min=row["minutes"], actor=self.manager,
                              now=self.now,
                              price=self.money(row["price"]))
             for row in spa["services"]

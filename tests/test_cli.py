@@ -297,7 +297,7 @@ def a_sale(path: Path) -> int:
     migrate(engine)
     desk = Desk(engine, Business(tz=ZoneInfo("America/New_York"), currency=currency_for("USD")))
     manager = desk.by(None).write(add_staff_member, name="Grace", role=Role.MANAGER, pin=None).id
-    service = desk.by(manager).write(catalogue.add_service, name="Swedish Massage", duration_min=60, price=8000).id
+    service = desk.by(manager).write(catalogue.add_service, desk.business, name="Swedish Massage", duration_min=60, price=8000).id
     package = desk.by(manager).write(catalogue.save_package, desk.business, terms=Terms(
         title="Massage Pack", value_type=ValueType.VISITS, quantity=5, all_services=False,
         service_ids=(service,), price=35000)).id

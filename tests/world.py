@@ -47,8 +47,8 @@ class World:
         self.rita: StaffView = desk.by(self.grace.id).write(add_staff_member, name=reception, role=Role.RECEPTION,
                                                             pin=None)
         self.services: dict[str, int] = {
-            name: desk.by(self.grace.id).write(catalogue.add_service, name=name, duration_min=SERVICES[name][0],
-                                               price=SERVICES[name][1]).id
+            name: desk.by(self.grace.id).write(catalogue.add_service, self.business, name=name,
+                                               duration_min=SERVICES[name][0], price=SERVICES[name][1]).id
             for name in services
         }
         self.providers: dict[str, int] = {

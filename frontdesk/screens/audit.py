@@ -1,12 +1,15 @@
 """The audit trail (managers): who did what, when, and for whom, newest first, paged.
 
-Filter by kind of event and by person (Tab moves between the filters and the list); `m` loads
-older events; Enter on a row shows the whole event. The trail is append-only: nothing here edits it.
+Filter by kind of event, by person, by customer (words of her name, phone or email) and by days
+("1/11" to "today"); `/` goes to the filters, Tab moves between them and the list. `m` loads older
+events; Enter on a row shows the whole event. The trail is append-only: nothing here edits it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -14,12 +17,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Select, Static
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
-from frontdesk.domain.periods import to_local
+from frontdesk.domain.parsing import parse_day
+from frontdesk.domain.periods import local_date, to_local
 from frontdesk.screens.base import DeskScreen
 from frontdesk.services.audit import AuditKind, AuditLine, AuditPage, audit_page
 from frontdesk.widgets.fitted import FitColumn, FittedTable
+from frontdesk.widgets.parsed_input import ParsedInput
 
 PAGE = 50
 COLUMNS = (
@@ -37,6 +42,8 @@ class AuditScreen(DeskScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to where you were", id="audit-back"),
         Binding("m", "more", "Older", tooltip="Load older events", id="audit-more"),
+        Binding("slash", "filter", "Filter", tooltip="Go to the filters (kind, person, customer, days)",
+                id="audit-filter"),
         Binding("f5", "refresh", "Refresh", tooltip="Read the trail again", id="audit-refresh"),
     ]
 
@@ -55,6 +62,10 @@ class AuditScreen(DeskScreen[None]):
         with Horizontal(id="audit-filters"):
             yield Select([(kind.value, kind.value) for kind in AuditKind], prompt="Every kind", id="audit-kind")
             yield Select([], prompt="Everyone", id="audit-person")
+        with Horizontal(id="audit-more-filters"):
+            yield Input(placeholder="Customer: name, phone or email", id="audit-customer")
+            yield ParsedInput(parse=self.day, placeholder="From day", id="audit-from", border_message=True)
+            yield ParsedInput(parse=self.day, placeholder="To day", id="audit-to", border_message=True)
         yield FittedTable(id="audit-lines")
         yield Static("", id="audit-note")
         yield Footer()
@@ -67,18 +78,29 @@ class AuditScreen(DeskScreen[None]):
     def on_screen_resume(self) -> None:
         self.load()
 
-    def _filters(self) -> tuple[str | None, int | None]:
+    def day(self, text: str) -> date:
+        return parse_day(text, local_date(self.desk.now(), self.desk.business.tz))
+
+    def _filters(self) -> dict[str, Any] | None:
+        """The filters as typed, or None while a day cannot be read (its field says why)."""
         kind = self.query_one("#audit-kind", Select).value
         person = self.query_one("#audit-person", Select).value
-        return (None if kind is Select.NULL else str(kind)), (None if person is Select.NULL else int(person))
+        first, last = self.query_one("#audit-from", ParsedInput), self.query_one("#audit-to", ParsedInput)
+        if first.error or last.error:
+            return None
+        return {"kind": None if kind is Select.NULL else str(kind),
+                "staff_id": None if person is Select.NULL else int(person),
+                "customer": self.query_one("#audit-customer", Input).value,
+                "first_day": first.parsed, "last_day": last.parsed}
 
     def load(self, before_id: int | None = None) -> None:
-        kind, staff_id = self._filters()
-        self.read(kind, staff_id, before_id)
+        filters = self._filters()
+        if filters is not None:
+            self.read(filters, before_id)
 
     @work(thread=True, exclusive=True, group="read", exit_on_error=False)
-    def read(self, kind: str | None, staff_id: int | None, before_id: int | None) -> None:
-        page = self.desk.read(audit_page, kind=kind, staff_id=staff_id, before_id=before_id, limit=PAGE)
+    def read(self, filters: dict[str, Any], before_id: int | None) -> None:
+        page = self.desk.read(audit_page, self.desk.business, **filters, before_id=before_id, limit=PAGE)
         self.post_fresh(self.PageRead(page, append=before_id is not None))
 
     @on(PageRead)
@@ -107,8 +129,16 @@ class AuditScreen(DeskScreen[None]):
         self.refresh_bindings()
 
     @on(Select.Changed)
+    @on(Input.Changed)
     def filtered(self) -> None:
         self.load()
+
+    @on(Input.Submitted)
+    def to_the_list(self) -> None:
+        self.query_one(FittedTable).focus()
+
+    def action_filter(self) -> None:
+        self.query_one("#audit-kind", Select).focus()
 
     @on(DataTable.RowSelected)
     def line_chosen(self, event: DataTable.RowSelected) -> None:

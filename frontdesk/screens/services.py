@@ -216,9 +216,9 @@ class ServicesScreen(DeskScreen[None]):
         desk = self.desk
         fields = {"name": details.name, "duration_min": details.duration_min, "price": details.price}
         if details.service_id is None:
-            view = desk.write(catalogue.add_service, **fields)
+            view = desk.write(catalogue.add_service, desk.business, **fields)
         else:
-            view = desk.write(catalogue.update_service, service_id=details.service_id, **fields)
+            view = desk.write(catalogue.update_service, desk.business, service_id=details.service_id, **fields)
         self.post_fresh(self.Saved("services", view, "saved"))
 
     @work(thread=True, exclusive=True, group="save-provider", exit_on_error=False)

@@ -15,6 +15,7 @@ from frontdesk.domain.controls import cancel_needs_manager
 from frontdesk.domain.coverage import AppointmentFacts, Coverage, covers
 from frontdesk.domain.describe import HoldingStatus, describe_amount
 from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Tender
+from frontdesk.domain.periods import to_local
 from frontdesk.domain.terms import Terms
 from frontdesk.models import (
     Appointment,
@@ -198,8 +199,9 @@ def book(
                       created_at=now)
     session.add(row)
     session.flush()
+    when = f"{to_local(starts_at, business.tz):%a %-d %b %Y %H:%M}"
     record(session, kind=AuditKind.BOOKED, at=now, staff_id=actor, customer_id=customer_id,
-           subject=f"appointment {row.id}", detail=f"{facts.service_name} {starts_at.isoformat(timespec='minutes')}")
+           subject=f"appointment {row.id}", detail=f"{facts.service_name} {when}")
     return Booking(appointment=appointment_views(session, [row])[0], coverage=coverage)
 
 

@@ -5,13 +5,15 @@ change, so an event is on the trail exactly when the change is saved."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
+from frontdesk.domain.business import Business
 from frontdesk.models import AuditEvent, Customer, Staff
+from frontdesk.services.matching import contains_every, search_terms
 from frontdesk.services.roles import require_manager
 
 
@@ -77,9 +79,11 @@ def record(
 
 
 def events(session: Session, *, kind: str | None = None, staff_id: int | None = None,
-           customer_id: int | None = None, before_id: int | None = None, limit: int = 100) -> list[AuditLine]:
+           customer_id: int | None = None, customer: str = "", since: datetime | None = None,
+           until: datetime | None = None, before_id: int | None = None, limit: int = 100) -> list[AuditLine]:
     """The newest events first (by when they happened; older than `before_id`), optionally of one
-    kind, person or customer (managers)."""
+    kind, person or customer (by id, or `customer`: words of her name, phone or email), from
+    `since` and before `until` (managers)."""
     require_manager(session, "read the audit trail")
     statement = (select(AuditEvent, Staff.name, Customer.name)
                  .outerjoin(Staff, col(Staff.id) == AuditEvent.staff_id)
@@ -91,19 +95,30 @@ def events(session: Session, *, kind: str | None = None, staff_id: int | None = 
         statement = statement.where(AuditEvent.staff_id == staff_id)
     if customer_id is not None:
         statement = statement.where(AuditEvent.customer_id == customer_id)
+    if customer.strip():
+        statement = statement.where(*contains_every(search_terms(customer)))
+    if since is not None:
+        statement = statement.where(col(AuditEvent.at) >= since)
+    if until is not None:
+        statement = statement.where(col(AuditEvent.at) < until)
     if before_id is not None:  # older than that event: earlier, or as early and recorded before it
         at = select(AuditEvent.at).where(AuditEvent.id == before_id).scalar_subquery()
         statement = statement.where(or_(col(AuditEvent.at) < at,
                                         and_(col(AuditEvent.at) == at, col(AuditEvent.id) < before_id)))
     return [AuditLine(id=event.id, at=event.at, staff_name=name or "—", kind=event.kind,
                       customer_id=event.customer_id, subject=event.subject, detail=event.detail,
-                      customer_name=customer or "")
-            for event, name, customer in session.exec(statement)]
+                      customer_name=customer_name or "")
+            for event, name, customer_name in session.exec(statement)]
 
 
-def audit_page(session: Session, *, kind: str | None = None, staff_id: int | None = None,
+def audit_page(session: Session, business: Business, *, kind: str | None = None, staff_id: int | None = None,
+               customer: str = "", first_day: date | None = None, last_day: date | None = None,
                before_id: int | None = None, limit: int = 50) -> AuditPage:
-    """What the Audit screen shows (managers): a page of the trail, filtered."""
-    lines = events(session, kind=kind, staff_id=staff_id, before_id=before_id, limit=limit + 1)
+    """What the Audit screen shows (managers): a page of the trail, filtered by kind, person,
+    customer and the local days from `first_day` to `last_day` (both included)."""
+    since = datetime.combine(first_day, time(0), business.tz) if first_day else None
+    until = datetime.combine(last_day + timedelta(days=1), time(0), business.tz) if last_day else None
+    lines = events(session, kind=kind, staff_id=staff_id, customer=customer, since=since, until=until,
+                   before_id=before_id, limit=limit + 1)
     staff = [(row.id, row.name) for row in session.exec(select(Staff).order_by(Staff.name))]
     return AuditPage(lines=lines[:limit], more=len(lines) > limit, staff=staff)

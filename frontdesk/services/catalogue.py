@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, delete, select
 
 from frontdesk.domain.business import Business
+from frontdesk.domain.money import format_money
 from frontdesk.domain.terms import (
     CatalogueFacts,
     Contents,
@@ -116,7 +117,7 @@ def _service_errors(
     return errors
 
 
-def add_service(session: Session, *, name: str, duration_min: int, price: int) -> ServiceView:
+def add_service(session: Session, business: Business, *, name: str, duration_min: int, price: int) -> ServiceView:
     """A new service (managers)."""
     actor = _change(session, Service)
     name = name.strip()
@@ -124,17 +125,17 @@ def add_service(session: Session, *, name: str, duration_min: int, price: int) -
     if errors:
         raise InvalidInput(errors)
     service = _saved(session, Service(name=name, duration_min=duration_min, price=price))
-    _service_saved(session, service, actor)
+    _service_saved(session, business, service, actor)
     return service_view(service)
 
 
-def _service_saved(session: Session, service: Service, actor: int) -> None:
+def _service_saved(session: Session, business: Business, service: Service, actor: int) -> None:
     record(session, kind=AuditKind.SERVICE_SAVED, at=clock(session), staff_id=actor, subject=f"service {service.id}",
-           detail=f"{service.name}, {service.duration_min} min, price {service.price}")
+           detail=f"{service.name}, {service.duration_min} min, {format_money(service.price, business.currency)}")
 
 
 def update_service(
-    session: Session, *, service_id: int, name: str, duration_min: int, price: int,
+    session: Session, business: Business, *, service_id: int, name: str, duration_min: int, price: int,
 ) -> ServiceView:
     """Change a service's name, duration and price (managers). Invalid input saves nothing."""
     actor = _change(session, Service)
@@ -146,7 +147,7 @@ def update_service(
     service.name = name
     service.duration_min = duration_min
     service.price = price
-    _service_saved(session, _saved(session, service), actor)
+    _service_saved(session, business, _saved(session, service), actor)
     return service_view(service)
 
 

@@ -20,6 +20,7 @@ from frontdesk.models import Customer
 from frontdesk.services import appointments, ledger
 from frontdesk.services.audit import AuditKind, record
 from frontdesk.services.errors import DuplicateCustomer, InvalidInput, NotFound
+from frontdesk.services.matching import contains_every, phone_digits, search_terms
 from frontdesk.services.roles import clock, require_staff
 from frontdesk.services.views import (
     AppointmentView,
@@ -31,10 +32,6 @@ from frontdesk.services.views import (
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TRIGRAM = 3  # the index finds fragments of at least this many characters
-
-
-def phone_digits(phone: str) -> str:
-    return re.sub(r"\D", "", phone)
 
 
 def _search_text(name: str, phone: str, email: str) -> str:
@@ -134,21 +131,6 @@ def get_customer(session: Session, customer_id: int) -> CustomerView:
     return customer_view(customer)
 
 
-def search_terms(query: str) -> list[str]:
-    """The words of a query as they are indexed: lower case, phone-like words as digits only."""
-    words = []
-    for word in query.lower().split():
-        digits = phone_digits(word)
-        if digits and re.fullmatch(r"[\d\s()+\-.]+", word):
-            word = digits
-        if word:
-            words.append(word)
-    # "555 12" typed for a phone: also try the digits joined
-    if len(words) > 1 and all(word.isdigit() for word in words):
-        words = ["".join(words)]
-    return words
-
-
 def search_customers(session: Session, query: str, limit: int = 50) -> list[CustomerView]:
     """Customers whose name, phone or email contain every word of `query`, best first."""
     words = search_terms(query)
@@ -161,9 +143,8 @@ def search_customers(session: Session, query: str, limit: int = 50) -> list[Cust
         statement = statement.where(col(Customer.id).in_(
             text("SELECT rowid FROM customer_fts WHERE customer_fts MATCH :match").bindparams(match=match)
         ))
-    for word in words:  # on PostgreSQL the trigram index serves these; on SQLite they re-check
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        statement = statement.where(col(Customer.search_text).like(f"%{escaped}%", escape="\\"))
+    # on PostgreSQL the trigram index serves these; on SQLite they re-check what FTS found
+    statement = statement.where(*contains_every(words))
     starts = func.lower(Customer.name).like(f"{words[0]}%")
     statement = statement.order_by(starts.desc(), Customer.name, Customer.id).limit(limit)
     return [customer_view(row) for row in session.exec(statement)]

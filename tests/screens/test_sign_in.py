@@ -17,7 +17,7 @@ from frontdesk.domain.business import Business
 from frontdesk.screens.customer import CustomerScreen
 from frontdesk.screens.home import HomeScreen
 from frontdesk.screens.sign_in import OwnerSetupScreen, SignInScreen
-from frontdesk.services import audit, staff
+from frontdesk.services import audit, customers, staff
 from frontdesk.services.desk import Desk
 from tests.conftest import NOW, fresh_database_url
 from tests.screens.customer_data import Spa
@@ -213,6 +213,47 @@ async def test_the_audit_trail_is_a_managers_area_that_reads_newest_first(spa: S
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_the_audit_trail_filters_by_customer_and_day(spa: Spa) -> None:
+    from textual.widgets import DataTable, Static
+
+    from frontdesk.screens.audit import AuditScreen
+
+    zelda = spa.customer("Zelda Quist", phone="555 909 1111")
+    spa.customer("Ben Okafor")
+    spa.desk.by(spa.rita.id).write(customers.update_customer, customer_id=zelda, name="Zelda Quist-Moreno",
+                                   phone="555 909 1111")
+    spa.desk.staff = spa.grace
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AuditScreen)
+        table = screen.query_one(DataTable)
+
+        def customers_shown() -> list[str]:
+            return [str(table.get_row_at(row)[3]) for row in range(table.row_count)]
+
+        assert {"Zelda Quist-Moreno", "Ben Okafor"} <= set(customers_shown())
+        await pilot.press("slash", "tab", "tab")  # the kind, the person, then the customer
+        await type_text(pilot, "zelda")
+        await settle(pilot)
+        assert customers_shown() == ["Zelda Quist-Moreno", "Zelda Quist-Moreno"]  # edited, then added
+        await pilot.press("tab")  # the first day
+        await type_text(pilot, "someday")
+        await settle(pilot)
+        assert "Enter a date like" in str(screen.query_one("#audit-from").border_subtitle)
+        assert customers_shown() == ["Zelda Quist-Moreno", "Zelda Quist-Moreno"]  # kept until it reads
+        await pilot.press(*["backspace"] * 7)
+        await type_text(pilot, "tomorrow")
+        await settle(pilot)
+        assert customers_shown() == []
+        assert str(screen.query_one("#audit-note", Static).content) == "nothing recorded yet"
+        await pilot.press("enter")  # back to the list
+        assert screen.focused is table
 
 
 async def test_a_manager_adds_someone_in_the_staff_screen_who_then_signs_in(locked_spa: Spa) -> None:

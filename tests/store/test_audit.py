@@ -4,6 +4,7 @@ so a refused change leaves no row. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
@@ -71,3 +72,31 @@ def test_a_refused_change_leaves_no_row(spa: Spa) -> None:
     with pytest.raises(InvalidInput):
         spa.desk.by(spa.reception).write(customers.create_customer, name=" ")
     assert spa.desk.by(spa.manager).read(audit.events, limit=1000) == before
+
+
+def test_the_managers_page_filters_by_customer_and_days(spa: Spa) -> None:
+    """Maria's sale two days ago, Ben's today, Maria's booking today; the filters pick them out."""
+    pack = spa.package(PACK, service_ids=(spa.swedish,))
+    maria = spa.customer("Maria Lopez", phone="555 201 3344")
+    ben = spa.customer("Ben Okafor", email="ben@okafor.io")
+    two_days_ago = spa.desk.now() - timedelta(days=2)
+    spa.sell(maria, pack, now=two_days_ago)
+    spa.sell(ben, pack)
+    spa.book(maria, spa.swedish, at(TUE, 11))
+    today, business = spa.day(0), spa.desk.business
+
+    def page(**filters: object) -> list[tuple[str, str]]:
+        lines = spa.desk.by(spa.manager).read(audit.audit_page, business, kind=None, **filters).lines
+        return [(line.kind, line.customer_name) for line in lines if line.customer_name]
+
+    everything = [("booked", "Maria Lopez"), ("sale", "Ben Okafor"), ("customer added", "Ben Okafor"),
+                  ("customer added", "Maria Lopez"), ("sale", "Maria Lopez")]
+    assert sorted(page()) == sorted(everything)
+    assert page(customer="maria") == [("booked", "Maria Lopez"), ("customer added", "Maria Lopez"),
+                                      ("sale", "Maria Lopez")]
+    assert page(customer="201 3344") == page(customer="maria")  # her phone finds her too
+    assert page(customer="okafor.io") == [("sale", "Ben Okafor"), ("customer added", "Ben Okafor")]
+    assert page(first_day=today - timedelta(days=2), last_day=today - timedelta(days=2)) == [("sale", "Maria Lopez")]
+    assert ("sale", "Maria Lopez") not in page(first_day=today)
+    assert page(customer="maria", last_day=today - timedelta(days=1)) == [("sale", "Maria Lopez")]
+    assert page(customer="nobody") == []

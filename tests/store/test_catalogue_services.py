@@ -15,7 +15,7 @@ def services_by_name(spa: Spa) -> dict[str, ServiceView]:
 
 
 def test_update_service_changes_name_duration_and_price(spa: Spa) -> None:
-    updated = spa.desk.by(spa.manager).write(catalogue.update_service, service_id=spa.sauna, name="  Infrared Sauna ",
+    updated = spa.desk.by(spa.manager).write(catalogue.update_service, spa.desk.business, service_id=spa.sauna, name="  Infrared Sauna ",
                                              duration_min=45, price=3000)
     assert (updated.id, updated.name, updated.duration_min, updated.price) == (spa.sauna, "Infrared Sauna", 45, 3000)
     stored = services_by_name(spa)["Infrared Sauna"]
@@ -24,7 +24,7 @@ def test_update_service_changes_name_duration_and_price(spa: Spa) -> None:
 
 
 def test_update_service_may_keep_its_own_name_in_another_case(spa: Spa) -> None:
-    updated = spa.desk.by(spa.manager).write(catalogue.update_service, service_id=spa.sauna, name="SAUNA",
+    updated = spa.desk.by(spa.manager).write(catalogue.update_service, spa.desk.business, service_id=spa.sauna, name="SAUNA",
                                              duration_min=30, price=2600)
     assert (updated.name, updated.price) == ("SAUNA", 2600)
 
@@ -41,27 +41,27 @@ def test_update_service_refuses_bad_input_and_saves_nothing(
     before = services_by_name(spa)
     values = {"name": "Swedish Massage", "duration_min": 75, "price": 9000, **changes}
     with pytest.raises(InvalidInput) as refused:
-        spa.desk.by(spa.manager).write(catalogue.update_service, service_id=spa.swedish, **values)
+        spa.desk.by(spa.manager).write(catalogue.update_service, spa.desk.business, service_id=spa.swedish, **values)
     assert refused.value.fields == {field: message}
     assert services_by_name(spa) == before
 
 
 def test_update_service_reports_every_bad_field_at_once(spa: Spa) -> None:
     with pytest.raises(InvalidInput) as refused:
-        spa.desk.by(spa.manager).write(catalogue.update_service, service_id=spa.swedish, name="", duration_min=0,
+        spa.desk.by(spa.manager).write(catalogue.update_service, spa.desk.business, service_id=spa.swedish, name="", duration_min=0,
                                        price=-5)
     assert set(refused.value.fields) == {"name", "duration_min", "price"}
 
 
 def test_update_unknown_service_is_not_found(spa: Spa) -> None:
     with pytest.raises(NotFound):
-        spa.desk.by(spa.manager).write(catalogue.update_service, service_id=999_999, name="Ghost", duration_min=30,
+        spa.desk.by(spa.manager).write(catalogue.update_service, spa.desk.business, service_id=999_999, name="Ghost", duration_min=30,
                                        price=0)
 
 
 def test_duplicate_service_name_is_refused_on_add(spa: Spa) -> None:
     with pytest.raises(InvalidInput) as refused:
-        spa.desk.by(spa.manager).write(catalogue.add_service, name="SAUNA", duration_min=30, price=2500)
+        spa.desk.by(spa.manager).write(catalogue.add_service, spa.desk.business, name="SAUNA", duration_min=30, price=2500)
     assert refused.value.fields == {"name": "There is already a service called SAUNA."}
     assert len(services_by_name(spa)) == 4
 
@@ -70,8 +70,8 @@ def test_reception_may_not_change_services_or_providers(spa: Spa) -> None:
     before_services = services_by_name(spa)
     before_providers = spa.desk.read(catalogue.list_providers, include_archived=True)
     attempts = [
-        (catalogue.add_service, (), {"name": "Facial", "duration_min": 45, "price": 5000}),
-        (catalogue.update_service, (), {"service_id": spa.sauna, "name": "Sauna", "duration_min": 30, "price": 1}),
+        (catalogue.add_service, (spa.desk.business,), {"name": "Facial", "duration_min": 45, "price": 5000}),
+        (catalogue.update_service, (spa.desk.business,), {"service_id": spa.sauna, "name": "Sauna", "duration_min": 30, "price": 1}),
         (catalogue.archive_service, (spa.sauna,), {}),
         (catalogue.add_provider, (), {"name": "Carla"}),
         (catalogue.archive_provider, (spa.ben,), {}),
@@ -84,7 +84,7 @@ def test_reception_may_not_change_services_or_providers(spa: Spa) -> None:
 
 
 def test_manager_adds_services_and_providers_with_actor(spa: Spa) -> None:
-    facial = spa.desk.by(spa.manager).write(catalogue.add_service, name="Facial", duration_min=45, price=5000)
+    facial = spa.desk.by(spa.manager).write(catalogue.add_service, spa.desk.business, name="Facial", duration_min=45, price=5000)
     carla = spa.desk.by(spa.manager).write(catalogue.add_provider, name="Carla")
     assert services_by_name(spa)["Facial"] == facial
     assert carla in spa.desk.read(catalogue.list_providers)
@@ -124,7 +124,7 @@ def test_provider_names_are_required_and_unique_ignoring_case(spa: Spa) -> None:
 
 def test_empty_service_name_is_refused(spa: Spa) -> None:
     with pytest.raises(InvalidInput) as refused:
-        spa.desk.by(spa.manager).write(catalogue.add_service, name=" ", duration_min=0, price=-1)
+        spa.desk.by(spa.manager).write(catalogue.add_service, spa.desk.business, name=" ", duration_min=0, price=-1)
     assert refused.value.fields == {"name": "Enter a name.", "duration_min": "The duration must be at least 1 minute.",
                                     "price": "The price cannot be negative."}
 

@@ -41,7 +41,7 @@ def _setup(url: str, visits: int) -> tuple[int, int, list[list[int]]]:
     engine = create_db_engine(url)
     desk = Desk(engine, BUSINESS, clock=lambda: NOW)
     staff = desk.by(None).write(staff_use_cases.add_staff_member, name="Manager", role="manager", pin=None).id
-    service = desk.by(staff).write(catalogue.add_service, name="Yoga class", duration_min=60, price=2000).id
+    service = desk.by(staff).write(catalogue.add_service, BUSINESS, name="Yoga class", duration_min=60, price=2000).id
     package = desk.by(staff).write(catalogue.save_package, BUSINESS, terms=Terms(
         title="Yoga pass", value_type=ValueType.VISITS, quantity=visits, price=0)).id
     customer = desk.by(staff).write(customers.create_customer, name="Maria Lopez").id

@@ -1,0 +1,39 @@
+"""Finding customers by what staff type: the words of a query as the search text holds them, and
+the conditions that match every one of them (customer search, the audit trail's customer filter)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlmodel import col
+
+from frontdesk.models import Customer
+
+
+def phone_digits(phone: str) -> str:
+    return re.sub(r"\D", "", phone)
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a query as they are indexed: lower case, phone-like words as digits only."""
+    words = []
+    for word in query.lower().split():
+        digits = phone_digits(word)
+        if digits and re.fullmatch(r"[\d\s()+\-.]+", word):
+            word = digits
+        if word:
+            words.append(word)
+    # "555 12" typed for a phone: also try the digits joined
+    if len(words) > 1 and all(word.isdigit() for word in words):
+        words = ["".join(words)]
+    return words
+
+
+def contains_every(words: list[str]) -> list[Any]:
+    """A condition per word: the customer's name, phone or email contains it."""
+    conditions = []
+    for word in words:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(col(Customer.search_text).like(f"%{escaped}%", escape="\\"))
+    return conditions
