@@ -74,8 +74,7 @@ def record(
 ) -> None:
     """Add an event to the trail (in the caller's transaction)."""
     session.add(AuditEvent(at=at, staff_id=staff_id, kind=kind, customer_id=customer_id,
-                           subject=subject[:200], detail=detail[:1000]))
-    session.flush()
+                           subject=subject[:200], detail=detail[:1000]))  # written with the next flush
 
 
 def events(session: Session, *, kind: str | None = None, staff_id: int | None = None,

@@ -357,9 +357,10 @@ def appointment_views(session: Session, rows: Sequence[Appointment]) -> list[App
     if standing:
         titles = {holding_id: title for holding_id, title in session.exec(select(Holding.id, Holding.title).where(
             col(Holding.id).in_({entry.holding_id for entry in standing.values()})))}
-    checkouts: dict[int, int] = {}
+    checkouts: dict[int, int] = {}  # counted for free appointments only: what "paid" means for them
+    free = [row.id for row in rows if row.price == 0]
     for appointment_id in session.exec(select(Checkout.appointment_id).where(
-            col(Checkout.appointment_id).in_(ids), ~col(Checkout.key).startswith("refund-"))):  # not refunds
+            col(Checkout.appointment_id).in_(free), ~col(Checkout.key).startswith("refund-"))) if free else ():
         checkouts[appointment_id] = checkouts.get(appointment_id, 0) + 1
     reversals = {appointment_id: sum(EntryKind.REVERSE in entries for entries in by_round.values())
                  for appointment_id, by_round in rounds.items()}
