@@ -18,7 +18,7 @@ construction, for any period.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -87,7 +87,7 @@ class HoldingValue:
     unlimited: bool = False  # worth its price pro rata of `validity_days` left, not by units
     validity_days: int | None = None  # how many days an unlimited holding is valid (None: for ever)
     _lines: list[_Line] = field(init=False)
-    _taken: dict[int, tuple[int, int]] = field(init=False, default_factory=dict)  # redemption → (paid, free)
+    _taken: dict[Hashable, tuple[int, int]] = field(init=False, default_factory=dict)  # redemption → (paid, free)
     _days_left: int | None = field(init=False, default=None)
     _closed: bool = field(init=False, default=False)
 
@@ -112,7 +112,7 @@ class HoldingValue:
     def _moved(self, before: int) -> int:
         return self.liability - before
 
-    def redeem(self, line: int, units: int, entry: int | None = None) -> int:
+    def redeem(self, line: int, units: int, entry: Hashable | None = None) -> int:
         """A redemption of `units` from `line` (paid units first); `entry` names it for its reversal."""
         before, bucket = self.liability, self._lines[line]
         paid = min(units, bucket.paid)
@@ -123,7 +123,7 @@ class HoldingValue:
             self._taken[entry] = (paid, free)
         return self._moved(before)
 
-    def reverse(self, line: int, units: int, redemption: int | None = None) -> int:
+    def reverse(self, line: int, units: int, redemption: Hashable | None = None) -> int:
         """Give back what `redemption` took (or `units` as paid units, when it is unknown)."""
         before, bucket = self.liability, self._lines[line]
         paid, free = self._taken.pop(redemption, (units, 0)) if redemption is not None else (units, 0)

@@ -30,7 +30,7 @@ from frontdesk.domain.terms import (
     ValueType,
 )
 from frontdesk.models import HoldingLine
-from frontdesk.services import appointments, checkout, customers, ledger
+from frontdesk.services import appointments, checkout, customers, ledger, liability
 from frontdesk.services.errors import FrontDeskError
 from tests.store.conftest import Spa
 
@@ -54,6 +54,8 @@ SERVICES = {"swedish": (60, 8000), "thai": (90, 10000), "sauna": (30, 2500)}
 # each package's balance lines when sold (see `_packages`); the Journey has a Swedish and a Thai line
 OPENING = {"visits": [3], "minutes": [150], "amount": [15000], "unlimited": [0], "fixed": [1, 2]}
 JOURNEY_LINES = ["swedish", "thai"]
+# what was paid for the single-line packages, and how many units it bought (see `_packages`)
+BOUGHT = {"visits": (20000, 3), "minutes": (20000, 150), "amount": (12000, 15000)}
 
 
 @dataclass
@@ -177,6 +179,7 @@ def test_random_sequences_keep_the_ledger_balanced(spa: Spa) -> None:
         paid: list[int] = []
         expected: list[Expected] = []  # what the rules say each holding holds, beside `holdings`
         redeemed: list[Redemption] = []  # what each paid appointment took, beside `paid`
+        adjusted: set[int] = set()  # holdings (by index) with complimentary units or units taken by hand
         for number, op in enumerate(operations):
             before = _lines(spa, holdings)
             change: Callable[[], None] | None = None  # what the model says the operation does; None: refused
@@ -208,6 +211,7 @@ def test_random_sequences_keep_the_ledger_balanced(spa: Spa) -> None:
                 elif op[0] == "adjust" and holdings:
                     index = op[1] % len(holdings)
                     change = expected[index].adjustment(op[2])
+                    adjusted.add(index)
                     desk.by(spa.manager).write(ledger.adjust, desk.business, holding_id=holdings[index], delta=op[2],
                                                reason="count")
                 elif op[0] == "void" and holdings:
@@ -230,5 +234,14 @@ def test_random_sequences_keep_the_ledger_balanced(spa: Spa) -> None:
                      for line_id, remaining in zip(_line_ids(spa, holding), model_holding.lines, strict=True)}
             assert lines == model
             assert desk.read(ledger.check, holdings) == []
+        # what the business owes for them today: it closes to the cent, and a holding of paid units
+        # only is worth its price's share of the units the model says are left
+        today = spa.day(0)
+        owed = desk.by(spa.manager).read(liability.roll_forward, desk.business, first_day=today, last_day=today)
+        assert owed.balanced
+        for index, (holding, model_holding) in enumerate(zip(holdings, expected, strict=True)):
+            if model_holding.kind in BOUGHT and index not in adjusted:
+                price, units = BOUGHT[model_holding.kind]
+                assert owed.holdings[holding] == price * model_holding.lines[0] // units
 
     run()
