@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from frontdesk.services.views import CustomerView, StaffView
 
 IDLE_LOCK = timedelta(minutes=5)
-MANAGERS_AREAS = ("audit", "staff")
+MANAGERS_AREAS = ("audit", "staff", "owed")
 IDLE_CHECK_SECONDS = 10
 
 
@@ -57,6 +57,12 @@ def _audit() -> Screen:
     return AuditScreen()
 
 
+def _owed() -> Screen:
+    from frontdesk.screens.owed import OwedScreen
+
+    return OwedScreen()
+
+
 def _staff() -> Screen:
     from frontdesk.screens.staff import StaffScreen
 
@@ -74,7 +80,8 @@ class FrontDeskApp(App[None]):
 
     CSS_PATH = Path(__file__).parent / "frontdesk.tcss"  # one stylesheet for every screen
     TITLE = "Front Desk"
-    MODES = {"home": _home, "packages": _packages, "services": _services, "audit": _audit, "staff": _staff}
+    MODES = {"home": _home, "packages": _packages, "services": _services, "audit": _audit, "staff": _staff,
+             "owed": _owed}
     DEFAULT_MODE = "home"
     COMMANDS = App.COMMANDS | {_customer_search}
     BINDINGS = [
@@ -88,6 +95,8 @@ class FrontDeskApp(App[None]):
                 id="audit", show=False),
         Binding("f6", "open_staff", "Staff", tooltip="The staff list: add people, roles, PINs (managers)",
                 id="staff", show=False),
+        Binding("f7", "open_owed", "Owed", tooltip="What the business owes for prepaid service, how it moved, "
+                "who to call (managers)", id="owed", show=False),
         Binding("ctrl+l", "lock", "Lock", tooltip="Lock the desk: the next person signs in with their PIN",
                 id="lock", show=False),
     ]
@@ -164,8 +173,8 @@ class FrontDeskApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While the desk is locked, only signing in (and quitting) works."""
-        if self.desk.staff is None and action in ("open_packages", "open_services", "open_audit", "open_staff", "lock",
-                                                  "command_palette"):
+        if self.desk.staff is None and action in ("open_packages", "open_services", "open_audit", "open_staff",
+                                                  "open_owed", "lock", "command_palette"):
             return False
         return True
 
@@ -216,6 +225,9 @@ class FrontDeskApp(App[None]):
 
     def action_open_staff(self) -> None:
         self._open_managers_area("staff")
+
+    def action_open_owed(self) -> None:
+        self._open_managers_area("owed")
 
     def _open_managers_area(self, mode: str) -> None:
         if not self.desk.is_manager:

@@ -160,3 +160,21 @@ class HoldingValue:
 def days_between(first: date, last: date) -> int:
     """How many validity days run from `first` to `last`, both included (0 when `last` is before)."""
     return max(0, (last - first).days + 1)
+
+
+class Method(StrEnum):
+    """How a holding's worth is worked out: said beside every figure."""
+
+    CREDIT = "credit: price paid for what is left"
+    UNITS = "visits, minutes, bundles: price per unit × left"
+    UNLIMITED = "unlimited: price × days left ÷ days valid"
+    COMPLIMENTARY = "given free: complimentary, worth 0"
+
+
+def method_of(*, money: bool, unlimited: bool, paid: bool) -> Method:
+    """The valuation method of a holding: money credit, unlimited, units; free ones are complimentary."""
+    if not paid:
+        return Method.COMPLIMENTARY
+    if unlimited:
+        return Method.UNLIMITED
+    return Method.CREDIT if money else Method.UNITS

@@ -102,6 +102,8 @@ class HomeScreen(EditsCustomers):
                 id="home-services"),
         Binding("f4", "app.open_audit", "Audit", tooltip="The audit trail: who did what, when (managers)",
                 id="home-audit"),
+        Binding("f7", "app.open_owed", "Owed", tooltip="What the business owes, how it moved, who to call (managers)",
+                id="home-owed"),
     ]
 
     def __init__(self) -> None:

@@ -2,9 +2,10 @@
 (managers). Computed from the ledger entries and the payments up to that day, never from the
 cached balances, with the valuation rules of `frontdesk.domain.valuation`.
 
-A period runs from the start of its first local day to the start of the day after its last.
-Opening is the liability at its start, closing at its end; every movement in between is valued
-as the change in liability it made, so opening + movements = closing, to the cent.
+A period runs from the start of its first local day to the start of the day after its last, or
+to the desk's clock when that comes first (this month so far). Opening is the liability at its
+start, closing at its end; every movement in between is valued as the change in liability it
+made, so opening + movements = closing, to the cent.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from frontdesk.domain.business import Business
 from frontdesk.domain.kinds import EntryKind
 from frontdesk.domain.periods import local_date
 from frontdesk.domain.terms import Contents, Terms, ValueType
-from frontdesk.domain.valuation import ROLL_FORWARD, HoldingValue, Movement, days_between
-from frontdesk.models import Holding, HoldingLine, LedgerEntry, Payment, Service
-from frontdesk.services.roles import require_manager
+from frontdesk.domain.valuation import ROLL_FORWARD, HoldingValue, Method, Movement, days_between, method_of
+from frontdesk.models import Customer, Holding, HoldingLine, LedgerEntry, Payment, Service
+from frontdesk.services.roles import clock, require_manager
 from frontdesk.services.tenders import MONEY_TENDERS
+from frontdesk.services.views import holding_views
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,16 @@ class RollForward:
     closing: int
     assigned_holdings: int = 0  # holdings given free (complimentary, worth 0) in the period
     holdings: dict[int, int] = field(default_factory=dict)  # what each holding is worth at the closing
+    methods: dict[int, Method] = field(default_factory=dict)  # how each holding's worth is worked out
+
+    def by_method(self) -> list[tuple[Method, int, int]]:
+        """(method, holdings still worth something or complimentary, their worth) for each method."""
+        rows = []
+        for method in Method:
+            ids = [holding for holding, how in self.methods.items() if how is method and
+                   (self.holdings[holding] > 0 or method is Method.COMPLIMENTARY)]
+            rows.append((method, len(ids), sum(self.holdings[holding] for holding in ids)))
+        return rows
 
     @property
     def balanced(self) -> bool:
@@ -65,6 +77,9 @@ def roll_forward(session: Session, business: Business, *, first_day: date, last_
     kind), and the liability then."""
     require_manager(session, "see what the business owes")
     start, end = _start(first_day, business), _start(last_day + timedelta(days=1), business)
+    now = clock(session)
+    if now < end:  # up to now: what has happened, entries of this very moment included
+        end = max(start, now + timedelta(microseconds=1))
     holdings = list(session.exec(select(Holding).where(Holding.purchased_at < end).order_by(Holding.id)))
     lines: dict[int, list[HoldingLine]] = defaultdict(list)
     for line in session.exec(select(HoldingLine).order_by(HoldingLine.holding_id, HoldingLine.position)):
@@ -80,7 +95,7 @@ def roll_forward(session: Session, business: Business, *, first_day: date, last_
 
     opening = closing = complimentary = 0
     movements = dict.fromkeys(ROLL_FORWARD, 0)
-    worth = {}
+    worth, methods = {}, {}
     for holding in holdings:
         terms = Terms.from_dict(holding.terms)
         own = lines[holding.id]
@@ -93,6 +108,8 @@ def roll_forward(session: Session, business: Business, *, first_day: date, last_
             unlimited=unlimited,
             validity_days=days_between(bought_on, holding.valid_until) if unlimited and holding.valid_until else None)
         index = {line.id: position for position, line in enumerate(own)}
+        money = terms.contents is Contents.ANY and terms.value_type is ValueType.AMOUNT
+        methods[holding.id] = method_of(money=money, unlimited=unlimited, paid=price > 0)
         events = [_Event(entry.created_at, entry.id, entry=entry) for entry in entries[holding.id]]
         if holding.valid_until is not None:
             expires = _start(holding.valid_until + timedelta(days=1), business)
@@ -154,4 +171,53 @@ def roll_forward(session: Session, business: Business, *, first_day: date, last_
         pass_days(end)
         worth[holding.id] = value.liability
         closing += value.liability
-    return RollForward(first_day, last_day, opening, movements, closing, complimentary, worth)
+    return RollForward(first_day, last_day, opening, movements, closing, complimentary, worth, methods)
+
+
+# ---- what the managers' Owed screen reads ------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ExpiringRow:
+    """A holding with something left that expires soon: who to call."""
+
+    holding_id: int
+    customer_id: int
+    customer_name: str
+    phone: str
+    title: str
+    balance_text: str
+    valid_until: date
+    worth: int
+
+
+@dataclass(frozen=True, slots=True)
+class OwedPage:
+    """The roll-forward of a period, what is owed by method, and the call list."""
+
+    roll: RollForward
+    expiring: list[ExpiringRow]
+    within_days: int
+
+
+def owed_page(
+    session: Session, business: Business, *, first_day: date, last_day: date, within_days: int = 14,
+) -> OwedPage:
+    """The period's roll-forward (managers), and every holding with balance left that expires in
+    the next `within_days` days (soonest first), with the customer's phone."""
+    roll = roll_forward(session, business, first_day=first_day, last_day=last_day)
+    today = local_date(clock(session), business.tz)
+    rows = session.exec(
+        select(Holding, Customer).join(Customer, col(Customer.id) == Holding.customer_id)
+        .where(col(Holding.voided_at).is_(None), col(Holding.valid_until).is_not(None),
+               col(Holding.valid_until) >= today, col(Holding.valid_until) <= today + timedelta(days=within_days))
+        .order_by(Holding.valid_until, Customer.name, Holding.id)).all()
+    views = {view.id: view for view in holding_views(session, [holding for holding, _ in rows], business,
+                                                      clock(session))}
+    expiring = [
+        ExpiringRow(holding.id, customer.id, customer.name, customer.phone, holding.title,
+                    views[holding.id].balance_text, holding.valid_until,
+                    roll.holdings.get(holding.id, 0))
+        for holding, customer in rows
+        if views[holding.id].remaining > 0 or views[holding.id].terms.value_type is ValueType.UNLIMITED
+    ]
+    return OwedPage(roll, expiring, within_days)

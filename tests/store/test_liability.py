@@ -9,7 +9,7 @@ import pytest
 
 from frontdesk.domain.kinds import Tender
 from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms, ValueType
-from frontdesk.domain.valuation import Movement
+from frontdesk.domain.valuation import Method, Movement
 from frontdesk.services import appointments, checkout, ledger, liability, sales
 from frontdesk.services.errors import NotAllowed
 from frontdesk.services.sales import TenderLine
@@ -90,11 +90,13 @@ def test_unlimited_is_used_up_day_by_day(spa: Spa, maria: int) -> None:
     sauna = spa.package(Terms(title="Sauna fortnight", value_type=ValueType.UNLIMITED, all_services=False,
                               service_ids=(spa.sauna,), price=14000, expires_in=Period(2, PeriodUnit.WEEKS)))
     spa.sell(maria, sauna, now=moment(spa, date(2026, 2, 22)))  # 22 Feb to 8 Mar: 15 days
-    rolled = march(spa)
-    days_left_on_1_march = 8  # 1–8 March
-    assert rolled.opening == 14000 * days_left_on_1_march // 15
-    assert rolled.movements[Movement.REDEEMED] == -rolled.opening  # all of March's days used or gone
-    assert rolled.closing == 0 and rolled.balanced
+    rolled = march(spa)  # March so far: the desk's clock is 2 March
+    assert rolled.opening == 14000 * 8 // 15  # 1–8 March left
+    assert rolled.closing == 14000 * 7 // 15  # 2–8 March left
+    assert rolled.movements[Movement.REDEEMED] == rolled.closing - rolled.opening and rolled.balanced
+    whole = spa.desk.by(spa.manager).at(moment(spa, date(2026, 4, 1))).read(
+        liability.roll_forward, spa.desk.business, first_day=MARCH[0], last_day=MARCH[1])
+    assert whole.closing == 0 and whole.movements[Movement.REDEEMED] == -whole.opening  # all of it, by April
 
 
 def test_as_of_now_is_todays_balances_valued(spa: Spa, maria: int) -> None:
@@ -144,3 +146,28 @@ def test_a_fixed_bundle_shares_its_price_by_the_services_list_prices(spa: Spa, m
     assert rolled.opening == 25000
     assert rolled.holdings[holding] == swedish_share + thai_share * 1 // 2
     assert rolled.movements[Movement.REDEEMED] == -(thai_share - thai_share // 2) and rolled.balanced
+
+
+def test_the_owed_page_says_how_each_figure_is_valued_and_who_to_call(spa: Spa) -> None:
+    ana = spa.customer("Ana Silva", phone="(555) 300-1234")
+    week = spa.package(PACK, title="Week of massage", quantity=2, price=10000,
+                       expires_in=Period(1, PeriodUnit.WEEKS), service_ids=(spa.swedish,))
+    credit = spa.package(Terms(title="$200 credit", value_type=ValueType.AMOUNT, quantity=20000, price=18000))
+    gift = spa.package(Terms(title="Goodwill Visit", quantity=1, price=0, for_sale=False,
+                             expires_in=Period(3, PeriodUnit.MONTHS)))
+    soon = spa.sell(ana, week, now=spa.desk.now() - timedelta(days=2))  # valid through 7 March
+    used_up = spa.sell(ana, week, now=spa.desk.now() - timedelta(days=4))  # valid through 5 March
+    for hours in (3, 2):
+        redeem(spa, ana, used_up, spa.desk.now() - timedelta(hours=hours))
+    spa.sell(ana, credit)
+    spa.desk.by(spa.manager).write(sales.assign, spa.desk.business, customer_id=ana, package_id=gift,
+                                   reason="birthday")
+    page = spa.desk.by(spa.manager).read(liability.owed_page, spa.desk.business, first_day=MARCH[0],
+                                         last_day=MARCH[1], within_days=14)
+    assert [(row.customer_name, row.phone, row.title, row.balance_text, row.valid_until, row.worth)
+            for row in page.expiring] == [
+        ("Ana Silva", "(555) 300-1234", "Week of massage", "2 of 2 visits", date(2026, 3, 7), 10000)]
+    assert soon == page.expiring[0].holding_id
+    assert page.roll.by_method() == [
+        (Method.CREDIT, 1, 18000), (Method.UNITS, 1, 10000), (Method.UNLIMITED, 0, 0),
+        (Method.COMPLIMENTARY, 1, 0)]

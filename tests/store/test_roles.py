@@ -97,6 +97,8 @@ def manager_only(spa: Spa) -> dict[str, tuple[Callable[..., Any], dict[str, Any]
         "audit.events": (audit.events, {}),
         "liability.roll_forward": (liability.roll_forward, {"business": business, "first_day": spa.day(0),
                                                              "last_day": spa.day(0)}),
+        "liability.owed_page": (liability.owed_page, {"business": business, "first_day": spa.day(0),
+                                                       "last_day": spa.day(0)}),
         "staff.staff_rows": (staff.staff_rows, {}),
         "staff.change_role": (staff.change_role, {"staff_id": spa.reception, "role": Role.MANAGER}),
         "staff.set_active": (staff.set_active, {"staff_id": spa.reception, "active": False}),
@@ -142,13 +144,15 @@ def test_no_use_case_takes_who_acts_or_when_from_its_caller() -> None:
         assert not {"actor", "now", "at"} & set(parameters), name
 
 
-READS_FOR_MANAGERS = {"audit.audit_page", "audit.events", "staff.staff_rows", "liability.roll_forward"}
+READS_FOR_MANAGERS = {"audit.audit_page", "audit.events", "staff.staff_rows", "liability.roll_forward",
+                      "liability.owed_page"}
 MANAGER_ONLY = sorted([
     "catalogue.add_service", "catalogue.update_service", "catalogue.archive_service", "catalogue.add_provider",
     "catalogue.archive_provider", "catalogue.save_package", "catalogue.archive_package", "sales.assign",
     "ledger.adjust", "ledger.void", "appointments.reverse_redemption", "appointments.cancel: one that took place",
     "appointments.cancel: a no-show", "staff.add_staff_member", "staff.set_pin", "audit.audit_page",
     "audit.events", "staff.staff_rows", "staff.change_role", "staff.set_active", "liability.roll_forward",
+    "liability.owed_page",
 ])
 
 

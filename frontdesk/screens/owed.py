@@ -1,0 +1,187 @@
+"""What the business owes (managers, f7): the prepaid service still owed, how each figure is
+valued, how it moved over a period (this month so far by default), and who to call before their
+package expires.
+
+`/` goes to the period and the expiring window; Tab moves between them and the tables; Enter in
+a field reads the page again. Every figure comes from the ledger and the payments
+(`liability.owed_page`); opening + movements = closing is checked and said.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Footer, Header, Input, Label, Static
+
+from frontdesk.domain.money import format_money
+from frontdesk.domain.parsing import parse_count, parse_day
+from frontdesk.domain.periods import local_date
+from frontdesk.domain.valuation import Movement
+from frontdesk.screens.base import DeskScreen
+from frontdesk.services.liability import OwedPage, owed_page
+from frontdesk.widgets.fitted import FitColumn, FittedTable
+from frontdesk.widgets.parsed_input import ParsedInput
+
+FIGURES = (FitColumn("What moved", "what", min_width=16), FitColumn("Amount", "amount"))
+EXPIRING = (  # who and how to reach her first; what and how much after, shortened when narrow
+    FitColumn("Expires", "expires"),
+    FitColumn("Customer", "customer", min_width=8),
+    FitColumn("Phone", "phone"),
+    FitColumn("Worth", "worth"),
+    FitColumn("Package", "package", min_width=6),
+    FitColumn("Left", "left", min_width=5),
+)
+WORDS = {
+    Movement.SOLD: "+ sold",
+    Movement.ASSIGNED: "+ given free (worth 0)",
+    Movement.REDEEMED: "− used",
+    Movement.REVERSED: "+ given back",
+    Movement.ADJUSTED: "± adjusted",
+    Movement.VOIDED: "− voided",
+    Movement.REFUNDED: "− refunded",
+    Movement.EXPIRED: "− expired unused",
+}
+
+
+def parse_days(text: str) -> int:
+    days = parse_count(text, "14")
+    if days > 366:
+        raise ValueError("At most 366 days.")
+    return days
+
+
+class OwedScreen(DeskScreen[None]):
+    """The liability for prepaid service, its roll-forward, and the call list."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # the tables side by side when there is room
+    BINDINGS = [
+        Binding("escape", "back", "Back", tooltip="Back to where you were", id="owed-back"),
+        Binding("slash", "period", "Period", tooltip="Change the period and the expiring window", id="owed-period"),
+        Binding("f5", "refresh", "Refresh", tooltip="Read the figures again", id="owed-refresh"),
+    ]
+
+    @dataclass
+    class PageRead(Message):
+        page: OwedPage
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        today = self.today
+        with Horizontal(id="owed-filters"):
+            yield Label("From", classes="owed-label")
+            yield ParsedInput(f"{today.replace(day=1):%-d %b %Y}", parse=self.day, id="owed-from", compact=True)
+            yield Label("to", classes="owed-label")
+            yield ParsedInput(f"{today:%-d %b %Y}", parse=self.day, id="owed-to", compact=True)
+            yield Label("Expiring within", classes="owed-label")
+            yield ParsedInput("14", parse=parse_days, id="owed-within", compact=True)
+            yield Label("days", classes="owed-label")
+        yield Static("", id="owed-filter-error")
+        yield Static("", id="owed-total")
+        with Horizontal(id="owed-tables"):
+            with Vertical(id="owed-roll-box"):
+                yield Static("", id="owed-roll-title", classes="section-title")
+                yield FittedTable(id="owed-roll")
+                yield Static("", id="owed-check")
+            with Vertical(id="owed-expiring-box"):
+                yield Static("", id="owed-expiring-title", classes="section-title")
+                yield FittedTable(id="owed-expiring")
+        yield Footer()
+
+    @property
+    def today(self) -> date:
+        return local_date(self.desk.now(), self.desk.business.tz)
+
+    def day(self, text: str) -> date:
+        return parse_day(text, self.today)
+
+    def on_mount(self) -> None:
+        self.query_one("#owed-roll", FittedTable).set_columns(FIGURES)
+        self.query_one("#owed-expiring", FittedTable).set_columns(EXPIRING,
+                                                                  shrink_order=("left", "package", "customer"))
+        self.query_one("#owed-roll", FittedTable).focus()
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def load(self) -> None:
+        fields = [self.query_one(f"#owed-{name}", ParsedInput) for name in ("from", "to", "within")]
+        problem = next((field.error for field in fields if field.error), None)
+        if problem is None and any(field.parsed is None for field in fields):
+            problem = "Fill in the period and the days."
+        error = self.query_one("#owed-filter-error", Static)
+        error.update(problem or "")
+        error.display = problem is not None
+        if problem:
+            return  # the figures stay as they were
+        first, last, within = (field.parsed for field in fields)
+        if last < first:
+            self.notify("The period ends before it begins: swap the days.", severity="warning")
+            return
+        self.read(first, last, within)
+
+    @work(thread=True, exclusive=True, group="read", exit_on_error=False)
+    def read(self, first: date, last: date, within: int) -> None:
+        desk = self.desk
+        self.post_fresh(self.PageRead(desk.read(owed_page, desk.business, first_day=first, last_day=last,
+                                                within_days=within)))
+
+    @on(PageRead)
+    def show(self, message: PageRead) -> None:
+        page, currency = message.page, self.desk.business.currency
+        money = lambda amount: format_money(amount, currency)  # noqa: E731
+        roll = page.roll
+        until = min(roll.last_day, self.today)
+        total = Text.assemble(("We owe ", "bold"), (money(roll.closing), "bold"),
+                              (f" for prepaid service as of {until:%-d %b %Y}", "bold"))
+        for method, count, worth in roll.by_method():
+            total.append(f"\n  {money(worth):>12}  {count:>4} × {method}")
+        self.query_one("#owed-total", Static).update(total)
+        self.query_one("#owed-roll-title", Static).update(
+            f"What moved, {roll.first_day:%-d %b} to {until:%-d %b %Y}")
+        rows = [("opening", [Text(f"Owed on {roll.first_day:%-d %b}"), Text(money(roll.opening))])]
+        for kind, amount in roll.movements.items():
+            words = WORDS[kind]
+            if kind is Movement.ASSIGNED:
+                words = f"+ {roll.assigned_holdings} given free"
+            rows.append((str(kind), [Text(words), Text(money(amount))]))
+        rows.append(("closing", [Text("= owed now" if until == self.today else f"= owed on {until:%-d %b}",
+                                      style="bold"), Text(money(roll.closing), style="bold")]))
+        self.query_one("#owed-roll", FittedTable).set_rows(rows)
+        self.query_one("#owed-check", Static).update(
+            "opening + movements = closing ✓" if roll.balanced
+            else "opening + movements ≠ closing: report this")
+        self.query_one("#owed-expiring-title", Static).update(
+            f"Expiring within {page.within_days} days: {len(page.expiring)} to call" if page.expiring
+            else f"Nothing with a balance expires within {page.within_days} days")
+        self.query_one("#owed-expiring", FittedTable).set_rows([
+            (str(row.holding_id), [Text(f"{row.valid_until:%a %-d %b}"), Text(row.customer_name),
+                                   Text(row.phone or "—"), Text(money(row.worth)), Text(row.title),
+                                   Text(row.balance_text)])
+            for row in page.expiring
+        ])
+
+    @on(Input.Changed)
+    def changed(self) -> None:
+        self.load()
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        self.load()
+        self.query_one("#owed-roll", FittedTable).focus()
+
+    def action_period(self) -> None:
+        self.query_one("#owed-from", ParsedInput).focus()
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_back(self) -> None:
+        self.app.back_from_area()

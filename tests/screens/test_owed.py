@@ -1,0 +1,96 @@
+"""The managers' Owed screen (f7): what is owed and how it is valued, what moved this month, who
+to call; and its snapshots on the demo spa."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
+
+from frontdesk.app import FrontDeskApp
+from frontdesk.screens.home import HomeScreen
+from frontdesk.screens.owed import OwedScreen
+from frontdesk.services.desk import Desk
+from tests.screens.customer_data import Spa
+from tests.screens.keys import type_text
+from tests.screens.notifications import Notifications
+from tests.screens.settle import settle
+from tests.screens.test_customer import Maria
+
+SIZE = (100, 32)
+
+
+def figures(app: FrontDeskApp) -> dict[str, str]:
+    table = app.screen.query_one("#owed-roll", DataTable)
+    return {str(table.get_row_at(row)[0]): str(table.get_row_at(row)[1]) for row in range(table.row_count)}
+
+
+def text(app: FrontDeskApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).content)
+
+
+async def test_reception_is_told_the_owed_screen_is_a_managers(spa: Spa) -> None:
+    shown = Notifications()
+    app = FrontDeskApp(spa.desk)  # Rita, reception
+    async with app.run_test(size=SIZE, message_hook=shown.hook) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "Managers only: ask a manager to sign in (ctrl+l)." in shown.messages
+
+
+async def test_a_manager_reads_what_is_owed_and_how(spa: Spa) -> None:
+    Maria(spa)  # a $350 pack of 5 used twice; a $200 credit bought for $180, expired unused last month
+    spa.desk.staff = spa.grace
+    app = FrontDeskApp(spa.desk)
+    shown = Notifications()
+    async with app.run_test(size=SIZE, message_hook=shown.hook) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, OwedScreen)
+        owed = 35000 * 3 // 5
+        assert text(app, "#owed-total").startswith(f"We owe ${owed // 100}.{owed % 100:02d} for prepaid service")
+        # both uses were in February: March so far moved nothing, 3 visits of $70.00 are owed
+        assert figures(app) == {"Owed on 1 Mar": "$210.00", "+ sold": "$0.00", "+ 0 given free": "$0.00",
+                                "− used": "$0.00", "+ given back": "$0.00", "± adjusted": "$0.00",
+                                "− voided": "$0.00", "− refunded": "$0.00", "− expired unused": "$0.00",
+                                "= owed now": "$210.00"}
+        assert text(app, "#owed-check") == "opening + movements = closing ✓"
+        assert text(app, "#owed-expiring-title") == "Nothing with a balance expires within 14 days"
+
+        await pilot.press("slash")
+        assert screen.focused is screen.query_one("#owed-from", Input)
+        await pilot.press("tab")
+        screen.query_one("#owed-to", Input).value = ""
+        await type_text(pilot, "someday")
+        await settle(pilot)
+        assert text(app, "#owed-filter-error").startswith("Enter a date like")
+        assert figures(app)["= owed now"] == "$210.00"  # the figures stay until the day can be read
+        await pilot.press(*["backspace"] * 7)
+        await type_text(pilot, "28 feb")
+        await settle(pilot)
+        assert not screen.query_one("#owed-filter-error").display
+        assert "The period ends before it begins: swap the days." in shown.messages
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+
+def test_owed_snapshot(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+
+    assert snap_compare(FrontDeskApp(demo_desk), terminal_size=(100, 32), run_before=run_before)
+
+
+def test_owed_snapshot_80x24(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+
+    assert snap_compare(FrontDeskApp(demo_desk), terminal_size=(80, 24), run_before=run_before)
