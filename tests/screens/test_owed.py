@@ -78,19 +78,15 @@ async def test_a_manager_reads_what_is_owed_and_how(spa: Spa) -> None:
         assert isinstance(app.screen, HomeScreen)
 
 
-def test_owed_snapshot(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001
-    async def run_before(pilot: Pilot) -> None:
-        await settle(pilot)
-        await pilot.press("f7")
-        await settle(pilot)
+async def open_owed(pilot: Pilot) -> None:
+    await settle(pilot)
+    await pilot.press("f7")
+    await settle(pilot)
 
-    assert snap_compare(FrontDeskApp(demo_desk), terminal_size=(100, 32), run_before=run_before)
+
+def test_owed_snapshot(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001
+    assert snap_compare(FrontDeskApp(demo_desk), terminal_size=(100, 32), run_before=open_owed)
 
 
 def test_owed_snapshot_80x24(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001
-    async def run_before(pilot: Pilot) -> None:
-        await settle(pilot)
-        await pilot.press("f7")
-        await settle(pilot)
-
-    assert snap_compare(FrontDeskApp(demo_desk), terminal_size=(80, 24), run_before=run_before)
+    assert snap_compare(FrontDeskApp(demo_desk), terminal_size=(80, 24), run_before=open_owed)
