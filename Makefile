@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup run demo test postgres lint bench check clean
+.PHONY: setup run demo test postgres pango lint bench check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,10 +23,13 @@ run: setup
 postgres:
 	@bash scripts/ensure-postgres.sh
 
+pango: setup
+	@bash scripts/ensure-pango.sh $(PY)
+
 lint: setup
 	$(VENV)/bin/lint-imports
 
-test: setup postgres lint
+test: setup postgres pango lint
 	$(PY) -m pytest -n 3 --dist loadgroup -q  # three: screen tests wait on the UI as much as they compute
 
 bench: setup postgres

@@ -40,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-start", action="store_true", help="build it, but do not open the app")
     commands.add_parser("migrate", help="upgrade the database schema (a SQLite file is backed up first)")
     commands.add_parser("check", help="verify every balance against its ledger entries")
+    statement = commands.add_parser("statement", help="write a customer's statement (HTML, or PDF for .pdf)")
+    statement.add_argument("customer", metavar="CUSTOMER", help="the customer's number, or words of her name, "
+                           "phone or email")
+    statement.add_argument("--out", required=True, type=Path, metavar="FILE",
+                           help="where to write it: a .pdf file, or .html")
     staff_command = commands.add_parser("staff", help="people at the desk")
     staff_commands = staff_command.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
     add = staff_commands.add_parser("add", help="add someone (their PIN is asked, never given as an argument)")
@@ -145,12 +150,39 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(engine)
         if command == "staff":
             return _add_staff(_desk(settings, engine), args.name, Role(args.role))
+        if command == "statement":
+            return _statement(_desk(settings, engine), args.customer, args.out)
         _start_app(_desk(settings, engine), timedelta(minutes=settings.idle_lock_minutes))
         return 0
     except (SettingsError, DatabaseError) as error:
         return _fail(str(error))
     except FrontDeskError as error:
         return _fail(error.message)
+
+
+def _statement(desk: Desk, customer: str, out: Path) -> int:
+    """Write the statement of the one customer `customer` names (her number, or words that find
+    only her)."""
+    from frontdesk.documents.statement import write
+    from frontdesk.services import customers, statement
+
+    if customer.strip().isdigit():
+        found = [desk.read(customers.get_customer, int(customer))]
+    else:
+        found = desk.read(customers.search_customers, customer, limit=6)
+    if not found:
+        return _fail(f"No customer matches '{customer}'.")
+    if len(found) > 1:
+        names = ", ".join(f"{match.name} ({match.id})" for match in found[:5])
+        return _fail(f"Several customers match '{customer}': {names}{' and more' if len(found) > 5 else ''}. "
+                     "Give her number.")
+    held = desk.read(statement.statement, desk.business, customer_id=found[0].id)
+    try:
+        path = write(held, desk.business, out.expanduser())
+    except OSError as error:
+        return _fail(f"cannot write {out}: {error.strerror or error}")
+    print(f"Statement of {held.customer.name}: {path}")
+    return 0
 
 
 def _check(engine: Engine) -> int:

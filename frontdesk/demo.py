@@ -316,9 +316,8 @@ class _Demo:
         self.manager = manager.id
         self.reception = [member.id for member in staff if not member.is_manager]
         self.services: dict[str, ServiceView] = {
-            row["name"]: run(catalogue.add_service, self.business, name=row["name"], duration_min=row["minutes"], actor=self.manager,
-                             now=self.now,
-                             price=self.money(row["price"]))
+            row["name"]: run(catalogue.add_service, self.business, name=row["name"], duration_min=row["minutes"],
+                             price=self.money(row["price"]), actor=self.manager)
             for row in spa["services"]
         }
         self.popularity = {row["name"]: row["popularity"] for row in spa["services"]}

@@ -354,3 +354,26 @@ def test_staff_add_asks_the_pin_twice_and_stores_only_its_hash(capsys: pytest.Ca
     engine.dispose()
     assert [(name, role) for name, role, _ in stored] == [("Grace Kim", "manager")]
     assert stored[0][2].startswith("scrypt$") and "2468" not in stored[0][2]
+
+
+# ---- statement ----------------------------------------------------------------------------------
+
+def test_statement_writes_the_customers_page_found_by_name_or_number(capsys: pytest.CaptureFixture[str],
+                                                                    tmp_path: Path) -> None:
+    path = tmp_path / "frontdesk.db"
+    a_sale(path)  # Maria Lopez, customer 1, bought a Massage Pack
+    out = tmp_path / "out" / "maria.html"
+    code, printed, err = run(capsys, "--db", sqlite_url(path), "statement", "lopez", "--out", str(out))
+    assert (code, printed, err) == (0, f"Statement of Maria Lopez: {out}\n", "")
+    page = out.read_text(encoding="utf-8")
+    assert "Maria Lopez" in page and "Massage Pack" in page and "prepared by Front Desk, from the shell" in page
+    code, printed, _ = run(capsys, "--db", sqlite_url(path), "statement", "1", "--out", str(tmp_path / "m.pdf"))
+    assert code == 0 and (tmp_path / "m.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_statement_of_nobody_says_so(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "frontdesk.db"
+    a_sale(path)
+    code, _, err = run(capsys, "--db", sqlite_url(path), "statement", "zelda", "--out", str(tmp_path / "z.html"))
+    assert (code, err) == (2, "frontdesk: No customer matches 'zelda'.\n")
+    assert not (tmp_path / "z.html").exists()

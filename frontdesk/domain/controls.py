@@ -13,7 +13,9 @@ from datetime import datetime
 from frontdesk.domain.kinds import AppointmentStatus
 
 
-def cancel_needs_manager(status: AppointmentStatus, starts_at: datetime, now: datetime, *, gives_back: bool) -> str | None:
+def cancel_needs_manager(
+    status: AppointmentStatus, starts_at: datetime, now: datetime, *, gives_back: bool
+) -> str | None:
     """What cancelling would do that only a manager may ("cancel an appointment that took
     place"), or None when reception may cancel it. `gives_back`: it was paid from a package or
     with money, so cancelling returns a unit or money."""

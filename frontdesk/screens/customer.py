@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
+from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
@@ -20,6 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
+from frontdesk.documents.statement import statements_folder, write_both
 from frontdesk.domain.controls import cancel_needs_manager
 from frontdesk.domain.kinds import AppointmentStatus
 from frontdesk.domain.money import format_money
@@ -34,6 +36,7 @@ from frontdesk.screens.dialogs.sell import Sale, SellDialog
 from frontdesk.services import appointments, ledger, sales
 from frontdesk.services.appointments import Booking, Cancellation
 from frontdesk.services.customers import CustomerPage, customer_page
+from frontdesk.services.statement import statement
 from frontdesk.services.sales import TenderLine
 from frontdesk.services.views import AppointmentView, CustomerView, HistoryCursor, HoldingView, LedgerLine
 from frontdesk.widgets.appointments import state_text, when_text
@@ -59,18 +62,22 @@ class CustomerScreen(EditsCustomers):
     MANAGER_ACTIONS = frozenset({"assign", "adjust", "void"})
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to the previous screen", id="back"),
-        Binding("c", "checkout", "Checkout", tooltip="Pay the selected appointment", id="checkout"),
+        Binding("c", "checkout", "Pay", tooltip="Check out: pay the selected appointment", id="checkout"),
         Binding("b", "book", "Book", tooltip="Book an appointment for this customer", id="book"),
         Binding("s", "sell", "Sell", tooltip="Sell a package to this customer", id="sell"),
         Binding("x", "cancel_appointment", "Cancel", tooltip="Cancel the selected appointment",
                 id="cancel-appointment"),
-        Binding("a", "assign", "Assign", tooltip="Give a package without payment (managers)", id="assign"),
+        Binding("a", "assign", "Give", tooltip="Assign: give a package without payment (managers)", id="assign"),
         Binding("j", "adjust", "Adjust", tooltip="Change the selected package's balance (managers)", id="adjust"),
         Binding("v", "void", "Void", tooltip="Void the selected package (managers)", id="void"),
         Binding("e", "edit", "Edit", tooltip="Edit name, phone, email and note", id="edit"),
+        Binding("p", "statement", "Print", tooltip="Her statement: written as HTML and PDF to the statements folder",
+                id="statement"),
+        # these two are named where they act, in the packages' and the history's notes ("h shows
+        # them", "m loads older"), which leaves the footer room for the rest at 80 columns
         Binding("h", "show_all", "All", tooltip="Show or fold used-up, expired and void packages",
-                id="show-all"),
-        Binding("m", "more_history", "More", tooltip="Load older balance history", id="more-history"),
+                id="show-all", show=False),
+        Binding("m", "more_history", "More", tooltip="Load older balance history", id="more-history", show=False),
     ]
 
     @dataclass
@@ -96,6 +103,11 @@ class CustomerScreen(EditsCustomers):
     @dataclass
     class Voided(Message):
         voided: ledger.Voided
+
+    @dataclass
+    class StatementWritten(Message):
+        html: Path
+        pdf: Path
 
     def __init__(self, customer_id: int) -> None:
         super().__init__()
@@ -478,6 +490,24 @@ class CustomerScreen(EditsCustomers):
         else:
             self.notify(f"{holding.title}: {holding.balance_text}" + (" (void)" if holding.voided else "") + ".")
         self.reload()
+
+    # ---- her statement -----------------------------------------------------------------------------------
+
+    def action_statement(self) -> None:
+        self.notify("Writing her statement…", timeout=3)
+        self._statement()
+
+    @work(thread=True, exclusive=True, group="statement", exit_on_error=False)
+    def _statement(self) -> None:
+        desk = self.desk
+        held = desk.read(statement, desk.business, customer_id=self.customer_id)
+        html, pdf = write_both(held, desk.business, statements_folder())
+        self.post_fresh(self.StatementWritten(html, pdf))
+
+    @on(StatementWritten)
+    def statement_written(self, message: StatementWritten) -> None:
+        self.notify(f"Statement written: {message.pdf} (and {message.html.name} beside it, to print).",
+                    title="Statement", timeout=12)
 
     # ---- the customer's details, and more of the page -------------------------------------------------
 

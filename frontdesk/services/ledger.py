@@ -26,7 +26,14 @@ from frontdesk.models import Appointment, Holding, HoldingLine, LedgerEntry, Pay
 from frontdesk.services.audit import AuditKind, record
 from frontdesk.services.roles import clock, require_manager
 from frontdesk.services.errors import REASON_MAX_LENGTH, InvalidInput, NoBalanceLeft, NotFound, require_reason  # noqa: F401
-from frontdesk.services.tenders import MONEY_TENDERS, TenderLine, check_refunds, describe_refunds, money_paid, record_refunds
+from frontdesk.services.tenders import (
+    MONEY_TENDERS,
+    TenderLine,
+    check_refunds,
+    describe_refunds,
+    money_paid,
+    record_refunds,
+)
 from frontdesk.services.views import (
     ENTRY_RANK,
     REFUND,

@@ -251,7 +251,7 @@ async def test_reception_cannot_assign_adjust_or_void(spa: Spa) -> None:
         enabled = {active.binding.action: active.enabled for active in screen.active_bindings.values()}
         assert enabled["assign"] is False and enabled["adjust"] is False and enabled["void"] is False
         titles = [command.title for command in app.get_system_commands(screen)]
-        assert "Assign" not in titles and "Checkout" in titles
+        assert "Give" not in titles and "Pay" in titles
         await pilot.press("a", "j", "v")
         await settle(pilot)
         assert app.screen is screen
@@ -495,3 +495,32 @@ async def test_book_opens_the_booking_screen_and_the_cursor_comes_back_on_the_ne
         assert app.screen is screen
         selected = screen.selected_appointment
         assert (selected.service_name, selected.needs_payment) == ("Facial", True)
+
+
+async def test_p_writes_her_statement_as_html_and_pdf(spa: Spa, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    Maria(spa)
+    monkeypatch.setenv("FRONTDESK_STATEMENTS_DIR", str(tmp_path / "statements"))
+    app = FrontDeskApp(spa.desk)
+    notifications = Notifications()
+    async with app.run_test(size=SIZE, message_hook=notifications.hook) as pilot:
+        await open_customer(app, pilot, spa.maria)
+        await pilot.press("p")
+        await settle(pilot)
+        written = sorted(path.name for path in (tmp_path / "statements").iterdir())
+        assert written == ["statement-maria-lopez-2026-03-02.html", "statement-maria-lopez-2026-03-02.pdf"]
+        assert "Statement written:" in str(notifications)
+        page = (tmp_path / "statements" / written[0]).read_text(encoding="utf-8")
+        assert "Massage Pack" in page and "3 of 5 visits" in page and "Regular since 2019." not in page
+
+
+async def test_a_statement_folder_that_cannot_be_written_says_so(spa: Spa, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the folder should be")
+    monkeypatch.setenv("FRONTDESK_STATEMENTS_DIR", str(blocked))
+    app = FrontDeskApp(spa.desk)
+    notifications = Notifications()
+    async with app.run_test(size=SIZE, message_hook=notifications.hook) as pilot:
+        await open_customer(app, pilot, spa.maria)
+        await pilot.press("p")
+        await settle(pilot)
+        assert f"Could not write the statement in {blocked}" in str(notifications)

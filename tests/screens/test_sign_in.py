@@ -179,7 +179,7 @@ async def test_a_managers_key_pressed_by_reception_says_why_and_the_palette_does
         await settle(pilot)
         assert isinstance(app.screen, CommandPalette)
         offered = [command.title for command in app.get_system_commands(app.screen_stack[-2])]
-        assert "Book" in offered and not {"Assign", "Adjust", "Void"} & set(offered)
+        assert "Book" in offered and not {"Give", "Adjust", "Void"} & set(offered)
         await pilot.press("escape")
         await pilot.press("f2")
         await settle(pilot)

@@ -41,7 +41,7 @@ READS = {  # what anyone at the desk may read
     "catalogue.services_and_providers", "checkout.checkout_page", "checkout.options", "checkout.receipt",
     "customers.customer_page", "customers.find_duplicates", "customers.get_customer", "customers.search_customers",
     "ledger.check", "ledger.count_lines", "ledger.get_holding", "ledger.history", "sales.sale_page",
-    "staff.sign_in_list", "staff.staff_count", "tenders.money_paid",
+    "staff.sign_in_list", "staff.staff_count", "tenders.money_paid", "statement.statement",
 }
 BEFORE_SIGN_IN = {  # the sign-in itself; the owner on a new database; the shell, which holds the database
     "staff.sign_in", "staff.create_owner", "staff.add_from_shell",
