@@ -10,7 +10,7 @@ import getpass
 import logging
 import sys
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import platformdirs
@@ -45,6 +45,13 @@ def _parser() -> argparse.ArgumentParser:
                            "phone or email")
     statement.add_argument("--out", required=True, type=Path, metavar="FILE",
                            help="where to write it: a .pdf file, or .html")
+    export = commands.add_parser("export", help="write the ledger, the balances or the roll-forward as CSV")
+    export.add_argument("what", choices=("ledger", "balances", "rollforward"))
+    export.add_argument("--from", dest="first", metavar="DAY", help="the first day (YYYY-MM-DD; default: "
+                        "the first of this month); for balances, unused")
+    export.add_argument("--to", dest="last", metavar="DAY", help="the last day (YYYY-MM-DD; default: today); "
+                        "for balances, the day they are worth")
+    export.add_argument("--out", required=True, type=Path, metavar="FILE", help="the CSV file to write")
     staff_command = commands.add_parser("staff", help="people at the desk")
     staff_commands = staff_command.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
     add = staff_commands.add_parser("add", help="add someone (their PIN is asked, never given as an argument)")
@@ -152,6 +159,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _add_staff(_desk(settings, engine), args.name, Role(args.role))
         if command == "statement":
             return _statement(_desk(settings, engine), args.customer, args.out)
+        if command == "export":
+            return _export(_desk(settings, engine), args.what, args.first, args.last, args.out)
         _start_app(_desk(settings, engine), timedelta(minutes=settings.idle_lock_minutes))
         return 0
     except (SettingsError, DatabaseError) as error:
@@ -182,6 +191,33 @@ def _statement(desk: Desk, customer: str, out: Path) -> int:
     except OSError as error:
         return _fail(f"cannot write {out}: {error.strerror or error}")
     print(f"Statement of {held.customer.name}: {path}")
+    return 0
+
+
+def _export(desk: Desk, what: str, first: str | None, last: str | None, out: Path) -> int:
+    """Write one of the managers' tables as CSV, from the shell (which holds the database)."""
+    from frontdesk.documents.tables import write_csv
+    from frontdesk.domain.periods import local_date
+    from frontdesk.services import exports
+    from frontdesk.services.staff import shell_manager
+
+    today = local_date(desk.now(), desk.business.tz)
+    try:
+        last_day = date.fromisoformat(last) if last else today
+        first_day = date.fromisoformat(first) if first else last_day.replace(day=1)
+    except ValueError as error:
+        return _fail(f"{error}: give days as YYYY-MM-DD")
+    if last_day < first_day:
+        return _fail("--to is before --from")
+    desk = desk.by(desk.read(shell_manager))
+    if what == "ledger":
+        table = desk.read(exports.ledger_table, desk.business, first_day=first_day, last_day=last_day)
+    elif what == "balances":
+        table = desk.read(exports.balances_table, desk.business, day=last_day)
+    else:
+        table = desk.read(exports.roll_forward_table, desk.business, first_day=first_day, last_day=last_day)
+    path = write_csv(table, out.expanduser())
+    print(f"{len(table.rows)} row{'' if len(table.rows) == 1 else 's'}: {path}")
     return 0
 
 

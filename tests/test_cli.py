@@ -377,3 +377,33 @@ def test_statement_of_nobody_says_so(capsys: pytest.CaptureFixture[str], tmp_pat
     code, _, err = run(capsys, "--db", sqlite_url(path), "statement", "zelda", "--out", str(tmp_path / "z.html"))
     assert (code, err) == (2, "frontdesk: No customer matches 'zelda'.\n")
     assert not (tmp_path / "z.html").exists()
+
+
+# ---- export -------------------------------------------------------------------------------------
+
+def test_export_writes_the_roll_forward_balances_and_ledger_as_csv(capsys: pytest.CaptureFixture[str],
+                                                                   tmp_path: Path) -> None:
+    from frontdesk.documents.tables import read_csv
+
+    path = tmp_path / "frontdesk.db"
+    a_sale(path)  # today: a $350.00 pack sold by card
+    out = tmp_path / "rollforward.csv"
+    assert run(capsys, "--db", sqlite_url(path), "export", "rollforward", "--out", str(out)) == (
+        0, f"10 rows: {out}\n", "")
+    figures = dict(read_csv(out)[1:])
+    assert (figures["opening"], figures["sold"], figures["closing"]) == ("0.00", "350.00", "350.00")
+    code, printed, _ = run(capsys, "--db", sqlite_url(path), "export", "balances", "--out", str(tmp_path / "b.csv"))
+    assert (code, printed) == (0, f"1 row: {tmp_path / 'b.csv'}\n")
+    code, printed, _ = run(capsys, "--db", sqlite_url(path), "export", "ledger", "--out", str(tmp_path / "l.csv"))
+    assert [row[1] for row in read_csv(tmp_path / "l.csv")[1:]] == ["entry", "payment"]
+
+
+def test_export_refuses_days_it_cannot_read(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "frontdesk.db"
+    a_sale(path)
+    code, _, err = run(capsys, "--db", sqlite_url(path), "export", "ledger", "--from", "yesterday",
+                       "--out", str(tmp_path / "l.csv"))
+    assert code == 2 and "give days as YYYY-MM-DD" in err
+    code, _, err = run(capsys, "--db", sqlite_url(path), "export", "ledger", "--from", "2026-03-05", "--to",
+                       "2026-03-01", "--out", str(tmp_path / "l.csv"))
+    assert (code, err) == (2, "frontdesk: --to is before --from\n")

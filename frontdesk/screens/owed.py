@@ -3,7 +3,8 @@ valued, how it moved over a period (this month so far by default), and who to ca
 package expires.
 
 `/` goes to the period and the expiring window; Tab moves between them and the tables; Enter in
-a field reads the page again. Every figure comes from the ledger and the payments
+a field reads the page again; `x` writes the period's ledger and roll-forward, the balances and the
+call list as CSV files. Every figure comes from the ledger and the payments
 (`liability.owed_page`); opening + movements = closing is checked and said.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
@@ -20,11 +22,13 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Footer, Header, Input, Label, Static
 
+from frontdesk.documents.tables import exports_folder, write_csv
 from frontdesk.domain.money import format_money
 from frontdesk.domain.parsing import parse_count, parse_day
 from frontdesk.domain.periods import local_date
 from frontdesk.domain.valuation import Movement
 from frontdesk.screens.base import DeskScreen
+from frontdesk.services import exports
 from frontdesk.services.liability import OwedPage, owed_page
 from frontdesk.widgets.fitted import FitColumn, FittedTable
 from frontdesk.widgets.parsed_input import ParsedInput
@@ -64,12 +68,18 @@ class OwedScreen(DeskScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to where you were", id="owed-back"),
         Binding("slash", "period", "Period", tooltip="Change the period and the expiring window", id="owed-period"),
+        Binding("x", "export", "Export", tooltip="Write the period's ledger, roll-forward, the balances and the "
+                "call list as CSV files", id="owed-export"),
         Binding("f5", "refresh", "Refresh", tooltip="Read the figures again", id="owed-refresh"),
     ]
 
     @dataclass
     class PageRead(Message):
         page: OwedPage
+
+    @dataclass
+    class Exported(Message):
+        files: list[Path]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -167,6 +177,34 @@ class OwedScreen(DeskScreen[None]):
                                    Text(row.balance_text)])
             for row in page.expiring
         ])
+
+    def action_export(self) -> None:
+        fields = [self.query_one(f"#owed-{name}", ParsedInput) for name in ("from", "to", "within")]
+        if any(field.error or field.parsed is None for field in fields):
+            self.notify("Fix the period first: the files are written for the days shown.", severity="warning")
+            return
+        first, last, within = (field.parsed for field in fields)
+        self.notify("Writing the CSV files…", timeout=3)
+        self.export(first, last, within)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def export(self, first: date, last: date, within: int) -> None:
+        desk, folder = self.desk, exports_folder()
+        span = f"{first.isoformat()}-to-{last.isoformat()}"
+        tables = {
+            f"ledger-{span}.csv": desk.read(exports.ledger_table, desk.business, first_day=first, last_day=last),
+            f"rollforward-{span}.csv": desk.read(exports.roll_forward_table, desk.business, first_day=first,
+                                                  last_day=last),
+            f"balances-{last.isoformat()}.csv": desk.read(exports.balances_table, desk.business, day=last),
+            f"call-list-{within}-days.csv": desk.read(exports.call_list_table, desk.business, within_days=within),
+        }
+        self.post_fresh(self.Exported([write_csv(table, folder / name) for name, table in tables.items()]))
+
+    @on(Exported)
+    def exported(self, message: Exported) -> None:
+        folder = message.files[0].parent
+        self.notify(f"Written in {folder}: " + ", ".join(path.name for path in message.files) + ".",
+                    title="Export", timeout=12)
 
     @on(Input.Changed)
     def changed(self) -> None:

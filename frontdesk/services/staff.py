@@ -20,7 +20,7 @@ from frontdesk.domain.kinds import Role
 from frontdesk.domain.pins import FAILURES_BEFORE_LOCK, LOCK_TIME, after_wrong_pin, locked, pin_problem, tries_left
 from frontdesk.models import Staff
 from frontdesk.services.audit import AuditKind, record
-from frontdesk.services.errors import InvalidInput, NotFound
+from frontdesk.services.errors import InvalidInput, NotAllowed, NotFound
 from frontdesk.services.roles import clock, require_manager, require_staff
 from frontdesk.services.views import StaffView, staff_view
 
@@ -118,6 +118,16 @@ def add_staff_member(session: Session, *, name: str, role: Role, pin: str | None
         actor = require_manager(session, "add staff")
     return _add(session, name=name, role=role, pin=_checked_pin(pin) if pin is not None else None,
                 now=clock(session), actor=actor)
+
+
+def shell_manager(session: Session) -> int:
+    """Who the shell acts as for a manager's read (`frontdesk export`): whoever runs the desk's
+    machine holds the database, so the first active manager on the staff list."""
+    manager = session.exec(select(Staff.id).where(Staff.role == Role.MANAGER, Staff.active == True)  # noqa: E712
+                           .order_by(Staff.id)).first()
+    if manager is None:
+        raise NotAllowed("No active manager on the staff list: add one with 'frontdesk staff add NAME --role manager'.")
+    return manager
 
 
 def add_from_shell(session: Session, *, name: str, role: Role, pin: str) -> StaffView:

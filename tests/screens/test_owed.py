@@ -90,3 +90,25 @@ def test_owed_snapshot(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001
 
 def test_owed_snapshot_80x24(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001
     assert snap_compare(FrontDeskApp(demo_desk), terminal_size=(80, 24), run_before=open_owed)
+
+
+async def test_x_writes_the_csv_files_of_the_period(spa: Spa, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    from frontdesk.documents.tables import read_csv
+
+    Maria(spa)
+    monkeypatch.setenv("FRONTDESK_EXPORTS_DIR", str(tmp_path / "exports"))
+    spa.desk.staff = spa.grace
+    shown = Notifications()
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE, message_hook=shown.hook) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        written = sorted(path.name for path in (tmp_path / "exports").iterdir())
+        assert written == ["balances-2026-03-02.csv", "call-list-14-days.csv", "ledger-2026-03-01-to-2026-03-02.csv",
+                           "rollforward-2026-03-01-to-2026-03-02.csv"]
+        figures = dict(read_csv(tmp_path / "exports" / "rollforward-2026-03-01-to-2026-03-02.csv")[1:])
+        assert (figures["opening"], figures["closing"]) == ("210.00", "210.00")
+        assert any(message.startswith(f"Written in {tmp_path / 'exports'}") for message in shown.messages)

@@ -21,7 +21,7 @@ from sqlalchemy import inspect as schema, text
 import frontdesk.services
 from frontdesk.domain.kinds import Role, Tender
 from frontdesk.domain.terms import Terms, ValueType
-from frontdesk.services import appointments, audit, catalogue, checkout, ledger, liability, sales, staff
+from frontdesk.services import appointments, audit, catalogue, checkout, exports, ledger, liability, sales, staff
 from frontdesk.services.errors import NotAllowed
 from frontdesk.services.sales import TenderLine
 from tests.store.conftest import Spa
@@ -44,7 +44,7 @@ READS = {  # what anyone at the desk may read
     "staff.sign_in_list", "staff.staff_count", "tenders.money_paid", "statement.statement",
 }
 BEFORE_SIGN_IN = {  # the sign-in itself; the owner on a new database; the shell, which holds the database
-    "staff.sign_in", "staff.create_owner", "staff.add_from_shell",
+    "staff.sign_in", "staff.create_owner", "staff.add_from_shell", "staff.shell_manager",
 }
 PARTS = {  # building blocks the use cases are made of, called inside them
     "appointments.lock_appointment", "audit.record", "ledger.append_entry", "ledger.credit", "ledger.lock_lines",
@@ -99,6 +99,12 @@ def manager_only(spa: Spa) -> dict[str, tuple[Callable[..., Any], dict[str, Any]
                                                              "last_day": spa.day(0)}),
         "liability.owed_page": (liability.owed_page, {"business": business, "first_day": spa.day(0),
                                                        "last_day": spa.day(0)}),
+        "exports.ledger_table": (exports.ledger_table, {"business": business, "first_day": spa.day(0),
+                                                         "last_day": spa.day(0)}),
+        "exports.balances_table": (exports.balances_table, {"business": business, "day": spa.day(0)}),
+        "exports.call_list_table": (exports.call_list_table, {"business": business}),
+        "exports.roll_forward_table": (exports.roll_forward_table, {"business": business, "first_day": spa.day(0),
+                                                                     "last_day": spa.day(0)}),
         "staff.staff_rows": (staff.staff_rows, {}),
         "staff.change_role": (staff.change_role, {"staff_id": spa.reception, "role": Role.MANAGER}),
         "staff.set_active": (staff.set_active, {"staff_id": spa.reception, "active": False}),
@@ -145,14 +151,16 @@ def test_no_use_case_takes_who_acts_or_when_from_its_caller() -> None:
 
 
 READS_FOR_MANAGERS = {"audit.audit_page", "audit.events", "staff.staff_rows", "liability.roll_forward",
-                      "liability.owed_page"}
+                      "liability.owed_page", "exports.ledger_table", "exports.balances_table",
+                      "exports.roll_forward_table", "exports.call_list_table"}
 MANAGER_ONLY = sorted([
     "catalogue.add_service", "catalogue.update_service", "catalogue.archive_service", "catalogue.add_provider",
     "catalogue.archive_provider", "catalogue.save_package", "catalogue.archive_package", "sales.assign",
     "ledger.adjust", "ledger.void", "appointments.reverse_redemption", "appointments.cancel: one that took place",
     "appointments.cancel: a no-show", "staff.add_staff_member", "staff.set_pin", "audit.audit_page",
     "audit.events", "staff.staff_rows", "staff.change_role", "staff.set_active", "liability.roll_forward",
-    "liability.owed_page",
+    "liability.owed_page", "exports.ledger_table", "exports.balances_table", "exports.roll_forward_table",
+    "exports.call_list_table",
 ])
 
 
