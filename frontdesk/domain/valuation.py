@@ -178,3 +178,14 @@ def method_of(*, money: bool, unlimited: bool, paid: bool) -> Method:
     if unlimited:
         return Method.UNLIMITED
     return Method.CREDIT if money else Method.UNITS
+
+
+AGING = ((0, 30, "0–30 days"), (31, 90, "31–90 days"), (91, 180, "91–180 days"), (181, None, "over 180 days"))
+
+
+def aging_bucket(days: int) -> str:
+    """The aging bucket of a holding last used (or bought) `days` ago."""
+    for first, last, label in AGING:
+        if days >= first and (last is None or days <= last):
+            return label
+    return AGING[0][2]  # (a use dated after today counts as recent)

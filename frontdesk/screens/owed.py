@@ -3,7 +3,8 @@ valued, how it moved over a period (this month so far by default), and who to ca
 package expires.
 
 `/` goes to the period and the expiring window; Tab moves between them and the tables; Enter in
-a field reads the page again; `x` writes the period's ledger and roll-forward, the balances and the
+a field reads the page again. The aging shows the usable holdings by days since their last use.
+`x` writes the period's ledger and roll-forward, the balances and the
 call list as CSV files. Every figure comes from the ledger and the payments
 (`liability.owed_page`); opening + movements = closing is checked and said.
 """
@@ -99,6 +100,7 @@ class OwedScreen(DeskScreen[None]):
                 yield Static("", id="owed-roll-title", classes="section-title")
                 yield FittedTable(id="owed-roll")
                 yield Static("", id="owed-check")
+                yield Static("", id="owed-aging")
             with Vertical(id="owed-expiring-box"):
                 yield Static("", id="owed-expiring-title", classes="section-title")
                 yield FittedTable(id="owed-expiring")
@@ -168,6 +170,10 @@ class OwedScreen(DeskScreen[None]):
         self.query_one("#owed-check", Static).update(
             "opening + movements = closing ✓" if roll.balanced
             else "opening + movements ≠ closing: report this")
+        aging = Text.assemble(("Since last use (or purchase)", "bold"))
+        for label, count, worth in page.aging:
+            aging.append(f"\n  {label:<14}{count:>5}  {money(worth):>12}")
+        self.query_one("#owed-aging", Static).update(aging)
         self.query_one("#owed-expiring-title", Static).update(
             f"Expiring within {page.within_days} days: {len(page.expiring)} to call" if page.expiring
             else f"Nothing with a balance expires within {page.within_days} days")

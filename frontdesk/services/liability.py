@@ -14,13 +14,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from frontdesk.domain.business import Business
 from frontdesk.domain.kinds import EntryKind
 from frontdesk.domain.periods import local_date
 from frontdesk.domain.terms import Contents, Terms, ValueType
-from frontdesk.domain.valuation import ROLL_FORWARD, HoldingValue, Method, Movement, days_between, method_of
+from frontdesk.domain.valuation import (
+    AGING,
+    ROLL_FORWARD,
+    HoldingValue,
+    Method,
+    Movement,
+    aging_bucket,
+    days_between,
+    method_of,
+)
 from frontdesk.models import Customer, Holding, HoldingLine, LedgerEntry, Payment, Service
 from frontdesk.services.roles import clock, require_manager
 from frontdesk.services.tenders import MONEY_TENDERS
@@ -192,11 +202,12 @@ class ExpiringRow:
 
 @dataclass(frozen=True, slots=True)
 class OwedPage:
-    """The roll-forward of a period, what is owed by method, and the call list."""
+    """The roll-forward of a period, what is owed by method, the call list, and the aging."""
 
     roll: RollForward
     expiring: list[ExpiringRow]
     within_days: int
+    aging: list[tuple[str, int, int]] = field(default_factory=list)  # (bucket, holdings, worth) of live ones
 
 
 def owed_page(
@@ -220,4 +231,25 @@ def owed_page(
         for holding, customer in rows
         if views[holding.id].remaining > 0 or views[holding.id].terms.value_type is ValueType.UNLIMITED
     ]
-    return OwedPage(roll, expiring, within_days)
+    return OwedPage(roll, expiring, within_days, _aging(session, business, roll, today))
+
+
+def _aging(session: Session, business: Business, roll: RollForward, today: date) -> list[tuple[str, int, int]]:
+    """Holdings still usable (not void, not expired, something left), by days since their last
+    use (or their purchase, when never used): how many, and what they are worth."""
+    last_use = dict(session.exec(select(LedgerEntry.holding_id, func.max(LedgerEntry.created_at))
+                                 .where(LedgerEntry.kind == EntryKind.REDEEM).group_by(LedgerEntry.holding_id)).all())
+    left: dict[int, int] = defaultdict(int)
+    for holding_id, remaining in session.exec(select(HoldingLine.holding_id, HoldingLine.remaining)):
+        left[holding_id] += remaining
+    buckets = {label: [0, 0] for _, _, label in AGING}
+    for holding in session.exec(select(Holding).where(col(Holding.voided_at).is_(None))):
+        unlimited = Terms.from_dict(holding.terms).value_type is ValueType.UNLIMITED
+        expired = holding.valid_until is not None and holding.valid_until < today
+        if expired or holding.id not in roll.holdings or not (left[holding.id] or unlimited):
+            continue
+        since = local_date(last_use.get(holding.id) or holding.purchased_at, business.tz)
+        bucket = buckets[aging_bucket((today - since).days)]
+        bucket[0] += 1
+        bucket[1] += roll.holdings[holding.id]
+    return [(label, count, worth) for label, (count, worth) in buckets.items()]

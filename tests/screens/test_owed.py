@@ -59,6 +59,8 @@ async def test_a_manager_reads_what_is_owed_and_how(spa: Spa) -> None:
                                 "= owed now": "$210.00"}
         assert text(app, "#owed-check") == "opening + movements = closing ✓"
         assert text(app, "#owed-expiring-title") == "Nothing with a balance expires within 14 days"
+        # the pack was last used 3 days ago; the credit expired, so it is not counted
+        assert text(app, "#owed-aging").splitlines()[1].split() == ["0–30", "days", "1", "$210.00"]
 
         await pilot.press("slash")
         assert screen.focused is screen.query_one("#owed-from", Input)

@@ -171,3 +171,19 @@ def test_the_owed_page_says_how_each_figure_is_valued_and_who_to_call(spa: Spa) 
     assert page.roll.by_method() == [
         (Method.CREDIT, 1, 18000), (Method.UNITS, 1, 10000), (Method.UNLIMITED, 0, 0),
         (Method.COMPLIMENTARY, 1, 0)]
+
+
+def test_aging_counts_usable_holdings_by_days_since_their_last_use(spa: Spa, maria: int) -> None:
+    pack = spa.package(PACK, service_ids=(spa.swedish,))
+    days = lambda count: spa.desk.now() - timedelta(days=count)  # noqa: E731
+    recent = spa.sell(maria, pack, now=days(100))
+    redeem(spa, maria, recent, days(10))  # used 10 days ago: 0–30, 4 left
+    spa.sell(maria, pack, now=days(45))  # never used, bought 45 days ago: 31–90
+    spa.sell(maria, pack, now=days(200))  # never used, bought 200 days ago: over 180
+    gone = spa.sell(maria, pack, now=days(120))
+    spa.desk.by(spa.manager).write(ledger.void, spa.desk.business, holding_id=gone, reason="moved away",
+                                   refunds=[])  # void: not counted
+    page = spa.desk.by(spa.manager).read(liability.owed_page, spa.desk.business, first_day=spa.day(0),
+                                         last_day=spa.day(0))
+    assert page.aging == [("0–30 days", 1, 35000 * 4 // 5), ("31–90 days", 1, 35000), ("91–180 days", 0, 0),
+                          ("over 180 days", 1, 35000)]
