@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Footer, Header, Input, Label, Sparkline, Static
 
 from frontdesk.documents.tables import exports_folder, write_csv
 from frontdesk.domain.money import format_money
@@ -30,7 +30,7 @@ from frontdesk.domain.periods import local_date
 from frontdesk.domain.valuation import Movement
 from frontdesk.screens.base import DeskScreen
 from frontdesk.services import exports
-from frontdesk.services.liability import OwedPage, owed_page
+from frontdesk.services.liability import OwedPage, Trends, owed_page
 from frontdesk.widgets.fitted import FitColumn, FittedTable
 from frontdesk.widgets.parsed_input import ParsedInput
 
@@ -104,6 +104,11 @@ class OwedScreen(DeskScreen[None]):
             with Vertical(id="owed-expiring-box"):
                 yield Static("", id="owed-expiring-title", classes="section-title")
                 yield FittedTable(id="owed-expiring")
+                with Horizontal(id="owed-trends"):
+                    for name in ("sold", "used", "owed"):
+                        with Vertical(classes="owed-trend"):
+                            yield Static("", id=f"owed-{name}-title", classes="owed-trend-title")
+                            yield Sparkline([], id=f"owed-{name}", summary_function=max)
         yield Footer()
 
     @property
@@ -170,6 +175,8 @@ class OwedScreen(DeskScreen[None]):
         self.query_one("#owed-check", Static).update(
             "opening + movements = closing ✓" if roll.balanced
             else "opening + movements ≠ closing: report this")
+        if page.trends is not None:
+            self.show_trends(page.trends)
         aging = Text.assemble(("Since last use (or purchase)", "bold"))
         for label, count, worth in page.aging:
             aging.append(f"\n  {label:<14}{count:>5}  {money(worth):>12}")
@@ -183,6 +190,17 @@ class OwedScreen(DeskScreen[None]):
                                    Text(row.balance_text)])
             for row in page.expiring
         ])
+
+    def show_trends(self, trends: Trends) -> None:
+        """Sold, used and owed, week by week: a sparkline each, with the last week's figure."""
+        money = lambda amount: format_money(amount, self.desk.business.currency)  # noqa: E731
+        since = f"{trends.weeks[0]:%-d %b}" if trends.weeks else ""
+        for name, words, series in (("sold", "Sold a week", trends.sold), ("used", "Used a week", trends.used),
+                                    ("owed", "Owed at week's end", trends.owed)):
+            self.query_one(f"#owed-{name}", Sparkline).data = series
+            last = money(series[-1]) if series else "—"
+            when = "now" if name == "owed" else "this week"
+            self.query_one(f"#owed-{name}-title", Static).update(f"{words} since {since}: {last} {when}")
 
     def action_export(self) -> None:
         fields = [self.query_one(f"#owed-{name}", ParsedInput) for name in ("from", "to", "within")]

@@ -201,6 +201,27 @@ class ExpiringRow:
 
 
 @dataclass(frozen=True, slots=True)
+class Trends:
+    """Week by week (Monday to Sunday, the last one this week so far): money sold, value used, and
+    what was owed at each week's end."""
+
+    weeks: list[date]  # each week's Monday
+    sold: list[int]
+    used: list[int]  # positive: the value redeemed (and days of unlimited passes used)
+    owed: list[int]
+
+
+def trends(session: Session, business: Business, *, weeks: int = 12) -> Trends:
+    """The last `weeks` weeks' roll-forwards, for the charts (managers)."""
+    today = local_date(clock(session), business.tz)
+    monday = today - timedelta(days=today.weekday())
+    starts = [monday - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
+    rolls = [roll_forward(session, business, first_day=start, last_day=start + timedelta(days=6)) for start in starts]
+    return Trends(starts, [roll.movements[Movement.SOLD] for roll in rolls],
+                  [-roll.movements[Movement.REDEEMED] for roll in rolls], [roll.closing for roll in rolls])
+
+
+@dataclass(frozen=True, slots=True)
 class OwedPage:
     """The roll-forward of a period, what is owed by method, the call list, and the aging."""
 
@@ -208,6 +229,7 @@ class OwedPage:
     expiring: list[ExpiringRow]
     within_days: int
     aging: list[tuple[str, int, int]] = field(default_factory=list)  # (bucket, holdings, worth) of live ones
+    trends: Trends | None = None
 
 
 def owed_page(
@@ -231,7 +253,7 @@ def owed_page(
         for holding, customer in rows
         if views[holding.id].remaining > 0 or views[holding.id].terms.value_type is ValueType.UNLIMITED
     ]
-    return OwedPage(roll, expiring, within_days, _aging(session, business, roll, today))
+    return OwedPage(roll, expiring, within_days, _aging(session, business, roll, today), trends(session, business))
 
 
 def _aging(session: Session, business: Business, roll: RollForward, today: date) -> list[tuple[str, int, int]]:

@@ -187,3 +187,14 @@ def test_aging_counts_usable_holdings_by_days_since_their_last_use(spa: Spa, mar
                                          last_day=spa.day(0))
     assert page.aging == [("0–30 days", 1, 35000 * 4 // 5), ("31–90 days", 1, 35000), ("91–180 days", 0, 0),
                           ("over 180 days", 1, 35000)]
+
+
+def test_trends_give_each_weeks_sales_use_and_what_was_owed(spa: Spa, maria: int) -> None:
+    pack = spa.package(PACK, service_ids=(spa.swedish,))
+    holding = spa.sell(maria, pack, now=spa.desk.now() - timedelta(weeks=2))  # Mon 16 Feb
+    redeem(spa, maria, holding, spa.desk.now() - timedelta(weeks=1))  # Mon 23 Feb
+    weekly = spa.desk.by(spa.manager).read(liability.trends, spa.desk.business, weeks=4)
+    assert weekly.weeks == [date(2026, 2, 9), date(2026, 2, 16), date(2026, 2, 23), date(2026, 3, 2)]
+    assert weekly.sold == [0, 35000, 0, 0]
+    assert weekly.used == [0, 0, 7000, 0]
+    assert weekly.owed == [0, 35000, 28000, 28000]

@@ -103,6 +103,7 @@ def manager_only(spa: Spa) -> dict[str, tuple[Callable[..., Any], dict[str, Any]
                                                          "last_day": spa.day(0)}),
         "exports.balances_table": (exports.balances_table, {"business": business, "day": spa.day(0)}),
         "exports.call_list_table": (exports.call_list_table, {"business": business}),
+        "liability.trends": (liability.trends, {"business": business, "weeks": 2}),
         "exports.roll_forward_table": (exports.roll_forward_table, {"business": business, "first_day": spa.day(0),
                                                                      "last_day": spa.day(0)}),
         "staff.staff_rows": (staff.staff_rows, {}),
@@ -152,7 +153,7 @@ def test_no_use_case_takes_who_acts_or_when_from_its_caller() -> None:
 
 READS_FOR_MANAGERS = {"audit.audit_page", "audit.events", "staff.staff_rows", "liability.roll_forward",
                       "liability.owed_page", "exports.ledger_table", "exports.balances_table",
-                      "exports.roll_forward_table", "exports.call_list_table"}
+                      "exports.roll_forward_table", "exports.call_list_table", "liability.trends"}
 MANAGER_ONLY = sorted([
     "catalogue.add_service", "catalogue.update_service", "catalogue.archive_service", "catalogue.add_provider",
     "catalogue.archive_provider", "catalogue.save_package", "catalogue.archive_package", "sales.assign",
@@ -160,7 +161,7 @@ MANAGER_ONLY = sorted([
     "appointments.cancel: a no-show", "staff.add_staff_member", "staff.set_pin", "audit.audit_page",
     "audit.events", "staff.staff_rows", "staff.change_role", "staff.set_active", "liability.roll_forward",
     "liability.owed_page", "exports.ledger_table", "exports.balances_table", "exports.roll_forward_table",
-    "exports.call_list_table",
+    "exports.call_list_table", "liability.trends",
 ])
 
 
