@@ -4,8 +4,8 @@ package expires.
 
 `/` goes to the period and the expiring window; Tab moves between them and the tables; Enter in
 a field reads the page again. The aging shows the usable holdings by days since their last use.
-`x` writes the period's ledger and roll-forward, the balances and the
-call list as CSV files. Every figure comes from the ledger and the payments
+Enter on a movement shows the lines behind it. `x` writes the period's ledger and roll-forward,
+the balances and the call list as CSV files. Every figure comes from the ledger and the payments
 (`liability.owed_page`); opening + movements = closing is checked and said.
 """
 
@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Header, Input, Label, Sparkline, Static
+from textual.widgets import DataTable, Footer, Header, Input, Label, Sparkline, Static
 
 from frontdesk.documents.tables import exports_folder, write_csv
 from frontdesk.domain.money import format_money
@@ -29,8 +29,9 @@ from frontdesk.domain.parsing import parse_count, parse_day
 from frontdesk.domain.periods import local_date
 from frontdesk.domain.valuation import Movement
 from frontdesk.screens.base import DeskScreen
+from frontdesk.screens.dialogs.movement import MovementDialog
 from frontdesk.services import exports
-from frontdesk.services.liability import OwedPage, Trends, owed_page
+from frontdesk.services.liability import MovementLine, OwedPage, Trends, movement_lines, owed_page
 from frontdesk.widgets.fitted import FitColumn, FittedTable
 from frontdesk.widgets.parsed_input import ParsedInput
 
@@ -81,6 +82,13 @@ class OwedScreen(DeskScreen[None]):
     @dataclass
     class Exported(Message):
         files: list[Path]
+
+    @dataclass
+    class Behind(Message):
+        title: str
+        lines: list[MovementLine]
+
+    shown: OwedPage | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -153,6 +161,7 @@ class OwedScreen(DeskScreen[None]):
     @on(PageRead)
     def show(self, message: PageRead) -> None:
         page, currency = message.page, self.desk.business.currency
+        self.shown = page
         money = lambda amount: format_money(amount, currency)  # noqa: E731
         roll = page.roll
         until = min(roll.last_day, self.today)
@@ -229,6 +238,29 @@ class OwedScreen(DeskScreen[None]):
         folder = message.files[0].parent
         self.notify(f"Written in {folder}: " + ", ".join(path.name for path in message.files) + ".",
                     title="Export", timeout=12)
+
+    @on(DataTable.RowSelected, "#owed-roll")
+    def figure_chosen(self, event: DataTable.RowSelected) -> None:
+        """Enter on a movement: the lines behind it."""
+        key = event.row_key.value
+        if key not in {str(kind) for kind in Movement} or self.shown is None:
+            self.notify("Enter on a movement (sold, used, …) shows what makes it up.", timeout=5)
+            return
+        roll = self.shown.roll
+        movement = Movement(key)
+        self.behind(roll.first_day, roll.last_day, movement,
+                    f"{WORDS[movement]}, {roll.first_day:%-d %b} to {roll.last_day:%-d %b %Y}: "
+                    f"{format_money(roll.movements[movement], self.desk.business.currency)}")
+
+    @work(thread=True, exclusive=True, group="behind", exit_on_error=False)
+    def behind(self, first: date, last: date, movement: Movement, title: str) -> None:
+        desk = self.desk
+        lines = desk.read(movement_lines, desk.business, first_day=first, last_day=last, movement=movement)
+        self.post_fresh(self.Behind(title, lines))
+
+    @on(Behind)
+    def show_behind(self, message: Behind) -> None:
+        self.app.push_screen(MovementDialog(message.title, message.lines))
 
     @on(Input.Changed)
     def changed(self) -> None:

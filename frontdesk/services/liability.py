@@ -38,6 +38,17 @@ from frontdesk.services.views import holding_views
 
 
 @dataclass(frozen=True, slots=True)
+class Behind:
+    """One holding's part of a movement: when, how much, and the ledger entry (None for an expiry,
+    or an unlimited pass's days going by)."""
+
+    holding_id: int
+    at: datetime
+    amount: int
+    entry_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class RollForward:
     """Opening + each movement = closing, in minor units, for the local days `first_day` to `last_day`."""
 
@@ -49,6 +60,7 @@ class RollForward:
     assigned_holdings: int = 0  # holdings given free (complimentary, worth 0) in the period
     holdings: dict[int, int] = field(default_factory=dict)  # what each holding is worth at the closing
     methods: dict[int, Method] = field(default_factory=dict)  # how each holding's worth is worked out
+    behind: dict[Movement, list[Behind]] = field(default_factory=dict)  # what makes up each movement
 
     def by_method(self) -> list[tuple[Method, int, int]]:
         """(method, holdings still worth something or complimentary, their worth) for each method."""
@@ -106,6 +118,7 @@ def roll_forward(session: Session, business: Business, *, first_day: date, last_
     opening = closing = complimentary = 0
     movements = dict.fromkeys(ROLL_FORWARD, 0)
     worth, methods = {}, {}
+    behind: dict[Movement, list[Behind]] = defaultdict(list)
     for holding in holdings:
         terms = Terms.from_dict(holding.terms)
         own = lines[holding.id]
@@ -129,9 +142,11 @@ def roll_forward(session: Session, business: Business, *, first_day: date, last_
         counted_opening = False
         day = bought_on  # the day an unlimited holding's validity has been used up to
 
-        def book(kind: Movement, amount: int, at: datetime) -> None:
+        def book(kind: Movement, amount: int, at: datetime, entry: int | None = None) -> None:
             if at >= start:
                 movements[kind] += amount
+                if amount:
+                    behind[kind].append(Behind(holding.id, at, amount, entry))
 
         def pass_days(until: datetime, count: bool = True) -> None:
             """An unlimited holding's days used up to `until` (counted in the period when `count`)."""
@@ -159,29 +174,29 @@ def roll_forward(session: Session, business: Business, *, first_day: date, last_
             match entry.kind:
                 case EntryKind.SALE | EntryKind.ASSIGN:  # the holding opens (an entry per line), worth its price
                     if entry.line_id == own[0].id:
-                        book(Movement.SOLD if price else Movement.ASSIGNED, price, event.at)
+                        book(Movement.SOLD if price else Movement.ASSIGNED, price, event.at, entry.id)
                         if not price and event.at >= start:
                             complimentary += 1
                 case EntryKind.REDEEM:  # a redemption and its reversal share (appointment, round)
                     taken = value.redeem(line, -entry.delta, entry=(entry.appointment_id, entry.seq))
-                    book(Movement.REDEEMED, taken, event.at)
+                    book(Movement.REDEEMED, taken, event.at, entry.id)
                 case EntryKind.REVERSE:
                     given = value.reverse(line, entry.delta, redemption=(entry.appointment_id, entry.seq))
-                    book(Movement.REVERSED, given, event.at)
+                    book(Movement.REVERSED, given, event.at, entry.id)
                 case EntryKind.ADJUST:  # units added are complimentary: they move nothing
-                    book(Movement.ADJUSTED, value.adjust(line, entry.delta), event.at)
+                    book(Movement.ADJUSTED, value.adjust(line, entry.delta), event.at, entry.id)
                 case EntryKind.VOID:  # (one entry per line: the first closes the holding)
                     written_off = value.close()
                     refunded = max(written_off, -refunds[holding.id])  # as negatives: at most what was written off
-                    book(Movement.REFUNDED, refunded, event.at)
-                    book(Movement.VOIDED, written_off - refunded, event.at)
+                    book(Movement.REFUNDED, refunded, event.at, entry.id)
+                    book(Movement.VOIDED, written_off - refunded, event.at, entry.id)
         if not counted_opening:
             pass_days(start, count=False)
             opening += 0 if sold_in_period else value.liability
         pass_days(end)
         worth[holding.id] = value.liability
         closing += value.liability
-    return RollForward(first_day, last_day, opening, movements, closing, complimentary, worth, methods)
+    return RollForward(first_day, last_day, opening, movements, closing, complimentary, worth, methods, dict(behind))
 
 
 # ---- what the managers' Owed screen reads ------------------------------------------------------------
@@ -275,3 +290,35 @@ def _aging(session: Session, business: Business, roll: RollForward, today: date)
         bucket[0] += 1
         bucket[1] += roll.holdings[holding.id]
     return [(label, count, worth) for label, (count, worth) in buckets.items()]
+
+
+@dataclass(frozen=True, slots=True)
+class MovementLine:
+    """A line behind a roll-forward figure, in words."""
+
+    at: datetime
+    customer_name: str
+    title: str
+    amount: int
+    what: str  # the entry's note, or "expired unused", "days of the pass used"
+
+
+def movement_lines(
+    session: Session, business: Business, *, first_day: date, last_day: date, movement: Movement,
+) -> list[MovementLine]:
+    """What makes up one figure of the period's roll-forward, newest first (managers)."""
+    roll = roll_forward(session, business, first_day=first_day, last_day=last_day)
+    parts = roll.behind.get(movement, [])
+    holdings = {row.id: row for row in session.exec(select(Holding).where(
+        col(Holding.id).in_({part.holding_id for part in parts})))} if parts else {}
+    names = dict(session.exec(select(Customer.id, Customer.name).where(
+        col(Customer.id).in_({row.customer_id for row in holdings.values()}))).all()) if holdings else {}
+    notes = dict(session.exec(select(LedgerEntry.id, LedgerEntry.note).where(
+        col(LedgerEntry.id).in_({part.entry_id for part in parts} - {None}))).all()) if parts else {}
+    default = {Movement.EXPIRED: "expired unused", Movement.REDEEMED: "days of the pass used"}
+    lines = [MovementLine(part.at, names.get(holdings[part.holding_id].customer_id, ""),
+                          holdings[part.holding_id].title, part.amount,
+                          notes.get(part.entry_id) or default.get(movement, "") if part.entry_id else
+                          default.get(movement, ""))
+             for part in parts]
+    return sorted(lines, key=lambda line: line.at, reverse=True)

@@ -7,9 +7,12 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from frontdesk.app import FrontDeskApp
+from frontdesk.domain.kinds import Tender
 from frontdesk.screens.home import HomeScreen
 from frontdesk.screens.owed import OwedScreen
+from frontdesk.services import ledger
 from frontdesk.services.desk import Desk
+from frontdesk.services.sales import TenderLine
 from tests.screens.customer_data import Spa
 from tests.screens.keys import type_text
 from tests.screens.notifications import Notifications
@@ -114,3 +117,39 @@ async def test_x_writes_the_csv_files_of_the_period(spa: Spa, tmp_path, monkeypa
         figures = dict(read_csv(tmp_path / "exports" / "rollforward-2026-03-01-to-2026-03-02.csv")[1:])
         assert (figures["opening"], figures["closing"]) == ("210.00", "210.00")
         assert any(message.startswith(f"Written in {tmp_path / 'exports'}") for message in shown.messages)
+
+
+async def test_enter_on_a_figure_shows_the_lines_behind_it(spa: Spa) -> None:
+    from frontdesk.screens.dialogs.movement import MovementDialog
+
+    maria = Maria(spa)
+    spa.desk.staff = spa.grace
+    spa.desk.by(spa.grace.id).write(ledger.void, spa.business, holding_id=maria.pack, reason="moving away",
+                                    refunds=[TenderLine(Tender.CARD, 10000)])  # $210.00 written off, $100.00 back
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert figures(app)["− refunded"] == "-$100.00" and figures(app)["− voided"] == "-$110.00"
+        table = app.screen.query_one("#owed-roll", DataTable)
+        table.move_cursor(row=[str(table.get_row_at(row)[0]) for row in range(table.row_count)].index("− voided"))
+        await pilot.press("enter")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, MovementDialog)
+        lines = dialog.query_one(DataTable)
+        assert [[str(cell) for cell in lines.get_row_at(row)][1:] for row in range(lines.row_count)] == [
+            ["Maria Lopez", "Massage Pack", "-$110.00", "moving away"]]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, OwedScreen)
+
+
+def test_movement_dialog_snapshot(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001
+    async def run_before(pilot: Pilot) -> None:
+        await open_owed(pilot)
+        await pilot.press("down", "down", "down", "enter")  # "− used"
+        await settle(pilot)
+
+    assert snap_compare(FrontDeskApp(demo_desk), terminal_size=(100, 32), run_before=run_before)

@@ -59,6 +59,16 @@ def test_the_months_roll_forward_closes_to_the_cent(spa: Spa, maria: int) -> Non
     assert rolled.assigned_holdings == 1  # the gift, listed apart: worth 0
     assert rolled.holdings[old] == 21000 and rolled.holdings[wrong] == 0
 
+    def behind(movement: Movement) -> list[tuple[str, str, int, str]]:
+        lines = spa.desk.by(spa.manager).read(liability.movement_lines, spa.desk.business, first_day=MARCH[0],
+                                              last_day=MARCH[1], movement=movement)
+        return [(line.customer_name, line.title, line.amount, line.what) for line in lines]
+
+    assert behind(Movement.REDEEMED) == [("Maria Lopez", "Massage Pack", -7000, "1 visit")]
+    assert behind(Movement.REFUNDED) == [("Maria Lopez", "Massage Pack", -35000, "wrong customer")]
+    assert behind(Movement.SOLD) == [("Maria Lopez", "Massage Pack", 35000, "")]
+    assert behind(Movement.EXPIRED) == []
+
 
 def test_a_void_refunded_in_part_is_split_between_refunded_and_voided(spa: Spa, maria: int) -> None:
     pack = spa.package(PACK, service_ids=(spa.swedish,))

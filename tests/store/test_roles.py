@@ -104,6 +104,8 @@ def manager_only(spa: Spa) -> dict[str, tuple[Callable[..., Any], dict[str, Any]
         "exports.balances_table": (exports.balances_table, {"business": business, "day": spa.day(0)}),
         "exports.call_list_table": (exports.call_list_table, {"business": business}),
         "liability.trends": (liability.trends, {"business": business, "weeks": 2}),
+        "liability.movement_lines": (liability.movement_lines, {"business": business, "first_day": spa.day(0),
+                                                                 "last_day": spa.day(0), "movement": "sold"}),
         "exports.roll_forward_table": (exports.roll_forward_table, {"business": business, "first_day": spa.day(0),
                                                                      "last_day": spa.day(0)}),
         "staff.staff_rows": (staff.staff_rows, {}),
@@ -153,7 +155,8 @@ def test_no_use_case_takes_who_acts_or_when_from_its_caller() -> None:
 
 READS_FOR_MANAGERS = {"audit.audit_page", "audit.events", "staff.staff_rows", "liability.roll_forward",
                       "liability.owed_page", "exports.ledger_table", "exports.balances_table",
-                      "exports.roll_forward_table", "exports.call_list_table", "liability.trends"}
+                      "exports.roll_forward_table", "exports.call_list_table", "liability.trends",
+                      "liability.movement_lines"}
 MANAGER_ONLY = sorted([
     "catalogue.add_service", "catalogue.update_service", "catalogue.archive_service", "catalogue.add_provider",
     "catalogue.archive_provider", "catalogue.save_package", "catalogue.archive_package", "sales.assign",
@@ -161,7 +164,7 @@ MANAGER_ONLY = sorted([
     "appointments.cancel: a no-show", "staff.add_staff_member", "staff.set_pin", "audit.audit_page",
     "audit.events", "staff.staff_rows", "staff.change_role", "staff.set_active", "liability.roll_forward",
     "liability.owed_page", "exports.ledger_table", "exports.balances_table", "exports.roll_forward_table",
-    "exports.call_list_table", "liability.trends",
+    "exports.call_list_table", "liability.trends", "liability.movement_lines",
 ])
 
 
