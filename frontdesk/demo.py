@@ -207,6 +207,8 @@ class _Demo:
         self.business: Business = desk.business
         self.tz = desk.business.tz
         self.now = desk.now()  # one moment for the whole build, even on a running clock
+        self.opened = datetime.combine(local_date(self.now, self.tz) - timedelta(days=HISTORY_DAYS + 1), time(9),
+                                       self.tz)  # when the desk was set up: staff, catalogue, customers
         self.today = local_date(self.now, self.tz)
         self.yesterday = self.today - timedelta(days=1)
         spa = data["catalogue"]
@@ -310,18 +312,19 @@ class _Demo:
         spa, run = self.data["catalogue"], self.run
         owner, *others = spa["staff"]  # the owner (a manager) first; she adds the others
         manager = run(staff_use_cases.add_staff_member, name=owner["name"], role=Role(owner["role"]),
-                      pin=owner["pin"], now=self.now, actor=None)
+                      pin=owner["pin"], now=self.opened, actor=None)
         staff = [manager, *(run(staff_use_cases.add_staff_member, name=row["name"], role=Role(row["role"]),
-                                pin=row["pin"], now=self.now, actor=manager.id) for row in others)]
+                                pin=row["pin"], now=self.opened, actor=manager.id) for row in others)]
         self.manager = manager.id
         self.reception = [member.id for member in staff if not member.is_manager]
         self.services: dict[str, ServiceView] = {
             row["name"]: run(catalogue.add_service, self.business, name=row["name"], duration_min=row["minutes"],
-                             price=self.money(row["price"]), actor=self.manager)
+                             price=self.money(row["price"]), actor=self.manager, now=self.opened)
             for row in spa["services"]
         }
         self.popularity = {row["name"]: row["popularity"] for row in spa["services"]}
-        self.providers = {row["name"]: run(catalogue.add_provider, name=row["name"], actor=self.manager, now=self.now).id
+        self.providers = {row["name"]: run(catalogue.add_provider, name=row["name"], actor=self.manager,
+                                           now=self.opened).id
                           for row in spa["providers"]}
         self.skills: dict[str, list[str]] = defaultdict(list)
         for row in spa["providers"]:
@@ -330,7 +333,7 @@ class _Demo:
         self.package_specs = {row["title"]: row for row in spa["packages"]}
         self.packages: dict[str, PackageView] = {
             row["title"]: run(catalogue.save_package, self.business, terms=self.terms(row), actor=self.manager,
-                              now=self.now)
+                              now=self.opened)
             for row in spa["packages"]
         }
 
@@ -380,12 +383,12 @@ class _Demo:
             phone = f"(555) {number // 10_000:03d}-{number % 10_000:04d}"
             self.customer_ids.append(self.run(
                 customers.create_customer, name=f"{first} {last}", phone=phone, email=email, note=note,
-                actor=self.reception[0], now=self.now).id)
+                actor=self.reception[0], now=self.opened).id)
         for row in fixed:  # regulars, and near-duplicates the desk was told to keep anyway
             customer_id = self.run(
                 customers.create_customer, name=row["name"], phone=row["phone"], email=row["email"],
                 note=row.get("note", ""), allow_duplicate=row.get("duplicate", False),
-                actor=self.reception[0], now=self.now).id
+                actor=self.reception[0], now=self.opened).id
             self.customer_ids.append(customer_id)
             if row.get("packages"):
                 self.regulars.append((customer_id, row["packages"]))
