@@ -31,7 +31,7 @@ from frontdesk.domain.valuation import Movement
 from frontdesk.screens.base import DeskScreen
 from frontdesk.screens.dialogs.movement import MovementDialog
 from frontdesk.services import exports
-from frontdesk.services.liability import MovementLine, OwedPage, Trends, movement_lines, owed_page
+from frontdesk.services.liability import MovementLine, OwedPage, Trends, movement_lines, owed_page, trends
 from frontdesk.widgets.fitted import FitColumn, FittedTable
 from frontdesk.widgets.parsed_input import ParsedInput
 
@@ -84,6 +84,10 @@ class OwedScreen(DeskScreen[None]):
         files: list[Path]
 
     @dataclass
+    class TrendsRead(Message):
+        trends: Trends
+
+    @dataclass
     class Behind(Message):
         title: str
         lines: list[MovementLine]
@@ -132,9 +136,11 @@ class OwedScreen(DeskScreen[None]):
                                                                   shrink_order=("left", "package", "customer"))
         self.query_one("#owed-roll", FittedTable).focus()
         self.load()
+        self.read_trends()
 
     def on_screen_resume(self) -> None:
         self.load()
+        self.read_trends()
 
     def load(self) -> None:
         fields = [self.query_one(f"#owed-{name}", ParsedInput) for name in ("from", "to", "within")]
@@ -151,6 +157,17 @@ class OwedScreen(DeskScreen[None]):
             self.notify("The period ends before it begins: swap the days.", severity="warning")
             return
         self.read(first, last, within)
+
+    @work(thread=True, exclusive=True, group="trends", exit_on_error=False)
+    def read_trends(self) -> None:
+        """The weekly trends: they don't depend on the period typed, so they are read on opening
+        and on f5 only (twelve weeks of roll-forwards), not on every key typed in a field."""
+        desk = self.desk
+        self.post_fresh(self.TrendsRead(desk.read(trends, desk.business)))
+
+    @on(TrendsRead)
+    def trends_read(self, message: TrendsRead) -> None:
+        self.show_trends(message.trends)
 
     @work(thread=True, exclusive=True, group="read", exit_on_error=False)
     def read(self, first: date, last: date, within: int) -> None:
@@ -184,8 +201,6 @@ class OwedScreen(DeskScreen[None]):
         self.query_one("#owed-check", Static).update(
             "opening + movements = closing ✓" if roll.balanced
             else "opening + movements ≠ closing: report this")
-        if page.trends is not None:
-            self.show_trends(page.trends)
         aging = Text.assemble(("Since last use (or purchase)", "bold"))
         for label, count, worth in page.aging:
             aging.append(f"\n  {label:<14}{count:>5}  {money(worth):>12}")
@@ -276,6 +291,7 @@ class OwedScreen(DeskScreen[None]):
 
     def action_refresh(self) -> None:
         self.load()
+        self.read_trends()
 
     def action_back(self) -> None:
         self.app.back_from_area()

@@ -88,9 +88,8 @@ class _Event:
     expiry: bool = False
 
 
-def _weights(session: Session, terms: Terms) -> list[int]:
+def _weights(prices: dict[int, int], terms: Terms) -> list[int]:
     """How a Fixed bundle's price is shared among its lines: the services' list prices × quantity."""
-    prices = dict(session.exec(select(Service.id, Service.price)).all())
     return [prices.get(line.service_id, 0) * line.quantity for line in terms.fixed_lines]
 
 
@@ -115,6 +114,7 @@ def roll_forward(session: Session, business: Business, *, first_day: date, last_
             Payment.created_at < end)):
         refunds[payment.sale_holding_id] -= payment.amount
 
+    prices = dict(session.exec(select(Service.id, Service.price)).all())  # read once, for Fixed bundles
     opening = closing = complimentary = 0
     movements = dict.fromkeys(ROLL_FORWARD, 0)
     worth, methods = {}, {}
@@ -127,7 +127,7 @@ def roll_forward(session: Session, business: Business, *, first_day: date, last_
         bought_on = local_date(holding.purchased_at, business.tz)
         value = HoldingValue(
             price=price, lines=[line.initial for line in own],
-            weights=_weights(session, terms) if terms.contents is Contents.FIXED else (),
+            weights=_weights(prices, terms) if terms.contents is Contents.FIXED else (),
             unlimited=unlimited,
             validity_days=days_between(bought_on, holding.valid_until) if unlimited and holding.valid_until else None)
         index = {line.id: position for position, line in enumerate(own)}
@@ -244,7 +244,6 @@ class OwedPage:
     expiring: list[ExpiringRow]
     within_days: int
     aging: list[tuple[str, int, int]] = field(default_factory=list)  # (bucket, holdings, worth) of live ones
-    trends: Trends | None = None
 
 
 def owed_page(
@@ -268,7 +267,7 @@ def owed_page(
         for holding, customer in rows
         if views[holding.id].remaining > 0 or views[holding.id].terms.value_type is ValueType.UNLIMITED
     ]
-    return OwedPage(roll, expiring, within_days, _aging(session, business, roll, today), trends(session, business))
+    return OwedPage(roll, expiring, within_days, _aging(session, business, roll, today))
 
 
 def _aging(session: Session, business: Business, roll: RollForward, today: date) -> list[tuple[str, int, int]]:
