@@ -142,6 +142,11 @@ class Holding(SQLModel, table=True):
     assigned: bool = False  # given by a manager, no payment
     voided_at: datetime | None = None
     created_by: int = Field(foreign_key="staff.id")
+    # the expiry it opened with; later expiries are on its ledger entries (extend, freeze, first visit)
+    opened_until: date | None = None
+    frozen_from: date | None = None  # a freeze in force or to come: no redemption on these local days
+    frozen_until: date | None = None
+    source_holding_id: int | None = Field(default=None, foreign_key="holding.id")  # moved here by a transfer
 
 
 class HoldingLine(SQLModel, table=True):
@@ -205,6 +210,8 @@ class LedgerEntry(SQLModel, table=True):
     note: str = Field(default="", max_length=500)
     # the round of a redemption or its reversal: 0, then 1 after the first reversal, …
     seq: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # the holding's last valid day from this entry on, when the entry changed it (None: unchanged)
+    valid_until: date | None = None
 
 
 class Checkout(SQLModel, table=True):

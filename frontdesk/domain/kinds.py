@@ -22,6 +22,11 @@ class EntryKind(StrEnum):
     REVERSE = "reverse"
     ADJUST = "adjust"
     VOID = "void"
+    EXTEND = "extend"  # a manager moves the expiry (the entry carries the new one)
+    FREEZE = "freeze"  # the holding is frozen for a period; the expiry moves by the frozen days
+    UNFREEZE = "unfreeze"  # a freeze ended early; the expiry moves back by the days not used
+    TRANSFER = "transfer"  # the balance moved to another customer's holding (out) or arrived (in)
+    IMPORT = "import"  # a holding brought over from another system, opening with what was left there
 
 
 class AppointmentStatus(StrEnum):

@@ -50,7 +50,7 @@ def open_holding(
     opening = opening_holding(terms, customer_id=customer_id, purchased_at=now, tz=business.tz)
     holding = Holding(
         customer_id=customer_id, package_id=package.id, title=terms.title, terms=terms.to_dict(),
-        purchased_at=now, valid_until=opening.valid_until,
+        purchased_at=now, valid_until=opening.valid_until, opened_until=opening.valid_until,
         price_paid=price_paid, assigned=kind is EntryKind.ASSIGN, created_by=actor,
     )
     session.add(holding)
