@@ -631,7 +631,7 @@ class _Demo:
 
     def no_show(self, visit: _Visit, when: datetime) -> None:
         self.book(visit)
-        self.run(appointments.no_show, appointment_id=visit.id, actor=self.clerk(), now=when)
+        self.run(appointments.no_show, self.business, appointment_id=visit.id, actor=self.clerk(), now=when)
         if visit.outcome == "forfeit" and self.pay(visit, when, package_only=True) and visit.forgiven:
             next_morning = self.at(visit.start.date() + timedelta(days=1), time(10, 30))
             self.schedule_event(next_morning, lambda at: self.forgive(visit, at))

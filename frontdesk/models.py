@@ -82,6 +82,10 @@ class Package(SQLModel, table=True):
     date_from: date | None = None
     date_to: date | None = None
     fixed_dates: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    starts_on_first_visit: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
+    cancel_notice_hours: int | None = None  # the cancellation policy (None: none)
+    late_cancel_forfeits: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
+    no_show_forfeits: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
     archived: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

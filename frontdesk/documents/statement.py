@@ -16,12 +16,11 @@ import platformdirs
 from jinja2 import Environment, select_autoescape
 
 from frontdesk.domain.business import Business
+from frontdesk.domain.describe import entry_words
 from frontdesk.domain.periods import to_local
 from frontdesk.services.errors import FrontDeskError
 from frontdesk.services.statement import Statement
 
-KIND_WORDS = {"sale": "Sold", "assign": "Assigned", "redeem": "Used", "reverse": "Given back",
-              "adjust": "Adjusted", "void": "Voided", "refund": "Refunded"}
 
 
 def _when(moment: datetime, business: Business) -> str:
@@ -43,7 +42,7 @@ def render_html(statement: Statement, business: Business, *, business_name: str 
                    "bought": f"{to_local(view.purchased_at, business.tz):%-d %b %Y}"}
                   for view in statement.holdings],
         history=[{"when": _when(line.at, business),
-                  "what": f"{KIND_WORDS.get(str(line.kind), str(line.kind).capitalize())} {line.holding_title}"
+                  "what": f"{entry_words(line.kind)} {line.holding_title}"
                           + (f" — {line.note}" if line.note and str(line.kind) != "redeem" else ""),
                   "change": line.delta_text, "after": line.balance_text, "who": line.staff_name}
                  for line in statement.history],

@@ -99,6 +99,8 @@ def _calendar_reasons(holding: HoldingFacts, appt: AppointmentFacts, tz: ZoneInf
         reasons.append(f"not valid before {format_day(purchased_on, year)}")
     if holding.valid_until is not None and day > holding.valid_until:
         reasons.append(expired_on(holding.valid_until, year))
+    if holding.frozen is not None and holding.frozen[0] <= day <= holding.frozen[1]:
+        reasons.append(f"frozen {format_date_range(*holding.frozen, year)}")
     if not _on_weekday(terms, day):
         reasons.append(f"{format_weekdays(terms.weekdays)} only")
     if terms.window is not None:
@@ -167,6 +169,8 @@ def covers(
         reasons.append("belongs to another customer")
     if holding.voided:
         reasons.append("void")
+    if holding.moved:
+        reasons.append("moved to another customer")
     reasons += _service_reasons(terms, holding.lines, appointment)
     if terms.provider_id is not None and appointment.provider_id != terms.provider_id:
         reasons.append(provider_only(terms.provider_name))

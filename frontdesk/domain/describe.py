@@ -31,11 +31,13 @@ from frontdesk.domain.words import (
 )
 
 __all__ = [
+    "ENTRY_WORDS",
     "HoldingStatus",
     "describe_amount",
     "describe_balance",
     "describe_expiry",
     "describe_restrictions",
+    "entry_words",
     "expired_on",
     "format_date_range",
     "format_day",
@@ -61,6 +63,19 @@ class HoldingStatus(StrEnum):
     USED_UP = "used up"
     EXPIRED = "expired"
     VOID = "void"
+    MOVED = "moved"  # transferred to another customer
+
+
+ENTRY_WORDS = {  # what a ledger entry (or a refund) did, as the history and the statement say it
+    "sale": "Sold", "assign": "Assigned", "redeem": "Used", "reverse": "Given back", "adjust": "Adjusted",
+    "void": "Voided", "extend": "Extended", "freeze": "Frozen", "unfreeze": "Unfrozen", "transfer": "Moved",
+    "import": "Imported", "refund": "Refunded",
+}
+
+
+def entry_words(kind: str) -> str:
+    """"Sold", "Extended", …: what an entry of `kind` did."""
+    return ENTRY_WORDS.get(str(kind), str(kind).capitalize())
 
 
 def describe_restrictions(terms: Terms) -> str:
@@ -85,12 +100,21 @@ def describe_balance(terms: Terms, lines: Sequence[LineBalance], currency: Curre
     return f"{describe_amount(terms, remaining, currency)} of {describe_amount(terms, initial, currency)}"
 
 
-def describe_expiry(valid_until: date | None, now: datetime, *, tz: ZoneInfo) -> str:
+def describe_expiry(
+    valid_until: date | None, now: datetime, *, tz: ZoneInfo, terms: Terms | None = None,
+    frozen: tuple[date, date] | None = None,
+) -> str:
     """"no expiry", "expires today", "expires tomorrow", "expires 12 Mar, in 9 days" (usable through
-    12 Mar), or "expired 13 Mar" once past (the first day it no longer works)."""
-    if valid_until is None:
-        return "no expiry"
+    12 Mar), or "expired 13 Mar" once past (the first day it no longer works); "starts at the first
+    visit" before a validity that runs from it; a freeze in force or to come leads: "frozen 1–14 Dec ·
+    expires …"."""
     today = local_date(now, tz)
+    if frozen is not None and frozen[1] >= today:
+        return f"frozen {format_date_range(*frozen, today.year)} · " + describe_expiry(valid_until, now, tz=tz,
+                                                                                     terms=terms)
+    if valid_until is None:
+        return "starts at the first visit" if terms is not None and terms.starts_on_first_visit \
+            and terms.expires_in is not None else "no expiry"
     days = (valid_until - today).days
     if days < 0:
         return expired_on(valid_until, today.year)
@@ -104,6 +128,8 @@ def status(holding: HoldingFacts, now: datetime, *, tz: ZoneInfo) -> HoldingStat
     unlimited is never used up), else active."""
     if holding.voided:
         return HoldingStatus.VOID
+    if holding.moved:
+        return HoldingStatus.MOVED
     if holding.valid_until is not None and local_date(now, tz) > holding.valid_until:
         return HoldingStatus.EXPIRED
     terms = holding.terms

@@ -32,6 +32,8 @@ class HoldingFacts:
     valid_until: date | None  # last valid local date, inclusive; None = never expires
     voided: bool
     lines: tuple[LineBalance, ...]
+    frozen: tuple[date, date] | None = None  # local days on which it pays for nothing (a freeze)
+    moved: bool = False  # its balance was moved to another customer's holding
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +57,8 @@ def opening_holding(
     terms: Terms, *, customer_id: int, purchased_at: datetime, tz: ZoneInfo, holding_id: int = 0
 ) -> HoldingFacts:
     """The holding a sale (or assignment) of `terms` at `purchased_at` opens: valid through
-    `valid_until` of the local purchase date and `terms.expires_in`, every line full at its
+    `valid_until` of the local purchase date and `terms.expires_in` (open until the first visit when
+    its validity starts then), every line full at its
     `opening_balances`. Its line ids are placeholders (-1, -2, …) until the lines are stored;
     `holding_id` likewise (a preview may pass any id it can recognise)."""
     lines = tuple(
@@ -64,5 +67,7 @@ def opening_holding(
     )
     return HoldingFacts(
         id=holding_id, customer_id=customer_id, terms=terms, purchased_at=purchased_at,
-        valid_until=valid_until(local_date(purchased_at, tz), terms.expires_in), voided=False, lines=lines,
+        valid_until=None if terms.starts_on_first_visit
+        else valid_until(local_date(purchased_at, tz), terms.expires_in),
+        voided=False, lines=lines,
     )

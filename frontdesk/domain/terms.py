@@ -80,6 +80,10 @@ class Terms:
     window: tuple[time, time] | None = None  # local time of day, start < end
     date_range: tuple[date, date] | None = None  # inclusive local dates
     fixed_dates: tuple[date, ...] | None = None  # local dates
+    starts_on_first_visit: bool = False  # the expiry runs from the first redemption, not the sale
+    cancel_notice_hours: int | None = None  # the cancellation policy: None = none (a unit always comes back)
+    late_cancel_forfeits: bool = False  # with less notice the unit is forfeited (else returned)
+    no_show_forfeits: bool = False  # a no-show forfeits the unit (else it is returned)
 
     @property
     def unit(self) -> str:
@@ -119,6 +123,10 @@ class Terms:
             "window": None if self.window is None else [t.isoformat() for t in self.window],
             "date_range": None if self.date_range is None else [d.isoformat() for d in self.date_range],
             "fixed_dates": None if self.fixed_dates is None else [d.isoformat() for d in self.fixed_dates],
+            "starts_on_first_visit": self.starts_on_first_visit,
+            "cancel_notice_hours": self.cancel_notice_hours,
+            "late_cancel_forfeits": self.late_cancel_forfeits,
+            "no_show_forfeits": self.no_show_forfeits,
         }
 
     @classmethod
@@ -151,6 +159,10 @@ class Terms:
             window=get("window", lambda w: (time.fromisoformat(w[0]), time.fromisoformat(w[1]))),
             date_range=get("date_range", lambda r: (date.fromisoformat(r[0]), date.fromisoformat(r[1]))),
             fixed_dates=get("fixed_dates", lambda ds: tuple(date.fromisoformat(d) for d in ds)),
+            starts_on_first_visit=data.get("starts_on_first_visit", False),
+            cancel_notice_hours=data.get("cancel_notice_hours"),
+            late_cancel_forfeits=data.get("late_cancel_forfeits", False),
+            no_show_forfeits=data.get("no_show_forfeits", False),
         )
 
 
@@ -162,6 +174,9 @@ def opening_balances(terms: Terms) -> list[tuple[int | None, int]]:
     if terms.value_type is ValueType.UNLIMITED:
         return [(None, 0)]
     return [(None, terms.quantity or 0)]
+
+
+MAX_NOTICE_HOURS = 720  # a cancellation notice of at most 30 days
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +213,7 @@ def validate_terms(terms: Terms, facts: CatalogueFacts = CatalogueFacts()) -> Va
     """Check every field of a package; one message per failing field, keyed by field name.
 
     Keys: title, value_type, quantity, services, fixed_lines, price, expires_in, window,
-    date_range, fixed_dates, weekdays, provider.
+    date_range, fixed_dates, weekdays, provider, cancel_notice_hours.
     """
     messages: dict[str, str] = {}
 
@@ -246,6 +261,11 @@ def validate_terms(terms: Terms, facts: CatalogueFacts = CatalogueFacts()) -> Va
 
     if terms.expires_in is not None and terms.expires_in.count < 1:
         fail("expires_in", f"Expiry must be at least 1 {terms.expires_in.unit.value.removesuffix('s')}.")
+
+    if terms.starts_on_first_visit and terms.expires_in is None:
+        fail("expires_in", "Choose how long it lasts from the first visit.")
+    if terms.cancel_notice_hours is not None and not 0 <= terms.cancel_notice_hours <= MAX_NOTICE_HOURS:
+        fail("cancel_notice_hours", f"Notice is 0 to {MAX_NOTICE_HOURS} hours.")
 
     if terms.window is not None and terms.window[1] <= terms.window[0]:
         fail("window", "The end time must be after the start time.")
@@ -330,7 +350,12 @@ def summary(terms: Terms, currency: Currency) -> str:
         parts = [value, services]
     parts += restriction_parts(terms)
     if terms.expires_in is not None:
-        parts.append(f"expires {format_period(terms.expires_in)} after purchase")
+        after = "the first visit" if terms.starts_on_first_visit else "purchase"
+        parts.append(f"expires {format_period(terms.expires_in)} after {after}")
+    if terms.cancel_notice_hours is not None:
+        late = "forfeited" if terms.late_cancel_forfeits else "returned"
+        missed = "forfeited" if terms.no_show_forfeits else "returned"
+        parts.append(f"cancel {terms.cancel_notice_hours} h ahead (late: {late}, no-show: {missed})")
     if not terms.for_sale:
         parts.append("not for sale")
     else:

@@ -35,10 +35,12 @@ class Movement(StrEnum):
     VOIDED = "voided"
     REFUNDED = "refunded"  # the part of a void's value given back in money
     EXPIRED = "expired"  # breakage: what was left on the day the holding expired
+    EXTENDED = "extended"  # an expiry moved: an expired holding owed again, an unlimited pass's days
+    TRANSFERRED = "transferred"  # a balance moved to another customer: out and in, 0 in all
 
 
 ROLL_FORWARD = (Movement.SOLD, Movement.ASSIGNED, Movement.REDEEMED, Movement.REVERSED, Movement.ADJUSTED,
-                Movement.VOIDED, Movement.REFUNDED, Movement.EXPIRED)
+                Movement.VOIDED, Movement.REFUNDED, Movement.EXPIRED, Movement.EXTENDED, Movement.TRANSFERRED)
 
 
 def split(amount: int, weights: Sequence[int]) -> list[int]:
@@ -151,9 +153,24 @@ class HoldingValue:
         return self._moved(before)
 
     def close(self) -> int:
-        """Void or expiry: nothing is owed any more."""
+        """Void, expiry or transfer out: nothing is owed any more."""
         before = self.liability
         self._closed = True
+        return self._moved(before)
+
+    def revalidate(self, *, days_more: int | None, days_left: int, reopen: bool) -> int:
+        """The expiry moved: an unlimited holding is valid `days_more` days longer in all (None: its
+        validity starts now, `days_left` days long, as when it runs from the first visit), with
+        `days_left` days still to use; `reopen` owes an expired holding again."""
+        before = self.liability
+        if reopen:
+            self._closed = False
+        if self.unlimited:
+            if days_more is None or self.validity_days is None:
+                self.validity_days = days_left
+            else:
+                self.validity_days = max(days_left, self.validity_days + days_more)
+            self._days_left = days_left
         return self._moved(before)
 
 

@@ -53,7 +53,10 @@ WORDS = {
     Movement.VOIDED: "− voided",
     Movement.REFUNDED: "− refunded",
     Movement.EXPIRED: "− expired unused",
+    Movement.EXTENDED: "± expiry moved",
+    Movement.TRANSFERRED: "± moved between customers",
 }
+WHEN_MOVED = {Movement.EXTENDED, Movement.TRANSFERRED}  # rows shown only in a period they moved in
 
 
 def parse_days(text: str) -> int:
@@ -191,6 +194,8 @@ class OwedScreen(DeskScreen[None]):
             f"What moved, {roll.first_day:%-d %b} to {until:%-d %b %Y}")
         rows = [("opening", [Text(f"Owed on {roll.first_day:%-d %b}"), Text(money(roll.opening))])]
         for kind, amount in roll.movements.items():
+            if kind in WHEN_MOVED and not roll.behind.get(kind):
+                continue
             words = WORDS[kind]
             if kind is Movement.ASSIGNED:
                 words = f"+ {roll.assigned_holdings} given free"

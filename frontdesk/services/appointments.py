@@ -15,6 +15,7 @@ from frontdesk.domain.controls import cancel_needs_manager
 from frontdesk.domain.coverage import AppointmentFacts, Coverage, covers
 from frontdesk.domain.describe import HoldingStatus, describe_amount
 from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Tender
+from frontdesk.domain.lifecycle import Outcome, PolicyVerdict, policy_verdict
 from frontdesk.domain.periods import to_local
 from frontdesk.domain.terms import Terms
 from frontdesk.models import (
@@ -29,7 +30,7 @@ from frontdesk.models import (
 from frontdesk.services.audit import AuditKind, record
 from frontdesk.services.catalogue import list_providers, list_services
 from frontdesk.services.errors import InvalidInput, NotFound
-from frontdesk.services.ledger import append_entry, credit, get_holding, lock_lines, require_reason
+from frontdesk.services.ledger import append_entry, credit, get_holding, lock_lines, require_reason, spend
 from frontdesk.services.tenders import TenderLine, check_refunds, describe_refunds, money_paid, record_refunds
 from frontdesk.services.roles import clock, require_manager, require_staff
 from frontdesk.services.views import (
@@ -41,6 +42,7 @@ from frontdesk.services.views import (
     HoldingView,
     appointment_views,
     holding_views,
+    next_round,
     Receipt,
     receipt_view,
     standing_redemptions,
@@ -59,6 +61,27 @@ class Cancellation:
     refunded: int  # money given back (cash, card, other), minor units
     kept: int  # money paid for it and not given back
     receipt: Receipt | None  # the refund's receipt, when money went back
+    forfeited: str | None = None  # "1 visit of Massage Pack forfeited", under the package's policy
+    policy: str = ""  # what the package's policy said, in words
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyPreview:
+    """What cancelling (or marking a no-show) will do to the package it is tied to, said before it is
+    confirmed: the package, the outcome and why."""
+
+    holding_title: str | None  # None: no package is tied to it (the policy does not apply)
+    verdict: PolicyVerdict | None
+    paid_ahead: bool  # a redemption already stands for it
+
+    @property
+    def words(self) -> str:
+        if self.holding_title is None or self.verdict is None or not self.verdict.policy:
+            return ""
+        unit = "the visit it paid" if self.paid_ahead else "the unit it will take"
+        outcome = "is forfeited" if self.verdict.forfeits else (
+            "goes back to the package" if self.paid_ahead else "stays on the package")
+        return f"{self.holding_title}: {self.verdict.why}. {unit.capitalize()} {outcome}."
 
 
 # ---- reading ----------------------------------------------------------------------------------
@@ -242,13 +265,75 @@ def _reverse(session: Session, business: Business, *, appointment_id: int, actor
     return f"{amount} back to {holding.title}" if redemption.delta else f"use returned to {holding.title}"
 
 
+def _tied_holding(session: Session, row: Appointment) -> tuple[Holding | None, LedgerEntry | None]:
+    """The package an appointment is tied to: the one whose redemption stands for it, else the one
+    it was booked to be covered by; and that redemption."""
+    redemption = _outstanding_redemption(session, row.id)
+    holding_id = redemption.holding_id if redemption is not None else row.cover_holding_id
+    holding = session.get(Holding, holding_id) if holding_id is not None else None
+    return holding, redemption
+
+
+def _verdict(holding: Holding | None, row: Appointment, now: datetime, *, no_show: bool,
+             override: bool) -> PolicyVerdict | None:
+    """The policy's outcome for `row`, turned the other way by a manager's `override`."""
+    if holding is None:
+        return None
+    verdict = policy_verdict(Terms.from_dict(holding.terms), no_show=no_show, starts_at=row.starts_at, now=now)
+    if override:
+        flipped = Outcome.RETURNED if verdict.forfeits else Outcome.FORFEITED
+        return PolicyVerdict(flipped, f"a manager's decision ({flipped}; the policy said {verdict.outcome})", True)
+    return verdict
+
+
+def policy_preview(session: Session, *, appointment_id: int, no_show: bool = False) -> PolicyPreview:
+    """What cancelling the appointment now (or marking it a no-show) will do under its package's
+    cancellation policy: for the dialogs to say before confirming."""
+    row = session.get(Appointment, appointment_id)
+    if row is None:
+        raise NotFound("No such appointment.")
+    holding, redemption = _tied_holding(session, row)
+    return PolicyPreview(holding.title if holding else None,
+                         _verdict(holding, row, clock(session), no_show=no_show, override=False),
+                         redemption is not None)
+
+
+def _forfeit(session: Session, business: Business, *, row: Appointment, holding: Holding, actor: int,
+             now: datetime, why: str) -> str:
+    """Take what the appointment would have taken from its package, under the policy: a redemption
+    like a checkout's (a manager can reverse it later). Nothing when the package cannot pay it."""
+    view = appointment_views(session, [row])[0]
+    lock_lines(session, holding.id)
+    fresh = holding_views(session, [holding], business, now)[0]
+    coverage = covers(fresh.facts, view.facts, now, tz=business.tz, currency=business.currency)
+    if not coverage.ok:
+        return f"nothing forfeited from {holding.title} ({'; '.join(coverage.reasons)})"
+    take = coverage.take
+    after = spend(session, take.line_id, take.units)
+    entry = append_entry(session, holding_id=holding.id, line_id=take.line_id, kind=EntryKind.REDEEM,
+                         delta=-take.units, balance_after=after, actor=actor, appointment_id=row.id,
+                         note=f"{take.description} forfeited: {why}", at=now, seq=next_round(session, row.id))
+    session.add(Payment(appointment_id=row.id, holding_id=holding.id, entry_id=entry.id, tender=Tender.PACKAGE,
+                        amount=take.value, staff_id=actor, created_at=now))
+    return f"{take.description} of {holding.title} forfeited"
+
+
+def _override_allowed(session: Session, override: bool, reason: str) -> None:
+    if override:
+        require_manager(session, "override the cancellation policy")
+        require_reason(reason)
+
+
 def cancel(
     session: Session, business: Business, *, appointment_id: int, reason: str = "",
-    refunds: Sequence[TenderLine] = (),
+    refunds: Sequence[TenderLine] = (), override: bool = False,
 ) -> Cancellation:
-    """Cancel an appointment. A package redemption is reversed: the unit goes back to the
-    holding (even if it has expired since). Money paid for it is refunded by `refunds` (each a
-    negative payment), in full, in part or not at all; less than in full needs a reason.
+    """Cancel an appointment. The package it is tied to follows its cancellation policy (DESIGN §6):
+    with enough notice, or without a policy, a redemption is reversed (the unit goes back, even if
+    the package has expired since) and nothing is taken; a late cancel under a forfeiting policy
+    keeps the redemption, or takes the unit now. A manager may `override` the outcome, with a
+    reason. Money paid for it is refunded by `refunds` (each a negative payment), in full, in part
+    or not at all; less than in full needs a reason.
 
     Reception cancels a booked appointment, and before it begins gives back what was paid.
     Cancelling one that took place or was missed, or giving anything back after it began, is a
@@ -258,16 +343,26 @@ def cancel(
     row = lock_appointment(session, appointment_id)
     if row.status == AppointmentStatus.CANCELLED:
         raise InvalidInput({"appointment": "This appointment is already cancelled."})
+    _override_allowed(session, override, reason)
     paid = money_paid(session, appointment_id=row.id)
-    redemption = _outstanding_redemption(session, row.id)
+    holding, redemption = _tied_holding(session, row)
+    verdict = _verdict(holding, row, now, no_show=False, override=override)
+    forfeits = verdict is not None and verdict.forfeits
     manager_job = cancel_needs_manager(AppointmentStatus(row.status), row.starts_at, now,
-                                       gives_back=redemption is not None or paid > 0)
+                                       gives_back=(redemption is not None and not forfeits) or paid > 0)
     if manager_job is not None:
         require_manager(session, manager_job)
         require_reason(reason)
     refunded = check_refunds(refunds, paid, reason, business)
-    returned = _reverse(session, business, appointment_id=row.id, actor=actor,
-                        note=reason.strip() or "appointment cancelled", now=now)
+    returned = forfeited = None
+    why = reason.strip() or (verdict.why if verdict else "appointment cancelled")
+    if not forfeits:
+        returned = _reverse(session, business, appointment_id=row.id, actor=actor,
+                            note=reason.strip() or "appointment cancelled", now=now)
+    elif redemption is not None:
+        forfeited = f"{redemption_words(session, business, redemption)} kept: {verdict.why}"
+    elif holding is not None and row.status == AppointmentStatus.BOOKED:
+        forfeited = _forfeit(session, business, row=row, holding=holding, actor=actor, now=now, why=why)
     till = record_refunds(session, refunds, customer_id=row.customer_id, actor=actor, now=now,
                           reason=reason, appointment_id=row.id)
     row.status = AppointmentStatus.CANCELLED
@@ -275,23 +370,64 @@ def cancel(
     session.flush()
     money = describe_refunds(refunds, business) if paid else ""
     record(session, kind=AuditKind.CANCEL, at=now, staff_id=actor, customer_id=row.customer_id,
-           subject=f"appointment {row.id}", detail="; ".join(filter(None, [reason.strip(), returned, money])))
+           subject=f"appointment {row.id}",
+           detail="; ".join(filter(None, [reason.strip(), returned, forfeited, money,
+                                          f"policy: {verdict.why}" if verdict and verdict.policy else ""])))
     return Cancellation(appointment=appointment_views(session, [row])[0], returned=returned, refunded=refunded,
-                        kept=paid - refunded, receipt=receipt_view(session, business, till) if till else None)
+                        kept=paid - refunded, receipt=receipt_view(session, business, till) if till else None,
+                        forfeited=forfeited, policy=verdict.why if verdict and verdict.policy else "")
 
 
-def no_show(session: Session, *, appointment_id: int) -> AppointmentView:
-    """Mark a booked appointment as a no-show; a redemption already made is kept."""
+def redemption_words(session: Session, business: Business, redemption: LedgerEntry) -> str:
+    """"1 visit of Massage Pack": what a redemption took, in words."""
+    holding = session.get(Holding, redemption.holding_id)
+    amount = describe_amount(Terms.from_dict(holding.terms), -redemption.delta, business.currency)
+    return f"{amount if redemption.delta else 'the use'} of {holding.title}"
+
+
+@dataclass(frozen=True, slots=True)
+class NoShow:
+    """A no-show marked: the appointment, and what its package's policy did."""
+
+    appointment: AppointmentView
+    returned: str | None = None  # a redemption given back under the policy
+    forfeited: str | None = None  # a unit taken (or kept) under the policy
+    policy: str = ""
+
+
+def no_show(
+    session: Session, business: Business, *, appointment_id: int, override: bool = False, reason: str = "",
+) -> NoShow:
+    """Mark a booked appointment as a no-show. Its package follows its cancellation policy: a
+    forfeiting one takes the unit (or keeps the redemption made ahead), a returning one gives a
+    redemption made ahead back; without a policy a redemption made ahead is kept and nothing is
+    taken. A manager may `override` the outcome, with a reason."""
     actor = require_staff(session)
+    now = clock(session)
     row = lock_appointment(session, appointment_id)
     if row.status != AppointmentStatus.BOOKED:
         raise InvalidInput({"appointment": f"Only a booked appointment can be a no-show (this one is {row.status})."})
+    _override_allowed(session, override, reason)
+    holding, redemption = _tied_holding(session, row)
+    verdict = _verdict(holding, row, now, no_show=True, override=override)
+    returned = forfeited = None
+    why = reason.strip() or (verdict.why if verdict else "no-show")
+    if verdict is not None and verdict.policy:
+        if verdict.forfeits and redemption is None:
+            forfeited = _forfeit(session, business, row=row, holding=holding, actor=actor, now=now, why=why)
+        elif verdict.forfeits:
+            forfeited = f"{redemption_words(session, business, redemption)} kept: {verdict.why}"
+        elif redemption is not None:
+            returned = _reverse(session, business, appointment_id=row.id, actor=actor, note=why, now=now)
     row.status = AppointmentStatus.NO_SHOW
     session.add(row)
     session.flush()
-    record(session, kind=AuditKind.NO_SHOW, at=clock(session), staff_id=actor, customer_id=row.customer_id,
-           subject=f"appointment {row.id}")
-    return appointment_views(session, [row])[0]
+    record(session, kind=AuditKind.NO_SHOW, at=now, staff_id=actor, customer_id=row.customer_id,
+           subject=f"appointment {row.id}",
+           detail="; ".join(filter(None, [reason.strip(), returned, forfeited,
+                                          f"policy: {verdict.why}" if verdict and verdict.policy else ""])))
+    return NoShow(appointment_views(session, [row])[0], returned, forfeited,
+                  verdict.why if verdict and verdict.policy else "")
 
 
 def reverse_redemption(

@@ -224,6 +224,10 @@ def package_terms(session: Session, package: Package) -> Terms:
         if package.date_from is not None and package.date_to is not None else None,
         fixed_dates=tuple(date.fromisoformat(day) for day in package.fixed_dates)
         if package.fixed_dates is not None else None,
+        starts_on_first_visit=package.starts_on_first_visit,
+        cancel_notice_hours=package.cancel_notice_hours,
+        late_cancel_forfeits=package.late_cancel_forfeits,
+        no_show_forfeits=package.no_show_forfeits,
     )
 
 
@@ -287,6 +291,10 @@ def save_package(
     package.window_start, package.window_end = terms.window or (None, None)
     package.date_from, package.date_to = terms.date_range or (None, None)
     package.fixed_dates = [day.isoformat() for day in terms.fixed_dates] if terms.fixed_dates is not None else None
+    package.starts_on_first_visit = terms.starts_on_first_visit
+    package.cancel_notice_hours = terms.cancel_notice_hours
+    package.late_cancel_forfeits = terms.late_cancel_forfeits
+    package.no_show_forfeits = terms.no_show_forfeits
     package.updated_at = now
     session.add(package)
     session.flush()

@@ -21,7 +21,8 @@ from frontdesk.domain.coverage import HoldingFacts, LineBalance, covers, default
 from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Tender
 from frontdesk.domain.money import format_money
 from frontdesk.domain.terms import Terms
-from frontdesk.models import Checkout, Payment
+from frontdesk.domain.lifecycle import first_visit_expiry
+from frontdesk.models import Checkout, Holding, Payment
 from frontdesk.services import audit
 from frontdesk.services.appointments import customer_holdings, get_appointment, lock_appointment
 from frontdesk.services.errors import AlreadyPaid, FrontDeskError, InvalidInput, NotCovered
@@ -71,21 +72,31 @@ def _redeem(
     if holding.customer_id != appointment.customer_id:
         raise InvalidInput({"package": "That package belongs to another customer."})
     lines = lock_lines(session, holding_id)
+    session.refresh(holding)  # its expiry and freeze as they stand now that its lines are locked
+    terms = Terms.from_dict(holding.terms)
     facts = HoldingFacts(
-        id=holding.id, customer_id=holding.customer_id, terms=Terms.from_dict(holding.terms),
+        id=holding.id, customer_id=holding.customer_id, terms=terms,
         purchased_at=holding.purchased_at, valid_until=holding.valid_until,
         voided=holding.voided_at is not None,
         lines=tuple(LineBalance(line.id, line.service_id, line.initial, line.remaining) for line in lines),
+        frozen=(holding.frozen_from, holding.frozen_until) if holding.frozen_from and holding.frozen_until else None,
+        moved=session.exec(select(Holding.id).where(Holding.source_holding_id == holding.id)).first() is not None,
     )
     coverage = covers(facts, appointment.facts, now, tz=business.tz, currency=business.currency)
     if not coverage.ok:
         raise NotCovered(holding.title, coverage.reasons)
     take = coverage.take
     after = spend(session, take.line_id, take.units)
+    starts = None  # a validity that runs from the first visit starts with this one
+    if terms.starts_on_first_visit and holding.valid_until is None and terms.expires_in is not None:
+        starts = first_visit_expiry(terms, appointment.starts_at, business.tz)
+        holding.valid_until = starts
+        session.add(holding)
     entry = append_entry(session, holding_id=holding.id, line_id=take.line_id, kind=EntryKind.REDEEM,
                          delta=-take.units, balance_after=after, actor=actor,
-                         appointment_id=appointment.id, note=take.description, at=now,
-                         seq=next_round(session, appointment.id))
+                         appointment_id=appointment.id, note=take.description + (
+                             f" (first visit: valid to {starts:%-d %b %Y})" if starts else ""), at=now,
+                         seq=next_round(session, appointment.id), valid_until=starts)
     session.add(Payment(checkout_id=checkout_id, appointment_id=appointment.id, holding_id=holding.id,
                         entry_id=entry.id, tender=Tender.PACKAGE, amount=take.value, staff_id=actor,
                         created_at=now))

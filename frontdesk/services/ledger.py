@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from typing import Any
 
@@ -51,14 +51,14 @@ from frontdesk.services.views import (
 def append_entry(
     session: Session, *, holding_id: int, line_id: int, kind: EntryKind, delta: int,
     balance_after: int, actor: int, at: datetime, appointment_id: int | None = None, note: str = "",
-    seq: int = 0,
+    seq: int = 0, valid_until: date | None = None,
 ) -> LedgerEntry:
     """Write one ledger entry (the caller has just moved the line's balance by `delta`). A
     redemption and its reversal carry their round, `seq` (see `views.next_round`)."""
     entry = LedgerEntry(
         holding_id=holding_id, line_id=line_id, kind=kind, delta=delta,
         balance_after=balance_after, appointment_id=appointment_id, staff_id=actor,
-        note=note, created_at=at, seq=seq,
+        note=note, created_at=at, seq=seq, valid_until=valid_until,
     )
     session.add(entry)
     session.flush()
@@ -222,6 +222,7 @@ def history(
             id=entry.id, at=entry.created_at, holding_id=entry.holding_id, holding_title=title,
             kind=EntryKind(entry.kind), delta=entry.delta,
             delta_text=f"{sign}{change}" if entry.delta
+            else f"to {entry.valid_until:%-d %b %Y}" if entry.valid_until is not None and entry.kind != EntryKind.REDEEM
             else "use" if entry.kind in (EntryKind.REDEEM, EntryKind.REVERSE) else "—",
             balance_after=entry.balance_after,
             balance_text=describe_amount(terms, entry.balance_after, business.currency),

@@ -80,17 +80,121 @@ def _start(day: date, business: Business) -> datetime:
     return datetime.combine(day, time(0), business.tz)
 
 
-@dataclass
-class _Event:
-    at: datetime
-    order: int  # entries in id order; an expiry after the entries of its moment
-    entry: LedgerEntry | None = None
-    expiry: bool = False
-
-
 def _weights(prices: dict[int, int], terms: Terms) -> list[int]:
     """How a Fixed bundle's price is shared among its lines: the services' list prices × quantity."""
     return [prices.get(line.service_id, 0) * line.quantity for line in terms.fixed_lines]
+
+
+@dataclass
+class _Followed:
+    """One holding followed from its opening to the end of a period."""
+
+    opening: int = 0  # worth at the period's start (0 when it opened within the period)
+    closing: int = 0
+    complimentary: bool = False  # given free within the period
+    movements: dict[Movement, int] = field(default_factory=dict)
+    behind: dict[Movement, list[Behind]] = field(default_factory=dict)
+
+
+def _follow(
+    holding: Holding, own: list[HoldingLine], entries: list[LedgerEntry], *, refunded: int, prices: dict[int, int],
+    business: Business, start: datetime, end: datetime,
+) -> _Followed:
+    """Value `holding` through its entries (up to `end`) and the expiries they set: what it was
+    worth at `start`, what each movement from `start` on changed, and what it is worth at `end`."""
+    terms = Terms.from_dict(holding.terms)
+    price = 0 if holding.assigned else holding.price_paid
+    unlimited = terms.contents is Contents.ANY and terms.value_type is ValueType.UNLIMITED
+    bought_on = local_date(holding.purchased_at, business.tz)
+    until = holding.opened_until  # the expiry in force; entries that change it carry the new one
+    value = HoldingValue(
+        price=price, lines=[line.initial for line in own],
+        weights=_weights(prices, terms) if terms.contents is Contents.FIXED else (),
+        unlimited=unlimited, validity_days=days_between(bought_on, until) if unlimited and until else None)
+    index = {line.id: position for position, line in enumerate(own)}
+    followed = _Followed()
+    sold_in_period = holding.purchased_at >= start  # not owed at the opening: its sale is a movement
+    state = {"opened": False, "expired": False, "ended": False, "day": bought_on}  # ended: void or moved away
+
+    def book(kind: Movement, amount: int, at: datetime, entry: int | None = None) -> None:
+        if at >= start:
+            followed.movements[kind] = followed.movements.get(kind, 0) + amount
+            if amount:
+                followed.behind.setdefault(kind, []).append(Behind(holding.id, at, amount, entry))
+
+    def pass_days(until_moment: datetime, count: bool = True) -> None:
+        """An unlimited holding's days used up to `until_moment` (counted in the period when `count`)."""
+        target = local_date(until_moment, business.tz)
+        if unlimited and target > state["day"]:
+            used = value.use_days((target - state["day"]).days)
+            if count:
+                book(Movement.REDEEMED, used, until_moment)
+            state["day"] = target
+
+    def reach(moment: datetime) -> None:
+        """Bring the holding up to `moment`: the period's opening, and an expiry that falls before it."""
+        expires = None if until is None else _start(until + timedelta(days=1), business)
+        for at, what in sorted(((start, "open"), *(((expires, "expire"),) if expires is not None else ())),
+                               key=lambda pair: (pair[0], pair[1] != "open")):
+            if at > moment:
+                break
+            if what == "open" and not state["opened"]:
+                pass_days(start, count=False)
+                followed.opening = 0 if sold_in_period else value.liability
+                state["opened"] = True
+            elif what == "expire" and not state["expired"] and not state["ended"]:
+                pass_days(at)
+                book(Movement.EXPIRED, value.close(), at)
+                state["expired"] = True
+
+    for entry in entries:
+        reach(entry.created_at)
+        pass_days(entry.created_at)
+        at, line = entry.created_at, index[entry.line_id]
+        first_line = entry.line_id == own[0].id
+        match entry.kind:
+            case EntryKind.SALE | EntryKind.ASSIGN:  # the holding opens (an entry per line), worth its price
+                if first_line:
+                    book(Movement.SOLD if price else Movement.ASSIGNED, price, at, entry.id)
+                    followed.complimentary = not price and at >= start
+            case EntryKind.REDEEM:  # a redemption and its reversal share (appointment, round)
+                book(Movement.REDEEMED, value.redeem(line, -entry.delta, entry=(entry.appointment_id, entry.seq)),
+                     at, entry.id)
+            case EntryKind.REVERSE:
+                book(Movement.REVERSED, value.reverse(line, entry.delta, redemption=(entry.appointment_id, entry.seq)),
+                     at, entry.id)
+            case EntryKind.ADJUST:  # units added are complimentary: they move nothing
+                book(Movement.ADJUSTED, value.adjust(line, entry.delta), at, entry.id)
+            case EntryKind.VOID:  # (one entry per line: the first closes the holding)
+                written_off = value.close()
+                given = max(written_off, -refunded)  # as negatives: at most what was written off
+                book(Movement.REFUNDED, given, at, entry.id)
+                book(Movement.VOIDED, written_off - given, at, entry.id)
+                state["ended"] = True
+            case EntryKind.TRANSFER if holding.source_holding_id is not None and at == holding.purchased_at:
+                # arrived (the holding opened with it): worth what moved
+                if first_line:
+                    book(Movement.TRANSFERRED, price, at, entry.id)
+            case EntryKind.TRANSFER:  # moved to another customer (an entry per line: the first closes it)
+                book(Movement.TRANSFERRED, value.close(), at, entry.id)
+                state["ended"] = True
+        if entry.valid_until is not None and entry.valid_until != until:  # the expiry moved
+            today = local_date(at, business.tz)
+            reopen = state["expired"] and not state["ended"] and entry.valid_until >= today
+            moved = value.revalidate(days_more=None if until is None else (entry.valid_until - until).days,
+                                     days_left=days_between(max(today, state["day"]), entry.valid_until),
+                                     reopen=reopen)
+            book(Movement.EXTENDED, moved, at, entry.id)
+            until = entry.valid_until
+            if reopen:
+                state["expired"] = False
+    reach(end - timedelta(microseconds=1))
+    if not state["opened"]:
+        pass_days(start, count=False)
+        followed.opening = 0 if sold_in_period else value.liability
+    pass_days(end)
+    followed.closing = value.liability
+    return followed
 
 
 def roll_forward(session: Session, business: Business, *, first_day: date, last_day: date) -> RollForward:
@@ -106,7 +210,8 @@ def roll_forward(session: Session, business: Business, *, first_day: date, last_
     for line in session.exec(select(HoldingLine).order_by(HoldingLine.holding_id, HoldingLine.position)):
         lines[line.holding_id].append(line)
     entries: dict[int, list[LedgerEntry]] = defaultdict(list)
-    for entry in session.exec(select(LedgerEntry).where(LedgerEntry.created_at < end).order_by(LedgerEntry.id)):
+    for entry in session.exec(select(LedgerEntry).where(LedgerEntry.created_at < end)
+                              .order_by(LedgerEntry.created_at, LedgerEntry.id)):
         entries[entry.holding_id].append(entry)
     refunds: dict[int, int] = defaultdict(int)  # sale holding → money given back (on its void)
     for payment in session.exec(select(Payment).where(
@@ -121,82 +226,36 @@ def roll_forward(session: Session, business: Business, *, first_day: date, last_
     behind: dict[Movement, list[Behind]] = defaultdict(list)
     for holding in holdings:
         terms = Terms.from_dict(holding.terms)
-        own = lines[holding.id]
         price = 0 if holding.assigned else holding.price_paid
         unlimited = terms.contents is Contents.ANY and terms.value_type is ValueType.UNLIMITED
-        bought_on = local_date(holding.purchased_at, business.tz)
-        value = HoldingValue(
-            price=price, lines=[line.initial for line in own],
-            weights=_weights(prices, terms) if terms.contents is Contents.FIXED else (),
-            unlimited=unlimited,
-            validity_days=days_between(bought_on, holding.valid_until) if unlimited and holding.valid_until else None)
-        index = {line.id: position for position, line in enumerate(own)}
         money = terms.contents is Contents.ANY and terms.value_type is ValueType.AMOUNT
         methods[holding.id] = method_of(money=money, unlimited=unlimited, paid=price > 0)
-        events = [_Event(entry.created_at, entry.id, entry=entry) for entry in entries[holding.id]]
-        if holding.valid_until is not None:
-            expires = _start(holding.valid_until + timedelta(days=1), business)
-            if expires < end:
-                events.append(_Event(expires, 2**62, expiry=True))
-        events.sort(key=lambda event: (event.at, event.order))
-        counted_opening = False
-        day = bought_on  # the day an unlimited holding's validity has been used up to
-
-        def book(kind: Movement, amount: int, at: datetime, entry: int | None = None) -> None:
-            if at >= start:
-                movements[kind] += amount
-                if amount:
-                    behind[kind].append(Behind(holding.id, at, amount, entry))
-
-        def pass_days(until: datetime, count: bool = True) -> None:
-            """An unlimited holding's days used up to `until` (counted in the period when `count`)."""
-            nonlocal day
-            target = local_date(until, business.tz)
-            if unlimited and target > day:
-                used = value.use_days((target - day).days)
-                if count:
-                    book(Movement.REDEEMED, used, until)
-                day = target
-
-        sold_in_period = holding.purchased_at >= start  # not owed at the opening: its sale is a movement
-
-        for event in events:
-            if not counted_opening and event.at >= start:
-                pass_days(start, count=False)
-                opening += 0 if sold_in_period else value.liability
-                counted_opening = True
-            pass_days(event.at)
-            if event.expiry:
-                book(Movement.EXPIRED, value.close(), event.at)
-                continue
-            entry = event.entry
-            line = index[entry.line_id]
-            match entry.kind:
-                case EntryKind.SALE | EntryKind.ASSIGN:  # the holding opens (an entry per line), worth its price
-                    if entry.line_id == own[0].id:
-                        book(Movement.SOLD if price else Movement.ASSIGNED, price, event.at, entry.id)
-                        if not price and event.at >= start:
-                            complimentary += 1
-                case EntryKind.REDEEM:  # a redemption and its reversal share (appointment, round)
-                    taken = value.redeem(line, -entry.delta, entry=(entry.appointment_id, entry.seq))
-                    book(Movement.REDEEMED, taken, event.at, entry.id)
-                case EntryKind.REVERSE:
-                    given = value.reverse(line, entry.delta, redemption=(entry.appointment_id, entry.seq))
-                    book(Movement.REVERSED, given, event.at, entry.id)
-                case EntryKind.ADJUST:  # units added are complimentary: they move nothing
-                    book(Movement.ADJUSTED, value.adjust(line, entry.delta), event.at, entry.id)
-                case EntryKind.VOID:  # (one entry per line: the first closes the holding)
-                    written_off = value.close()
-                    refunded = max(written_off, -refunds[holding.id])  # as negatives: at most what was written off
-                    book(Movement.REFUNDED, refunded, event.at, entry.id)
-                    book(Movement.VOIDED, written_off - refunded, event.at, entry.id)
-        if not counted_opening:
-            pass_days(start, count=False)
-            opening += 0 if sold_in_period else value.liability
-        pass_days(end)
-        worth[holding.id] = value.liability
-        closing += value.liability
+        followed = _follow(holding, lines[holding.id], entries[holding.id], refunded=refunds[holding.id],
+                           prices=prices, business=business, start=start, end=end)
+        opening += followed.opening
+        closing += followed.closing
+        complimentary += followed.complimentary
+        worth[holding.id] = followed.closing
+        for kind, amount in followed.movements.items():
+            movements[kind] += amount
+        for kind, parts in followed.behind.items():
+            behind[kind] += parts
     return RollForward(first_day, last_day, opening, movements, closing, complimentary, worth, methods, dict(behind))
+
+
+def worth_now(session: Session, business: Business, holding: Holding) -> int:
+    """What `holding` is worth at the desk's clock (for moving it to another customer)."""
+    now = clock(session)
+    lines = list(session.exec(select(HoldingLine).where(HoldingLine.holding_id == holding.id)
+                              .order_by(HoldingLine.position)))
+    entries = list(session.exec(select(LedgerEntry).where(LedgerEntry.holding_id == holding.id)
+                                .order_by(LedgerEntry.created_at, LedgerEntry.id)))
+    refunded = -sum(session.exec(select(Payment.amount).where(
+        Payment.sale_holding_id == holding.id, Payment.amount < 0, col(Payment.tender).in_(MONEY_TENDERS))).all())
+    prices = dict(session.exec(select(Service.id, Service.price)).all())
+    end = now + timedelta(microseconds=1)
+    return _follow(holding, lines, entries, refunded=refunded, prices=prices, business=business,
+                   start=end, end=end).closing
 
 
 # ---- what the managers' Owed screen reads ------------------------------------------------------------

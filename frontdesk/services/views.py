@@ -23,6 +23,7 @@ from frontdesk.domain.describe import (
     status,
 )
 from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Role, Tender
+from frontdesk.domain.periods import local_date
 from frontdesk.domain.terms import Terms, summary
 from frontdesk.models import (
     Appointment,
@@ -120,13 +121,15 @@ class HoldingView:
     summary: str
     paid_money: int = 0  # money paid for it (cash, card, other), less refunds: what a void may refund
     paid_tender: Tender | None = None  # how most of that money was paid
+    frozen: tuple[date, date] | None = None  # a freeze in force or to come (local days)
+    moved: bool = False  # its balance was moved to another customer
 
     @property
     def facts(self) -> HoldingFacts:
         return HoldingFacts(
             id=self.id, customer_id=self.customer_id, terms=self.terms,
             purchased_at=self.purchased_at, valid_until=self.valid_until,
-            voided=self.voided, lines=self.lines,
+            voided=self.voided, lines=self.lines, frozen=self.frozen, moved=self.moved,
         )
 
     @property
@@ -301,13 +304,18 @@ def holding_views(
     money = _money_paid(session.exec(
         select(Payment.sale_holding_id, Payment.tender, Payment.amount)
         .where(col(Payment.sale_holding_id).in_(ids), Payment.tender != Tender.PACKAGE))) if ids else {}
+    moved = set(session.exec(select(Holding.source_holding_id).where(
+        col(Holding.source_holding_id).in_(ids)))) if ids else set()
+    today = local_date(now, business.tz)
     views = []
     for row in rows:
         terms = Terms.from_dict(row.terms)
+        frozen = (row.frozen_from, row.frozen_until) if row.frozen_from and row.frozen_until \
+            and row.frozen_until >= today else None
         facts = HoldingFacts(
             id=row.id, customer_id=row.customer_id, terms=terms, purchased_at=row.purchased_at,
             valid_until=row.valid_until, voided=row.voided_at is not None,
-            lines=tuple(lines[row.id]),
+            lines=tuple(lines[row.id]), frozen=frozen, moved=row.id in moved,
         )
         views.append(HoldingView(
             id=row.id, customer_id=row.customer_id, title=row.title, terms=terms,
@@ -315,10 +323,11 @@ def holding_views(
             voided=facts.voided, lines=facts.lines,
             status=status(facts, now, tz=business.tz),
             balance_text=describe_balance(terms, facts.lines, business.currency),
-            expiry_text=describe_expiry(row.valid_until, now, tz=business.tz),
+            expiry_text=describe_expiry(row.valid_until, now, tz=business.tz, terms=terms, frozen=frozen),
             restrictions_text=describe_restrictions(terms),
             summary=summary(terms, business.currency),
             paid_money=money.get(row.id, (0, None))[0], paid_tender=money.get(row.id, (0, None))[1],
+            frozen=frozen, moved=facts.moved,
         ))
     return views
 

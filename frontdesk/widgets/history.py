@@ -9,20 +9,12 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
+from frontdesk.domain.describe import entry_words
 from frontdesk.domain.kinds import EntryKind
 from frontdesk.domain.periods import to_local
-from frontdesk.services.views import REFUND, HistoryCursor, LedgerLine
+from frontdesk.services.views import HistoryCursor, LedgerLine
 from frontdesk.widgets.fitted import FitColumn, FittedTable
 
-KIND_WORDS = {
-    EntryKind.SALE: "Sold",
-    EntryKind.ASSIGN: "Assigned",
-    EntryKind.REDEEM: "Used",
-    EntryKind.REVERSE: "Given back",
-    EntryKind.ADJUST: "Adjusted",
-    EntryKind.VOID: "Voided",
-    REFUND: "Refunded",
-}
 
 COLUMNS = (
     FitColumn("Date", "date"),
@@ -38,7 +30,7 @@ def what_happened(line: LedgerLine) -> str:
 
     A redemption's note only repeats what it took ("1 visit"), so it is left out unless it says
     more (e.g. "1 × Thai Massage")."""
-    text = f"{KIND_WORDS.get(line.kind, str(line.kind).capitalize())} {line.holding_title}"
+    text = f"{entry_words(line.kind)} {line.holding_title}"
     note = line.note.strip()
     if line.kind == EntryKind.REDEEM and note in (line.delta_text.lstrip("+-"), "unlimited use"):
         note = ""

@@ -40,11 +40,12 @@ from frontdesk.widgets.service_checklist import ServiceChecklist
 from frontdesk.widgets.weekday_picker import WeekdayPicker
 
 FIELD_ORDER = ("title", "value_type", "services", "quantity", "fixed_lines", "price", "provider",
-               "expires_in", "weekdays", "window", "date_range", "fixed_dates")
+               "expires_in", "weekdays", "window", "date_range", "fixed_dates", "cancel_notice_hours")
 FOCUS_TARGETS = {
     "title": "#title", "value_type": "#value-type", "quantity": "#quantity", "price": "#price",
     "provider": "#provider", "expires_in": "#expires-count", "weekdays": "#weekdays",
     "window": "#window-from", "date_range": "#date-from", "fixed_dates": "#fixed-dates",
+    "cancel_notice_hours": "#notice-hours",
 }
 QUANTITY_HINTS = {ValueType.VISITS: "visits", ValueType.MINUTES: "minutes: 90, 1h30 or 1:30"}
 
@@ -115,6 +116,8 @@ class PackageForm(VerticalScroll):
                    Select([(unit.value, unit) for unit in PeriodUnit], allow_blank=False,
                           value=PeriodUnit.MONTHS, id="expires-unit", compact=True),
                    _hint("after purchase; empty: never"))
+        yield _row("", Checkbox("Count it from the first visit, not the purchase", id="first-visit", compact=True),
+                   id="first-visit-row")
         yield field_error("expires_in")
         yield _row("Weekdays", Checkbox("Only on some weekdays", id="weekdays-on", compact=True))
         yield WeekdayPicker(id="weekdays")
@@ -137,6 +140,14 @@ class PackageForm(VerticalScroll):
         yield _row("On", ParsedInput(parse=self._days, id="fixed-dates", placeholder="2026-03-05, 2026-03-12",
                                      compact=True), id="fixed-dates-row")
         yield field_error("fixed_dates")
+        yield _row("Cancel notice", ParsedInput(parse=self._notice, id="notice-hours", placeholder="none",
+                                                type="integer", compact=True),
+                   _hint("hours ahead; empty: no policy, a unit always comes back"))
+        yield field_error("cancel_notice_hours")
+        yield _row("Late cancel", Checkbox("forfeits the unit (else it comes back)", id="late-forfeits",
+                                           compact=True), id="late-row")
+        yield _row("No-show", Checkbox("forfeits the unit (else it comes back)", id="no-show-forfeits",
+                                       compact=True), id="no-show-row")
 
     # ---- the parsers of the typed fields ----------------------------------------------------------
 
@@ -157,6 +168,10 @@ class PackageForm(VerticalScroll):
     @staticmethod
     def _expiry_count(text: str) -> int:
         return parse_count(text, "2")
+
+    @staticmethod
+    def _notice(text: str) -> int:
+        return parse_count(text, "24")
 
     def _day(self, text: str) -> date:
         return parse_date(text, self.today)
@@ -195,6 +210,11 @@ class PackageForm(VerticalScroll):
         if terms.expires_in is not None:
             self.query_one("#expires-count", Input).value = str(terms.expires_in.count)
             self.query_one("#expires-unit", Select).value = terms.expires_in.unit
+        self.query_one("#first-visit", Checkbox).value = terms.starts_on_first_visit
+        self.query_one("#notice-hours", Input).value = "" if terms.cancel_notice_hours is None \
+            else str(terms.cancel_notice_hours)
+        self.query_one("#late-forfeits", Checkbox).value = terms.late_cancel_forfeits
+        self.query_one("#no-show-forfeits", Checkbox).value = terms.no_show_forfeits
         self.query_one("#weekdays-on", Checkbox).value = terms.weekdays is not None
         self.query_one(WeekdayPicker).days = terms.weekdays or frozenset()
         if terms.window is not None:
@@ -299,6 +319,7 @@ class PackageForm(VerticalScroll):
         elif kind == "dates-fixed":
             fixed_dates = self._read("fixed-dates", "fixed_dates", problems) or ()
 
+        notice = self._read("notice-hours", "cancel_notice_hours", problems)
         terms = Terms(
             title=self.query_one("#title", Input).value.strip(),
             contents=Contents.FIXED if fixed else Contents.ANY,
@@ -317,6 +338,10 @@ class PackageForm(VerticalScroll):
             window=window,
             date_range=date_range,
             fixed_dates=fixed_dates,
+            starts_on_first_visit=self.query_one("#first-visit", Checkbox).value,
+            cancel_notice_hours=notice,
+            late_cancel_forfeits=notice is not None and self.query_one("#late-forfeits", Checkbox).value,
+            no_show_forfeits=notice is not None and self.query_one("#no-show-forfeits", Checkbox).value,
         )
         return terms, problems
 
@@ -337,6 +362,9 @@ class PackageForm(VerticalScroll):
         kind = self._pressed("dates-kind")
         show(self.query_one("#date-range-row"), kind == "dates-range")
         show(self.query_one("#fixed-dates-row"), kind == "dates-fixed")
+        show(self.query_one("#first-visit-row"), terms.expires_in is not None or terms.starts_on_first_visit)
+        show(self.query_one("#late-row"), terms.cancel_notice_hours is not None)
+        show(self.query_one("#no-show-row"), terms.cancel_notice_hours is not None)
 
     def show_messages(self, shown: Mapping[str, str]) -> None:
         for field in FIELD_ORDER:

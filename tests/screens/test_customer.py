@@ -196,7 +196,7 @@ async def test_a_manager_cancels_a_past_appointment_with_a_reason(spa: Spa) -> N
 
 async def test_a_no_show_owes_nothing_and_is_said_in_words(spa: Spa) -> None:
     missed = spa.book(spa.at(-1, 10))
-    spa.desk.by(spa.rita.id).write(appointments.no_show, appointment_id=missed)
+    spa.desk.by(spa.rita.id).write(appointments.no_show, spa.desk.business, appointment_id=missed)
     app = FrontDeskApp(spa.desk)
     notifications = Notifications()
     async with app.run_test(size=SIZE, message_hook=notifications.hook) as pilot:

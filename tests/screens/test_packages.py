@@ -671,7 +671,7 @@ async def test_at_80x24_tab_reaches_every_field_and_keeps_it_in_view(screen_desk
         editor = app.screen
         form = editor.query_one("#form")
         seen = []
-        for _ in range(20):
+        for _ in range(24):
             focused = app.focused
             assert focused is not None
             seen.append(focused.id)
@@ -680,7 +680,8 @@ async def test_at_80x24_tab_reaches_every_field_and_keeps_it_in_view(screen_desk
             await pilot.press("tab")
             await pilot.pause()
         assert {"title", "contents", "lines-table", "line-service", "price", "provider", "expires-count",
-                "weekdays-on", "weekdays", "window-from", "window-to", "dates-kind", "fixed-dates"} <= set(seen)
+                "weekdays-on", "weekdays", "window-from", "window-to", "dates-kind", "fixed-dates",
+                "notice-hours"} <= set(seen)
         # a problem at the bottom of the form: Save takes the cursor there and scrolls to it
         await fill(pilot, "#fixed-dates", "2026-03-09, 2026-03-09")
         editor.query_one("#title").focus()

@@ -215,7 +215,7 @@ def test_day_appointments_on_the_day_clocks_change(spa: Spa) -> None:
 def test_an_uncharged_no_show_owes_nothing(spa: Spa) -> None:
     maria = spa.customer()
     missed = spa.book(maria, spa.swedish, at(MON, 9))
-    spa.desk.by(spa.reception).write(appointments.no_show, appointment_id=missed)
+    spa.desk.by(spa.reception).write(appointments.no_show, spa.desk.business, appointment_id=missed)
     view = spa.desk.read(appointments.get_appointment, missed)
     assert view.status == "no-show" and not view.is_paid and not view.needs_payment
     booked = spa.book(maria, spa.swedish, at(TUE, 9))

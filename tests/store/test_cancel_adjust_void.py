@@ -163,7 +163,7 @@ def charged_no_show(spa: Spa, maria: int) -> tuple[int, int]:
     """A visit marked no-show and charged to the pack: (holding, appointment)."""
     pack = spa.sell(maria, visits_pack(spa))
     visit = spa.book(maria, spa.swedish, at(TUE, 11))
-    spa.desk.by(spa.reception).write(appointments.no_show, appointment_id=visit)
+    spa.desk.by(spa.reception).write(appointments.no_show, spa.desk.business, appointment_id=visit)
     pay(spa, visit, "charge")
     return pack, visit
 
@@ -186,7 +186,7 @@ def test_only_a_booked_appointment_can_be_a_no_show(spa: Spa, maria: int) -> Non
     visit = spa.book(maria, spa.swedish, spa.desk.now() - timedelta(hours=1))
     pay(spa, visit, "k", package=None, tenders=[TenderLine(Tender.CASH, 8000)])  # paid after it began: she came
     with pytest.raises(InvalidInput) as refused:
-        spa.desk.by(spa.reception).write(appointments.no_show, appointment_id=visit)
+        spa.desk.by(spa.reception).write(appointments.no_show, spa.desk.business, appointment_id=visit)
     assert refused.value.fields == {"appointment": "Only a booked appointment can be a no-show (this one is completed)."}
 
 
@@ -221,7 +221,7 @@ def test_a_manager_reverses_a_no_show_redemption_with_a_reason(spa: Spa, maria: 
 
 def test_a_manager_can_cancel_an_unpaid_no_show(spa: Spa, maria: int) -> None:
     visit = spa.book(maria, spa.swedish, at(TUE, 11))
-    spa.desk.by(spa.reception).write(appointments.no_show, appointment_id=visit)
+    spa.desk.by(spa.reception).write(appointments.no_show, spa.desk.business, appointment_id=visit)
     with pytest.raises(NotAllowed, match="Only a manager can cancel a no-show."):
         cancel(spa, visit)
     cancelled = cancel(spa, visit, actor=spa.manager, reason="marked by mistake")

@@ -333,7 +333,7 @@ def test_a_no_show_can_be_charged_and_keeps_its_status(spa: Spa) -> None:
     maria = spa.customer()
     holding = spa.sell(maria, massage_pack(spa))
     visit = spa.book(maria, spa.swedish, at(TUE, 11))
-    spa.desk.by(spa.reception).write(appointments.no_show, appointment_id=visit)
+    spa.desk.by(spa.reception).write(appointments.no_show, spa.desk.business, appointment_id=visit)
     pay(spa, visit, "charge-no-show")
     appointment = spa.desk.read(appointments.get_appointment, visit)
     assert (appointment.status, appointment.is_paid) == ("no-show", True)

@@ -247,7 +247,9 @@ def test_paid_ahead_from_a_package_can_still_be_a_no_show_and_keeps_the_visit(sp
     pay(spa, visit, "ahead")
     assert (appointment(spa, visit).status, appointment(spa, visit).is_paid) == ("booked", True)
     marked = spa.desk.by(spa.reception, at=at(TUE, 11) + timedelta(minutes=30)).write(appointments.no_show,
+                                                                                      spa.desk.business,
                                                                                       appointment_id=visit)
+    marked = marked.appointment
     assert (marked.status, marked.is_paid, marked.paid_from) == ("no-show", True, "Massage Pack")
     assert holding(spa, pack).remaining == 4  # the no-show rule: the visit is used
 

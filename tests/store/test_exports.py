@@ -54,7 +54,8 @@ def test_the_ledger_the_balances_and_the_roll_forward_as_csv(spa: Spa, maria: in
     rolled = manager.read(exports.roll_forward_table, business, first_day=today.replace(day=1), last_day=today)
     assert rolled.rows == [["opening", "0.00"], ["sold", "350.00"], ["assigned", "0.00"], ["redeemed", "-70.00"],
                            ["reversed", "0.00"], ["adjusted", "0.00"], ["voided", "0.00"], ["refunded", "0.00"],
-                           ["expired", "0.00"], ["closing", "280.00"]]
+                           ["expired", "0.00"], ["extended", "0.00"], ["transferred", "0.00"],
+                           ["closing", "280.00"]]
 
     for name, table in (("ledger", ledger), ("balances", balances), ("rollforward", rolled)):
         written = write_csv(table, tmp_path / "out" / f"{name}.csv")

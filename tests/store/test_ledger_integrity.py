@@ -220,7 +220,7 @@ def test_check_is_empty_after_a_realistic_day(spa: Spa) -> None:
     pay(spa, cancelled, "v2", package=visits)
     desk.by(spa.reception).write(appointments.cancel, business, appointment_id=cancelled)
     missed = spa.book(maria, spa.thai, at(date(2026, 3, 4), 10))
-    desk.by(spa.reception).write(appointments.no_show, appointment_id=missed)
+    desk.by(spa.reception).write(appointments.no_show, desk.business, appointment_id=missed)
     pay(spa, missed, "j2", package=journey)
     desk.by(spa.manager).write(appointments.reverse_redemption, business, appointment_id=missed, reason="forgiven")
     desk.by(spa.manager).write(ledger.adjust, business, holding_id=visits, delta=2, reason="birthday gift")

@@ -20,8 +20,19 @@ from sqlalchemy import inspect as schema, text
 
 import frontdesk.services
 from frontdesk.domain.kinds import Role, Tender
-from frontdesk.domain.terms import Terms, ValueType
-from frontdesk.services import appointments, audit, catalogue, checkout, exports, ledger, liability, sales, staff
+from frontdesk.domain.terms import Period, PeriodUnit, Terms, ValueType
+from frontdesk.services import (
+    appointments,
+    audit,
+    catalogue,
+    checkout,
+    exports,
+    ledger,
+    liability,
+    lifecycle,
+    sales,
+    staff,
+)
 from frontdesk.services.errors import NotAllowed
 from frontdesk.services.sales import TenderLine
 from tests.store.conftest import Spa
@@ -40,7 +51,7 @@ READS = {  # what anyone at the desk may read
     "catalogue.list_staff", "catalogue.package_editor", "catalogue.package_terms", "catalogue.package_view",
     "catalogue.services_and_providers", "checkout.checkout_page", "checkout.options", "checkout.receipt",
     "customers.customer_page", "customers.find_duplicates", "customers.get_customer", "customers.search_customers",
-    "ledger.check", "ledger.count_lines", "ledger.get_holding", "ledger.history", "sales.sale_page",
+    "appointments.policy_preview", "appointments.redemption_words", "ledger.check", "ledger.count_lines", "ledger.get_holding", "ledger.history", "sales.sale_page",
     "staff.sign_in_list", "staff.staff_count", "tenders.money_paid", "statement.statement",
 }
 BEFORE_SIGN_IN = {  # the sign-in itself; the owner on a new database; the shell, which holds the database
@@ -50,7 +61,7 @@ PARTS = {  # building blocks the use cases are made of, called inside them
     "appointments.lock_appointment", "audit.record", "ledger.append_entry", "ledger.credit", "ledger.lock_lines",
     "ledger.spend", "roles.acting", "roles.at_desk", "roles.clock", "roles.require_manager", "roles.require_staff",
     "sales.open_holding", "tenders.record_refunds", "views.appointment_views", "views.holding_views",
-    "views.next_round", "views.receipt_view", "views.standing_redemptions",
+    "views.next_round", "views.receipt_view", "views.standing_redemptions", "liability.worth_now",
 }
 
 PACK = Terms(title="Massage Pack", value_type=ValueType.VISITS, quantity=5, all_services=False, price=35000)
@@ -67,7 +78,14 @@ def manager_only(spa: Spa) -> dict[str, tuple[Callable[..., Any], dict[str, Any]
     came = spa.book(maria, spa.swedish, spa.desk.now() - timedelta(hours=2))  # began two hours ago
     spa.desk.by(spa.reception).write(checkout.checkout, business, key="came", appointment_id=came, package=holding)
     missed = spa.book(maria, spa.swedish, spa.desk.now() - timedelta(hours=4))
-    spa.desk.by(spa.reception).write(appointments.no_show, appointment_id=missed)
+    spa.desk.by(spa.reception).write(appointments.no_show, spa.desk.business, appointment_id=missed)
+    ben = spa.customer("Ben Lopez")
+    frozen = spa.sell(maria, pack)
+    week = spa.sell(maria, spa.package(PACK, title="Week Pack", expires_in=Period(1, PeriodUnit.WEEKS),
+                                       service_ids=(spa.swedish,)))
+    spa.desk.by(spa.manager).write(lifecycle.freeze, business, holding_id=frozen, first_day=spa.day(1),
+                                   last_day=spa.day(3), reason="away")
+    later = spa.book(maria, spa.swedish, at(TUE, 15), cover_holding_id=holding)
     return {
         # reception cancels booked appointments; these ones (the name after ":" says which) are a manager's
         "appointments.cancel: one that took place": (appointments.cancel, {
@@ -109,6 +127,22 @@ def manager_only(spa: Spa) -> dict[str, tuple[Callable[..., Any], dict[str, Any]
         "exports.roll_forward_table": (exports.roll_forward_table, {"business": business, "first_day": spa.day(0),
                                                                      "last_day": spa.day(0)}),
         "staff.staff_rows": (staff.staff_rows, {}),
+        "lifecycle.extend": (lifecycle.extend, {"business": business, "holding_id": week, "days": 14,
+                                                "reason": "closed for works"}),
+        "lifecycle.bulk_extend": (lifecycle.bulk_extend, {"business": business, "days": 14,
+                                                          "reason": "closed for works"}),
+        "lifecycle.bulk_extend_preview": (lifecycle.bulk_extend_preview, {"business": business, "days": 14}),
+        "lifecycle.freeze": (lifecycle.freeze, {"business": business, "holding_id": holding,
+                                                "first_day": spa.day(1), "last_day": spa.day(7),
+                                                "reason": "broken wrist"}),
+        "lifecycle.unfreeze": (lifecycle.unfreeze, {"business": business, "holding_id": frozen,
+                                                    "reason": "healed early"}),
+        "lifecycle.transfer": (lifecycle.transfer, {"business": business, "holding_id": holding,
+                                                    "to_customer_id": ben, "reason": "a gift to her husband"}),
+        "appointments.cancel: overriding the policy": (appointments.cancel, {
+            "business": business, "appointment_id": later, "override": True, "reason": "flat tyre"}),
+        "appointments.no_show: overriding the policy": (appointments.no_show, {
+            "business": business, "appointment_id": later, "override": True, "reason": "hospital"}),
         "staff.change_role": (staff.change_role, {"staff_id": spa.reception, "role": Role.MANAGER}),
         "staff.set_active": (staff.set_active, {"staff_id": spa.reception, "active": False}),
     }
@@ -156,7 +190,7 @@ def test_no_use_case_takes_who_acts_or_when_from_its_caller() -> None:
 READS_FOR_MANAGERS = {"audit.audit_page", "audit.events", "staff.staff_rows", "liability.roll_forward",
                       "liability.owed_page", "exports.ledger_table", "exports.balances_table",
                       "exports.roll_forward_table", "exports.call_list_table", "liability.trends",
-                      "liability.movement_lines"}
+                      "liability.movement_lines", "lifecycle.bulk_extend_preview"}
 MANAGER_ONLY = sorted([
     "catalogue.add_service", "catalogue.update_service", "catalogue.archive_service", "catalogue.add_provider",
     "catalogue.archive_provider", "catalogue.save_package", "catalogue.archive_package", "sales.assign",
@@ -164,7 +198,9 @@ MANAGER_ONLY = sorted([
     "appointments.cancel: a no-show", "staff.add_staff_member", "staff.set_pin", "audit.audit_page",
     "audit.events", "staff.staff_rows", "staff.change_role", "staff.set_active", "liability.roll_forward",
     "liability.owed_page", "exports.ledger_table", "exports.balances_table", "exports.roll_forward_table",
-    "exports.call_list_table", "liability.trends", "liability.movement_lines",
+    "exports.call_list_table", "liability.trends", "liability.movement_lines", "lifecycle.extend",
+    "lifecycle.bulk_extend", "lifecycle.bulk_extend_preview", "lifecycle.freeze", "lifecycle.unfreeze",
+    "lifecycle.transfer", "appointments.cancel: overriding the policy", "appointments.no_show: overriding the policy",
 ])
 
 

@@ -9,6 +9,8 @@ extension, a freeze or its early end, the start of a validity that runs from the
 ledger entry carrying the new last valid day (`ledger_entry.valid_until`), so a past roll-forward
 reads the expiry as it stood then and never changes. A freeze in force is on the holding
 (`frozen_from`–`frozen_until`); a holding moved to another customer names where it came from.
+A package gets its cancellation policy (hours of notice; late cancel and no-show returned or
+forfeited) and whether its validity runs from the first visit.
 """
 
 from alembic import op
@@ -32,10 +34,21 @@ def upgrade() -> None:
     else:
         op.add_column('holding', sa.Column('source_holding_id', sa.Integer(), nullable=True))
         op.create_foreign_key('fk_holding_source_holding', 'holding', 'holding', ['source_holding_id'], ['id'])
-    op.execute("UPDATE holding SET opened_until = valid_until")  # no expiry had changed before this
+    op.execute("UPDATE holding SET opened_until = valid_until")
+    # the package's cancellation policy and where its validity starts, copied into the terms at sale
+    op.add_column('package', sa.Column('starts_on_first_visit', sa.Boolean(), nullable=False,
+                                       server_default=sa.text('false')))
+    op.add_column('package', sa.Column('cancel_notice_hours', sa.Integer(), nullable=True))
+    op.add_column('package', sa.Column('late_cancel_forfeits', sa.Boolean(), nullable=False,
+                                       server_default=sa.text('false')))
+    op.add_column('package', sa.Column('no_show_forfeits', sa.Boolean(), nullable=False,
+                                       server_default=sa.text('false')))  # no expiry had changed before this
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('package') as batch:
+        for column in ('no_show_forfeits', 'late_cancel_forfeits', 'cancel_notice_hours', 'starts_on_first_visit'):
+            batch.drop_column(column)
     with op.batch_alter_table('holding') as batch:
         for column in ('source_holding_id', 'frozen_until', 'frozen_from', 'opened_until'):
             batch.drop_column(column)
