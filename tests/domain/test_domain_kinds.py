@@ -11,7 +11,8 @@ from frontdesk.domain.money import currency_for
 
 def test_stored_values() -> None:
     assert [r.value for r in Role] == ["reception", "manager"]
-    assert [k.value for k in EntryKind] == ["sale", "assign", "redeem", "reverse", "adjust", "void"]
+    assert [k.value for k in EntryKind] == ["sale", "assign", "redeem", "reverse", "adjust", "void", "extend",
+                                            "freeze", "unfreeze", "transfer", "import"]
     assert [s.value for s in AppointmentStatus] == ["booked", "completed", "cancelled", "no-show"]
     assert [t.value for t in Tender] == ["package", "cash", "card", "other"]
 
