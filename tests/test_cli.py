@@ -32,7 +32,7 @@ from frontdesk.services.sales import TenderLine
 from frontdesk.services.staff import add_staff_member
 
 REPO = Path(__file__).resolve().parents[1]
-HEAD = "0003"
+HEAD = "0004"
 
 
 @pytest.fixture(autouse=True)
@@ -389,7 +389,7 @@ def test_export_writes_the_roll_forward_balances_and_ledger_as_csv(capsys: pytes
     a_sale(path)  # today: a $350.00 pack sold by card
     out = tmp_path / "rollforward.csv"
     assert run(capsys, "--db", sqlite_url(path), "export", "rollforward", "--out", str(out)) == (
-        0, f"10 rows: {out}\n", "")
+        0, f"11 rows: {out}\n", "")
     figures = dict(read_csv(out)[1:])
     assert (figures["opening"], figures["sold"], figures["closing"]) == ("0.00", "350.00", "350.00")
     code, printed, _ = run(capsys, "--db", sqlite_url(path), "export", "balances", "--out", str(tmp_path / "b.csv"))
