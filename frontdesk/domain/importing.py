@@ -149,7 +149,7 @@ class Contact:
     @property
     def key(self) -> tuple[str, str]:
         """Who she is in the file: her name (any case or spacing) and her phone's digits."""
-        return _name_key(self.name), phone_digits(self.phone)
+        return name_key(self.name), phone_digits(self.phone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +186,8 @@ class CheckedRow:
         return not self.reasons
 
 
-def _name_key(name: str) -> str:
+def name_key(name: str) -> str:
+    """A name or title as two are compared: any case, any spacing."""
     return " ".join(name.casefold().split())
 
 
@@ -198,8 +199,8 @@ def _phrase(sentence: str) -> str:
 
 def find_package(title: str, packages: Sequence[CataloguePackage]) -> CataloguePackage | str:
     """The package a title names (any case or spacing), the active one first; else why not."""
-    wanted = _name_key(title)
-    found = [package for package in packages if _name_key(package.terms.title) == wanted]
+    wanted = name_key(title)
+    found = [package for package in packages if name_key(package.terms.title) == wanted]
     active = [package for package in found if not package.archived]
     if active:
         return active[0]
@@ -359,11 +360,11 @@ class _Customer:
 
 
 def _duplicate_of(contact: Contact, known: Sequence[KnownCustomer]) -> str | None:
-    digits, name, email = phone_digits(contact.phone), _name_key(contact.name), contact.email.casefold()
+    digits, name, email = phone_digits(contact.phone), name_key(contact.name), contact.email.casefold()
     for customer in known:
         if digits and phone_digits(customer.phone) == digits:
             return f"duplicate of customer {customer.id} {customer.name}: same phone"
-        if email and customer.email.casefold() == email and _name_key(customer.name) == name:
+        if email and customer.email.casefold() == email and name_key(customer.name) == name:
             return f"duplicate of customer {customer.id} {customer.name}: same name and email"
     return None
 

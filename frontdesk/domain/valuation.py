@@ -29,6 +29,7 @@ class Movement(StrEnum):
 
     SOLD = "sold"
     ASSIGNED = "assigned"  # complimentary: worth 0, counted apart
+    IMPORTED = "imported"  # brought over from another system: what is left of what was paid there
     REDEEMED = "redeemed"  # for unlimited holdings, the validity used up as days pass
     REVERSED = "reversed"
     ADJUSTED = "adjusted"
@@ -37,8 +38,8 @@ class Movement(StrEnum):
     EXPIRED = "expired"  # breakage: what was left on the day the holding expired
 
 
-ROLL_FORWARD = (Movement.SOLD, Movement.ASSIGNED, Movement.REDEEMED, Movement.REVERSED, Movement.ADJUSTED,
-                Movement.VOIDED, Movement.REFUNDED, Movement.EXPIRED)
+ROLL_FORWARD = (Movement.SOLD, Movement.ASSIGNED, Movement.IMPORTED, Movement.REDEEMED, Movement.REVERSED,
+                Movement.ADJUSTED, Movement.VOIDED, Movement.REFUNDED, Movement.EXPIRED)
 
 
 def split(amount: int, weights: Sequence[int]) -> list[int]:

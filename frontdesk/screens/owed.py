@@ -47,6 +47,7 @@ EXPIRING = (  # who and how to reach her first; what and how much after, shorten
 WORDS = {
     Movement.SOLD: "+ sold",
     Movement.ASSIGNED: "+ given free (worth 0)",
+    Movement.IMPORTED: "+ imported",
     Movement.REDEEMED: "− used",
     Movement.REVERSED: "+ given back",
     Movement.ADJUSTED: "± adjusted",

@@ -115,11 +115,16 @@ def roll_forward(session: Session, business: Business, *, first_day: date, last_
         refunds[payment.sale_holding_id] -= payment.amount
 
     prices = dict(session.exec(select(Service.id, Service.price)).all())  # read once, for Fixed bundles
+    # a holding brought over from another system is on the books from its import, not its purchase
+    imported = dict(session.exec(select(LedgerEntry.holding_id, func.min(LedgerEntry.created_at))
+                                 .where(LedgerEntry.kind == EntryKind.IMPORT).group_by(LedgerEntry.holding_id)).all())
     opening = closing = complimentary = 0
     movements = dict.fromkeys(ROLL_FORWARD, 0)
     worth, methods = {}, {}
     behind: dict[Movement, list[Behind]] = defaultdict(list)
     for holding in holdings:
+        if holding.id in imported and imported[holding.id] >= end:
+            continue  # imported after the period
         terms = Terms.from_dict(holding.terms)
         own = lines[holding.id]
         price = 0 if holding.assigned else holding.price_paid
@@ -158,14 +163,14 @@ def roll_forward(session: Session, business: Business, *, first_day: date, last_
                     book(Movement.REDEEMED, used, until)
                 day = target
 
-        sold_in_period = holding.purchased_at >= start  # not owed at the opening: its sale is a movement
+        sold_in_period = imported.get(holding.id, holding.purchased_at) >= start  # its sale (import) is a movement
 
         for event in events:
             if not counted_opening and event.at >= start:
                 pass_days(start, count=False)
                 opening += 0 if sold_in_period else value.liability
                 counted_opening = True
-            pass_days(event.at)
+            pass_days(event.at, count=event.expiry or event.entry.kind != EntryKind.IMPORT)  # (used elsewhere)
             if event.expiry:
                 book(Movement.EXPIRED, value.close(), event.at)
                 continue
@@ -177,6 +182,10 @@ def roll_forward(session: Session, business: Business, *, first_day: date, last_
                         book(Movement.SOLD if price else Movement.ASSIGNED, price, event.at, entry.id)
                         if not price and event.at >= start:
                             complimentary += 1
+                case EntryKind.IMPORT:  # opens worth what is left of what was paid: the rest was used elsewhere
+                    value.redeem(line, own[line].initial - entry.delta)
+                    if entry.line_id == own[-1].id:  # (an entry per line: booked once, every line taken)
+                        book(Movement.IMPORTED, value.liability, event.at, entry.id)
                 case EntryKind.REDEEM:  # a redemption and its reversal share (appointment, round)
                     taken = value.redeem(line, -entry.delta, entry=(entry.appointment_id, entry.seq))
                     book(Movement.REDEEMED, taken, event.at, entry.id)

@@ -57,7 +57,8 @@ async def test_a_manager_reads_what_is_owed_and_how(spa: Spa) -> None:
         assert text(app, "#owed-total").startswith(f"We owe ${owed // 100}.{owed % 100:02d} for prepaid service")
         # both uses were in February: March so far moved nothing, 3 visits of $70.00 are owed
         assert figures(app) == {"Owed on 1 Mar": "$210.00", "+ sold": "$0.00", "+ 0 given free": "$0.00",
-                                "− used": "$0.00", "+ given back": "$0.00", "± adjusted": "$0.00",
+                                "+ imported": "$0.00", "− used": "$0.00", "+ given back": "$0.00",
+                                "± adjusted": "$0.00",
                                 "− voided": "$0.00", "− refunded": "$0.00", "− expired unused": "$0.00",
                                 "= owed now": "$210.00"}
         assert text(app, "#owed-check") == "opening + movements = closing ✓"
@@ -149,7 +150,7 @@ async def test_enter_on_a_figure_shows_the_lines_behind_it(spa: Spa) -> None:
 def test_movement_dialog_snapshot(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001
     async def run_before(pilot: Pilot) -> None:
         await open_owed(pilot)
-        await pilot.press("down", "down", "down", "enter")  # "− used"
+        await pilot.press("down", "down", "down", "down", "enter")  # "− used"
         await settle(pilot)
 
     assert snap_compare(FrontDeskApp(demo_desk), terminal_size=(100, 32), run_before=run_before)

@@ -52,7 +52,8 @@ def test_the_ledger_the_balances_and_the_roll_forward_as_csv(spa: Spa, maria: in
          "visits, minutes, bundles: price per unit × left"]]
 
     rolled = manager.read(exports.roll_forward_table, business, first_day=today.replace(day=1), last_day=today)
-    assert rolled.rows == [["opening", "0.00"], ["sold", "350.00"], ["assigned", "0.00"], ["redeemed", "-70.00"],
+    assert rolled.rows == [["opening", "0.00"], ["sold", "350.00"], ["assigned", "0.00"], ["imported", "0.00"],
+                           ["redeemed", "-70.00"],
                            ["reversed", "0.00"], ["adjusted", "0.00"], ["voided", "0.00"], ["refunded", "0.00"],
                            ["expired", "0.00"], ["closing", "280.00"]]
 
