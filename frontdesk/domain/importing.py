@@ -39,7 +39,7 @@ from frontdesk.domain.valuation import HoldingValue, days_between
 
 COLUMNS = ("name", "phone", "email", "notes", "package", "remaining", "purchased", "expires", "price_paid")
 ALIASES = {  # other headings old systems use for the same column
-    "customer": "name", "customer_name": "name", "full_name": "name",
+    "customer": "name", "customer_name": "name", "client": "name", "client_name": "name", "full_name": "name",
     "telephone": "phone", "phone_number": "phone", "mobile": "phone",
     "e_mail": "email", "email_address": "email",
     "note": "notes",
