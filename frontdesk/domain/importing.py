@@ -359,14 +359,26 @@ class _Customer:
     reasons: list[tuple[int, str]] = field(default_factory=list)  # (the row it is about, reason)
 
 
-def _duplicate_of(contact: Contact, known: Sequence[KnownCustomer]) -> str | None:
-    digits, name, email = phone_digits(contact.phone), name_key(contact.name), contact.email.casefold()
-    for customer in known:
-        if digits and phone_digits(customer.phone) == digits:
+class _OnFile:
+    """The customers on file, found by phone digits and by name and email."""
+
+    def __init__(self, known: Sequence[KnownCustomer]) -> None:
+        self.by_phone: dict[str, KnownCustomer] = {}
+        self.by_name_email: dict[tuple[str, str], KnownCustomer] = {}
+        for customer in known:
+            if digits := phone_digits(customer.phone):
+                self.by_phone.setdefault(digits, customer)
+            if customer.email:
+                self.by_name_email.setdefault((name_key(customer.name), customer.email.casefold()), customer)
+
+    def duplicate_of(self, contact: Contact) -> str | None:
+        digits = phone_digits(contact.phone)
+        if digits and (customer := self.by_phone.get(digits)) is not None:
             return f"duplicate of customer {customer.id} {customer.name}: same phone"
-        if email and customer.email.casefold() == email and name_key(customer.name) == name:
-            return f"duplicate of customer {customer.id} {customer.name}: same name and email"
-    return None
+        same = self.by_name_email.get((name_key(contact.name), contact.email.casefold())) if contact.email else None
+        if same is not None:
+            return f"duplicate of customer {same.id} {same.name}: same name and email"
+        return None
 
 
 def check_rows(rows: Sequence[SourceRow], *, packages: Sequence[CataloguePackage], known: Sequence[KnownCustomer],
@@ -374,6 +386,7 @@ def check_rows(rows: Sequence[SourceRow], *, packages: Sequence[CataloguePackage
     """Every row, accepted or with every reason it is rejected: its customer's details (a problem
     on any of her rows rejects them all), a duplicate of a customer on file (`known`: same phone
     digits, or same name and email) or of another customer of the file, and its package."""
+    on_file = _OnFile(known)
     customers: dict[tuple[str, str], _Customer] = {}
     by_phone: dict[str, _Customer] = {}
     by_name_email: dict[tuple[str, str], _Customer] = {}
@@ -393,7 +406,7 @@ def check_rows(rows: Sequence[SourceRow], *, packages: Sequence[CataloguePackage
                                                   "a different phone"))
             if contact.email:
                 by_name_email.setdefault(name_email, customer)
-            if (duplicate := _duplicate_of(contact, known)) is not None:
+            if (duplicate := on_file.duplicate_of(contact)) is not None:
                 customer.reasons.append((row.row, duplicate))
         else:  # another package of hers: her details are those of her first rows, blanks filled in
             merged = customer.contact
@@ -410,7 +423,7 @@ def check_rows(rows: Sequence[SourceRow], *, packages: Sequence[CataloguePackage
                     customer.reasons.append((row.row, f"same name and email as row {other.first_row}, "
                                                       "a different phone"))
                 by_name_email.setdefault(name_email, customer)
-                if (duplicate := _duplicate_of(merged, known)) is not None:
+                if (duplicate := on_file.duplicate_of(merged)) is not None:
                     customer.reasons.append((row.row, duplicate))
             customer.contact = merged
         customer.rows.append(row.row)
