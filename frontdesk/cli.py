@@ -1,4 +1,5 @@
-"""The `frontdesk` command: start the app, build a demo, migrate, or check the ledger.
+"""The `frontdesk` command: start the app, build a demo, migrate, check the ledger, write
+statements and CSV files, import customers.
 
 A wrong setting or an unusable database prints one line and exits with code 2.
 """
@@ -12,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 from sqlalchemy import Engine
@@ -22,13 +24,22 @@ from frontdesk.config import Settings, SettingsError, default_database_path, loa
 from frontdesk.db import DatabaseError, create_db_engine, migrate, read_session
 from frontdesk.domain.business import Business
 from frontdesk.domain.kinds import Role
+from frontdesk.domain.money import format_money
+from frontdesk.domain.terms import ValueType
 from frontdesk.services import ledger, staff
 from frontdesk.services.desk import Desk
 from frontdesk.services.errors import FrontDeskError, InvalidInput
 
+if TYPE_CHECKING:  # the import use case loads only when it runs
+    from frontdesk.services.imports import ImportPlan
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="frontdesk", description="Sell and redeem prepaid appointment packages.")
+    parser = argparse.ArgumentParser(
+        prog="frontdesk", description="Sell and redeem prepaid appointment packages.",
+        epilog="Exit codes: 0 done; 1 'check' found a balance that differs from its ledger, or 'import' imported "
+               "nothing (a dry run with rejected rows, the question answered no, no row to import); 2 an error "
+               "(a wrong setting, an unusable database or file), with one line saying what.")
     parser.add_argument("--db", metavar="URL", help="database URL (default: a SQLite file in your data folder; "
                         "or set FRONTDESK_DATABASE_URL)")
     parser.add_argument("--timezone", metavar="ZONE", help="the business's IANA time zone, e.g. Europe/Paris")
@@ -52,6 +63,19 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--to", dest="last", metavar="DAY", help="the last day (YYYY-MM-DD; default: today); "
                         "for balances, the day they are worth")
     export.add_argument("--out", required=True, type=Path, metavar="FILE", help="the CSV file to write")
+    importing = commands.add_parser(
+        "import", help="import customers and the packages they still hold elsewhere from a CSV file",
+        description="Import customers and the packages they still hold in another system. The first row names "
+                    "the columns (any case): name, phone, email, notes, package, remaining, purchased, expires, "
+                    "price_paid; one row per package, several rows with the same name and phone for a customer "
+                    "with several, no package for a customer only. The report lists every row to import and "
+                    "every row rejected with why; nothing is imported until you answer yes, and then all of it "
+                    "in one go. Exit codes: 0 imported (or a dry run with nothing rejected), 1 nothing imported, "
+                    "2 an error.")
+    importing.add_argument("file", type=Path, metavar="FILE", help="the CSV file (commas, semicolons or tabs)")
+    importing.add_argument("--dry-run", action="store_true", help="only print the report: import nothing")
+    importing.add_argument("--yes", action="store_true", help="do not ask: import the rows that can be "
+                           "imported, leaving the rejected ones out")
     staff_command = commands.add_parser("staff", help="people at the desk")
     staff_commands = staff_command.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
     add = staff_commands.add_parser("add", help="add someone (their PIN is asked, never given as an argument)")
@@ -161,6 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _statement(_desk(settings, engine), args.customer, args.out)
         if command == "export":
             return _export(_desk(settings, engine), args.what, args.first, args.last, args.out)
+        if command == "import":
+            return _import(_desk(settings, engine), args.file, dry_run=args.dry_run, yes=args.yes)
         _start_app(_desk(settings, engine), timedelta(minutes=settings.idle_lock_minutes))
         return 0
     except (SettingsError, DatabaseError) as error:
@@ -218,6 +244,85 @@ def _export(desk: Desk, what: str, first: str | None, last: str | None, out: Pat
         table = desk.read(exports.roll_forward_table, desk.business, first_day=first_day, last_day=last_day)
     path = write_csv(table, out.expanduser())
     print(f"{len(table.rows)} row{'' if len(table.rows) == 1 else 's'}: {path}")
+    return 0
+
+
+def _import_report(plan: ImportPlan, business: Business, source: str) -> list[str]:
+    """The dry run in words: each row to import, each row rejected and why, the totals."""
+    money = lambda amount: format_money(amount, business.currency)  # noqa: E731
+    count = lambda number, word: f"{number} {word}{'' if number == 1 else 's'}"  # noqa: E731
+    lines = [f"{source}: {count(len(plan.rows), 'row')}, {len(plan.accepted)} to import, "
+             f"{len(plan.rejected)} rejected"]
+    if plan.ignored_columns:
+        lines.append(f"Columns left out: {', '.join(plan.ignored_columns)}")
+    width = len(str(max((row.row for row in plan.rows), default=0)))
+    if plan.accepted:
+        lines += ["", "To import:"]
+    for row in plan.accepted:
+        customer = f"  row {row.row:<{width}}  {row.name}" + ("" if row.new_customer else
+                                                             f" (same customer as row {row.first_row})")
+        holding = row.holding
+        if holding is None:
+            lines.append(f"{customer}: customer only")
+            continue
+        left = row.left_text if holding.terms.value_type is ValueType.UNLIMITED else f"{row.left_text} left"
+        expiry = f"valid through {holding.valid_until.isoformat()}" if holding.valid_until else "no expiry"
+        paid = f"paid {money(holding.price_paid)}" if holding.price_paid else "given free"
+        lines.append(f"{customer} · {holding.terms.title}: {left}, bought {holding.purchased_on.isoformat()}, "
+                     f"{expiry}, {paid}, worth {money(holding.worth)}")
+    if plan.rejected:
+        lines += ["", "Rejected:"]
+    for row in plan.rejected:
+        lines.append(f"  row {row.row:<{width}}  {row.name or '(no name)'}: {'; '.join(row.reasons)}")
+    lines += ["", f"Totals: {count(plan.customers, 'customer')} and {count(plan.holdings, 'package')} to import, "
+                  f"worth {money(plan.worth)} of prepaid service owed; {count(len(plan.rejected), 'row')} rejected."]
+    return lines
+
+
+def _confirm(question: str) -> bool:
+    try:
+        return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+    except EOFError:  # no one to answer: no
+        print()
+        return False
+
+
+def _import(desk: Desk, file: Path, *, dry_run: bool, yes: bool) -> int:
+    """`frontdesk import FILE`: the report, the question, then the import in one transaction (as
+    the shell's manager: whoever runs the desk's machine holds the database)."""
+    from frontdesk.documents.tables import read_table
+    from frontdesk.services import imports
+    from frontdesk.services.staff import shell_manager
+
+    try:
+        rows = read_table(file.expanduser())
+    except OSError as error:
+        return _fail(f"cannot read {file}: {error.strerror or error}")
+    desk = desk.by(desk.read(shell_manager))
+    try:
+        plan = desk.read(imports.plan_import, desk.business, rows)
+    except InvalidInput as error:
+        return _fail(f"{file.name}: {' '.join(error.fields.values())}")
+    print("\n".join(_import_report(plan, desk.business, file.name)))
+    if dry_run:
+        return 1 if plan.rejected else 0
+    if not plan.accepted:
+        print("Nothing to import.")
+        return 1
+    left_out = len(plan.rejected)
+    question = (f"Import {plan.customers} customer{'' if plan.customers == 1 else 's'} and {plan.holdings} "
+                f"package{'' if plan.holdings == 1 else 's'}"
+                + (f" ({left_out} row{' rejected' if left_out == 1 else 's rejected'} will be left out)"
+                   if left_out else "") + "?")
+    if not yes and not _confirm(question):
+        print("Nothing was imported.")
+        return 1
+    result = desk.write(imports.run_import, desk.business, rows, source=file.name, skip_rejected=True, agreed=plan)
+    print(f"Imported {len(result.customer_ids)} customer{'' if len(result.customer_ids) == 1 else 's'} and "
+          f"{len(result.holding_ids)} package{'' if len(result.holding_ids) == 1 else 's'}, worth "
+          f"{format_money(result.worth, desk.business.currency)}"
+          + (f"; {result.left_out} rejected row{'' if result.left_out == 1 else 's'} left out." if result.left_out
+             else "."))
     return 0
 
 

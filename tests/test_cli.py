@@ -389,7 +389,7 @@ def test_export_writes_the_roll_forward_balances_and_ledger_as_csv(capsys: pytes
     a_sale(path)  # today: a $350.00 pack sold by card
     out = tmp_path / "rollforward.csv"
     assert run(capsys, "--db", sqlite_url(path), "export", "rollforward", "--out", str(out)) == (
-        0, f"12 rows: {out}\n", "")
+        0, f"13 rows: {out}\n", "")
     figures = dict(read_csv(out)[1:])
     assert (figures["opening"], figures["sold"], figures["closing"]) == ("0.00", "350.00", "350.00")
     code, printed, _ = run(capsys, "--db", sqlite_url(path), "export", "balances", "--out", str(tmp_path / "b.csv"))
@@ -407,3 +407,87 @@ def test_export_refuses_days_it_cannot_read(capsys: pytest.CaptureFixture[str], 
     code, _, err = run(capsys, "--db", sqlite_url(path), "export", "ledger", "--from", "2026-03-05", "--to",
                        "2026-03-01", "--out", str(tmp_path / "l.csv"))
     assert (code, err) == (2, "frontdesk: --to is before --from\n")
+
+
+# ---- import -------------------------------------------------------------------------------------
+
+CUSTOMER_FILE = """\
+Name;Phone;Email;Package;Remaining;Purchased;Price paid (USD);Loyalty tier
+Zoe Adams;555-0201;zoe@example.com;Massage Pack;3;2025-11-03;350.00;gold
+Zoe Adams;555-0201;;massage pack;1;2025-12-01;0;
+Ivo Marr;555-0204;;Gold Pack;2;2025-12-01;100;
+Lena Berg;;;;;;;
+"""
+
+
+def customer_file(tmp_path: Path, content: str = CUSTOMER_FILE) -> Path:
+    path = tmp_path / "old system.csv"
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+REPORT = [
+    "old system.csv: 4 rows, 3 to import, 1 rejected",
+    "Columns left out: Loyalty tier",
+    "",
+    "To import:",
+    "  row 2  Zoe Adams · Massage Pack: 3 visits left, bought 2025-11-03, no expiry, paid $350.00, worth $210.00",
+    "  row 3  Zoe Adams (same customer as row 2) · Massage Pack: 1 visit left, bought 2025-12-01, no expiry, "
+    "given free, worth $0.00",
+    "  row 5  Lena Berg: customer only",
+    "",
+    "Rejected:",
+    "  row 4  Ivo Marr: unknown package 'Gold Pack'",
+    "",
+    "Totals: 2 customers and 2 packages to import, worth $210.00 of prepaid service owed; 1 row rejected.",
+]
+
+
+def test_import_dry_run_reports_every_row_and_imports_nothing(capsys: pytest.CaptureFixture[str],
+                                                               tmp_path: Path) -> None:
+    path = tmp_path / "frontdesk.db"
+    a_sale(path)  # Grace (manager), the Massage Pack ($350.00 for 5 visits), Maria Lopez
+    code, out, err = run(capsys, "--db", sqlite_url(path), "import", str(customer_file(tmp_path)), "--dry-run")
+    assert (code, out.splitlines(), err) == (1, REPORT, "")  # 1: rows were rejected
+    assert sql(path, "SELECT count(*) FROM customer") == [(1,)]
+    clean = customer_file(tmp_path, "name,phone\nLena Berg,555-0999\n")
+    code, out, _ = run(capsys, "--db", sqlite_url(path), "import", str(clean), "--dry-run")
+    assert code == 0 and out.splitlines()[-1] == ("Totals: 1 customer and 0 packages to import, worth $0.00 of "
+                                                  "prepaid service owed; 0 rows rejected.")
+
+
+def test_import_asks_first_and_no_imports_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "frontdesk.db"
+    a_sale(path)
+    asked = []
+    monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or "n")
+    code, out, err = run(capsys, "--db", sqlite_url(path), "import", str(customer_file(tmp_path)))
+    assert asked == ["Import 2 customers and 2 packages (1 row rejected will be left out)? [y/N] "]
+    assert (code, out.splitlines()[-1], err) == (1, "Nothing was imported.", "")
+    assert sql(path, "SELECT count(*) FROM customer") == [(1,)]
+
+
+def test_import_yes_imports_the_good_rows_and_the_ledger_checks(capsys: pytest.CaptureFixture[str],
+                                                                 tmp_path: Path) -> None:
+    path = tmp_path / "frontdesk.db"
+    a_sale(path)
+    code, out, err = run(capsys, "--db", sqlite_url(path), "import", str(customer_file(tmp_path)), "--yes")
+    assert (code, out.splitlines()[:-1], err) == (0, REPORT, "")
+    assert out.splitlines()[-1] == "Imported 2 customers and 2 packages, worth $210.00; 1 rejected row left out."
+    assert sql(path, "SELECT c.name, e.kind, e.delta, e.note FROM ledger_entry e JOIN holding h ON h.id = "
+                     "e.holding_id JOIN customer c ON c.id = h.customer_id WHERE e.kind = 'import' ORDER BY e.id") == [
+        ("Zoe Adams", "import", 3, "imported from old system.csv, row 2"),
+        ("Zoe Adams", "import", 1, "imported from old system.csv, row 3")]
+    assert run(capsys, "--db", sqlite_url(path), "check")[0] == 0
+
+
+def test_import_of_a_file_it_cannot_use_is_one_line_and_exit_code_2(capsys: pytest.CaptureFixture[str],
+                                                                    tmp_path: Path) -> None:
+    path = tmp_path / "frontdesk.db"
+    a_sale(path)
+    code, out, err = run(capsys, "--db", sqlite_url(path), "import", str(tmp_path / "missing.csv"))
+    assert_one_line_failure(code, out, err, "cannot read", "missing.csv")
+    code, out, err = run(capsys, "--db", sqlite_url(path), "import",
+                         str(customer_file(tmp_path, "phone,package\n555-0101,Massage Pack\n")))
+    assert_one_line_failure(code, out, err, "old system.csv: The first row names the columns")

@@ -29,6 +29,7 @@ class Movement(StrEnum):
 
     SOLD = "sold"
     ASSIGNED = "assigned"  # complimentary: worth 0, counted apart
+    IMPORTED = "imported"  # brought over from another system: what is left of what was paid there
     REDEEMED = "redeemed"  # for unlimited holdings, the validity used up as days pass
     REVERSED = "reversed"
     ADJUSTED = "adjusted"
@@ -39,8 +40,9 @@ class Movement(StrEnum):
     TRANSFERRED = "transferred"  # a balance moved to another customer: out and in, 0 in all
 
 
-ROLL_FORWARD = (Movement.SOLD, Movement.ASSIGNED, Movement.REDEEMED, Movement.REVERSED, Movement.ADJUSTED,
-                Movement.VOIDED, Movement.REFUNDED, Movement.EXPIRED, Movement.EXTENDED, Movement.TRANSFERRED)
+ROLL_FORWARD = (Movement.SOLD, Movement.ASSIGNED, Movement.IMPORTED, Movement.REDEEMED, Movement.REVERSED,
+                Movement.ADJUSTED, Movement.VOIDED, Movement.REFUNDED, Movement.EXPIRED, Movement.EXTENDED,
+                Movement.TRANSFERRED)
 
 
 def split(amount: int, weights: Sequence[int]) -> list[int]:

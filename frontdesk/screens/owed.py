@@ -47,6 +47,7 @@ EXPIRING = (  # who and how to reach her first; what and how much after, shorten
 WORDS = {
     Movement.SOLD: "+ sold",
     Movement.ASSIGNED: "+ given free (worth 0)",
+    Movement.IMPORTED: "+ imported",
     Movement.REDEEMED: "− used",
     Movement.REVERSED: "+ given back",
     Movement.ADJUSTED: "± adjusted",
@@ -56,7 +57,7 @@ WORDS = {
     Movement.EXTENDED: "± expiry moved",
     Movement.TRANSFERRED: "± moved between customers",
 }
-WHEN_MOVED = {Movement.EXTENDED, Movement.TRANSFERRED}  # rows shown only in a period they moved in
+WHEN_MOVED = {Movement.IMPORTED, Movement.EXTENDED, Movement.TRANSFERRED}  # rows shown only in a period they moved in
 
 
 def parse_days(text: str) -> int:

@@ -41,6 +41,7 @@ class AuditKind(StrEnum):
     TRANSFER = "transfer"
     CUSTOMER_ADDED = "customer added"
     CUSTOMER_EDITED = "customer edited"
+    IMPORT = "import"  # customers and packages brought over from another system (one event per file)
     PACKAGE_SAVED = "package saved"
     PACKAGE_ARCHIVED = "package archived"
     SERVICE_SAVED = "service saved"

@@ -7,7 +7,6 @@ somewhere in "name phone-digits email"; phones match whatever spaces or dashes w
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +14,7 @@ from sqlalchemy import func, or_, text
 from sqlmodel import Session, col, select
 
 from frontdesk.domain.business import Business
+from frontdesk.domain.contacts import contact_errors
 from frontdesk.domain.periods import local_date
 from frontdesk.models import Customer
 from frontdesk.services import appointments, ledger
@@ -30,7 +30,6 @@ from frontdesk.services.views import (
     customer_view,
 )
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TRIGRAM = 3  # the index finds fragments of at least this many characters
 
 
@@ -38,25 +37,11 @@ def _search_text(name: str, phone: str, email: str) -> str:
     return " ".join(part for part in (name.lower(), phone_digits(phone), email.lower()) if part)
 
 
-# the column sizes (PostgreSQL enforces them, SQLite does not: check here so both behave alike)
-MAX_LENGTH = {"name": 200, "phone": 40, "email": 200, "note": 1000}
-
-
 def _validated(name: str, phone: str, email: str, note: str = "") -> tuple[str, str, str]:
-    name, phone, email = name.strip(), phone.strip(), email.strip()
-    errors = {}
-    if not name:
-        errors["name"] = "Enter the customer's name."
-    if phone and len(phone_digits(phone)) < 5:
-        errors["phone"] = "A phone number needs at least 5 digits."
-    if email and not EMAIL.match(email):
-        errors["email"] = "That does not look like an email address."
-    for field, value in (("name", name), ("phone", phone), ("email", email), ("note", note.strip())):
-        if field not in errors and len(value) > MAX_LENGTH[field]:
-            errors[field] = f"At most {MAX_LENGTH[field]} characters."
+    errors = contact_errors(name, phone, email, note)
     if errors:
         raise InvalidInput(errors)
-    return name, phone, email
+    return name.strip(), phone.strip(), email.strip()
 
 
 def find_duplicates(
@@ -76,6 +61,14 @@ def find_duplicates(
     return [customer_view(row) for row in session.exec(statement)]
 
 
+def customer_row(*, name: str, phone: str, email: str, note: str, at: datetime) -> Customer:
+    """A new customer's row with what search reads (phone digits, search text) filled in; the
+    details must have passed `contact_errors`."""
+    name, phone, email = name.strip(), phone.strip(), email.strip()
+    return Customer(name=name, phone=phone, email=email, note=note.strip(), phone_digits=phone_digits(phone),
+                    search_text=_search_text(name, phone, email), created_at=at)
+
+
 def create_customer(
     session: Session, *, name: str, phone: str = "", email: str = "", note: str = "",
     allow_duplicate: bool = False,
@@ -87,9 +80,7 @@ def create_customer(
         duplicates = find_duplicates(session, phone=phone, email=email)
         if duplicates:
             raise DuplicateCustomer([(match.id, match.name) for match in duplicates])
-    customer = Customer(name=name, phone=phone, email=email, note=note.strip(),
-                        phone_digits=phone_digits(phone), search_text=_search_text(name, phone, email),
-                        created_at=clock(session))
+    customer = customer_row(name=name, phone=phone, email=email, note=note, at=clock(session))
     session.add(customer)
     session.flush()
     record(session, kind=AuditKind.CUSTOMER_ADDED, at=clock(session), staff_id=actor, customer_id=customer.id,

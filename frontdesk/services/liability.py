@@ -98,10 +98,11 @@ class _Followed:
 
 def _follow(
     holding: Holding, own: list[HoldingLine], entries: list[LedgerEntry], *, refunded: int, prices: dict[int, int],
-    business: Business, start: datetime, end: datetime,
+    business: Business, start: datetime, end: datetime, imported_at: datetime | None = None,
 ) -> _Followed:
     """Value `holding` through its entries (up to `end`) and the expiries they set: what it was
-    worth at `start`, what each movement from `start` on changed, and what it is worth at `end`."""
+    worth at `start`, what each movement from `start` on changed, and what it is worth at `end`.
+    A holding brought over from another system (`imported_at`) is on the books from its import."""
     terms = Terms.from_dict(holding.terms)
     price = 0 if holding.assigned else holding.price_paid
     unlimited = terms.contents is Contents.ANY and terms.value_type is ValueType.UNLIMITED
@@ -113,7 +114,7 @@ def _follow(
         unlimited=unlimited, validity_days=days_between(bought_on, until) if unlimited and until else None)
     index = {line.id: position for position, line in enumerate(own)}
     followed = _Followed()
-    sold_in_period = holding.purchased_at >= start  # not owed at the opening: its sale is a movement
+    sold_in_period = (imported_at or holding.purchased_at) >= start  # its sale (import) is a movement
     state = {"opened": False, "expired": False, "ended": False, "day": bought_on}  # ended: void or moved away
 
     def book(kind: Movement, amount: int, at: datetime, entry: int | None = None) -> None:
@@ -149,7 +150,7 @@ def _follow(
 
     for entry in entries:
         reach(entry.created_at)
-        pass_days(entry.created_at)
+        pass_days(entry.created_at, count=entry.kind != EntryKind.IMPORT)  # (days before the import: used elsewhere)
         at, line = entry.created_at, index[entry.line_id]
         first_line = entry.line_id == own[0].id
         match entry.kind:
@@ -157,6 +158,10 @@ def _follow(
                 if first_line:
                     book(Movement.SOLD if price else Movement.ASSIGNED, price, at, entry.id)
                     followed.complimentary = not price and at >= start
+            case EntryKind.IMPORT:  # opens worth what is left of what was paid: the rest was used elsewhere
+                value.redeem(line, own[line].initial - entry.delta)
+                if entry.line_id == own[-1].id:  # (an entry per line: booked once, every line taken)
+                    book(Movement.IMPORTED, value.liability, at, entry.id)
             case EntryKind.REDEEM:  # a redemption and its reversal share (appointment, round)
                 book(Movement.REDEEMED, value.redeem(line, -entry.delta, entry=(entry.appointment_id, entry.seq)),
                      at, entry.id)
@@ -220,18 +225,24 @@ def roll_forward(session: Session, business: Business, *, first_day: date, last_
         refunds[payment.sale_holding_id] -= payment.amount
 
     prices = dict(session.exec(select(Service.id, Service.price)).all())  # read once, for Fixed bundles
+    # a holding brought over from another system is on the books from its import, not its purchase
+    imported = dict(session.exec(select(LedgerEntry.holding_id, func.min(LedgerEntry.created_at))
+                                 .where(LedgerEntry.kind == EntryKind.IMPORT).group_by(LedgerEntry.holding_id)).all())
     opening = closing = complimentary = 0
     movements = dict.fromkeys(ROLL_FORWARD, 0)
     worth, methods = {}, {}
     behind: dict[Movement, list[Behind]] = defaultdict(list)
     for holding in holdings:
+        if holding.id in imported and imported[holding.id] >= end:
+            continue  # imported after the period
         terms = Terms.from_dict(holding.terms)
         price = 0 if holding.assigned else holding.price_paid
         unlimited = terms.contents is Contents.ANY and terms.value_type is ValueType.UNLIMITED
         money = terms.contents is Contents.ANY and terms.value_type is ValueType.AMOUNT
         methods[holding.id] = method_of(money=money, unlimited=unlimited, paid=price > 0)
         followed = _follow(holding, lines[holding.id], entries[holding.id], refunded=refunds[holding.id],
-                           prices=prices, business=business, start=start, end=end)
+                           prices=prices, business=business, start=start, end=end,
+                           imported_at=imported.get(holding.id))
         opening += followed.opening
         closing += followed.closing
         complimentary += followed.complimentary

@@ -8,11 +8,8 @@ from typing import Any
 
 from sqlmodel import col
 
+from frontdesk.domain.contacts import phone_digits
 from frontdesk.models import Customer
-
-
-def phone_digits(phone: str) -> str:
-    return re.sub(r"\D", "", phone)
 
 
 def search_terms(query: str) -> list[str]:

@@ -52,7 +52,8 @@ def test_the_ledger_the_balances_and_the_roll_forward_as_csv(spa: Spa, maria: in
          "visits, minutes, bundles: price per unit × left"]]
 
     rolled = manager.read(exports.roll_forward_table, business, first_day=today.replace(day=1), last_day=today)
-    assert rolled.rows == [["opening", "0.00"], ["sold", "350.00"], ["assigned", "0.00"], ["redeemed", "-70.00"],
+    assert rolled.rows == [["opening", "0.00"], ["sold", "350.00"], ["assigned", "0.00"], ["imported", "0.00"],
+                           ["redeemed", "-70.00"],
                            ["reversed", "0.00"], ["adjusted", "0.00"], ["voided", "0.00"], ["refunded", "0.00"],
                            ["expired", "0.00"], ["extended", "0.00"], ["transferred", "0.00"],
                            ["closing", "280.00"]]
@@ -60,3 +61,16 @@ def test_the_ledger_the_balances_and_the_roll_forward_as_csv(spa: Spa, maria: in
     for name, table in (("ledger", ledger), ("balances", balances), ("rollforward", rolled)):
         written = write_csv(table, tmp_path / "out" / f"{name}.csv")
         assert read_csv(written) == [table.header, *table.rows]
+
+
+def test_a_file_brought_in_is_read_with_its_encoding_and_separator(tmp_path: Path) -> None:
+    from frontdesk.documents.tables import read_table
+
+    saved = {"utf8.csv": "\ufeffname,notes\nZoë,\"quiet, please\"\n".encode(),
+             "excel.csv": "name;notes\r\nZoë;\"quiet; please\"\r\n".encode("cp1252"),
+             "tabs.csv": b"name\tnotes\nZo\xc3\xab\tquiet\n"}
+    for name, content in saved.items():
+        (tmp_path / name).write_bytes(content)
+    assert read_table(tmp_path / "utf8.csv") == [["name", "notes"], ["Zoë", "quiet, please"]]
+    assert read_table(tmp_path / "excel.csv") == [["name", "notes"], ["Zoë", "quiet; please"]]
+    assert read_table(tmp_path / "tabs.csv") == [["name", "notes"], ["Zoë", "quiet"]]

@@ -53,8 +53,8 @@ def test_the_months_roll_forward_closes_to_the_cent(spa: Spa, maria: int) -> Non
     rolled = march(spa)
     assert rolled.opening == 35000 * 4 // 5 == 28000
     assert rolled.movements == {
-        Movement.SOLD: 35000, Movement.ASSIGNED: 0, Movement.REDEEMED: -(28000 - 21000), Movement.REVERSED: 0,
-        Movement.ADJUSTED: 0, Movement.VOIDED: 0, Movement.REFUNDED: -35000, Movement.EXPIRED: 0,
+        Movement.SOLD: 35000, Movement.ASSIGNED: 0, Movement.IMPORTED: 0, Movement.REDEEMED: -(28000 - 21000),
+        Movement.REVERSED: 0, Movement.ADJUSTED: 0, Movement.VOIDED: 0, Movement.REFUNDED: -35000, Movement.EXPIRED: 0,
         Movement.EXTENDED: 0, Movement.TRANSFERRED: 0}
     assert rolled.closing == 21000 and rolled.balanced
     assert rolled.assigned_holdings == 1  # the gift, listed apart: worth 0

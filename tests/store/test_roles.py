@@ -27,6 +27,7 @@ from frontdesk.services import (
     catalogue,
     checkout,
     exports,
+    imports,
     ledger,
     liability,
     lifecycle,
@@ -65,6 +66,8 @@ PARTS = {  # building blocks the use cases are made of, called inside them
 }
 
 PACK = Terms(title="Massage Pack", value_type=ValueType.VISITS, quantity=5, all_services=False, price=35000)
+CUSTOMER_FILE = [["name", "phone", "package", "remaining", "purchased", "price_paid"],
+                 ["Nia Park", "555-0999", "Massage Pack", "2", "2026-01-05", "350.00"]]
 
 
 def manager_only(spa: Spa) -> dict[str, tuple[Callable[..., Any], dict[str, Any]]]:
@@ -143,6 +146,9 @@ def manager_only(spa: Spa) -> dict[str, tuple[Callable[..., Any], dict[str, Any]
             "business": business, "appointment_id": later, "override": True, "reason": "flat tyre"}),
         "appointments.no_show: overriding the policy": (appointments.no_show, {
             "business": business, "appointment_id": later, "override": True, "reason": "hospital"}),
+        "imports.plan_import": (imports.plan_import, {"business": business, "rows": CUSTOMER_FILE}),
+        "imports.run_import": (imports.run_import, {"business": business, "rows": CUSTOMER_FILE,
+                                                    "source": "clients.csv"}),
         "staff.change_role": (staff.change_role, {"staff_id": spa.reception, "role": Role.MANAGER}),
         "staff.set_active": (staff.set_active, {"staff_id": spa.reception, "active": False}),
     }
@@ -190,7 +196,7 @@ def test_no_use_case_takes_who_acts_or_when_from_its_caller() -> None:
 READS_FOR_MANAGERS = {"audit.audit_page", "audit.events", "staff.staff_rows", "liability.roll_forward",
                       "liability.owed_page", "exports.ledger_table", "exports.balances_table",
                       "exports.roll_forward_table", "exports.call_list_table", "liability.trends",
-                      "liability.movement_lines", "lifecycle.bulk_extend_preview"}
+                      "liability.movement_lines", "lifecycle.bulk_extend_preview", "imports.plan_import"}
 MANAGER_ONLY = sorted([
     "catalogue.add_service", "catalogue.update_service", "catalogue.archive_service", "catalogue.add_provider",
     "catalogue.archive_provider", "catalogue.save_package", "catalogue.archive_package", "sales.assign",
@@ -201,6 +207,7 @@ MANAGER_ONLY = sorted([
     "exports.call_list_table", "liability.trends", "liability.movement_lines", "lifecycle.extend",
     "lifecycle.bulk_extend", "lifecycle.bulk_extend_preview", "lifecycle.freeze", "lifecycle.unfreeze",
     "lifecycle.transfer", "appointments.cancel: overriding the policy", "appointments.no_show: overriding the policy",
+    "imports.plan_import", "imports.run_import",
 ])
 
 
