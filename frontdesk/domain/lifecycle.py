@@ -27,6 +27,17 @@ def check_days(days: int, *, most: int = MAX_EXTEND_DAYS) -> str | None:
     return None
 
 
+def parse_days(text: str) -> int:
+    """Days typed for an extension ("14", "+14"), checked like `check_days`."""
+    cleaned = text.strip().removeprefix("+").removesuffix("days").removesuffix("day").strip()
+    if not cleaned.isdigit():
+        raise ValueError("Enter a number of days, like 14.")
+    problem = check_days(int(cleaned))
+    if problem:
+        raise ValueError(problem)
+    return int(cleaned)
+
+
 def extended(until: date, days: int) -> date:
     """The last valid day after an extension by `days`."""
     return until + timedelta(days=days)

@@ -25,16 +25,20 @@ from frontdesk.documents.statement import statements_folder, write_both
 from frontdesk.domain.controls import cancel_needs_manager
 from frontdesk.domain.kinds import AppointmentStatus
 from frontdesk.domain.money import format_money
+from frontdesk.domain.lifecycle import parse_days
 from frontdesk.domain.parsing import delta_hint, parse_delta
 from frontdesk.domain.periods import local_date
 from frontdesk.domain.terms import ValueType
 from frontdesk.screens.dialogs.assign import AssignDialog, Assignment
 from frontdesk.screens.dialogs.customer import EditsCustomers
+from frontdesk.screens.dialogs.lifecycle import FreezeDialog, Freezing, Moving, TransferDialog
 from frontdesk.screens.dialogs.reason import Change, ReasonDialog, Refunding
 from frontdesk.screens.dialogs.receipt import RefundReceiptDialog
 from frontdesk.screens.dialogs.sell import Sale, SellDialog
 from frontdesk.services import appointments, ledger, sales
-from frontdesk.services.appointments import Booking, Cancellation
+from frontdesk.services.appointments import Booking, Cancellation, NoShow, PolicyPreview, policy_preview
+from frontdesk.services import lifecycle
+from frontdesk.services.lifecycle import Transfer
 from frontdesk.services.customers import CustomerPage, customer_page
 from frontdesk.services.statement import statement
 from frontdesk.services.sales import TenderLine
@@ -59,7 +63,7 @@ class CustomerScreen(EditsCustomers):
 
     AUTO_FOCUS = "#appointments"
 
-    MANAGER_ACTIONS = frozenset({"assign", "adjust", "void"})
+    MANAGER_ACTIONS = frozenset({"assign", "adjust", "void", "extend", "freeze", "transfer"})
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to the previous screen", id="back"),
         Binding("c", "checkout", "Pay", tooltip="Check out: pay the selected appointment", id="checkout"),
@@ -78,6 +82,16 @@ class CustomerScreen(EditsCustomers):
         Binding("h", "show_all", "All", tooltip="Show or fold used-up, expired and void packages",
                 id="show-all", show=False),
         Binding("m", "more_history", "More", tooltip="Load older balance history", id="more-history", show=False),
+        # a manager's changes to a package's life, named in the packages' note; a no-show, named in
+        # the appointments' note when the selected one has begun
+        Binding("d", "extend", "Extend", tooltip="Give the selected package more days (managers)", id="extend",
+                show=False),
+        Binding("f", "freeze", "Freeze", tooltip="Freeze the selected package for some days, or end its freeze "
+                "(managers)", id="freeze", show=False),
+        Binding("t", "transfer", "Move", tooltip="Move what is left of the selected package to another customer "
+                "(managers)", id="transfer", show=False),
+        Binding("n", "no_show", "No-show", tooltip="Mark the selected appointment as a no-show", id="no-show",
+                show=False),
     ]
 
     @dataclass
@@ -103,6 +117,22 @@ class CustomerScreen(EditsCustomers):
     @dataclass
     class Voided(Message):
         voided: ledger.Voided
+
+    @dataclass
+    class PolicyRead(Message):
+        """What the package's policy will do, read before the cancel or no-show dialog opens."""
+
+        appointment: AppointmentView
+        preview: PolicyPreview
+        no_show: bool
+
+    @dataclass
+    class NoShowMarked(Message):
+        result: NoShow
+
+    @dataclass
+    class Moved(Message):
+        transfer: Transfer
 
     @dataclass
     class StatementWritten(Message):
@@ -197,8 +227,10 @@ class CustomerScreen(EditsCustomers):
         active = len(self.page.holdings) - folded
         note = f"{active} active" if active else "no active package"
         if folded:
-            note += f" · {folded} used up, expired or void " + ("shown — h folds them" if self.show_all
-                                                                 else "folded away — h shows them")
+            note += f" · {folded} used up or closed " + ("shown — h folds them" if self.show_all
+                                                         else "— h shows them")
+        if self.desk.is_manager and self.page.holdings:
+            note += " · d extend, f freeze, t move"
         self.query_one("#holdings-note", Static).update(note)
         table.display = bool(table.holdings)
 
@@ -219,10 +251,21 @@ class CustomerScreen(EditsCustomers):
             ])
             for appointment in rows
         ], cursor_row=row)
+        self.show_appointments_note()
+
+    def show_appointments_note(self) -> None:
+        assert self.page is not None
+        rows = self.page.appointments
         unpaid = sum(1 for a in rows if a.needs_payment)
         note = (f"{unpaid} unpaid — c or Enter: checkout" if unpaid else "nothing to pay") if rows \
             else "none yet — b books one"
+        selected = self.selected_appointment
+        if selected is not None and self.may_be_no_show(selected):
+            note += " · n no-show"
         self.query_one("#appointments-note", Static).update(note)
+
+    def may_be_no_show(self, appointment: AppointmentView) -> bool:
+        return appointment.status == AppointmentStatus.BOOKED and appointment.starts_at <= self.desk.now()
 
     def show_history_note(self) -> None:
         assert self.page is not None
@@ -248,6 +291,8 @@ class CustomerScreen(EditsCustomers):
 
     @on(DataTable.RowHighlighted)
     def selection_moved(self) -> None:
+        if self.page is not None:
+            self.show_appointments_note()
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -268,9 +313,31 @@ class CustomerScreen(EditsCustomers):
         if action == "void":
             holding = self.selected_holding
             return True if manager and holding and not holding.voided else None
+        if action in ("extend", "freeze", "transfer"):
+            return True if manager and self.lifecycle_problem(action) is None else None
+        if action == "no_show":
+            appointment = self.selected_appointment
+            return True if appointment and self.may_be_no_show(appointment) else None
         if action == "more_history":
             return True if self.page and self.page.more_history else None
         return True
+
+    def lifecycle_problem(self, action: str) -> str | None:
+        """Why the selected package cannot be extended, frozen or moved, or None."""
+        holding = self.selected_holding
+        if holding is None:
+            return "No package selected: tab to the packages first."
+        if holding.voided:
+            return "This package is void."
+        if holding.moved:
+            return "This package was moved to another customer."
+        if action == "extend" and holding.valid_until is None:
+            return "This package has no expiry to extend."
+        if action in ("freeze", "transfer") and holding.status == "expired":
+            return "This package has expired: extend it first (d)."
+        if action == "transfer" and holding.status == "used up":
+            return "Nothing is left on this package to move."
+        return None
 
     # ---- actions ------------------------------------------------------------------------------------
 
@@ -362,6 +429,14 @@ class CustomerScreen(EditsCustomers):
             if appointment.status == AppointmentStatus.CANCELLED:
                 return "This appointment is already cancelled."
             return f"Managers only: {self.cancel_job(appointment)}. Ask a manager to sign in (ctrl+l)."
+        if action in ("extend", "freeze", "transfer") and self.desk.is_manager:
+            return self.lifecycle_problem(action)
+        if action == "no_show":
+            if appointment is None:
+                return "No appointment selected."
+            if appointment.status != AppointmentStatus.BOOKED:
+                return f"Only a booked appointment can be a no-show (this one is {appointment.status})."
+            return "It has not begun yet: cancel it instead (x)."
         if action in ("adjust", "void") and self.desk.is_manager:
             if holding is None:
                 return "No package selected: tab to the packages first."
@@ -379,10 +454,35 @@ class CustomerScreen(EditsCustomers):
         job = self.cancel_job(appointment)
         if job and not self.desk.is_manager:
             return
+        self.read_policy(appointment, no_show=False)
+
+    @work(thread=True, exclusive=True, group="policy", exit_on_error=False)
+    def read_policy(self, appointment: AppointmentView, no_show: bool) -> None:
+        """What the package's policy will do: said in the dialog before it is confirmed."""
+        preview = self.desk.read(policy_preview, appointment_id=appointment.id, no_show=no_show)
+        self.post_fresh(self.PolicyRead(appointment, preview, no_show))
+
+    @on(PolicyRead)
+    def policy_read(self, message: PolicyRead) -> None:
+        if message.no_show:
+            self.ask_no_show(message.appointment, message.preview)
+        else:
+            self.ask_cancel(message.appointment, message.preview)
+
+    def override_label(self, preview: PolicyPreview) -> str | None:
+        """A manager may turn the policy's outcome, with a reason."""
+        if not self.desk.is_manager or preview.verdict is None or not preview.verdict.policy:
+            return None
+        return "Override: " + ("give the unit back" if preview.verdict.forfeits else "forfeit the unit")
+
+    def ask_cancel(self, appointment: AppointmentView, preview: PolicyPreview) -> None:
+        job = self.cancel_job(appointment)
         business = self.desk.business
         when = when_text(appointment.starts_at, business.tz, self.today)
         prompt = f"Cancel {appointment.service_name} on {when}?"
-        if appointment.paid_from:
+        if preview.words:
+            prompt += f"\n{preview.words}"
+        elif appointment.paid_from:
             prompt += f"\nIts {appointment.paid_from} use goes back to the package."
         if appointment.paid_money:
             prompt += f"\n{format_money(appointment.paid_money, business.currency)} was paid in money."
@@ -392,14 +492,16 @@ class CustomerScreen(EditsCustomers):
             "Cancel appointment", prompt, required=job is not None,
             confirm_label="Cancel appointment", cancel_label="Keep it",
             refund_of=appointment.paid_money, refund_tender=appointment.paid_tender,
+            override_label=self.override_label(preview),
         ), partial(self._cancel, appointment.id))
 
     @work(thread=True, exclusive=True, group="cancel", exit_on_error=False)
     def _cancel(self, appointment_id: int, answer: str | Refunding) -> None:
         desk = self.desk
-        reason, refunds = (answer.reason, answer.refunds) if isinstance(answer, Refunding) else (answer, ())
+        reason, refunds, override = (answer.reason, answer.refunds, answer.override) \
+            if isinstance(answer, Refunding) else (answer, (), False)
         self.post_fresh(self.Cancelled(desk.write(appointments.cancel, desk.business, appointment_id=appointment_id,
-                                                  reason=reason, refunds=refunds)))
+                                                  reason=reason, refunds=refunds, override=override)))
 
     @on(Cancelled)
     def cancelled(self, message: Cancelled) -> None:
@@ -409,6 +511,8 @@ class CustomerScreen(EditsCustomers):
         words = [f"{result.appointment.service_name} cancelled."]
         if result.returned:
             words.append(result.returned[0].upper() + result.returned[1:] + ".")
+        if result.forfeited:
+            words.append(result.forfeited[0].upper() + result.forfeited[1:] + ".")
         if result.refunded:
             words.append(f"Refunded {format_money(result.refunded, currency)}.")
         if result.kept:
@@ -419,6 +523,106 @@ class CustomerScreen(EditsCustomers):
             when = when_text(appointment.starts_at, self.desk.business.tz, self.today)
             self.app.push_screen(RefundReceiptDialog(result.receipt, customer=appointment.customer_name,
                                                      subject=f"{appointment.service_name} · {when} · cancelled"))
+        self.reload()
+
+    # ---- a no-show ---------------------------------------------------------------------------------------
+
+    def action_no_show(self) -> None:
+        appointment = self.selected_appointment
+        if appointment is not None and self.may_be_no_show(appointment):
+            self.read_policy(appointment, no_show=True)
+
+    def ask_no_show(self, appointment: AppointmentView, preview: PolicyPreview) -> None:
+        when = when_text(appointment.starts_at, self.desk.business.tz, self.today)
+        prompt = f"{appointment.customer_name} did not come to {appointment.service_name} on {when}?"
+        if preview.words:
+            prompt += f"\n{preview.words}"
+        self.ask("no-show", ReasonDialog(
+            "Mark a no-show", prompt, required=False, confirm_label="Mark no-show", cancel_label="Keep it",
+            override_label=self.override_label(preview),
+        ), partial(self._no_show, appointment.id))
+
+    @work(thread=True, exclusive=True, group="no-show", exit_on_error=False)
+    def _no_show(self, appointment_id: int, answer: str | Refunding) -> None:
+        desk = self.desk
+        reason, override = (answer.reason, answer.override) if isinstance(answer, Refunding) else (answer, False)
+        self.post_fresh(self.NoShowMarked(desk.write(appointments.no_show, desk.business,
+                                                     appointment_id=appointment_id, override=override,
+                                                     reason=reason)))
+
+    @on(NoShowMarked)
+    def no_show_marked(self, message: NoShowMarked) -> None:
+        self.answered("no-show")
+        result = message.result
+        words = [f"{result.appointment.service_name} marked a no-show."]
+        for part in (result.forfeited, result.returned):
+            if part:
+                words.append(part[0].upper() + part[1:] + ".")
+        self.notify(" ".join(words), timeout=8)
+        self.reload()
+
+    # ---- managers: extend, freeze, move -------------------------------------------------------------
+
+    def action_extend(self) -> None:
+        holding = self.selected_holding
+        if holding is None or not self.desk.is_manager or self.lifecycle_problem("extend"):
+            return
+        self.ask("extend", ReasonDialog(
+            f"Extend {holding.title}", f"It {holding.expiry_text}. Extended, an expired package is usable again.",
+            parse_delta=parse_days, delta_label="Days more", delta_placeholder="e.g. 14", confirm_label="Extend",
+        ), partial(self._extend, holding.id))
+
+    @work(thread=True, exclusive=True, group="extend", exit_on_error=False)
+    def _extend(self, holding_id: int, change: Change) -> None:
+        desk = self.desk
+        holding = desk.write(lifecycle.extend, desk.business, holding_id=holding_id, days=change.delta,
+                             reason=change.reason)
+        self.post_fresh(self.HoldingChanged(holding, form="extend"))
+
+    def action_freeze(self) -> None:
+        holding = self.selected_holding
+        if holding is None or not self.desk.is_manager or self.lifecycle_problem("freeze"):
+            return
+        if holding.frozen is not None:
+            self.ask("freeze", ReasonDialog(
+                f"End the freeze of {holding.title}", f"It is {holding.expiry_text}. Ended today, the frozen days "
+                "not used come off its expiry again.", confirm_label="Unfreeze",
+            ), partial(self._unfreeze, holding.id))
+            return
+        self.ask("freeze", FreezeDialog(holding, self.today), partial(self._freeze, holding.id))
+
+    @work(thread=True, exclusive=True, group="freeze", exit_on_error=False)
+    def _freeze(self, holding_id: int, freezing: Freezing) -> None:
+        desk = self.desk
+        holding = desk.write(lifecycle.freeze, desk.business, holding_id=holding_id, first_day=freezing.first_day,
+                             last_day=freezing.last_day, reason=freezing.reason)
+        self.post_fresh(self.HoldingChanged(holding, form="freeze"))
+
+    @work(thread=True, exclusive=True, group="freeze", exit_on_error=False)
+    def _unfreeze(self, holding_id: int, reason: str) -> None:
+        desk = self.desk
+        self.post_fresh(self.HoldingChanged(desk.write(lifecycle.unfreeze, desk.business, holding_id=holding_id,
+                                                       reason=reason), form="freeze"))
+
+    def action_transfer(self) -> None:
+        holding = self.selected_holding
+        if holding is None or not self.desk.is_manager or self.lifecycle_problem("transfer") or self.page is None:
+            return
+        self.ask("transfer", TransferDialog(holding, self.page.customer.name), partial(self._transfer, holding.id))
+
+    @work(thread=True, exclusive=True, group="transfer", exit_on_error=False)
+    def _transfer(self, holding_id: int, moving: Moving) -> None:
+        desk = self.desk
+        self.post_fresh(self.Moved(desk.write(lifecycle.transfer, desk.business, holding_id=holding_id,
+                                              to_customer_id=moving.customer_id, reason=moving.reason)))
+
+    @on(Moved)
+    def moved(self, message: Moved) -> None:
+        self.answered("transfer")
+        done = message.transfer
+        worth = format_money(done.worth, self.desk.business.currency)
+        self.notify(f"{done.target.title} moved: {done.target.balance_text}, worth {worth}, is now on the other "
+                    "customer's account.", timeout=8)
         self.reload()
 
     # ---- managers: adjust and void --------------------------------------------------------------------
@@ -488,7 +692,8 @@ class CustomerScreen(EditsCustomers):
             self.notify(f"{message.done} {holding.title}: {holding.balance_text}.")
             self.select_holding = holding.id
         else:
-            self.notify(f"{holding.title}: {holding.balance_text}" + (" (void)" if holding.voided else "") + ".")
+            self.notify(f"{holding.title}: {holding.balance_text}" + (" (void)" if holding.voided else "")
+                        + f", {holding.expiry_text}.")
         self.reload()
 
     # ---- her statement -----------------------------------------------------------------------------------

@@ -70,7 +70,7 @@ async def test_customer_screen_shows_holdings_appointments_and_history(spa: Spa)
         contact = text_of(app, "#contact")
         assert "Maria Lopez" in contact and "(555) 201-3344" in contact and "maria.lopez@example.com" in contact
         assert rows(app, "#holdings") == [["Massage Pack", "3 of 5 visits", "expires 10 Aug, in 161 days", "—"]]
-        assert text_of(app, "#holdings-note") == "1 active · 1 used up, expired or void folded away — h shows them"
+        assert text_of(app, "#holdings-note") == "1 active · 1 used up or closed — h shows them"
         assert rows(app, "#appointments") == [
             ["Mon 2 Mar 14:00", "Swedish Massage", "Anna", "$80.00", "UNPAID $80.00"],
             ["Wed 4 Mar 15:00", "Facial", "—", "$70.00", "paid"],
@@ -394,7 +394,7 @@ async def test_manager_adjusts_and_voids_with_reasons(spa: Spa) -> None:
         await settle(pilot)
         assert app.screen is screen
         assert rows(app, "#holdings") == []
-        assert text_of(app, "#holdings-note").startswith("no active package · 2 used up, expired or void")
+        assert text_of(app, "#holdings-note").startswith("no active package · 2 used up or closed")
         assert rows(app, "#history")[0][1:] == ["Voided Massage Pack — refunded", "-5 visits", "0 visits",
                                                   "Grace Kim"]
         holding = next(h for h in spa.holdings() if h.id == maria.pack)

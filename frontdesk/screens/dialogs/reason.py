@@ -9,7 +9,7 @@ from typing import NamedTuple
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Checkbox, Footer, Input, Label, RadioButton, RadioSet, Static
 
 from frontdesk.domain.kinds import Tender
 from frontdesk.domain.money import format_money
@@ -28,10 +28,12 @@ class Change(NamedTuple):
 
 
 class Refunding(NamedTuple):
-    """What goes back to the customer, and why: what the dialog returns with `refund_of`."""
+    """What goes back to the customer, and why: what the dialog returns with `refund_of` or
+    `override_label` (then `override` says whether the manager turned the policy's outcome)."""
 
     refunds: tuple[TenderLine, ...]  # none when nothing is refunded
     reason: str
+    override: bool = False
 
 
 class ReasonDialog(FormDialog[str | Change | Refunding]):
@@ -53,9 +55,13 @@ class ReasonDialog(FormDialog[str | Change | Refunding]):
     def __init__(
         self, title: str, prompt: str, *, parse_delta: Callable[[str], int] | None = None, unit_hint: str = "",
         required: bool = True, confirm_label: str = "Save", cancel_label: str = "Cancel",
-        refund_of: int = 0, refund_tender: Tender | None = None,
+        refund_of: int = 0, refund_tender: Tender | None = None, delta_label: str = "Change",
+        delta_placeholder: str = "+1 or -1", override_label: str | None = None,
     ) -> None:
         super().__init__()
+        self.delta_label = delta_label
+        self.delta_placeholder = delta_placeholder
+        self.override_label = override_label
         self.refund_of = refund_of
         self.refund_tender = refund_tender or Tender.CARD
         self.FIELDS = tuple(field for field, shown in (("delta", parse_delta is not None), ("refund", refund_of > 0),
@@ -78,8 +84,9 @@ class ReasonDialog(FormDialog[str | Change | Refunding]):
             yield Static(self.dialog_title, classes="dialog-title")
             yield Static(self.prompt, id="prompt", classes="dialog-prompt")
             if self.parse_delta is not None:
-                yield Label("Change" + (f" ({self.unit_hint})" if self.unit_hint else ""), classes="field-label")
-                yield ParsedInput(parse=self.parse_delta, id="delta", placeholder="+1 or -1")
+                yield Label(self.delta_label + (f" ({self.unit_hint})" if self.unit_hint else ""),
+                            classes="field-label")
+                yield ParsedInput(parse=self.parse_delta, id="delta", placeholder=self.delta_placeholder)
                 yield field_error("delta")
             if self.refund_of:
                 yield Label(f"Refund (of {self.money(self.refund_of)} paid)", classes="field-label")
@@ -91,6 +98,8 @@ class ReasonDialog(FormDialog[str | Change | Refunding]):
                             yield RadioButton(str(tender), value=tender == self.refund_tender,
                                               id=f"refund-{tender}")
                 yield field_error("refund")
+            if self.override_label:
+                yield Checkbox(self.override_label, id="override", compact=True)
             yield Label(self.reason_label, classes="field-label")
             yield Input(id="reason", placeholder="Why? It is kept in the balance history.")
             yield field_error("reason")
@@ -146,12 +155,15 @@ class ReasonDialog(FormDialog[str | Change | Refunding]):
                 problems["refund"] = problem
             elif not reason and sum(line.amount for line in refunding.refunds) < self.refund_of:
                 problems["reason"] = "Say why not all of it goes back: it is kept with the refund."
-        if self.required and not reason:
+        override = self.override_label is not None and self.query_one("#override", Checkbox).value
+        if (self.required or override) and not reason:
             problems["reason"] = "Give a reason: it is kept in the balance history."
         if problems:
             self.show_errors(problems)
             return
         if refunding is not None:
-            self.finish(refunding._replace(reason=reason))
+            self.finish(refunding._replace(reason=reason, override=override))
+        elif self.override_label is not None:
+            self.finish(Refunding((), reason, override))
         else:
             self.finish(Change(delta, reason) if delta is not None else reason)
