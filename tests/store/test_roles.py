@@ -21,7 +21,18 @@ from sqlalchemy import inspect as schema, text
 import frontdesk.services
 from frontdesk.domain.kinds import Role, Tender
 from frontdesk.domain.terms import Terms, ValueType
-from frontdesk.services import appointments, audit, catalogue, checkout, exports, ledger, liability, sales, staff
+from frontdesk.services import (
+    appointments,
+    audit,
+    balances,
+    catalogue,
+    checkout,
+    exports,
+    ledger,
+    liability,
+    sales,
+    staff,
+)
 from frontdesk.services.errors import NotAllowed
 from frontdesk.services.sales import TenderLine
 from tests.store.conftest import Spa
@@ -109,6 +120,8 @@ def manager_only(spa: Spa) -> dict[str, tuple[Callable[..., Any], dict[str, Any]
         "exports.roll_forward_table": (exports.roll_forward_table, {"business": business, "first_day": spa.day(0),
                                                                      "last_day": spa.day(0)}),
         "staff.staff_rows": (staff.staff_rows, {}),
+        "balances.balances_page": (balances.balances_page, {"business": business, "status": "active",
+                                                             "group": "customer"}),
         "staff.change_role": (staff.change_role, {"staff_id": spa.reception, "role": Role.MANAGER}),
         "staff.set_active": (staff.set_active, {"staff_id": spa.reception, "active": False}),
     }
@@ -156,7 +169,7 @@ def test_no_use_case_takes_who_acts_or_when_from_its_caller() -> None:
 READS_FOR_MANAGERS = {"audit.audit_page", "audit.events", "staff.staff_rows", "liability.roll_forward",
                       "liability.owed_page", "exports.ledger_table", "exports.balances_table",
                       "exports.roll_forward_table", "exports.call_list_table", "liability.trends",
-                      "liability.movement_lines"}
+                      "liability.movement_lines", "balances.balances_page"}
 MANAGER_ONLY = sorted([
     "catalogue.add_service", "catalogue.update_service", "catalogue.archive_service", "catalogue.add_provider",
     "catalogue.archive_provider", "catalogue.save_package", "catalogue.archive_package", "sales.assign",
@@ -164,7 +177,7 @@ MANAGER_ONLY = sorted([
     "appointments.cancel: a no-show", "staff.add_staff_member", "staff.set_pin", "audit.audit_page",
     "audit.events", "staff.staff_rows", "staff.change_role", "staff.set_active", "liability.roll_forward",
     "liability.owed_page", "exports.ledger_table", "exports.balances_table", "exports.roll_forward_table",
-    "exports.call_list_table", "liability.trends", "liability.movement_lines",
+    "exports.call_list_table", "liability.trends", "liability.movement_lines", "balances.balances_page",
 ])
 
 
