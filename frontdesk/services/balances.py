@@ -3,9 +3,10 @@ filtered, sorted and paged in SQL so a page stays instant at 100k holdings.
 
 A holding's status is the domain's (`describe.status`): void, else expired (its last valid day is
 before today), else used up (nothing left on any line; an unlimited pass never is), else active.
-The filters and sorts read only columns that `ix_holding_balances`, `ix_holding_line_left` and
-`ix_ledger_entry_last_use` cover, so a page does not read every holding's terms: only the rows of
-the page are read whole and put in words.
+The filters and sorts read only the holding's own columns that `ix_holding_balances` covers (its
+unit and provider copied from its terms; `remaining` and `last_used_at`, which the database keeps
+from its lines and redemptions), so a page never reads every holding's terms and lines: only the
+rows of the page are read whole and put in words.
 
 Balance left is counted in each holding's unit (visits, minutes, money or uses): "at least N left"
 means N visits, N minutes or N whole units of money (dollars); an unlimited pass always has

@@ -3,12 +3,17 @@ holding's status, balance and expiry the test works out itself. SQLite and Postg
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
+from sqlalchemy import text
 from sqlmodel import select
 
+from frontdesk.db import alembic_config, create_db_engine
 from frontdesk.domain.describe import HoldingStatus
 from frontdesk.domain.terms import Period, PeriodUnit, Terms, ValueType
 from frontdesk.models import Holding
@@ -234,3 +239,35 @@ def test_a_sort_that_does_not_exist_is_refused(listing: Listing) -> None:
 def test_reception_may_not_see_the_balances(listing: Listing) -> None:
     with pytest.raises(NotAllowed, match="Only a manager can see the balances"):
         listing.spa.desk.by(listing.spa.reception).read(balances.balances_page, listing.spa.business)
+
+
+def test_upgrading_fills_in_what_the_list_reads_for_holdings_sold_before(tmp_path: Path) -> None:
+    """A database at 0003 with a 5-visit pack used once and a credit restricted to a provider: after
+    the upgrade each holding has its unit, provider, balance left and last use, from its terms,
+    lines and entries, and the triggers keep them from then on."""
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    command.upgrade(alembic_config(engine), "0003")
+    pack = Terms(title="Massage Pack", quantity=5).to_dict()
+    credit = Terms(title="Credit", value_type=ValueType.AMOUNT, quantity=30000, provider_id=1,
+                   provider_name="Anna").to_dict()
+    used = "2026-02-20 16:00:00.000000"
+    with engine.begin() as connection:
+        run = lambda statement, **values: connection.execute(text(statement), values)  # noqa: E731
+        run("INSERT INTO staff (id, name, role, active, failed_pins) VALUES (1, 'Grace', 'manager', 1, 0)")
+        run("INSERT INTO customer (id, name, phone, email, note, search_text, phone_digits, created_at) "
+            "VALUES (1, 'Maria Lopez', '', '', '', 'maria lopez', '', '2026-01-01 15:00:00.000000')")
+        for holding, terms, left in ((1, pack, 4), (2, credit, 30000)):
+            run("INSERT INTO holding (id, customer_id, title, terms, purchased_at, price_paid, assigned, created_by) "
+                "VALUES (:id, 1, :title, :terms, '2026-01-02 15:00:00.000000', 0, 0, 1)",
+                id=holding, title=terms["title"], terms=json.dumps(terms))
+            run("INSERT INTO holding_line (id, holding_id, position, initial, remaining) "
+                "VALUES (:id, :id, 0, :left, :left)", id=holding, left=left)
+        run("INSERT INTO ledger_entry (holding_id, line_id, kind, delta, balance_after, staff_id, created_at, note, "
+            "seq) VALUES (1, 1, 'redeem', -1, 4, 1, :at, '', 0)", at=used)
+    command.upgrade(alembic_config(engine), "head")
+    read = "SELECT id, unit, provider_id, remaining, last_used_at FROM holding ORDER BY id"
+    with engine.begin() as connection:
+        assert connection.execute(text(read)).all() == [(1, "visits", None, 4, used), (2, "money", 1, 30000, None)]
+        connection.execute(text("UPDATE holding_line SET remaining = 3 WHERE id = 1"))  # as a redemption does
+        assert connection.execute(text("SELECT remaining FROM holding WHERE id = 1")).scalar_one() == 3
+    engine.dispose()
