@@ -34,6 +34,7 @@ test: setup postgres pango lint
 
 bench: setup postgres
 	$(PY) -m bench
+	$(PY) -m bench.balances
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .import_linter_cache

@@ -97,6 +97,8 @@ class FrontDeskApp(App[None]):
                 id="staff", show=False),
         Binding("f7", "open_owed", "Owed", tooltip="What the business owes for prepaid service, how it moved, "
                 "who to call (managers)", id="owed", show=False),
+        Binding("f8", "open_balances", "Balances", tooltip="Outstanding balances by holding, customer or package "
+                "(managers)", id="balances", show=False),
         Binding("ctrl+l", "lock", "Lock", tooltip="Lock the desk: the next person signs in with their PIN",
                 id="lock", show=False),
     ]
@@ -174,7 +176,7 @@ class FrontDeskApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While the desk is locked, only signing in (and quitting) works."""
         if self.desk.staff is None and action in ("open_packages", "open_services", "open_audit", "open_staff",
-                                                  "open_owed", "lock", "command_palette"):
+                                                  "open_owed", "open_balances", "lock", "command_palette"):
             return False
         return True
 
@@ -228,6 +230,22 @@ class FrontDeskApp(App[None]):
 
     def action_open_owed(self) -> None:
         self._open_managers_area("owed")
+
+    def action_open_balances(self) -> None:
+        if not self.desk.is_manager:
+            from frontdesk.screens.base import MANAGERS_ONLY
+
+            self.notify(MANAGERS_ONLY, severity="warning")
+            return
+        self.open_area("owed")
+        self.open_balances()
+
+    def open_balances(self) -> None:
+        """The balances list, over what is owed (Escape goes back to it)."""
+        from frontdesk.screens.balances import BalancesScreen
+
+        if not isinstance(self.screen, BalancesScreen):
+            self.push_screen(BalancesScreen())
 
     def _open_managers_area(self, mode: str) -> None:
         if not self.desk.is_manager:

@@ -118,6 +118,7 @@ class PackageLine(SQLModel, table=True):
 
 class Customer(SQLModel, table=True):
     __tablename__ = "customer"
+    __table_args__ = (Index("ix_customer_name", "name"),)  # the balances list sorted by customer
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
@@ -134,6 +135,11 @@ class Holding(SQLModel, table=True):
     """A customer's package: the terms copied at sale and its balance lines."""
 
     __tablename__ = "holding"
+    __table_args__ = (
+        # all the balances list filters and sorts on, read without the wide rows (terms)
+        Index("ix_holding_balances", "customer_id", "valid_until", "voided_at", "unit", "remaining", "package_id",
+              "provider_id", "purchased_at", "last_used_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)
@@ -150,7 +156,13 @@ class Holding(SQLModel, table=True):
     opened_until: date | None = None
     frozen_from: date | None = None  # a freeze in force or to come: no redemption on these local days
     frozen_until: date | None = None
-    source_holding_id: int | None = Field(default=None, foreign_key="holding.id")  # moved here by a transfer
+    source_holding_id: int | None = Field(default=None, foreign_key="holding.id", index=True)  # moved here
+    # for the balances list: two facts of the terms, copied with them at sale (never changed) …
+    unit: str | None = Field(default=None, max_length=10)  # Terms.unit: visits, minutes, money, uses
+    provider_id: int | None = None  # the provider the terms are restricted to
+    # … and two the database keeps (triggers): never written here, possibly stale in a loaded row
+    remaining: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # its lines' sum
+    last_used_at: datetime | None = None  # its latest redemption
 
 
 class HoldingLine(SQLModel, table=True):

@@ -4,7 +4,7 @@ package expires.
 
 `/` goes to the period and the expiring window; Tab moves between them and the tables; Enter in
 a field reads the page again. The aging shows the usable holdings by days since their last use.
-Enter on a movement shows the lines behind it. `x` writes the period's ledger and roll-forward,
+Enter on a movement shows the lines behind it; `b` lists the balances. `x` writes the period's ledger and roll-forward,
 the balances and the call list as CSV files. Every figure comes from the ledger and the payments
 (`liability.owed_page`); opening + movements = closing is checked and said.
 """
@@ -76,6 +76,8 @@ class OwedScreen(DeskScreen[None]):
         Binding("slash", "period", "Period", tooltip="Change the period and the expiring window", id="owed-period"),
         Binding("x", "export", "Export", tooltip="Write the period's ledger, roll-forward, the balances and the "
                 "call list as CSV files", id="owed-export"),
+        Binding("b", "balances", "Balances", tooltip="Outstanding balances by holding, customer or package: "
+                "filter, sort, page through them", id="owed-balances"),
         Binding("f5", "refresh", "Refresh", tooltip="Read the figures again", id="owed-refresh"),
     ]
 
@@ -298,6 +300,9 @@ class OwedScreen(DeskScreen[None]):
     def action_refresh(self) -> None:
         self.load()
         self.read_trends()
+
+    def action_balances(self) -> None:
+        self.app.open_balances()
 
     def action_back(self) -> None:
         self.app.back_from_area()

@@ -180,7 +180,7 @@ def _open(session: Session, business: Business, *, customer_id: int, holding: Ho
     row = Holding(customer_id=customer_id, package_id=holding.package_id, title=holding.terms.title,
                   terms=holding.terms.to_dict(), purchased_at=bought, valid_until=holding.valid_until,
                   opened_until=holding.valid_until, price_paid=holding.price_paid, assigned=holding.complimentary,
-                  created_by=actor)
+                  created_by=actor, unit=holding.terms.unit, provider_id=holding.terms.provider_id)
     session.add(row)
     session.flush()
     (service_id, initial), = opening_balances(holding.terms)  # one line: bundles of several are refused

@@ -31,7 +31,10 @@ from frontdesk.services.views import HoldingView, holding_views
 
 
 def _lock_holding(session: Session, holding_id: int) -> Holding:
-    """The holding, locked for this transaction (and read fresh): two desks changing it queue here."""
+    """The holding, locked for this transaction (and read fresh): two desks changing it queue here,
+    and so does a checkout spending it. Its lines are locked first, then the holding, the order a
+    checkout takes them in (its redemption updates the holding's cached balance)."""
+    lock_lines(session, holding_id)
     row = session.exec(select(Holding).where(Holding.id == holding_id).with_for_update()
                        .execution_options(populate_existing=True)).first()
     if row is None:
@@ -244,7 +247,8 @@ def transfer(
     moved = Holding(customer_id=to_customer_id, package_id=holding.package_id, title=holding.title,
                     terms=holding.terms, purchased_at=now, valid_until=holding.valid_until,
                     opened_until=holding.valid_until, price_paid=worth, assigned=worth == 0, created_by=actor,
-                    frozen_from=holding.frozen_from, frozen_until=holding.frozen_until, source_holding_id=holding.id)
+                    frozen_from=holding.frozen_from, frozen_until=holding.frozen_until, source_holding_id=holding.id,
+                    unit=holding.unit, provider_id=holding.provider_id)
     session.add(moved)
     session.flush()
     for line in lock_lines(session, holding.id):

@@ -52,6 +52,7 @@ def open_holding(
         customer_id=customer_id, package_id=package.id, title=terms.title, terms=terms.to_dict(),
         purchased_at=now, valid_until=opening.valid_until, opened_until=opening.valid_until,
         price_paid=price_paid, assigned=kind is EntryKind.ASSIGN, created_by=actor,
+        unit=terms.unit, provider_id=terms.provider_id,
     )
     session.add(holding)
     session.flush()

@@ -166,7 +166,9 @@ async def test_create_a_package_by_keys_only(screen_desk: Desk) -> None:
         assert editor.query_one("#provider", Select).value == spa.providers["Anna"]
         await pilot.press("tab")  # → expires in
         await type_text(pilot, "3")
-        await pilot.press("tab", "tab")  # months already chosen → weekdays switch
+        await pilot.press("tab", "tab")  # months already chosen → from the first visit? (no)
+        assert app.focused is editor.query_one("#first-visit")
+        await pilot.press("tab")  # → weekdays switch
         assert app.focused is editor.query_one("#weekdays-on")
         await pilot.press("space")
         await pilot.pause()

@@ -24,6 +24,7 @@ from frontdesk.domain.terms import Period, PeriodUnit, Terms, ValueType
 from frontdesk.services import (
     appointments,
     audit,
+    balances,
     catalogue,
     checkout,
     exports,
@@ -149,6 +150,8 @@ def manager_only(spa: Spa) -> dict[str, tuple[Callable[..., Any], dict[str, Any]
         "imports.plan_import": (imports.plan_import, {"business": business, "rows": CUSTOMER_FILE}),
         "imports.run_import": (imports.run_import, {"business": business, "rows": CUSTOMER_FILE,
                                                     "source": "clients.csv"}),
+        "balances.balances_page": (balances.balances_page, {"business": business, "status": "active",
+                                                             "group": "customer"}),
         "staff.change_role": (staff.change_role, {"staff_id": spa.reception, "role": Role.MANAGER}),
         "staff.set_active": (staff.set_active, {"staff_id": spa.reception, "active": False}),
     }
@@ -196,7 +199,8 @@ def test_no_use_case_takes_who_acts_or_when_from_its_caller() -> None:
 READS_FOR_MANAGERS = {"audit.audit_page", "audit.events", "staff.staff_rows", "liability.roll_forward",
                       "liability.owed_page", "exports.ledger_table", "exports.balances_table",
                       "exports.roll_forward_table", "exports.call_list_table", "liability.trends",
-                      "liability.movement_lines", "lifecycle.bulk_extend_preview", "imports.plan_import"}
+                      "liability.movement_lines", "lifecycle.bulk_extend_preview", "imports.plan_import",
+                      "balances.balances_page"}
 MANAGER_ONLY = sorted([
     "catalogue.add_service", "catalogue.update_service", "catalogue.archive_service", "catalogue.add_provider",
     "catalogue.archive_provider", "catalogue.save_package", "catalogue.archive_package", "sales.assign",
@@ -208,6 +212,7 @@ MANAGER_ONLY = sorted([
     "lifecycle.bulk_extend", "lifecycle.bulk_extend_preview", "lifecycle.freeze", "lifecycle.unfreeze",
     "lifecycle.transfer", "appointments.cancel: overriding the policy", "appointments.no_show: overriding the policy",
     "imports.plan_import", "imports.run_import",
+    "balances.balances_page",
 ])
 
 

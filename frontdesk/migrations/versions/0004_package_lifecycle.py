@@ -34,6 +34,7 @@ def upgrade() -> None:
     else:
         op.add_column('holding', sa.Column('source_holding_id', sa.Integer(), nullable=True))
         op.create_foreign_key('fk_holding_source_holding', 'holding', 'holding', ['source_holding_id'], ['id'])
+    op.create_index('ix_holding_source_holding_id', 'holding', ['source_holding_id'])
     op.execute("UPDATE holding SET opened_until = valid_until")
     # the package's cancellation policy and where its validity starts, copied into the terms at sale
     op.add_column('package', sa.Column('starts_on_first_visit', sa.Boolean(), nullable=False,
@@ -46,6 +47,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_holding_source_holding_id', table_name='holding')
     with op.batch_alter_table('package') as batch:
         for column in ('no_show_forfeits', 'late_cancel_forfeits', 'cancel_notice_hours', 'starts_on_first_visit'):
             batch.drop_column(column)
