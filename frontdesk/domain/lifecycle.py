@@ -112,21 +112,16 @@ def policy_verdict(terms: Terms, *, no_show: bool, starts_at: datetime, now: dat
     of an appointment starting at `starts_at`."""
     hours = terms.cancel_notice_hours
     if hours is None:
-        return PolicyVerdict(Outcome.RETURNED, "no cancellation policy: the unit stays on the package", False)
+        return PolicyVerdict(Outcome.RETURNED, "no cancellation policy", False)
     if no_show:
-        forfeit = terms.no_show_forfeits
-        return PolicyVerdict(Outcome.FORFEITED if forfeit else Outcome.RETURNED,
-                             "a no-show is " + ("forfeited" if forfeit else "returned") + " under the policy", True)
+        return PolicyVerdict(Outcome.FORFEITED if terms.no_show_forfeits else Outcome.RETURNED, "a no-show", True)
     notice = starts_at - now
     if notice >= timedelta(hours=hours):
-        return PolicyVerdict(Outcome.RETURNED, f"cancelled with at least {plural(hours, 'hour')}' notice: returned",
-                             True)
-    forfeit = terms.late_cancel_forfeits
+        return PolicyVerdict(Outcome.RETURNED, f"cancelled with {hours}-hour notice or more", True)
     given = max(0, int(notice.total_seconds() // 3600))
-    late = (f"cancelled {plural(given, 'hour')} before, under the {plural(hours, 'hour')} notice"
+    late = (f"cancelled {plural(given, 'hour')} before, under its {hours}-hour notice"
             if notice > timedelta(0) else "cancelled after it began")
-    return PolicyVerdict(Outcome.FORFEITED if forfeit else Outcome.RETURNED,
-                         f"{late}: {'forfeited' if forfeit else 'returned'}", True)
+    return PolicyVerdict(Outcome.FORFEITED if terms.late_cancel_forfeits else Outcome.RETURNED, late, True)
 
 
 def describe_policy(terms: Terms) -> str:

@@ -6,6 +6,7 @@ restore (`a`) packages; reception sees the list read-only.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from rich.text import Text
 from textual import on, work
@@ -16,12 +17,15 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
 from frontdesk.domain.describe import format_duration, plural
+from frontdesk.domain.lifecycle import parse_days
 from frontdesk.domain.money import Currency, format_money
 from frontdesk.domain.terms import Contents, Terms, ValueType
 from frontdesk.screens.base import MANAGERS_ONLY, DeskScreen
 from frontdesk.screens.dialogs.confirm import ConfirmDialog
+from frontdesk.screens.dialogs.reason import Change, ReasonDialog
 from frontdesk.screens.package_editor import PackageEditorScreen
-from frontdesk.services import catalogue
+from frontdesk.services import catalogue, lifecycle
+from frontdesk.services.lifecycle import BulkExtension
 from frontdesk.services.views import PackageView
 
 
@@ -47,7 +51,7 @@ def short_contents(terms: Terms, currency: Currency) -> str:
 class PackagesScreen(DeskScreen[None]):
     """Every package: title, contents, price, for sale, archived, how many sold."""
 
-    MANAGER_ACTIONS = frozenset({"new", "edit", "archive", "restore"})
+    MANAGER_ACTIONS = frozenset({"new", "edit", "archive", "restore", "extend_held"})
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to the previous screen", id="back"),
         Binding("n", "new", "New package", tooltip="Create a package (managers)", id="new-package"),
@@ -56,6 +60,8 @@ class PackagesScreen(DeskScreen[None]):
                 id="archive-package"),
         Binding("a", "restore", "Restore", tooltip="Sell the highlighted archived package again (managers)",
                 id="restore-package"),
+        Binding("x", "extend_held", "Extend held", tooltip="Give every customer holding the highlighted package "
+                "(or every package) more days: \"we were closed two weeks\" (managers)", id="extend-held"),
         Binding("r", "refresh", "Refresh", tooltip="Read the catalogue again", id="refresh-packages"),
         Binding("f2", "refresh", "Packages", show=False),  # already here
     ]
@@ -68,6 +74,18 @@ class PackagesScreen(DeskScreen[None]):
     @dataclass
     class Archived(Message):
         package: PackageView
+
+    @dataclass
+    class ExtensionCounted(Message):
+        """How many holdings a bulk extension would move, read before it is confirmed."""
+
+        extension: BulkExtension
+        package_id: int | None
+        reason: str
+
+    @dataclass
+    class Extended(Message):
+        extension: BulkExtension
 
     def __init__(self) -> None:
         super().__init__()
@@ -181,7 +199,7 @@ class PackagesScreen(DeskScreen[None]):
             return True if self.desk.is_manager and package is not None else None
         if action == "edit":
             return True if self.desk.is_manager and package is not None else None
-        if action == "new":
+        if action in ("new", "extend_held"):
             return True if self.desk.is_manager else None
         return True
 
@@ -231,6 +249,56 @@ class PackagesScreen(DeskScreen[None]):
         desk = self.desk
         self.post_fresh(self.Archived(desk.write(catalogue.archive_package, desk.business, package_id=package_id,
                                                  archived=archived)))
+
+    # ---- managers: extend every holding of a package (or of all) --------------------------------------
+
+    def action_extend_held(self) -> None:
+        package = self.current
+        if package is None or not self.desk.is_manager:
+            return
+        self.ask("extend-held", ReasonDialog(
+            "Extend packages customers hold",
+            f"Every {package.title} in use (not void, not expired, something left) gets more days, with one "
+            "reason, in one go. You see how many before it is done.",
+            parse_delta=parse_days, delta_label="Days more", delta_placeholder="e.g. 14", confirm_label="Count them",
+            override_label="Every package in use, not only " + package.title,
+        ), partial(self._count_extension, package.id))
+
+    @work(thread=True, exclusive=True, group="extend-held", exit_on_error=False)
+    def _count_extension(self, package_id: int, change: Change) -> None:
+        desk = self.desk
+        chosen = None if change.override else package_id
+        counted = desk.read(lifecycle.bulk_extend_preview, desk.business, days=change.delta, package_id=chosen)
+        self.post_fresh(self.ExtensionCounted(counted, chosen, change.reason))
+
+    @on(ExtensionCounted)
+    def extension_counted(self, message: ExtensionCounted) -> None:
+        self.answered("extend-held")
+        counted = message.extension
+        which = escape(counted.package_title) if counted.package_title else "every package"
+        if not counted.holdings:
+            self.notify(f"No holding of {which} is in use: nothing to extend.", severity="warning")
+            return
+        question = (f"Extend [b]{plural(counted.holdings, 'holding')}[/b] of {plural(counted.customers, 'customer')}"
+                    f" ({which}) by [b]{plural(counted.days, 'day')}[/b]? Reason: {escape(message.reason)}")
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.extend_held(counted.days, message.reason, message.package_id)
+
+        self.app.push_screen(ConfirmDialog(question, confirm_label="Extend", cancel_label="Don't"), confirmed)
+
+    @work(thread=True, exclusive=True, group="extend", exit_on_error=False)
+    def extend_held(self, days: int, reason: str, package_id: int | None) -> None:
+        desk = self.desk
+        self.post_fresh(self.Extended(desk.write(lifecycle.bulk_extend, desk.business, days=days, reason=reason,
+                                                 package_id=package_id)))
+
+    @on(Extended)
+    def extended(self, message: Extended) -> None:
+        done = message.extension
+        self.notify(f"Extended {plural(done.holdings, 'holding')} of {plural(done.customers, 'customer')} by "
+                    f"{plural(done.days, 'day')}.", timeout=8)
 
     @on(Archived)
     def archived(self, message: Archived) -> None:

@@ -78,10 +78,10 @@ class PolicyPreview:
     def words(self) -> str:
         if self.holding_title is None or self.verdict is None or not self.verdict.policy:
             return ""
-        unit = "the visit it paid" if self.paid_ahead else "the unit it will take"
+        unit = "what it paid" if self.paid_ahead else "the unit"
         outcome = "is forfeited" if self.verdict.forfeits else (
             "goes back to the package" if self.paid_ahead else "stays on the package")
-        return f"{self.holding_title}: {self.verdict.why}. {unit.capitalize()} {outcome}."
+        return f"{self.holding_title}: {self.verdict.why}, so {unit} {outcome}."
 
 
 # ---- reading ----------------------------------------------------------------------------------
@@ -282,7 +282,7 @@ def _verdict(holding: Holding | None, row: Appointment, now: datetime, *, no_sho
     verdict = policy_verdict(Terms.from_dict(holding.terms), no_show=no_show, starts_at=row.starts_at, now=now)
     if override:
         flipped = Outcome.RETURNED if verdict.forfeits else Outcome.FORFEITED
-        return PolicyVerdict(flipped, f"a manager's decision ({flipped}; the policy said {verdict.outcome})", True)
+        return PolicyVerdict(flipped, f"{verdict.why}; a manager {flipped} it (the policy: {verdict.outcome})", True)
     return verdict
 
 

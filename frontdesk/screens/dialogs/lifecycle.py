@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
@@ -51,7 +51,7 @@ class FreezeDialog(FormDialog[Freezing]):
 
     def compose(self) -> ComposeResult:
         until = self.holding.valid_until
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog"):
             yield Static(f"Freeze {self.holding.title}", classes="dialog-title")
             yield Static(f"It pays for nothing on the frozen days, and its expiry moves by as many days"
                          f" ({'now ' + format_day(until, self.today.year) if until else 'it has no expiry'}).",
@@ -143,7 +143,7 @@ class TransferDialog(FormDialog[Moving]):
         self.found: list[CustomerView] = []
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog"):
             yield Static(f"Move {self.holding.title} to another customer", classes="dialog-title")
             yield Static(f"What is left ({self.holding.balance_text}, {self.holding.expiry_text}) leaves "
                          f"{self.owner} and opens for the customer chosen, worth the same.", classes="dialog-prompt")

@@ -21,10 +21,12 @@ from frontdesk.widgets.parsed_input import ParsedInput
 
 
 class Change(NamedTuple):
-    """A balance change and why: what the adjust dialog returns."""
+    """A balance change (or days) and why: what the adjust and extend dialogs return; `override`
+    says whether the dialog's `override_label` box was ticked."""
 
     delta: int
     reason: str
+    override: bool = False
 
 
 class Refunding(NamedTuple):
@@ -113,6 +115,8 @@ class ReasonDialog(FormDialog[str | Change | Refunding]):
             return "Reason"
         if self.refund_of:
             return "Reason (needed if less than all of it goes back)"
+        if self.override_label:
+            return "Reason (needed to override)"
         return "Reason (optional)"
 
     def money(self, amount: int) -> str:
@@ -163,7 +167,7 @@ class ReasonDialog(FormDialog[str | Change | Refunding]):
             return
         if refunding is not None:
             self.finish(refunding._replace(reason=reason, override=override))
-        elif self.override_label is not None:
+        elif self.override_label is not None and delta is None:
             self.finish(Refunding((), reason, override))
         else:
-            self.finish(Change(delta, reason) if delta is not None else reason)
+            self.finish(Change(delta, reason, override) if delta is not None else reason)
