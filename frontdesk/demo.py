@@ -361,6 +361,10 @@ class _Demo:
             window=(_hhmm(window[0]), _hhmm(window[1])) if window else None,
             date_range=(self.today + timedelta(days=span[0]), self.today + timedelta(days=span[1])) if span else None,
             fixed_dates=tuple(self.today + timedelta(days=offset) for offset in dates) if dates else None,
+            starts_on_first_visit=row.get("starts_on_first_visit", False),
+            cancel_notice_hours=row.get("cancel_notice_hours"),
+            late_cancel_forfeits=row.get("late_cancel_forfeits", False),
+            no_show_forfeits=row.get("no_show_forfeits", False),
         )
 
     # -- customers --
