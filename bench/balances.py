@@ -119,12 +119,9 @@ def populate(engine: Engine, count: int) -> None:
                                 "staff_id": 1, "created_at": bought + timedelta(days=rng.randint(1, 20)),
                                 "note": "", "seq": 0})
     with engine.begin() as connection:
-        # the redemption round check looks up the appointment's reversals: indexed while loading only
-        connection.execute(text("CREATE INDEX bench_entry_appointment ON ledger_entry (appointment_id)"))
         for table, batch in ((Holding, holdings), (HoldingLine, lines), (LedgerEntry, entries)):
             for start in range(0, len(batch), CHUNK):
                 connection.execute(insert(table), batch[start:start + CHUNK])
-        connection.execute(text("DROP INDEX bench_entry_appointment"))
     # statistics, and on PostgreSQL the visibility map that index-only scans need (autovacuum's work)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))

@@ -220,7 +220,7 @@ class LedgerEntry(SQLModel, table=True):
     kind: str = Field(max_length=10)
     delta: int
     balance_after: int
-    appointment_id: int | None = Field(default=None, foreign_key="appointment.id")
+    appointment_id: int | None = Field(default=None, foreign_key="appointment.id", index=True)
     staff_id: int = Field(foreign_key="staff.id")
     created_at: datetime = Field(default_factory=utcnow)
     note: str = Field(default="", max_length=500)

@@ -93,9 +93,13 @@ def upgrade() -> None:
         op.execute(statement)
     op.create_index('ix_holding_balances', 'holding', BALANCES_COLUMNS, unique=False)
     op.create_index('ix_customer_name', 'customer', ['name'], unique=False)
+    # a redemption's round is checked against the appointment's reversals (0003's trigger), and an
+    # appointment's standing redemption is looked up: by appointment, not by a scan of the ledger
+    op.create_index('ix_ledger_entry_appointment_id', 'ledger_entry', ['appointment_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_ledger_entry_appointment_id', table_name='ledger_entry')
     op.drop_index('ix_customer_name', table_name='customer')
     op.drop_index('ix_holding_balances', table_name='holding')
     if op.get_bind().dialect.name == "sqlite":
