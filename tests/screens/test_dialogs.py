@@ -100,7 +100,7 @@ async def test_reason_with_a_change_returns_both(spa: Spa) -> None:
         await type_text(pilot, "overcharged")
         await pilot.press("enter")
         await settle(pilot)
-        assert results.values == [(-1000, "overcharged")]
+        assert results.values == [(-1000, "overcharged", False)]  # (no override box in this dialog)
 
 
 async def test_an_optional_reason_may_stay_empty(spa: Spa) -> None:

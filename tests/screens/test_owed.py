@@ -97,6 +97,15 @@ def test_owed_snapshot_80x24(snap_compare, demo_desk: Desk) -> None:  # noqa: AN
     assert snap_compare(FrontDeskApp(demo_desk), terminal_size=(80, 24), run_before=open_owed)
 
 
+def test_owed_in_the_light_theme(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001
+    """The trends' sparklines and the figures read on a light terminal too."""
+    async def run_before(pilot: Pilot) -> None:
+        pilot.app.theme = "textual-light"
+        await open_owed(pilot)
+
+    assert snap_compare(FrontDeskApp(demo_desk), terminal_size=(100, 32), run_before=run_before)
+
+
 async def test_x_writes_the_csv_files_of_the_period(spa: Spa, tmp_path, monkeypatch) -> None:  # noqa: ANN001
     from frontdesk.documents.tables import read_csv
 

@@ -55,3 +55,20 @@ def test_the_pdf_is_the_same_page(spa: Spa, tmp_path) -> None:  # noqa: ANN001
     assert pdf.read_bytes().startswith(b"%PDF-") and pdf.stat().st_size > 2000
     assert write(held, spa.desk.business, tmp_path / "x.htm").read_text(encoding="utf-8").startswith("<!doctype html>")
     assert file_name(held, spa.desk.business, ".pdf") == pdf.name
+
+
+def test_the_statement_shows_an_extension_and_a_freeze_with_the_new_expiry(spa: Spa) -> None:
+    from frontdesk.domain.terms import Period, PeriodUnit
+    from frontdesk.services import lifecycle
+
+    maria = spa.customer("Maria Lopez")
+    week = spa.sell(maria, spa.package(PACK, title="Week Pack", expires_in=Period(1, PeriodUnit.WEEKS),
+                                       service_ids=(spa.swedish,)))  # 2 March: through 9 March
+    manager = spa.desk.by(spa.manager)
+    manager.write(lifecycle.extend, spa.desk.business, holding_id=week, days=7, reason="closed for works")
+    manager.write(lifecycle.freeze, spa.desk.business, holding_id=week, first_day=spa.day(1), last_day=spa.day(3),
+                  reason="travel")  # 3 days: 16 March → 19 March
+    page = render_html(spa.desk.read(statement.statement, spa.desk.business, customer_id=maria), spa.desk.business)
+    for text in ("Extended Week Pack", "closed for works (expiry 9 Mar → 16 Mar)", "to 16 Mar 2026",
+                 "Frozen Week Pack", "to 19 Mar 2026", "frozen 3–5 Mar"):
+        assert text in page, text
