@@ -30,7 +30,7 @@ from frontdesk.models import (
 from frontdesk.services.audit import AuditKind, record
 from frontdesk.services.catalogue import list_providers, list_services
 from frontdesk.services.errors import InvalidInput, NotFound
-from frontdesk.services.ledger import append_entry, credit, get_holding, lock_lines, require_reason, spend
+from frontdesk.services.ledger import append_entry, credit, get_holding, lock_holding, lock_lines, require_reason, spend
 from frontdesk.services.tenders import TenderLine, check_refunds, describe_refunds, money_paid, record_refunds
 from frontdesk.services.roles import clock, require_manager, require_staff
 from frontdesk.services.views import (
@@ -303,7 +303,7 @@ def _forfeit(session: Session, business: Business, *, row: Appointment, holding:
     """Take what the appointment would have taken from its package, under the policy: a redemption
     like a checkout's (a manager can reverse it later). Nothing when the package cannot pay it."""
     view = appointment_views(session, [row])[0]
-    lock_lines(session, holding.id)
+    holding, _ = lock_holding(session, holding.id)  # void or frozen as committed now
     fresh = holding_views(session, [holding], business, now)[0]
     coverage = covers(fresh.facts, view.facts, now, tz=business.tz, currency=business.currency)
     if not coverage.ok:

@@ -26,7 +26,7 @@ from frontdesk.models import Checkout, Holding, Payment
 from frontdesk.services import audit
 from frontdesk.services.appointments import customer_holdings, get_appointment, lock_appointment
 from frontdesk.services.errors import AlreadyPaid, FrontDeskError, InvalidInput, NotCovered
-from frontdesk.services.ledger import append_entry, get_holding, lock_lines, spend
+from frontdesk.services.ledger import append_entry, lock_holding, spend
 from frontdesk.services.roles import clock, require_staff
 from frontdesk.services.sales import TenderLine, check_tenders, sell
 from frontdesk.services.views import (
@@ -68,11 +68,9 @@ def _redeem(
     checkout_id: int, actor: int, now: datetime,
 ) -> int:
     """Spend the holding on the appointment; returns the money value it paid."""
-    holding = get_holding(session, holding_id)
+    holding, lines = lock_holding(session, holding_id)  # void, expiry and freeze as committed now
     if holding.customer_id != appointment.customer_id:
         raise InvalidInput({"package": "That package belongs to another customer."})
-    lines = lock_lines(session, holding_id)
-    session.refresh(holding)  # its expiry and freeze as they stand now that its lines are locked
     terms = Terms.from_dict(holding.terms)
     facts = HoldingFacts(
         id=holding.id, customer_id=holding.customer_id, terms=terms,

@@ -104,6 +104,19 @@ def lock_lines(session: Session, holding_id: int) -> list[HoldingLine]:
     ))
 
 
+def lock_holding(session: Session, holding_id: int) -> tuple[Holding, list[HoldingLine]]:
+    """The holding and its lines, locked for this transaction and read fresh: its lines first, then
+    the holding row (the order every writer takes them in; a redemption's trigger updates the
+    holding). What is decided after this (void? frozen? expired?) is decided on what is committed
+    now, not on a read made before another desk's change."""
+    lines = lock_lines(session, holding_id)
+    holding = session.exec(select(Holding).where(Holding.id == holding_id).with_for_update()
+                           .execution_options(populate_existing=True)).first()
+    if holding is None:
+        raise NotFound("No such package on this account.")
+    return holding, lines
+
+
 def get_holding(session: Session, holding_id: int) -> Holding:
     holding = session.get(Holding, holding_id)
     if holding is None:
@@ -119,7 +132,7 @@ def adjust(
     actor = require_manager(session, "adjust a balance")
     now = clock(session)
     reason = require_reason(reason)
-    holding = get_holding(session, holding_id)
+    holding, lines = lock_holding(session, holding_id)
     terms = Terms.from_dict(holding.terms)
     if holding.voided_at is not None:
         raise InvalidInput({"delta": "This package is void."})
@@ -127,7 +140,6 @@ def adjust(
         raise InvalidInput({"delta": "An unlimited package has no balance to adjust."})
     if delta == 0:
         raise InvalidInput({"delta": "Enter a change other than 0."})
-    lines = lock_lines(session, holding_id)
     line = next((line for line in lines if line.id == line_id), None) if line_id else lines[0]
     if line is None:
         raise NotFound("No such line on this package.")
@@ -161,13 +173,13 @@ def void(
     all; the reason says why."""
     actor = require_manager(session, "void a package")
     reason = require_reason(reason)
-    holding = get_holding(session, holding_id)
+    holding, lines = lock_holding(session, holding_id)
     if holding.voided_at is not None:
         raise InvalidInput({"reason": "This package is already void."})
     paid = money_paid(session, sale_holding_id=holding_id)
     refunded = check_refunds(refunds, paid, reason, business)
     now = clock(session)
-    for line in lock_lines(session, holding_id):
+    for line in lines:
         left = line.remaining  # read before spending: the ORM refreshes `line` on UPDATE
         after = spend(session, line.id, left)
         append_entry(session, holding_id=holding_id, line_id=line.id, kind=EntryKind.VOID,

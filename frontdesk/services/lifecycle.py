@@ -23,8 +23,8 @@ from frontdesk.domain.terms import Contents, Terms, ValueType
 from frontdesk.domain.words import format_day, plural
 from frontdesk.models import Customer, Holding, HoldingLine
 from frontdesk.services.audit import AuditKind, record
-from frontdesk.services.errors import InvalidInput, NotFound, require_reason
-from frontdesk.services.ledger import append_entry, credit, lock_lines, spend
+from frontdesk.services.errors import InvalidInput, require_reason
+from frontdesk.services.ledger import append_entry, credit, lock_holding, lock_lines, spend
 from frontdesk.services.liability import worth_now
 from frontdesk.services.roles import clock, require_manager
 from frontdesk.services.views import HoldingView, holding_views
@@ -34,12 +34,7 @@ def _lock_holding(session: Session, holding_id: int) -> Holding:
     """The holding, locked for this transaction (and read fresh): two desks changing it queue here,
     and so does a checkout spending it. Its lines are locked first, then the holding, the order a
     checkout takes them in (its redemption updates the holding's cached balance)."""
-    lock_lines(session, holding_id)
-    row = session.exec(select(Holding).where(Holding.id == holding_id).with_for_update()
-                       .execution_options(populate_existing=True)).first()
-    if row is None:
-        raise NotFound("No such package on this account.")
-    return row
+    return lock_holding(session, holding_id)[0]
 
 
 def _view(session: Session, business: Business, holding: Holding) -> HoldingView:
