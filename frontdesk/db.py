@@ -23,6 +23,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from frontdesk import guards
+
 WRITE = "frontdesk_write"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 POSTGRES_LOCK_TIMEOUT_MS = 5_000
@@ -151,4 +153,6 @@ def migrate(engine: Engine) -> tuple[str | None, str | None, Path | None]:
             _require_known_revision(engine, before)
             backup = backup_sqlite(engine, before)
         command.upgrade(alembic_config(engine), "head")
+    with engine.begin() as connection:  # whatever a migration rebuilt, the append-only guards stand
+        guards.install(connection)
     return before, head, backup
