@@ -328,18 +328,20 @@ def migrate(engine: Engine) -> tuple[str | None, str | None, Path | None]:
     Returns (revision before, revision after, backup path or None).
     """
     head = head_revision(engine)
-    if front_desk_revision(engine) == head:  # the common case: nothing to do, nothing locked
+    found = front_desk_revision(engine)
+    if found == head:  # the common case: nothing to do, nothing locked
         return head, head, None
     backup = None
+    if found is not None:  # checked and copied before anything of ours writes to the file
+        damage = integrity_problems(engine, quick=True, limit=1)
+        if damage:
+            raise DatabaseError(f"{sqlite_file(engine)} is damaged ({damage[0]}); nothing was migrated")
+        backup = backup_sqlite(engine, found)
     with _migration_lock(engine) as connection:
         before = current_revision(connection)  # again, under the lock: another desk may have done it
         if before != head:
             if before is not None:
                 _require_known_revision(engine, before)
-                damage = integrity_problems(engine, quick=True, limit=1)
-                if damage:
-                    raise DatabaseError(f"{sqlite_file(engine)} is damaged ({damage[0]}); nothing was migrated")
-                backup = backup_sqlite(engine, before)
             config = alembic_config(engine)
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
