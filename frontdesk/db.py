@@ -9,6 +9,7 @@ PostgreSQL uses row locks and a lock timeout.
 from __future__ import annotations
 
 import glob
+import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -294,6 +295,24 @@ def _require_known_revision(engine: Engine, revision: str) -> None:
                             "does not know (was it opened by a newer version?)")
 
 
+def _create_sqlite_file(path: Path) -> None:
+    """A new SQLite file appears whole (its header written, in WAL mode) or not at all: it is made
+    under a private name and linked into place, so another desk starting at the same moment never
+    finds an empty file there. If that desk made it first, its file stays."""
+    draft = path.with_name(f".{path.name}.new-{os.getpid()}")
+    try:
+        with closing(sqlite3.connect(draft)) as connection:
+            connection.execute("PRAGMA journal_mode=WAL")
+        with suppress(FileExistsError):
+            os.link(draft, path)
+    except (OSError, sqlite3.Error) as error:
+        raise DatabaseError(f"cannot create the database {path}: {_first_line(error)}") from None
+    finally:
+        for leftover in (draft, Path(f"{draft}-wal"), Path(f"{draft}-shm")):
+            with suppress(OSError):
+                leftover.unlink()
+
+
 @contextmanager
 def _migration_lock(engine: Engine) -> Iterator[Connection]:
     """A connection that alone may migrate until it is closed: two desks starting at once on a new
@@ -328,6 +347,9 @@ def migrate(engine: Engine) -> tuple[str | None, str | None, Path | None]:
     Returns (revision before, revision after, backup path or None).
     """
     head = head_revision(engine)
+    path = sqlite_file(engine)
+    if path is not None and not path.exists():
+        _create_sqlite_file(path)
     found = front_desk_revision(engine)
     if found == head:  # the common case: nothing to do, nothing locked
         return head, head, None

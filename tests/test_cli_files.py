@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from frontdesk.db import alembic_config, create_db_engine, current_revision, migrate
-from tests.conftest import BACKENDS, fresh_database_url
+from tests.conftest import BACKENDS
 from tests.pgserver import PostgresServer
 from tests.test_cli import (HEAD, a_sale, assert_one_line_failure, backups, clean_environment,  # noqa: F401
                             newer_version, run, run_process, sql, sqlite_url)
@@ -198,7 +198,7 @@ def test_a_read_only_database_is_checked_and_exported_but_not_written(capsys: py
     assert folder(path) == before
 
 
-def test_a_backup_that_cannot_be_written_migrates_nothing(tmp_path: Path, newer_version: str) -> None:
+def test_a_backup_that_cannot_be_written_migrates_nothing(tmp_path: Path, newer_version: str) -> None:  # noqa: F811
     """The disk is full: the backup before migrating fails, in a real process (a file size limit
     stands in for the full disk, which even root cannot write past)."""
     path = tmp_path / "frontdesk.db"
@@ -241,7 +241,8 @@ def with_newer(scripts: str) -> None:
 
 
 def test_a_read_only_folder_refuses_the_backup_and_migrates_nothing(capsys: pytest.CaptureFixture[str],
-                                                                    tmp_path: Path, newer_version: str) -> None:
+                                                                    tmp_path: Path,
+                                                                    newer_version: str) -> None:  # noqa: F811
     path = tmp_path / "db" / "frontdesk.db"
     path.parent.mkdir()
     engine = create_db_engine(sqlite_url(path))
@@ -257,7 +258,7 @@ def test_a_read_only_folder_refuses_the_backup_and_migrates_nothing(capsys: pyte
 
 
 def test_backups_are_rotated_keeping_the_newest_five(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                                     newer_version: str) -> None:
+                                                     newer_version: str) -> None:  # noqa: F811
     path = tmp_path / "frontdesk.db"
     engine = create_db_engine(sqlite_url(path))
     command.upgrade(alembic_config(engine), HEAD)
@@ -361,3 +362,175 @@ def test_demo_replaces_its_own_file_or_any_file_with_replace(capsys: pytest.Capt
     code, out, _ = run(capsys, "demo", "--path", str(other), "--no-start", "--replace")
     assert code == 0
     assert sql(other, "SELECT count(*) FROM sqlite_master WHERE name = 'recipe'") == [(0,)]
+
+
+# ---- both databases: check reads only, cross-checks payments; migrating races --------------------
+
+def a_visit_paid_by_package(url: str) -> tuple[int, int]:
+    """A 5-visit pack sold for $350.00 by card, one visit paid from it: (holding id, package payment id)."""
+    from datetime import datetime, time, timedelta
+
+    from frontdesk.domain.kinds import Role, Tender
+    from frontdesk.domain.terms import Terms, ValueType
+    from frontdesk.services import appointments, catalogue, checkout, customers, sales
+    from frontdesk.services.desk import Desk
+    from frontdesk.services.sales import TenderLine
+    from frontdesk.services.staff import add_staff_member
+    from tests.conftest import NOW, new_business
+
+    engine = create_db_engine(url)
+    migrate(engine)
+    business = new_business()
+    desk = Desk(engine, business, clock=lambda: NOW)
+    manager = desk.by(None).write(add_staff_member, name="Grace", role=Role.MANAGER, pin=None).id
+    desk = desk.by(manager)
+    service = desk.write(catalogue.add_service, business, name="Swedish Massage", duration_min=60, price=8000).id
+    package = desk.write(catalogue.save_package, business, terms=Terms(
+        title="Massage Pack", value_type=ValueType.VISITS, quantity=5, all_services=False,
+        service_ids=(service,), price=35000)).id
+    maria = desk.write(customers.create_customer, name="Maria Lopez").id
+    holding = desk.write(sales.sell, business, customer_id=maria, package_id=package,
+                         tenders=[TenderLine(Tender.CARD, 35000)]).id
+    starts = datetime.combine(NOW.astimezone(business.tz).date() + timedelta(days=1), time(10), business.tz)
+    visit = desk.write(appointments.book, business, customer_id=maria, service_id=service,
+                       starts_at=starts).appointment.id
+    desk.write(checkout.checkout, business, key="visit-1", appointment_id=visit, package=holding)
+    with engine.connect() as connection:
+        payment = connection.execute(text("SELECT id FROM payment WHERE tender = 'package'")).scalar_one()
+    engine.dispose()
+    return holding, payment
+
+
+def test_check_cross_checks_payments_and_reads_only(capsys: pytest.CaptureFixture[str], database_url: str) -> None:
+    url = database_url
+    holding, payment = a_visit_paid_by_package(url)
+    code, out, err = run(capsys, "check", "--db", url)
+    assert (code, out, err) == (0, "Ledger OK: 1 balance matches its ledger entries; 1 package payment matches "
+                                   "its entry.\n", "")
+    engine = create_db_engine(url)
+    with engine.begin() as connection:  # the package payment loses its ledger entry, as a bad edit would
+        entry = connection.execute(text("SELECT entry_id FROM payment WHERE id = :p"), {"p": payment}).scalar_one()
+        connection.execute(text("UPDATE payment SET entry_id = NULL WHERE id = :p"), {"p": payment})
+    engine.dispose()
+    code, out, err = run(capsys, "check", "--db", url)
+    assert (code, err) == (1, "")
+    assert out.splitlines() == [
+        "Package payments that do not match the ledger (2):",
+        f"  payment {payment}: paid by package without a ledger entry",
+        f"  ledger entry {entry} (redeem): 0 payments instead of one",
+    ]
+    assert holding
+
+
+def _migrate_worker(url: str, barrier, results) -> None:  # type: ignore[no-untyped-def]
+    engine = create_db_engine(url)
+    barrier.wait()
+    try:
+        before, after, _ = migrate(engine)
+        results.put(("ok", before, after))
+    except Exception as error:  # reported, so the test shows it instead of hanging
+        results.put(("error", f"{type(error).__name__}: {error}", None))
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def empty_database(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of a database with nothing in it (no schema): a SQLite file not yet made, or a new
+    PostgreSQL database."""
+    if backend == "sqlite":
+        yield sqlite_url(tmp_path / "new.db")
+        return
+    server: PostgresServer = request.getfixturevalue("postgres")
+    name = f"empty_{os.getpid()}_{next(_counter)}"
+    admin = create_db_engine(server.url())
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield server.url(name)
+    finally:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_two_desks_migrating_a_new_database_at_once(tmp_path: Path, request: pytest.FixtureRequest,
+                                                    backend: str) -> None:
+    with empty_database(backend, request, tmp_path) as url:
+        context = multiprocessing.get_context("spawn")
+        barrier = context.Barrier(2)
+        results = context.Queue()
+        processes = [context.Process(target=_migrate_worker, args=(url, barrier, results)) for _ in range(2)]
+        for process in processes:
+            process.start()
+        outcomes = sorted((results.get(timeout=120) for _ in processes), key=str)
+        for process in processes:
+            process.join(timeout=60)
+        # both end at the newest schema; exactly one of them found it empty and migrated it
+        assert outcomes == [("ok", HEAD, HEAD), ("ok", None, HEAD)]
+        engine = create_db_engine(url)
+        assert current_revision(engine) == HEAD
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
+        engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_commands_that_read_create_no_schema(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                             request: pytest.FixtureRequest, backend: str) -> None:
+    with empty_database(backend, request, tmp_path) as url:
+        if backend == "sqlite":  # an existing file with nothing in it yet
+            sql(tmp_path / "new.db", "PRAGMA user_version = 0")
+        for args in (["check"], ["export", "ledger", "--out", str(tmp_path / "l.csv")]):
+            code, out, err = run(capsys, *args, "--db", url)
+            assert_one_line_failure(code, out, err, "has no Front Desk schema yet", "frontdesk migrate")
+        engine = create_db_engine(url)
+        with engine.connect() as connection:
+            assert current_revision(engine) is None
+            assert inspect(connection).get_table_names() == []
+        engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_another_programs_database_gets_no_tables(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                  request: pytest.FixtureRequest, backend: str) -> None:
+    with empty_database(backend, request, tmp_path) as url:
+        engine = create_db_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE recipe (id INTEGER PRIMARY KEY, title TEXT)"))
+        engine.dispose()
+        for command_name in ("migrate", "check"):
+            code, out, err = run(capsys, command_name, "--db", url)
+            assert_one_line_failure(code, out, err, "is not a Front Desk database", "'recipe'")
+        engine = create_db_engine(url)
+        with engine.connect() as connection:
+            assert inspect(connection).get_table_names() == ["recipe"]
+        engine.dispose()
+
+
+def test_check_survives_any_stored_value(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """SQLite keeps what it is given: a REAL where an integer belongs, text, and deltas whose sum
+    is beyond 64 bits. `check` reports the rows; it never fails with a traceback."""
+    path = tmp_path / "frontdesk.db"
+    holding, _ = a_visit_paid_by_package(sqlite_url(path))
+    [(line,)] = sql(path, f"SELECT id FROM holding_line WHERE holding_id = {holding}")
+    [(payment,)] = sql(path, "SELECT id FROM payment WHERE tender = 'card'")
+    big = 2**63 - 1
+    sql(path, "DROP TRIGGER IF EXISTS ledger_entry_no_update")  # a raw tool, bypassing the app's guard
+    sql(path, f"UPDATE holding_line SET remaining = 9.5e18 WHERE id = {line}")
+    sql(path, f"UPDATE payment SET amount = 'lots' WHERE id = {payment}")
+    sql(path, "INSERT INTO ledger_entry (holding_id, line_id, kind, delta, balance_after, staff_id, created_at, "
+              f"note, seq) SELECT holding_id, line_id, 'adjust', {big}, 0, staff_id, created_at, '', 0 "
+              f"FROM ledger_entry WHERE line_id = {line} LIMIT 1")
+    before = folder(settled(path))
+    code, out, err = run(capsys, "check", "--db", sqlite_url(path))
+    assert (code, err) == (1, "")
+    assert "Traceback" not in out
+    lines = out.splitlines()
+    # the ledger sum is 5 - 1 + (2**63 - 1) exactly, in whole numbers, not a float
+    assert f"  holding {holding} line {line}: cached 9.5e+18, ledger sum {5 - 1 + big}" in lines
+    assert f"  holding_line {line}: remaining is real 9.5e+18, not a whole number" in lines
+    assert f"  payment {payment}: amount is text 'lots', not a whole number" in lines
+    assert folder(path) == before
