@@ -21,12 +21,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from frontdesk.config import Settings, SettingsError, default_database_path, load_settings, sqlite_url
-from frontdesk.db import DatabaseError, create_db_engine, migrate, read_session
+from frontdesk.db import (DatabaseError, create_db_engine, integrity_problems, is_demo_file, mark_demo_file, migrate,
+                          open_read_only, read_session, sqlite_file)
 from frontdesk.domain.business import Business
 from frontdesk.domain.kinds import Role
 from frontdesk.domain.money import format_money
 from frontdesk.domain.terms import ValueType
-from frontdesk.services import ledger, staff
+from frontdesk.services import checkup, ledger, staff
 from frontdesk.services.desk import Desk
 from frontdesk.services.errors import FrontDeskError, InvalidInput
 
@@ -34,29 +35,49 @@ if TYPE_CHECKING:  # the import use case loads only when it runs
     from frontdesk.services.imports import ImportPlan
 
 
+def _settings_options(parser: argparse.ArgumentParser, default: object) -> None:
+    """--db, --timezone and --currency: before the command or after it (`frontdesk check --db URL`)."""
+    parser.add_argument("--db", metavar="URL", default=default, help="database URL: sqlite:///PATH or "
+                        "postgresql+psycopg://USER@HOST[:PORT]/DATABASE (default: a SQLite file in your data "
+                        "folder; or set FRONTDESK_DATABASE_URL)")
+    parser.add_argument("--timezone", metavar="ZONE", default=default,
+                        help="the business's IANA time zone, e.g. Europe/Paris")
+    parser.add_argument("--currency", metavar="CODE", default=default, help="ISO 4217 currency code, e.g. USD")
+
+
 def _parser() -> argparse.ArgumentParser:
+    after = argparse.ArgumentParser(add_help=False)  # after a command they must not reset what came before
+    _settings_options(after, argparse.SUPPRESS)
+    common = [after]
     parser = argparse.ArgumentParser(
         prog="frontdesk", description="Sell and redeem prepaid appointment packages.",
-        epilog="Exit codes: 0 done; 1 'check' found a balance that differs from its ledger, or 'import' imported "
+        epilog="The options --db, --timezone and --currency go before or after the command. 'check', 'statement' "
+               "and 'export' only read: they open an existing database read-only and never migrate it. "
+               "Exit codes: 0 done; 1 'check' found a balance that differs from its ledger (or a payment from its "
+               "entry, or a stored amount that is not a whole number), or 'import' imported "
                "nothing (a dry run with rejected rows, the question answered no, no row to import); 2 an error "
                "(a wrong setting, an unusable database or file), with one line saying what.")
-    parser.add_argument("--db", metavar="URL", help="database URL (default: a SQLite file in your data folder; "
-                        "or set FRONTDESK_DATABASE_URL)")
-    parser.add_argument("--timezone", metavar="ZONE", help="the business's IANA time zone, e.g. Europe/Paris")
-    parser.add_argument("--currency", metavar="CODE", help="ISO 4217 currency code, e.g. USD")
+    _settings_options(parser, None)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("run", help="open the app (the default)")
-    demo = commands.add_parser("demo", help="build a fresh demo database and open the app on it")
-    demo.add_argument("--path", type=Path, help="where to write the demo database")
+    commands.add_parser("run", parents=common, help="open the app (the default)")
+    demo = commands.add_parser("demo", parents=common, help="build a fresh demo database and open the app on it")
+    demo.add_argument("--path", type=Path, help="where to write the demo database (default: demo.db in your "
+                      "data folder); a file there is replaced only if it is a demo database made by Front Desk")
+    demo.add_argument("--replace", action="store_true", help="overwrite the file at --path even if it is not a "
+                      "demo database")
     demo.add_argument("--no-start", action="store_true", help="build it, but do not open the app")
-    commands.add_parser("migrate", help="upgrade the database schema (a SQLite file is backed up first)")
-    commands.add_parser("check", help="verify every balance against its ledger entries")
-    statement = commands.add_parser("statement", help="write a customer's statement (HTML, or PDF for .pdf)")
+    commands.add_parser("migrate", parents=common, help="upgrade the database schema (a SQLite file is backed up "
+                        "first; the last 5 backups are kept)")
+    commands.add_parser("check", parents=common, help="verify the file is intact, every balance against its ledger "
+                        "entries and every package payment against its entry (reads only)")
+    statement = commands.add_parser("statement", parents=common,
+                                    help="write a customer's statement (HTML, or PDF for .pdf)")
     statement.add_argument("customer", metavar="CUSTOMER", help="the customer's number, or words of her name, "
                            "phone or email")
     statement.add_argument("--out", required=True, type=Path, metavar="FILE",
                            help="where to write it: a .pdf file, or .html")
-    export = commands.add_parser("export", help="write the ledger, the balances or the roll-forward as CSV")
+    export = commands.add_parser("export", parents=common,
+                                 help="write the ledger, the balances or the roll-forward as CSV")
     export.add_argument("what", choices=("ledger", "balances", "rollforward"))
     export.add_argument("--from", dest="first", metavar="DAY", help="the first day (YYYY-MM-DD; default: "
                         "the first of this month); for balances, unused")
@@ -64,7 +85,8 @@ def _parser() -> argparse.ArgumentParser:
                         "for balances, the day they are worth")
     export.add_argument("--out", required=True, type=Path, metavar="FILE", help="the CSV file to write")
     importing = commands.add_parser(
-        "import", help="import customers and the packages they still hold elsewhere from a CSV file",
+        "import", parents=common,
+        help="import customers and the packages they still hold elsewhere from a CSV file",
         description="Import customers and the packages they still hold in another system. The first row names "
                     "the columns (any case): name, phone, email, notes, package, remaining, purchased, expires, "
                     "price_paid; one row per package, several rows with the same name and phone for a customer "
@@ -76,12 +98,16 @@ def _parser() -> argparse.ArgumentParser:
     importing.add_argument("--dry-run", action="store_true", help="only print the report: import nothing")
     importing.add_argument("--yes", action="store_true", help="do not ask: import the rows that can be "
                            "imported, leaving the rejected ones out")
-    staff_command = commands.add_parser("staff", help="people at the desk")
+    staff_command = commands.add_parser("staff", parents=common, help="people at the desk")
     staff_commands = staff_command.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
-    add = staff_commands.add_parser("add", help="add someone (their PIN is asked, never given as an argument)")
+    add = staff_commands.add_parser("add", parents=common,
+                                    help="add someone (their PIN is asked, never given as an argument)")
     add.add_argument("name", help="their name as the sign-in list shows it")
     add.add_argument("--role", choices=[role.value for role in Role], default=Role.RECEPTION.value)
     return parser
+
+
+READ_ONLY_COMMANDS = {"check", "statement", "export"}  # open the database read-only, never migrate it
 
 
 def shown(url: str) -> str:
@@ -94,15 +120,21 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _open(settings: Settings) -> Engine:
-    """The migrated database engine; failures raise DatabaseError with one plain line."""
+def _reason(error: SQLAlchemyError) -> str:
+    return (str(getattr(error, "orig", None) or error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def _open(settings: Settings, *, read_only: bool = False) -> Engine:
+    """The database engine, migrated first (or, `read_only`, an existing database at the newest
+    revision, opened so that nothing can change it); failures raise DatabaseError with one line."""
     try:
+        if read_only:
+            return open_read_only(settings.url)
         engine = create_db_engine(settings.url)
         migrate(engine)
         return engine
     except SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise DatabaseError(f"cannot use the database {shown(settings.url)}: {reason}") from None
+        raise DatabaseError(f"cannot use the database {shown(settings.url)}: {_reason(error)}") from None
 
 
 def _desk(settings: Settings, engine: Engine) -> Desk:
@@ -161,8 +193,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from frontdesk.demo import build_demo
 
             path = (args.path or default_database_path().with_name("demo.db")).expanduser().resolve()
+            if path.exists() and not args.replace and not is_demo_file(path):
+                return _fail(f"{path} exists and is not a demo database made by Front Desk: give another --path, "
+                             "or --replace to overwrite it")
             settings = settings.model_copy(update={"database_url": sqlite_url(path)})
             build_demo(path, Business(tz=settings.zone, currency=settings.money))
+            mark_demo_file(path)
             print(f"Demo database: {path}")
             if args.no_start:
                 return 0
@@ -171,12 +207,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             try:
                 before, after, backup = migrate(engine)
             except SQLAlchemyError as error:
-                raise DatabaseError(f"cannot migrate {shown(settings.url)}: {str(getattr(error, 'orig', error)).splitlines()[0]}") from None
+                raise DatabaseError(f"cannot migrate {shown(settings.url)}: {_reason(error)}") from None
             print(f"Schema {before or 'empty'} → {after}" if before != after else f"Schema is up to date ({after}).")
             if backup:
                 print(f"Backup: {backup}")
             return 0
-        engine = _open(settings)
+        engine = _open(settings, read_only=command in READ_ONLY_COMMANDS)
         if command == "check":
             return _check(engine)
         if command == "staff":
@@ -193,6 +229,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(error))
     except FrontDeskError as error:
         return _fail(error.message)
+    except SQLAlchemyError as error:  # the database failed under a command that only reads
+        return _fail(f"cannot use the database {shown(settings.url)}: {_reason(error)}")
 
 
 def _statement(desk: Desk, customer: str, out: Path) -> int:
@@ -327,15 +365,33 @@ def _import(desk: Desk, file: Path, *, dry_run: bool, yes: bool) -> int:
 
 
 def _check(engine: Engine) -> int:
+    """`frontdesk check`: the file is intact (SQLite's integrity check), every stored amount is a
+    whole number, every balance equals the sum of its ledger entries, and every package payment
+    matches its ledger entry. Damage is an error (exit 2); any other finding is listed (exit 1)."""
+    damage = integrity_problems(engine)
+    if damage:
+        more = f" (and {len(damage) - 1} more problem{'' if len(damage) == 2 else 's'})" if len(damage) > 1 else ""
+        return _fail(f"{sqlite_file(engine)} is damaged: {damage[0]}{more}; restore a backup")
     with read_session(engine) as session:
-        mismatches = ledger.check(session)
+        odd = checkup.stored_value_problems(session)
+        mismatches = checkup.balance_mismatches(session)
+        unmatched = checkup.payment_problems(session)
         lines = ledger.count_lines(session)
-    if not mismatches:
+        payments = checkup.count_package_payments(session)
+    if not (odd or mismatches or unmatched):
         noun = "balance matches its" if lines == 1 else "balances match their"
-        print(f"Ledger OK: {lines} {noun} ledger entries.")
+        print(f"Ledger OK: {lines} {noun} ledger entries; {payments} package "
+              f"payment{' matches its' if payments == 1 else 's match their'} entr{'y' if payments == 1 else 'ies'}.")
         return 0
-    print(f"Ledger MISMATCH on {len(mismatches)} balance(s):")
+    if mismatches:
+        print(f"Ledger MISMATCH on {len(mismatches)} balance(s):")
     for mismatch in mismatches:
         print(f"  holding {mismatch.holding_id} line {mismatch.line_id}: cached {mismatch.cached}, "
               f"ledger sum {mismatch.ledger_sum}")
+    if odd:
+        print(f"Stored values that are not whole numbers ({len(odd)}):")
+        print("\n".join(f"  {problem}" for problem in odd))
+    if unmatched:
+        print(f"Package payments that do not match the ledger ({len(unmatched)}):")
+        print("\n".join(f"  {problem}" for problem in unmatched))
     return 1

@@ -22,6 +22,11 @@ class SettingsError(Exception):
     """A setting is wrong; the message is one line a person can act on."""
 
 
+# the drivers Front Desk installs and is tested with, one per database
+DRIVERS = {"sqlite": "pysqlite", "postgresql": "psycopg"}
+SUPPORTED = "use sqlite:///PATH (a file) or postgresql+psycopg://USER@HOST[:PORT]/DATABASE"
+
+
 def default_database_path() -> Path:
     """The SQLite file used when no database URL is set, in the user's data directory."""
     return Path(platformdirs.user_data_dir("frontdesk", appauthor=False)) / "frontdesk.db"
@@ -69,10 +74,16 @@ class Settings(BaseSettings):
             return value
         try:
             url = make_url(value)
-        except ArgumentError:
-            raise ValueError(f"cannot read database URL {value!r} (expected sqlite:///path or postgresql+psycopg://…)")
-        if url.get_backend_name() not in ("sqlite", "postgresql"):
-            raise ValueError(f"unsupported database {url.get_backend_name()!r}: use SQLite or PostgreSQL")
+        except (ArgumentError, ValueError) as error:
+            why = " (the port is not a number)" if "int()" in str(error) else ""
+            raise ValueError(f"cannot read database URL {value!r}{why}: {SUPPORTED}")
+        backend, driver = url.get_backend_name(), url.get_driver_name()
+        if backend not in DRIVERS:
+            raise ValueError(f"unsupported database {backend!r}: {SUPPORTED}")
+        if driver != DRIVERS[backend]:
+            raise ValueError(f"unsupported driver {url.drivername!r}: {SUPPORTED}")
+        if backend == "sqlite" and ((url.database or ":memory:") == ":memory:" or url.query.get("mode") == "memory"):
+            raise ValueError(f"{value!r} is a database in memory, lost at exit: {SUPPORTED}")
         return value
 
     @property

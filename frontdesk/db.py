@@ -8,19 +8,24 @@ PostgreSQL uses row locks and a lock timeout.
 
 from __future__ import annotations
 
+import glob
+import os
+import re
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from frontdesk import guards
@@ -28,6 +33,12 @@ from frontdesk import guards
 WRITE = "frontdesk_write"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 POSTGRES_LOCK_TIMEOUT_MS = 5_000
+KEEP_BACKUPS = 5  # a SQLite file's backups made before migrating: the newest five are kept
+MIGRATION_LOCK = 0x4644_4D47  # PostgreSQL advisory lock key held while migrating ("FDMG")
+DEMO_MARK = 0x4644_444D  # a demo database's SQLite application id ("FDDM")
+VERSION_TABLE = "alembic_version"
+MARK_TABLE = "ledger_entry"  # a table only Front Desk's schema has
+BACKUP_STAMP = re.compile(r"\.backup-.*-(\d{8}-\d{6})$")
 
 
 class DatabaseError(Exception):
@@ -38,14 +49,18 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def create_db_engine(url: str, *, wait_ms: int | None = None) -> Engine:
+def create_db_engine(url: str, *, wait_ms: int | None = None, read_only: bool = False) -> Engine:
     """An engine for `url` with the pragmas / timeouts Front Desk relies on. `wait_ms` is how
     long a transaction waits for another desk's lock before giving up (SQLite's busy timeout,
-    PostgreSQL's lock timeout)."""
+    PostgreSQL's lock timeout). A `read_only` engine cannot write (SQLite opens the file with
+    ``mode=ro`` and leaves its journal mode alone; PostgreSQL transactions are READ ONLY)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
-        if database and database != ":memory:":
+        if read_only:
+            parsed = parsed.set(database=f"file:{quote(str(Path(database).expanduser()))}",
+                                query={"mode": "ro", "uri": "true"})
+        elif database and database != ":memory:":
             folder = Path(database).expanduser().parent
             try:
                 folder.mkdir(parents=True, exist_ok=True)
@@ -53,23 +68,25 @@ def create_db_engine(url: str, *, wait_ms: int | None = None) -> Engine:
                 raise DatabaseError(f"cannot create the database folder {folder}: {error.strerror}") from None
         wait = SQLITE_BUSY_TIMEOUT_MS if wait_ms is None else wait_ms
         engine = create_engine(parsed, connect_args={"timeout": wait / 1000, "check_same_thread": False})
-        _configure_sqlite(engine, wait)
+        _configure_sqlite(engine, wait, read_only=read_only)
         return engine
     wait = POSTGRES_LOCK_TIMEOUT_MS if wait_ms is None else wait_ms
+    read_only_option = " -c default_transaction_read_only=on" if read_only else ""
     return create_engine(
         parsed,
         pool_pre_ping=True,
-        connect_args={"options": f"-c lock_timeout={wait} -c timezone=UTC"},
+        connect_args={"options": f"-c lock_timeout={wait} -c timezone=UTC{read_only_option}"},
     )
 
 
-def _configure_sqlite(engine: Engine, wait_ms: int) -> None:
+def _configure_sqlite(engine: Engine, wait_ms: int, *, read_only: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
+        if not read_only:  # a reader leaves the file as it is
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(wait_ms)}")
         cursor.close()
@@ -104,7 +121,9 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revision(engine: Engine | Connection) -> str | None:
+    if isinstance(engine, Connection):
+        return MigrationContext.configure(engine).get_current_revision()
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
@@ -113,46 +132,244 @@ def head_revision(engine: Engine) -> str | None:
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
 
 
-def backup_sqlite(engine: Engine, label: str) -> Path | None:
-    """Copy a SQLite database file beside itself (consistent, WAL included); returns the copy."""
+def sqlite_file(engine: Engine) -> Path | None:
+    """The file of a SQLite engine (None for PostgreSQL)."""
+    if not is_sqlite(engine) or not engine.url.database:
+        return None
     database = engine.url.database
-    if not is_sqlite(engine) or not database or database == ":memory:" or not Path(database).exists():
+    if database.startswith("file:"):  # a read-only engine's URI
+        database = unquote(database.removeprefix("file:"))
+    return Path(database).expanduser()
+
+
+def _sqlite_reader(path: Path) -> sqlite3.Connection:
+    """A plain read-only connection: it cannot change the file, not even its journal mode."""
+    return sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def _tables(engine: Engine) -> tuple[set[str], str | None]:
+    """The tables of the database and its schema revision, read without changing anything.
+
+    A SQLite file is read through a plain read-only connection, before any connection of ours
+    touches it; a file SQLite cannot read raises DatabaseError."""
+    path = sqlite_file(engine)
+    if path is None:
+        with engine.connect() as connection:
+            names = set(inspect(connection).get_table_names())
+            revision = MigrationContext.configure(connection).get_current_revision() if VERSION_TABLE in names else None
+        return names, revision
+    if not path.exists():
+        return set(), None
+    if path.stat().st_size == 0:
+        raise DatabaseError(f"{path} is an empty file, not a Front Desk database")
+    try:
+        with closing(_sqlite_reader(path)) as reader:
+            names = {name for (name,) in reader.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            revision = None
+            if VERSION_TABLE in names:
+                row = reader.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchone()
+                revision = row[0] if row else None
+    except sqlite3.Error as error:
+        raise DatabaseError(f"cannot use the database {path}: {_first_line(error)}") from None
+    return names, revision
+
+
+def front_desk_revision(engine: Engine) -> str | None:
+    """The schema revision of a Front Desk database (None: a new, empty one). Anything else is
+    refused with DatabaseError before it is touched: another program's database, or a schema this
+    version does not know."""
+    names, revision = _tables(engine)
+    where = sqlite_file(engine) or engine.url.render_as_string(hide_password=True)
+    user_tables = {name for name in names if not name.startswith("sqlite_")}
+    if user_tables and VERSION_TABLE not in names:
+        raise DatabaseError(f"{where} is not a Front Desk database (it holds other tables, such as "
+                            f"{sorted(user_tables)[0]!r}); nothing was changed")
+    if revision is not None:
+        if MARK_TABLE not in names and not _known_revision(engine, revision):
+            raise DatabaseError(f"{where} is not a Front Desk database (its schema revision {revision} is "
+                                "another program's); nothing was changed")
+        _require_known_revision(engine, revision)
+    return revision
+
+
+def open_read_only(url: str) -> Engine:
+    """An engine that can only read an existing Front Desk database at the newest revision: a
+    missing file, another program's database, or a schema to migrate first is refused with
+    DatabaseError, and nothing is created or changed."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = Path(parsed.database or "").expanduser()
+        if not path.is_file():
+            raise DatabaseError(f"No database at {path}.")
+    engine = create_db_engine(url, read_only=True)
+    try:
+        revision = front_desk_revision(engine)
+        head = head_revision(engine)
+        where = sqlite_file(engine) or engine.url.render_as_string(hide_password=True)
+        if revision is None:
+            raise DatabaseError(f"{where} has no Front Desk schema yet (run 'frontdesk migrate' to make one)")
+        if revision != head:
+            raise DatabaseError(f"{where} has schema revision {revision}; this version reads {head}: run "
+                                "'frontdesk migrate' first")
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def is_demo_file(path: Path) -> bool:
+    """Whether `path` is a demo database `frontdesk demo` made (its SQLite header carries the mark),
+    read from the header without opening it as a database."""
+    try:
+        with open(path, "rb") as file:
+            header = file.read(100)
+    except OSError:
+        return False
+    return header.startswith(b"SQLite format 3\x00") and header[68:72] == DEMO_MARK.to_bytes(4, "big")
+
+
+def mark_demo_file(path: Path) -> None:
+    """Mark a demo database as one (SQLite's application id), so a later demo may replace it."""
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute(f"PRAGMA application_id = {DEMO_MARK}")
+        connection.commit()
+
+
+def integrity_problems(engine: Engine, *, quick: bool = False, limit: int = 20) -> list[str]:
+    """What SQLite's integrity check finds wrong in the file (damaged pages, broken indexes), at
+    most `limit` problems; none for PostgreSQL, which checks its pages as it reads them."""
+    path = sqlite_file(engine)
+    if path is None:
+        return []
+    pragma = "quick_check" if quick else "integrity_check"
+    try:
+        with closing(_sqlite_reader(path)) as reader:
+            found = [row[0] for row in reader.execute(f"PRAGMA {pragma}({int(limit)})")]
+    except sqlite3.Error as error:
+        return [_first_line(error)]
+    return [] if found == ["ok"] else found
+
+
+def _backups(path: Path) -> list[Path]:
+    """The backups of a SQLite file, oldest first (by the moment in their name)."""
+    stamped = [(match.group(1), copy) for copy in path.parent.glob(f"{glob.escape(path.name)}.backup-*")
+               if (match := BACKUP_STAMP.search(copy.name))]
+    return [copy for _, copy in sorted(stamped)]
+
+
+def backup_sqlite(engine: Engine, label: str) -> Path | None:
+    """Copy a SQLite database file beside itself (consistent, WAL included); returns the copy.
+    Only the newest KEEP_BACKUPS copies are kept. A copy that cannot be written raises
+    DatabaseError (and leaves no partial copy)."""
+    path = sqlite_file(engine)
+    if path is None or not path.exists():
         return None
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = Path(f"{database}.backup-{label}-{stamp}")
-    source = sqlite3.connect(database)
+    target = path.with_name(f"{path.name}.backup-{label}-{stamp}")
     try:
-        copy = sqlite3.connect(target)
-        with copy:
+        with closing(_sqlite_reader(path)) as source, closing(sqlite3.connect(target)) as copy:
             source.backup(copy)
-        copy.close()
-    finally:
-        source.close()
+    except (OSError, sqlite3.Error) as error:
+        with suppress(OSError):
+            target.unlink(missing_ok=True)
+        raise DatabaseError(f"cannot back up {path} to {target}: {_first_line(error)}; nothing was migrated") from None
+    for old in _backups(path)[:-KEEP_BACKUPS]:
+        with suppress(OSError):
+            old.unlink()
     return target
+
+
+def _known_revision(engine: Engine, revision: str) -> bool:
+    try:
+        return ScriptDirectory.from_config(alembic_config(engine)).get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 def _require_known_revision(engine: Engine, revision: str) -> None:
     """A schema revision this version has no migration for (made by a newer version) is refused."""
-    try:
-        ScriptDirectory.from_config(alembic_config(engine)).get_revision(revision)
-    except CommandError:
+    if not _known_revision(engine, revision):
         raise DatabaseError(f"the database schema is at revision {revision}, which this version of Front Desk "
-                            "does not know (was it opened by a newer version?)") from None
+                            "does not know (was it opened by a newer version?)")
+
+
+def _create_sqlite_file(path: Path) -> None:
+    """A new SQLite file appears whole (its header written, in WAL mode) or not at all: it is made
+    under a private name and linked into place, so another desk starting at the same moment never
+    finds an empty file there. If that desk made it first, its file stays."""
+    draft = path.with_name(f".{path.name}.new-{os.getpid()}")
+    try:
+        with closing(sqlite3.connect(draft)) as connection:
+            connection.execute("PRAGMA journal_mode=WAL")
+        with suppress(FileExistsError):
+            os.link(draft, path)
+    except (OSError, sqlite3.Error) as error:
+        raise DatabaseError(f"cannot create the database {path}: {_first_line(error)}") from None
+    finally:
+        for leftover in (draft, Path(f"{draft}-wal"), Path(f"{draft}-shm")):
+            with suppress(OSError):
+                leftover.unlink()
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[Connection]:
+    """A connection that alone may migrate until it is closed: two desks starting at once on a new
+    database migrate one after the other, and the second finds the schema current.
+
+    SQLite: one write transaction (BEGIN IMMEDIATE) around reading the revision and upgrading.
+    PostgreSQL: a session advisory lock on a fixed key, waited for as long as it takes."""
+    with engine.execution_options(**{WRITE: True}).connect() as connection:
+        if is_sqlite(engine):
+            with connection.begin():
+                yield connection
+            return
+        connection.exec_driver_sql("SET lock_timeout = 0")  # another desk's migration may take a while
+        connection.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK})")
+        connection.exec_driver_sql("RESET lock_timeout")
+        connection.commit()
+        try:
+            yield connection
+            connection.commit()
+        finally:
+            with suppress(SQLAlchemyError):  # a lost connection has lost its lock too
+                connection.rollback()
+                connection.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK})")
+                connection.commit()
 
 
 def migrate(engine: Engine) -> tuple[str | None, str | None, Path | None]:
     """Upgrade the schema to the newest revision, backing up a SQLite file first.
 
+    Another program's database, a schema from a newer version, a damaged file or a backup that
+    cannot be written is refused with DatabaseError, and nothing is migrated.
     Returns (revision before, revision after, backup path or None).
     """
-    before = current_revision(engine)
     head = head_revision(engine)
+    path = sqlite_file(engine)
+    if path is not None and not path.exists():
+        _create_sqlite_file(path)
+    found = front_desk_revision(engine)
+    if found == head:  # the common case: nothing to migrate, nothing locked; the guards all the same
+        with engine.begin() as connection:
+            guards.install(connection)
+        return head, head, None
     backup = None
-    if before != head:
-        if before is not None:
-            _require_known_revision(engine, before)
-            backup = backup_sqlite(engine, before)
-        command.upgrade(alembic_config(engine), "head")
-    with engine.begin() as connection:  # whatever a migration rebuilt, the append-only guards stand
-        guards.install(connection)
+    if found is not None:  # checked and copied before anything of ours writes to the file
+        damage = integrity_problems(engine, quick=True, limit=1)
+        if damage:
+            raise DatabaseError(f"{sqlite_file(engine)} is damaged ({damage[0]}); nothing was migrated")
+        backup = backup_sqlite(engine, found)
+    with _migration_lock(engine) as connection:
+        before = current_revision(connection)  # again, under the lock: another desk may have done it
+        if before != head:
+            if before is not None:
+                _require_known_revision(engine, before)
+            config = alembic_config(engine)
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        guards.install(connection)  # whatever a migration rebuilt, the append-only guards stand
     return before, head, backup

@@ -134,7 +134,7 @@ def test_a_file_that_is_not_a_database(capsys: pytest.CaptureFixture[str], not_a
 def test_a_database_folder_that_cannot_be_made(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("in the way")
-    code, out, err = run(capsys, "--db", sqlite_url(blocker / "sub" / "frontdesk.db"), "check")
+    code, out, err = run(capsys, "--db", sqlite_url(blocker / "sub" / "frontdesk.db"), "migrate")
     assert_one_line_failure(code, out, err, "cannot create the database folder")
 
 
@@ -276,13 +276,19 @@ def test_migrating_a_file_at_an_older_revision_backs_it_up_first(capsys: pytest.
 
 
 def test_opening_a_file_at_an_older_revision_also_backs_it_up(capsys: pytest.CaptureFixture[str],
-                                                             tmp_path: Path, newer_version: str) -> None:
+                                                             tmp_path: Path, newer_version: str,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "frontdesk.db"
     engine = create_db_engine(sqlite_url(path))
     command.upgrade(alembic_config(engine), HEAD)
     engine.dispose()
-    code, out, _ = run(capsys, "--db", sqlite_url(path), "check")  # `check` opens (and migrates) first
-    assert code == 0 and out.startswith("Ledger OK")
+    code, out, err = run(capsys, "--db", sqlite_url(path), "check")  # `check` only reads: migrate first
+    assert_one_line_failure(code, out, err, f"schema revision {HEAD}", "frontdesk migrate")
+    assert backups(path) == []
+    typed = iter(["2468", "2468"])
+    monkeypatch.setattr("frontdesk.cli.getpass.getpass", lambda prompt: next(typed))
+    code, out, _ = run(capsys, "--db", sqlite_url(path), "staff", "add", "Grace Kim", "--role", "manager")
+    assert (code, out, _) == (0, "Added Grace Kim (manager).\n", "")
     assert len(backups(path)) == 1
     engine = create_db_engine(sqlite_url(path))
     assert current_revision(engine) == head_revision(engine) == newer_version
@@ -316,10 +322,13 @@ def test_check_on_a_healthy_database(capsys: pytest.CaptureFixture[str], tmp_pat
     assert out.startswith("Ledger OK") and "1 balance" in out
 
 
-def test_check_on_a_new_empty_database(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, out, err = run(capsys, "--db", sqlite_url(tmp_path / "empty.db"), "check")
-    assert (code, err) == (0, "")
-    assert out.startswith("Ledger OK") and "0 balances" in out
+def test_check_on_a_mistyped_path_creates_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    missing = tmp_path / "frontdsk.db"
+    for command_name in (["check"], ["statement", "1", "--out", str(tmp_path / "s.html")],
+                         ["export", "ledger", "--out", str(tmp_path / "l.csv")]):
+        code, out, err = run(capsys, "--db", sqlite_url(missing), *command_name)
+        assert (code, out, err) == (2, "", f"frontdesk: No database at {missing}.\n")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_check_reports_a_broken_balance_and_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

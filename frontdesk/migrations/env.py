@@ -22,18 +22,26 @@ def include_object(obj: object, name: str | None, type_: str, reflected: bool, c
     return not (type_ == "index" and name == SEARCH_INDEX)
 
 
+def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    context.configure(
+        connection=connection,
+        target_metadata=SQLModel.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+        include_object=include_object,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
 def run_migrations() -> None:
-    engine = context.config.attributes["engine"]
-    with engine.execution_options(**{WRITE: True}).connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=SQLModel.metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
-            compare_type=True,
-            include_object=include_object,
-        )
-        with context.begin_transaction():
-            context.run_migrations()
+    """On the connection `migrate` hands over (holding the migration lock), else on the engine."""
+    connection = context.config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    with context.config.attributes["engine"].execution_options(**{WRITE: True}).connect() as connection:
+        _run(connection)
 
 
 if hasattr(context, "config"):  # run by Alembic; imported elsewhere only for `include_object`

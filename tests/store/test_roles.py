@@ -55,6 +55,8 @@ READS = {  # what anyone at the desk may read
     "customers.customer_page", "customers.find_duplicates", "customers.get_customer", "customers.search_customers",
     "appointments.policy_preview", "appointments.redemption_words", "ledger.check", "ledger.count_lines", "ledger.get_holding", "ledger.history", "sales.sale_page",
     "staff.sign_in_list", "staff.staff_count", "tenders.money_paid", "statement.statement",
+    "checkup.balance_mismatches", "checkup.count_package_payments", "checkup.payment_problems",
+    "checkup.stored_value_problems",
 }
 BEFORE_SIGN_IN = {  # the sign-in itself; the owner on a new database; the shell, which holds the database
     "staff.sign_in", "staff.create_owner", "staff.add_from_shell", "staff.shell_manager",
