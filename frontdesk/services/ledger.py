@@ -19,13 +19,13 @@ from sqlmodel import Session, col, select
 from frontdesk.domain.business import Business
 from frontdesk.domain.describe import describe_amount
 from frontdesk.domain.kinds import EntryKind
-from frontdesk.domain.terms import Terms, ValueType
+from frontdesk.domain.terms import Terms, ValueType, most_units
 from frontdesk.domain.money import format_money
 from frontdesk.domain.periods import to_local
 from frontdesk.models import Appointment, Holding, HoldingLine, LedgerEntry, Payment, Service, Staff
 from frontdesk.services.audit import AuditKind, record
 from frontdesk.services.roles import clock, require_manager
-from frontdesk.services.errors import REASON_MAX_LENGTH, InvalidInput, NoBalanceLeft, NotFound, require_reason  # noqa: F401
+from frontdesk.services.errors import REASON_MAX_LENGTH, InvalidInput, NoBalanceLeft, NotFound, require_reason  # noqa: F401,E501
 from frontdesk.services.tenders import (
     MONEY_TENDERS,
     TenderLine,
@@ -127,6 +127,9 @@ def adjust(
         raise InvalidInput({"delta": "An unlimited package has no balance to adjust."})
     if delta == 0:
         raise InvalidInput({"delta": "Enter a change other than 0."})
+    most = most_units(terms.unit)
+    if abs(delta) > most:  # checked before the number goes anywhere near the database
+        raise InvalidInput({"delta": f"A change can be at most {describe_amount(terms, most, business.currency)}."})
     lines = lock_lines(session, holding_id)
     line = next((line for line in lines if line.id == line_id), None) if line_id else lines[0]
     if line is None:
@@ -134,6 +137,8 @@ def adjust(
     if line.remaining + delta < 0:
         left = describe_amount(terms, line.remaining, business.currency)
         raise InvalidInput({"delta": f"Only {left} left; the balance cannot go below zero."})
+    if line.remaining + delta > most:
+        raise InvalidInput({"delta": f"The balance can be at most {describe_amount(terms, most, business.currency)}."})
     after = credit(session, line.id, delta) if delta > 0 else spend(session, line.id, -delta)
     append_entry(session, holding_id=holding_id, line_id=line.id, kind=EntryKind.ADJUST,
                  delta=delta, balance_after=after, actor=actor, note=reason, at=now)
