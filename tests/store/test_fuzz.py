@@ -435,3 +435,34 @@ def test_validators_answer_per_field(typed: Terms, name: str, phone: str, email:
         assert "name" in errors
     if not no_text_trouble(note, 1000, lines=True):
         assert "note" in errors
+
+
+# ---- the holes the fuzzing is there to keep shut ---------------------------------------------------
+
+def test_the_holes_found_stay_shut(desks: dict[str, Spa]) -> None:
+    """An adjust of +9223372036854775807, an expiry of 10^9 days, a booking in year 1 or 9999 and a
+    1 MB checkout key are refused at their field on both databases; $21,474,836.48 and more (past
+    a 32-bit column) saves on both."""
+    holdings = {backend: spa.sell(spa.customer(), pack_of(spa)) for backend, spa in desks.items()}
+    outcome, _ = on_both(desks, lambda spa: as_manager(spa).write(
+        ledger.adjust, spa.business, holding_id=holdings[backend_of(desks, spa)], delta=2**63 - 1, reason="typo"))
+    assert outcome.refused == ("delta",)
+    outcome, _ = on_both(desks, lambda spa: spa.package(PACK, title="Forever",
+                                                         expires_in=Period(10**9, PeriodUnit.DAYS)))
+    assert outcome.refused == ("expires_in",)
+    maria = {backend: spa.customer() for backend, spa in desks.items()}
+    for year in (1, 9999):
+        outcome, _ = on_both(desks, lambda spa: spa.book(maria[backend_of(desks, spa)], spa.swedish,
+                                                         datetime(year, 6, 1, 10, tzinfo=NY)))
+        assert outcome.refused == ("starts_at",)
+    visit = {backend: spa.book(maria[backend], spa.swedish, spa.at(1, 11)) for backend, spa in desks.items()}
+    outcome, _ = on_both(desks, lambda spa: spa.desk.write(
+        checkout.checkout, spa.business, key="k" * 1_000_000, appointment_id=visit[backend_of(desks, spa)],
+        tenders=[TenderLine(Tender.CASH, 8000)]))
+    assert outcome.refused == ("key",)
+    outcome, results = on_both(desks, lambda spa: as_manager(spa).write(
+        catalogue.add_service, spa.business, name="Island Retreat", duration_min=600, price=MAX_MINOR))
+    assert outcome.saved and {r.price for r in results.values()} == {MAX_MINOR}
+    outcome, _ = on_both(desks, lambda spa: as_manager(spa).write(
+        catalogue.add_service, spa.business, name="Island Retreat II", duration_min=600, price=MAX_MINOR + 1))
+    assert outcome.refused == ("price",)
