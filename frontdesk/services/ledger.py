@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from typing import Any
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import BigInteger, and_, cast, func, or_, update
 from sqlmodel import Session, col, select
 
 from frontdesk.domain.business import Business
@@ -259,7 +259,8 @@ def _older(at_column: Any, id_column: Any, rank: int, cursor: HistoryCursor) -> 
 def check(session: Session, holding_ids: Sequence[int] | None = None) -> list[Mismatch]:
     """Every holding line whose cached balance differs from the sum of its ledger entries."""
     sums = (
-        select(LedgerEntry.line_id, func.coalesce(func.sum(LedgerEntry.delta), 0).label("total"))
+        # cast: PostgreSQL sums a BIGINT column as NUMERIC (a Decimal here)
+        select(LedgerEntry.line_id, cast(func.coalesce(func.sum(LedgerEntry.delta), 0), BigInteger).label("total"))
         .group_by(LedgerEntry.line_id)
         .subquery()
     )

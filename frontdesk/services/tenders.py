@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import BigInteger, cast, func
 from sqlmodel import Session, col, select
 
 from frontdesk.domain.business import Business
@@ -56,7 +56,9 @@ REFUND_KEY = "refund-"  # how a refund's checkout key begins
 
 def money_paid(session: Session, *, appointment_id: int | None = None, sale_holding_id: int | None = None) -> int:
     """The money (not package) paid for an appointment or a package sale, net of refunds."""
-    statement = select(func.coalesce(func.sum(Payment.amount), 0)).where(col(Payment.tender).in_(MONEY_TENDERS))
+    # cast: PostgreSQL sums a BIGINT column as NUMERIC (a Decimal here)
+    statement = select(cast(func.coalesce(func.sum(Payment.amount), 0), BigInteger)).where(
+        col(Payment.tender).in_(MONEY_TENDERS))
     if appointment_id is not None:
         statement = statement.where(Payment.appointment_id == appointment_id)
     else:
