@@ -1,6 +1,7 @@
 """SQLModel tables. Alembic owns the schema (see `frontdesk/migrations`); these classes mirror it.
 
-Times are timezone-aware UTC; money is integer minor units. Ledger entries are append-only,
+Times are timezone-aware UTC; money is integer minor units in 64-bit columns (BIGINT), and so are
+balances and their changes. Ledger entries are append-only,
 enforced by database triggers created in the baseline migration.
 """
 
@@ -9,11 +10,15 @@ enforced by database triggers created in the baseline migration.
 from datetime import date, datetime, time, timezone
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Integer, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 # The kinds live in the domain; importing them from here still works.
 from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Role, Tender  # noqa: F401
+
+
+# money, balances and their changes: BIGINT on PostgreSQL; SQLite's INTEGER is 64-bit already
+INT64 = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def utcnow() -> datetime:
@@ -43,7 +48,7 @@ class Service(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=120, unique=True)
     duration_min: int
-    price: int
+    price: int = Field(sa_type=INT64)
     archived: bool = False
 
 
@@ -69,9 +74,9 @@ class Package(SQLModel, table=True):
     title: str = Field(max_length=120)
     contents: str = Field(max_length=10)  # domain Contents
     value_type: str | None = Field(default=None, max_length=10)  # domain ValueType
-    quantity: int | None = None
+    quantity: int | None = Field(default=None, sa_type=INT64)
     all_services: bool = True
-    price: int = 0
+    price: int = Field(default=0, sa_type=INT64)
     for_sale: bool = True
     provider_id: int | None = Field(default=None, foreign_key="provider.id")
     expires_count: int | None = None
@@ -113,7 +118,7 @@ class PackageLine(SQLModel, table=True):
     package_id: int = Field(foreign_key="package.id", index=True)
     position: int
     service_id: int = Field(foreign_key="service.id")
-    quantity: int
+    quantity: int = Field(sa_type=INT64)
 
 
 class Customer(SQLModel, table=True):
@@ -148,7 +153,7 @@ class Holding(SQLModel, table=True):
     terms: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     purchased_at: datetime
     valid_until: date | None = None  # last valid local date, inclusive
-    price_paid: int = 0
+    price_paid: int = Field(default=0, sa_type=INT64)
     assigned: bool = False  # given by a manager, no payment
     voided_at: datetime | None = None
     created_by: int = Field(foreign_key="staff.id")
@@ -161,7 +166,7 @@ class Holding(SQLModel, table=True):
     unit: str | None = Field(default=None, max_length=10)  # Terms.unit: visits, minutes, money, uses
     provider_id: int | None = None  # the provider the terms are restricted to
     # … and two the database keeps (triggers): never written here, possibly stale in a loaded row
-    remaining: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # its lines' sum
+    remaining: int = Field(default=0, sa_type=INT64, sa_column_kwargs={"server_default": "0"})  # its lines' sum
     last_used_at: datetime | None = None  # its latest redemption
 
 
@@ -178,8 +183,8 @@ class HoldingLine(SQLModel, table=True):
     holding_id: int = Field(foreign_key="holding.id", index=True)
     position: int = 0
     service_id: int | None = Field(default=None, foreign_key="service.id")
-    initial: int
-    remaining: int
+    initial: int = Field(sa_type=INT64)
+    remaining: int = Field(sa_type=INT64)
 
 
 class Appointment(SQLModel, table=True):
@@ -195,7 +200,7 @@ class Appointment(SQLModel, table=True):
     provider_id: int | None = Field(default=None, foreign_key="provider.id")
     starts_at: datetime = Field(index=True)
     duration_min: int
-    price: int
+    price: int = Field(sa_type=INT64)
     status: str = Field(default=AppointmentStatus.BOOKED, max_length=12)
     cover_holding_id: int | None = Field(default=None, foreign_key="holding.id")
     note: str = Field(default="", max_length=500)
@@ -218,8 +223,8 @@ class LedgerEntry(SQLModel, table=True):
     holding_id: int = Field(foreign_key="holding.id", index=True)
     line_id: int = Field(foreign_key="holding_line.id", index=True)
     kind: str = Field(max_length=10)
-    delta: int
-    balance_after: int
+    delta: int = Field(sa_type=INT64)
+    balance_after: int = Field(sa_type=INT64)
     appointment_id: int | None = Field(default=None, foreign_key="appointment.id", index=True)
     staff_id: int = Field(foreign_key="staff.id")
     created_at: datetime = Field(default_factory=utcnow)
@@ -256,7 +261,7 @@ class Payment(SQLModel, table=True):
     holding_id: int | None = Field(default=None, foreign_key="holding.id")  # the package that paid
     entry_id: int | None = Field(default=None, foreign_key="ledger_entry.id")
     tender: str = Field(max_length=10)
-    amount: int
+    amount: int = Field(sa_type=INT64)
     staff_id: int = Field(foreign_key="staff.id")
     created_at: datetime = Field(default_factory=utcnow)
     note: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})  # why, for a refund

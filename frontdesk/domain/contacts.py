@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from frontdesk.domain.bounds import text_problem
+
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_MIN_DIGITS = 5
 # the column sizes (PostgreSQL enforces them, SQLite does not: checked here so both behave alike)
@@ -27,6 +29,7 @@ def contact_errors(name: str, phone: str, email: str, note: str = "") -> dict[st
     if email and not EMAIL.match(email):
         errors["email"] = "That does not look like an email address."
     for field, value in (("name", name), ("phone", phone), ("email", email), ("note", note)):
-        if field not in errors and len(value) > MAX_LENGTH[field]:
-            errors[field] = f"At most {MAX_LENGTH[field]} characters."
+        problem = text_problem(value, MAX_LENGTH[field], lines=field == "note")
+        if problem:  # what cannot be saved at all comes before what does not look right
+            errors[field] = problem
     return errors

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from frontdesk.domain.bounds import day_problem, last_valid_day
 from frontdesk.domain.periods import local_date, valid_until
 from frontdesk.domain.terms import Terms
 from frontdesk.domain.words import format_date_range, format_day, plural
@@ -30,8 +31,10 @@ def check_days(days: int, *, most: int = MAX_EXTEND_DAYS) -> str | None:
 def parse_days(text: str) -> int:
     """Days typed for an extension ("14", "+14"), checked like `check_days`."""
     cleaned = text.strip().removeprefix("+").removesuffix("days").removesuffix("day").strip()
-    if not cleaned.isdigit():
+    if not (cleaned.isascii() and cleaned.isdigit()):
         raise ValueError("Enter a number of days, like 14.")
+    if len(cleaned.lstrip("0")) > len(str(MAX_EXTEND_DAYS)):
+        raise ValueError(f"At most {MAX_EXTEND_DAYS:,} days.")
     problem = check_days(int(cleaned))
     if problem:
         raise ValueError(problem)
@@ -41,6 +44,14 @@ def parse_days(text: str) -> int:
 def extended(until: date, days: int) -> date:
     """The last valid day after an extension by `days`."""
     return until + timedelta(days=days)
+
+
+def check_new_expiry(until: date, today: date) -> str | None:
+    """Why a holding's expiry may not move to `until` on `today` (see `bounds.MAX_VALID_YEARS_AHEAD`)."""
+    latest = last_valid_day(today)
+    if until > latest:
+        return f"The expiry would pass {format_day(latest)}: that is too far ahead."
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +75,11 @@ class Freeze:
 def check_freeze(first: date, last: date, today: date, *, current: Freeze | None) -> dict[str, str]:
     """Field → message for a freeze from `first` to `last` asked on `today`; empty when it is fine."""
     errors: dict[str, str] = {}
+    for field, day in (("first_day", first), ("last_day", last)):
+        if problem := day_problem(day):
+            errors[field] = problem
+    if errors:
+        return errors
     if first < today:
         errors["first_day"] = "A freeze starts today or later."
     if last < first:

@@ -54,7 +54,19 @@ _CURRENCIES: dict[str, Currency] = {
     )
 }
 
-MAX_MINOR = 10**15  # far beyond any price, far below a 64-bit column's limit
+# The one bound on an amount of money, in minor units ($1,000,000,000.00, ¥100,000,000,000): far beyond
+# any price, balance or payment at a desk, and far below a 64-bit column's limit even when summed.
+MAX_MINOR = 10**11
+
+
+def amount_problem(minor: int, currency: Currency, *, what: str = "amount") -> str | None:
+    """Why `minor` cannot be an amount of money (a price, a payment, a balance), or None: it is
+    negative or above `MAX_MINOR`. `what` names it in the message ("The price cannot be negative.")."""
+    if minor < 0:
+        return f"The {what} cannot be negative."
+    if minor > MAX_MINOR:
+        return f"The {what} can be at most {format_money(MAX_MINOR, currency)}."
+    return None
 
 
 def currency_for(code: str) -> Currency:
@@ -99,6 +111,8 @@ def parse_money(text: str, currency: Currency) -> int:
     if match is None:
         raise ValueError(f"enter an amount like {_example(currency)}")
     whole, fraction = match.group(1) or "0", match.group(2) or match.group(3) or ""
+    if len(whole.lstrip("0")) > len(str(MAX_MINOR)):  # too large, and never read as a huge number
+        raise ValueError("amount is too large")
     if len(fraction) > currency.exponent:
         if currency.exponent == 0:
             raise ValueError(f"no decimals for {currency.code}")

@@ -21,10 +21,12 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-from frontdesk.domain.money import Currency, format_money, parse_money
+from frontdesk.domain.bounds import MAX_MINUTES, MAX_VISITS
+from frontdesk.domain.money import MAX_MINOR, Currency, format_money, parse_money
 from frontdesk.domain.words import DAY_NAMES, MONTHS, format_duration
 
 __all__ = [
+    "MAX_MINOR",
     "PAST_DAYS",
     "delta_hint",
     "next_half_hour",
@@ -191,12 +193,16 @@ _HOURS_MINUTES = re.compile(rf"(\d+)\s*{_HOUR_WORD}\s*(?:(\d+)\s*{_MIN_WORD}?)?"
 _CLOCK_MINUTES = re.compile(r"(\d+):(\d{2})")
 _PLAIN_MINUTES = re.compile(rf"(\d+)\s*{_MIN_WORD}?")
 _MINUTES_EXAMPLES = "Enter minutes like 90, 1h30 or 1:30."
+_MOST_DIGITS = len(str(MAX_MINOR))  # more digits than the largest amount of anything: a typing slip
+_TOO_MANY = "That number is far too large."
 
 
 def parse_minutes(text: str) -> int:
     """Minutes, never negative: "60", "90 min", "1h30", "1 h 30 min", "1:30", "2h" (a service's
     duration, a minutes package's quantity)."""
     cleaned = text.strip().lower()
+    if sum(char.isdigit() for char in cleaned) > _MOST_DIGITS:
+        raise ValueError(_TOO_MANY)
     if match := _PLAIN_MINUTES.fullmatch(cleaned):
         return int(match.group(1))
     if match := _HOURS_MINUTES.fullmatch(cleaned):
@@ -213,8 +219,10 @@ def parse_minutes(text: str) -> int:
 def parse_count(text: str, example: str = "5") -> int:
     """A whole number ≥ 0 (visits, an expiry's count)."""
     cleaned = text.strip()
-    if not cleaned.isdigit():
+    if not (cleaned.isascii() and cleaned.isdigit()):
         raise ValueError(f"Enter a whole number, like {example}.")
+    if len(cleaned.lstrip("0")) > _MOST_DIGITS:
+        raise ValueError(_TOO_MANY)
     return int(cleaned)
 
 
@@ -263,9 +271,12 @@ def parse_delta(text: str, unit: str, currency: Currency) -> int:
     sign, rest = _split_sign(text)
     if unit == "minutes":
         try:
-            return sign * parse_minutes(rest)
+            minutes = parse_minutes(rest)
         except ValueError:
             raise ValueError("Enter minutes, e.g. +30, -60 or +1h 30m.") from None
+        if minutes > MAX_MINUTES:
+            raise ValueError(f"At most {MAX_MINUTES:,} minutes in one change.")
+        return sign * minutes
     if unit == "money":
         try:
             return sign * parse_money(rest, currency)
@@ -274,8 +285,10 @@ def parse_delta(text: str, unit: str, currency: Currency) -> int:
                 raise ValueError(_money_sentence(str(error))) from None
             example = format_money(1000, currency)
             raise ValueError(f"Enter an amount like +{example} or -{example}.") from None
-    if not rest.isdigit():
+    if not (rest.isascii() and rest.isdigit()):
         raise ValueError("Enter whole visits, e.g. +1 or -2.")
+    if len(rest.lstrip("0")) > len(str(MAX_VISITS)) or int(rest) > MAX_VISITS:
+        raise ValueError(f"At most {MAX_VISITS:,} visits in one change.")
     return sign * int(rest)
 
 

@@ -14,7 +14,16 @@ from datetime import date, time
 from enum import StrEnum
 from typing import Any
 
-from frontdesk.domain.money import Currency, format_money
+from frontdesk.domain.bounds import (
+    MAX_EXPIRY,
+    MAX_EXPIRY_YEARS,
+    MAX_MINUTES,
+    MAX_VISITS,
+    count_problem,
+    day_problem,
+    text_problem,
+)
+from frontdesk.domain.money import MAX_MINOR, Currency, amount_problem, currency_for, format_money
 from frontdesk.domain.periods import Period, PeriodUnit
 from frontdesk.domain.words import (
     format_date_range,
@@ -166,6 +175,11 @@ class Terms:
         )
 
 
+def most_units(unit: str) -> int:
+    """The largest balance, or change to one, in `unit` (see `Terms.unit`): visits, minutes or money."""
+    return {"visits": MAX_VISITS, "minutes": MAX_MINUTES, "money": MAX_MINOR}.get(unit, MAX_VISITS)
+
+
 def opening_balances(terms: Terms) -> list[tuple[int | None, int]]:
     """The balance lines a new holding of `terms` starts with, as (service id, quantity): one per
     line of a Fixed package, else one line for any service (0 for unlimited)."""
@@ -177,6 +191,9 @@ def opening_balances(terms: Terms) -> list[tuple[int | None, int]]:
 
 
 MAX_NOTICE_HOURS = 720  # a cancellation notice of at most 30 days
+TITLE_MAX_LENGTH = 120  # the title column's size
+MAX_LINES = 50  # service lines of a Fixed package
+MAX_FIXED_DATES = 366
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +226,9 @@ def _service_names(terms: Terms) -> dict[int, str]:
     return {sid: names.get(sid, f"Service #{sid}") for sid in terms.service_ids}
 
 
-def validate_terms(terms: Terms, facts: CatalogueFacts = CatalogueFacts()) -> ValidationErrors:
+def validate_terms(
+    terms: Terms, facts: CatalogueFacts = CatalogueFacts(), currency: Currency | None = None,
+) -> ValidationErrors:
     """Check every field of a package; one message per failing field, keyed by field name.
 
     Keys: title, value_type, quantity, services, fixed_lines, price, expires_in, window,
@@ -220,9 +239,12 @@ def validate_terms(terms: Terms, facts: CatalogueFacts = CatalogueFacts()) -> Va
     def fail(key: str, message: str) -> None:
         messages.setdefault(key, message)  # the first failing check of a field is the one shown
 
+    currency = currency or currency_for("USD")
     title = terms.title.strip()
     if not title:
         fail("title", "Enter a title.")
+    elif problem := text_problem(title, TITLE_MAX_LENGTH):
+        fail("title", problem)
     elif title.casefold() in {t.strip().casefold() for t in facts.other_active_titles}:
         fail("title", f"Another active package is already called '{title}'.")
 
@@ -237,6 +259,12 @@ def validate_terms(terms: Terms, facts: CatalogueFacts = CatalogueFacts()) -> Va
             fail("quantity", "At least 1 minute.")
         elif terms.value_type is ValueType.AMOUNT and (quantity is None or quantity <= 0):
             fail("quantity", "The amount must be more than 0.")
+        elif terms.value_type is ValueType.VISITS and (problem := count_problem(quantity, MAX_VISITS, "visits")):
+            fail("quantity", problem)
+        elif terms.value_type is ValueType.MINUTES and (problem := count_problem(quantity, MAX_MINUTES, "minutes")):
+            fail("quantity", problem)
+        elif terms.value_type is ValueType.AMOUNT and (problem := amount_problem(quantity, currency)):
+            fail("quantity", problem)
         elif terms.value_type is ValueType.UNLIMITED and not (
             terms.expires_in or terms.date_range or terms.fixed_dates
         ):
@@ -248,6 +276,10 @@ def validate_terms(terms: Terms, facts: CatalogueFacts = CatalogueFacts()) -> Va
             fail("fixed_lines", "Add at least one service line.")
         elif any(line.quantity < 1 for line in terms.fixed_lines):
             fail("fixed_lines", "Each line needs a quantity of at least 1.")
+        elif any(line.quantity > MAX_VISITS for line in terms.fixed_lines):
+            fail("fixed_lines", f"At most {MAX_VISITS:,} on a line.")
+        elif len(terms.fixed_lines) > MAX_LINES:
+            fail("fixed_lines", f"At most {MAX_LINES} lines.")
 
     names = _service_names(terms)
     archived = [name for sid, name in names.items() if sid in facts.archived_service_ids]
@@ -256,11 +288,16 @@ def validate_terms(terms: Terms, facts: CatalogueFacts = CatalogueFacts()) -> Va
     if facts.known_service_ids is not None and any(sid not in facts.known_service_ids for sid in names):
         fail("services", "Unknown service.")
 
-    if terms.price < 0:
-        fail("price", "The price cannot be negative.")
+    if problem := amount_problem(terms.price, currency, what="price"):
+        fail("price", problem)
 
-    if terms.expires_in is not None and terms.expires_in.count < 1:
-        fail("expires_in", f"Expiry must be at least 1 {terms.expires_in.unit.value.removesuffix('s')}.")
+    if terms.expires_in is not None:
+        period = terms.expires_in
+        if period.count < 1:
+            fail("expires_in", f"Expiry must be at least 1 {period.unit.value.removesuffix('s')}.")
+        elif period.count > MAX_EXPIRY[period.unit]:
+            fail("expires_in", f"Expiry can be at most {MAX_EXPIRY[period.unit]:,} {period.unit.value} "
+                               f"({MAX_EXPIRY_YEARS} years).")
 
     if terms.starts_on_first_visit and terms.expires_in is None:
         fail("expires_in", "Choose how long it lasts from the first visit.")
@@ -270,9 +307,16 @@ def validate_terms(terms: Terms, facts: CatalogueFacts = CatalogueFacts()) -> Va
     if terms.window is not None and terms.window[1] <= terms.window[0]:
         fail("window", "The end time must be after the start time.")
 
-    if terms.date_range is not None and terms.date_range[1] < terms.date_range[0]:
-        fail("date_range", "The end date is before the start date.")
+    if terms.date_range is not None:
+        if problem := day_problem(terms.date_range[0]) or day_problem(terms.date_range[1]):
+            fail("date_range", problem)
+        elif terms.date_range[1] < terms.date_range[0]:
+            fail("date_range", "The end date is before the start date.")
     if terms.fixed_dates is not None:
+        if problem := next(filter(None, map(day_problem, terms.fixed_dates)), None):
+            fail("fixed_dates", problem)
+        elif len(terms.fixed_dates) > MAX_FIXED_DATES:
+            fail("fixed_dates", f"At most {MAX_FIXED_DATES} dates.")
         if terms.date_range is not None:
             fail("fixed_dates", "Choose a date range or fixed dates, not both.")
         if not terms.fixed_dates:

@@ -143,7 +143,7 @@ class PackageEditorScreen(DeskScreen[PackageView]):
             return
         terms, problems = self.form.read()
         self.terms = terms
-        messages = dict(validate_terms(terms, self.data.facts).messages)
+        messages = dict(validate_terms(terms, self.data.facts, self.desk.business.currency).messages)
         messages.update(problems)
         fixed = terms.contents is Contents.FIXED
         if fixed and "services" in messages:  # e.g. an archived service among the lines

@@ -10,11 +10,13 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from frontdesk.domain.bounds import day_problem, duration_problem, text_problem
 from frontdesk.domain.business import Business
 from frontdesk.domain.controls import cancel_needs_manager
 from frontdesk.domain.coverage import AppointmentFacts, Coverage, covers
 from frontdesk.domain.describe import HoldingStatus, describe_amount
 from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Tender
+from frontdesk.domain.money import Currency, amount_problem
 from frontdesk.domain.lifecycle import Outcome, PolicyVerdict, policy_verdict
 from frontdesk.domain.periods import to_local
 from frontdesk.domain.terms import Terms
@@ -153,9 +155,12 @@ def booking_form(session: Session, business: Business, *, customer_id: int) -> B
     )
 
 
+NOTE_MAX_LENGTH = 500  # the note column's size
+
+
 def _booking_facts(
     session: Session, *, customer_id: int, service_id: int, provider_id: int | None,
-    starts_at: datetime, duration_min: int | None, price: int | None,
+    starts_at: datetime, duration_min: int | None, price: int | None, currency: Currency, note: str = "",
 ) -> AppointmentFacts:
     errors = {}
     service = session.get(Service, service_id)
@@ -166,12 +171,16 @@ def _booking_facts(
     provider = session.get(Provider, provider_id) if provider_id else None
     if provider_id and (provider is None or provider.archived):
         errors["provider"] = "Choose a provider who is working."
-    if starts_at.tzinfo is None:
+    if starts_at.tzinfo is None or starts_at.utcoffset() is None:
         errors["starts_at"] = "The start time needs a time zone."
-    if duration_min is not None and duration_min < 1:
-        errors["duration"] = "The duration must be at least 1 minute."
-    if price is not None and price < 0:
-        errors["price"] = "The price cannot be negative."
+    elif problem := day_problem(starts_at.date()):  # checked before any arithmetic on it
+        errors["starts_at"] = problem
+    if duration_min is not None and (problem := duration_problem(duration_min)):
+        errors["duration"] = problem
+    if price is not None and (problem := amount_problem(price, currency, what="price")):
+        errors["price"] = problem
+    if problem := text_problem(note.strip(), NOTE_MAX_LENGTH, lines=True):
+        errors["note"] = problem
     if errors:
         raise InvalidInput(errors)
     duration = duration_min if duration_min is not None else service.duration_min
@@ -191,7 +200,7 @@ def preview_cover(
     """Would `holding_id` cover this appointment? Asked before booking it."""
     facts = _booking_facts(session, customer_id=customer_id, service_id=service_id,
                            provider_id=provider_id, starts_at=starts_at,
-                           duration_min=duration_min, price=price)
+                           duration_min=duration_min, price=price, currency=business.currency)
     now = clock(session)
     holding = holding_views(session, [get_holding(session, holding_id)], business, now)[0]
     return covers(holding.facts, facts, now, tz=business.tz, currency=business.currency)
@@ -208,14 +217,14 @@ def book(
     now (the verdict is returned; the redemption happens at checkout)."""
     actor = require_staff(session)
     now = clock(session)
+    facts = _booking_facts(session, customer_id=customer_id, service_id=service_id,
+                           provider_id=provider_id, starts_at=starts_at,
+                           duration_min=duration_min, price=price, currency=business.currency, note=note)
     coverage = None
     if cover_holding_id is not None:
         coverage = preview_cover(session, business, customer_id=customer_id, service_id=service_id,
                                  holding_id=cover_holding_id, starts_at=starts_at,
                                  provider_id=provider_id, duration_min=duration_min, price=price)
-    facts = _booking_facts(session, customer_id=customer_id, service_id=service_id,
-                           provider_id=provider_id, starts_at=starts_at,
-                           duration_min=duration_min, price=price)
     row = Appointment(customer_id=customer_id, service_id=service_id, provider_id=provider_id,
                       starts_at=starts_at, duration_min=facts.duration_min, price=facts.price,
                       cover_holding_id=cover_holding_id, note=note.strip(), created_by=actor,

@@ -8,8 +8,9 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, delete, select
 
+from frontdesk.domain.bounds import duration_problem, text_problem
 from frontdesk.domain.business import Business
-from frontdesk.domain.money import format_money
+from frontdesk.domain.money import amount_problem, format_money
 from frontdesk.domain.terms import (
     CatalogueFacts,
     Contents,
@@ -55,6 +56,7 @@ def list_staff(session: Session) -> list[StaffView]:
 
 _Row = Service | Provider
 _NOUNS: dict[type[_Row], str] = {Service: "service", Provider: "provider"}
+NAME_MAX_LENGTH = 120  # the name column's size
 
 
 def _name_errors(
@@ -63,10 +65,12 @@ def _name_errors(
     """A message for a missing name, or one another row of `table` has already (itself excepted)."""
     if not name:
         return {"name": "Enter a name."}
-    same_name = select(table).where(func.lower(table.name) == name.lower())
-    if own_id is not None:
-        same_name = same_name.where(table.id != own_id)
-    if session.exec(same_name).first():
+    if problem := text_problem(name, NAME_MAX_LENGTH):
+        return {"name": problem}
+    # compared here rather than by the database's lower(), which folds only ASCII letters on SQLite
+    # and every letter on PostgreSQL: the same names are the same on both
+    if any(row_id != own_id and other.casefold() == name.casefold()
+           for row_id, other in session.exec(select(table.id, table.name))):
         return {"name": f"There is already a {_NOUNS[table]} called {name}."}
     return {}
 
@@ -106,14 +110,14 @@ def _listed(session: Session, table: type[_Row], include_archived: bool) -> list
 
 
 def _service_errors(
-    session: Session, *, name: str, duration_min: int, price: int, service_id: int | None = None
+    session: Session, business: Business, *, name: str, duration_min: int, price: int, service_id: int | None = None
 ) -> dict[str, str]:
     """A message per bad field of a service; the name is unique ignoring case (itself excepted)."""
     errors = _name_errors(session, Service, name, service_id)
-    if duration_min < 1:
-        errors["duration_min"] = "The duration must be at least 1 minute."
-    if price < 0:
-        errors["price"] = "The price cannot be negative."
+    if problem := duration_problem(duration_min):
+        errors["duration_min"] = problem
+    if problem := amount_problem(price, business.currency, what="price"):
+        errors["price"] = problem
     return errors
 
 
@@ -121,7 +125,7 @@ def add_service(session: Session, business: Business, *, name: str, duration_min
     """A new service (managers)."""
     actor = _change(session, Service)
     name = name.strip()
-    errors = _service_errors(session, name=name, duration_min=duration_min, price=price)
+    errors = _service_errors(session, business, name=name, duration_min=duration_min, price=price)
     if errors:
         raise InvalidInput(errors)
     service = _saved(session, Service(name=name, duration_min=duration_min, price=price))
@@ -141,7 +145,8 @@ def update_service(
     actor = _change(session, Service)
     service = _found(session, Service, service_id)
     name = name.strip()
-    errors = _service_errors(session, name=name, duration_min=duration_min, price=price, service_id=service_id)
+    errors = _service_errors(session, business, name=name, duration_min=duration_min, price=price,
+                             service_id=service_id)
     if errors:
         raise InvalidInput(errors)
     service.name = name
@@ -183,8 +188,6 @@ def list_providers(session: Session, include_archived: bool = False) -> list[Pro
 
 
 # ---- packages ---------------------------------------------------------------------------------
-
-TITLE_MAX_LENGTH = 120  # the title column's size
 
 
 def package_terms(session: Session, package: Package) -> Terms:
@@ -266,9 +269,7 @@ def save_package(
     actor = require_manager(session, "edit packages")
     now = clock(session)
     terms = _with_names(session, terms)
-    errors = dict(validate_terms(terms, _catalogue_facts(session, package_id)).messages)
-    if len(terms.title) > TITLE_MAX_LENGTH:  # the column size, enforced by PostgreSQL only
-        errors.setdefault("title", f"At most {TITLE_MAX_LENGTH} characters.")
+    errors = dict(validate_terms(terms, _catalogue_facts(session, package_id), business.currency).messages)
     if errors:
         raise InvalidInput(errors)
     if package_id is None:

@@ -16,6 +16,7 @@ from typing import Literal
 
 from sqlmodel import Session, select
 
+from frontdesk.domain.bounds import text_problem
 from frontdesk.domain.business import Business
 from frontdesk.domain.coverage import HoldingFacts, LineBalance, covers, default_choice, rank
 from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Tender
@@ -38,6 +39,16 @@ from frontdesk.services.views import (
     next_round,
     receipt_view,
 )
+
+KEY_MAX_LENGTH = 64  # the key column's size
+
+
+def key_problem(key: str) -> str | None:
+    """Why `key` cannot be a checkout's key: empty, too long, or with control characters."""
+    if not key:
+        return "A checkout needs a key."
+    return text_problem(key, KEY_MAX_LENGTH)
+
 
 DEFAULT: Literal["default"] = "default"
 """Pass as `package` to checkout to use the default covering holding."""
@@ -119,6 +130,8 @@ def checkout(
     make up exactly the rest. With `sell_package_id` the package is sold (paid by
     `sale_tenders`) and applied to this appointment in the same transaction."""
     actor = require_staff(session)
+    if problem := key_problem(key):
+        raise InvalidInput({"key": problem})
     # the appointment is locked before the key is looked up: a second desk sending the same key at
     # the same moment waits here, then finds the first desk's checkout and gets its receipt
     row = lock_appointment(session, appointment_id)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from frontdesk.domain.bounds import text_problem
+
 
 class FrontDeskError(Exception):
     """Base of all expected failures; `str(error)` is the message to show."""
@@ -58,13 +60,18 @@ class Busy(FrontDeskError):
     """The database is busy or unreachable; trying again is safe."""
 
 
-REASON_MAX_LENGTH = 500
+REASON_MAX_LENGTH = 500  # the note column's size, enforced by PostgreSQL only: checked here for both
+
+
+def reason_problem(reason: str) -> str | None:
+    """Why a reason (kept as a ledger entry's or a payment's note) cannot be saved, or None; it may be empty."""
+    return text_problem(reason.strip(), REASON_MAX_LENGTH, lines=True)
 
 
 def require_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
         raise InvalidInput({"reason": "Give a reason."})
-    if len(reason) > REASON_MAX_LENGTH:  # the note column's size, enforced by PostgreSQL only
-        raise InvalidInput({"reason": f"At most {REASON_MAX_LENGTH} characters."})
+    if problem := reason_problem(reason):
+        raise InvalidInput({"reason": problem})
     return reason

@@ -13,19 +13,19 @@ from datetime import date, datetime
 
 from typing import Any
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import BigInteger, and_, cast, func, or_, update
 from sqlmodel import Session, col, select
 
 from frontdesk.domain.business import Business
 from frontdesk.domain.describe import describe_amount
 from frontdesk.domain.kinds import EntryKind
-from frontdesk.domain.terms import Terms, ValueType
+from frontdesk.domain.terms import Terms, ValueType, most_units
 from frontdesk.domain.money import format_money
 from frontdesk.domain.periods import to_local
 from frontdesk.models import Appointment, Holding, HoldingLine, LedgerEntry, Payment, Service, Staff
 from frontdesk.services.audit import AuditKind, record
 from frontdesk.services.roles import clock, require_manager
-from frontdesk.services.errors import REASON_MAX_LENGTH, InvalidInput, NoBalanceLeft, NotFound, require_reason  # noqa: F401
+from frontdesk.services.errors import REASON_MAX_LENGTH, InvalidInput, NoBalanceLeft, NotFound, require_reason  # noqa: F401,E501
 from frontdesk.services.tenders import (
     MONEY_TENDERS,
     TenderLine,
@@ -140,12 +140,17 @@ def adjust(
         raise InvalidInput({"delta": "An unlimited package has no balance to adjust."})
     if delta == 0:
         raise InvalidInput({"delta": "Enter a change other than 0."})
+    most = most_units(terms.unit)
+    if abs(delta) > most:  # checked before the number goes anywhere near the database
+        raise InvalidInput({"delta": f"A change can be at most {describe_amount(terms, most, business.currency)}."})
     line = next((line for line in lines if line.id == line_id), None) if line_id else lines[0]
     if line is None:
         raise NotFound("No such line on this package.")
     if line.remaining + delta < 0:
         left = describe_amount(terms, line.remaining, business.currency)
         raise InvalidInput({"delta": f"Only {left} left; the balance cannot go below zero."})
+    if line.remaining + delta > most:
+        raise InvalidInput({"delta": f"The balance can be at most {describe_amount(terms, most, business.currency)}."})
     after = credit(session, line.id, delta) if delta > 0 else spend(session, line.id, -delta)
     append_entry(session, holding_id=holding_id, line_id=line.id, kind=EntryKind.ADJUST,
                  delta=delta, balance_after=after, actor=actor, note=reason, at=now)
@@ -266,7 +271,8 @@ def _older(at_column: Any, id_column: Any, rank: int, cursor: HistoryCursor) -> 
 def check(session: Session, holding_ids: Sequence[int] | None = None) -> list[Mismatch]:
     """Every holding line whose cached balance differs from the sum of its ledger entries."""
     sums = (
-        select(LedgerEntry.line_id, func.coalesce(func.sum(LedgerEntry.delta), 0).label("total"))
+        # cast: PostgreSQL sums a BIGINT column as NUMERIC (a Decimal here)
+        select(LedgerEntry.line_id, cast(func.coalesce(func.sum(LedgerEntry.delta), 0), BigInteger).label("total"))
         .group_by(LedgerEntry.line_id)
         .subquery()
     )

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from frontdesk.domain.business import Business
 from frontdesk.domain.describe import HoldingStatus
 from frontdesk.domain.kinds import EntryKind
-from frontdesk.domain.lifecycle import Freeze, check_days, check_freeze, extended, unfrozen_days
+from frontdesk.domain.lifecycle import Freeze, check_days, check_freeze, check_new_expiry, extended, unfrozen_days
 from frontdesk.domain.money import format_money
 from frontdesk.domain.periods import local_date
 from frontdesk.domain.terms import Contents, Terms, ValueType
@@ -79,7 +79,10 @@ def extend(session: Session, business: Business, *, holding_id: int, days: int, 
                             "Its validity starts at the first visit: there is no expiry to extend yet."})
     before = holding.valid_until
     after = extended(before, days)
-    year = local_date(clock(session), business.tz).year
+    today = local_date(clock(session), business.tz)
+    if problem := check_new_expiry(after, today):
+        raise InvalidInput({"days": problem})
+    year = today.year
     _mark_expiry(session, holding, kind=EntryKind.EXTEND, until=after, actor=actor,
                  note=f"{reason} (expiry {format_day(before, year)} → {format_day(after, year)})")
     record(session, kind=AuditKind.EXTEND, at=clock(session), staff_id=actor, customer_id=holding.customer_id,
@@ -136,11 +139,14 @@ def bulk_extend(
     if problem:
         raise InvalidInput({"days": problem})
     rows = _extendable(session, business, package_id)
-    year = local_date(clock(session), business.tz).year
+    today = local_date(clock(session), business.tz)
+    year = today.year
     for row in rows:
         holding = _lock_holding(session, row.id)
         before = holding.valid_until
         after = extended(before, days)
+        if problem := check_new_expiry(after, today):
+            raise InvalidInput({"days": f"{holding.title}: {problem}"})
         _mark_expiry(session, holding, kind=EntryKind.EXTEND, until=after, actor=actor,
                      note=f"{reason} (expiry {format_day(before, year)} → {format_day(after, year)}; all "
                           f"{'holdings' if package_id is None else holding.title} extended)")
@@ -174,6 +180,8 @@ def freeze(
         raise InvalidInput(errors)
     span = Freeze(first_day, last_day)
     after = extended(holding.valid_until, span.days) if holding.valid_until is not None else None
+    if after is not None and (problem := check_new_expiry(after, today)):
+        raise InvalidInput({"last_day": problem})
     holding.frozen_from, holding.frozen_until = first_day, last_day
     moved = f"; expiry → {format_day(after, today.year)}" if after else ""
     _mark_expiry(session, holding, kind=EntryKind.FREEZE, until=after, actor=actor,

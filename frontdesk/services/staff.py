@@ -16,6 +16,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
+from frontdesk.domain.bounds import text_problem
 from frontdesk.domain.kinds import Role
 from frontdesk.domain.pins import FAILURES_BEFORE_LOCK, LOCK_TIME, after_wrong_pin, locked, pin_problem, tries_left
 from frontdesk.models import Staff
@@ -24,6 +25,7 @@ from frontdesk.services.errors import InvalidInput, NotAllowed, NotFound
 from frontdesk.services.roles import clock, require_manager, require_staff
 from frontdesk.services.views import StaffView, staff_view
 
+NAME_MAX_LENGTH = 120  # the name column's size
 SCRYPT_COST = 2**15  # about 100 ms here; stored in each hash, so raising it later is safe
 SCRYPT_BLOCK, SCRYPT_PARALLEL, KEY_BYTES = 8, 1, 32
 
@@ -92,7 +94,10 @@ def _add(session: Session, *, name: str, role: Role, pin: str | None, now: datet
     errors = {}
     if not name:
         errors["name"] = "Enter a name."
-    elif session.exec(select(Staff).where(func.lower(Staff.name) == name.lower())).first():
+    elif problem := text_problem(name, NAME_MAX_LENGTH):
+        errors["name"] = problem
+    elif any(other.casefold() == name.casefold() for other in session.exec(select(Staff.name))):
+        # compared here: the database's lower() folds only ASCII on SQLite, every letter on PostgreSQL
         errors["name"] = f"{name} is already on the staff list."
     if pin is not None and (problem := pin_problem(pin)):
         errors["pin"] = problem

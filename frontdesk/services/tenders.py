@@ -15,14 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import BigInteger, cast, func
 from sqlmodel import Session, col, select
 
 from frontdesk.domain.business import Business
 from frontdesk.domain.kinds import Tender
-from frontdesk.domain.money import format_money
+from frontdesk.domain.money import MAX_MINOR, format_money
 from frontdesk.models import Checkout, Payment
-from frontdesk.services.errors import REASON_MAX_LENGTH, InvalidInput
+from frontdesk.services.errors import InvalidInput, reason_problem
 
 MONEY_TENDERS = (Tender.CASH, Tender.CARD, Tender.OTHER)
 
@@ -42,6 +42,8 @@ def check_tenders(tenders: Sequence[TenderLine], due: int, business: Business, f
             raise InvalidInput({field: "Pay with cash, card or other."})
         if line.amount <= 0:
             raise InvalidInput({field: "Each payment must be more than 0."})
+        if line.amount > MAX_MINOR:
+            raise InvalidInput({field: f"Each payment can be at most {format_money(MAX_MINOR, business.currency)}."})
     total = sum(line.amount for line in tenders)
     if total < due:
         raise InvalidInput({field: f"Still {format_money(due - total, business.currency)} to pay."})
@@ -54,7 +56,9 @@ REFUND_KEY = "refund-"  # how a refund's checkout key begins
 
 def money_paid(session: Session, *, appointment_id: int | None = None, sale_holding_id: int | None = None) -> int:
     """The money (not package) paid for an appointment or a package sale, net of refunds."""
-    statement = select(func.coalesce(func.sum(Payment.amount), 0)).where(col(Payment.tender).in_(MONEY_TENDERS))
+    # cast: PostgreSQL sums a BIGINT column as NUMERIC (a Decimal here)
+    statement = select(cast(func.coalesce(func.sum(Payment.amount), 0), BigInteger)).where(
+        col(Payment.tender).in_(MONEY_TENDERS))
     if appointment_id is not None:
         statement = statement.where(Payment.appointment_id == appointment_id)
     else:
@@ -70,6 +74,8 @@ def check_refunds(refunds: Sequence[TenderLine], paid: int, reason: str, busines
             raise InvalidInput({"refund": "Refund in cash, card or other."})
         if line.amount <= 0:
             raise InvalidInput({"refund": "Each refund must be more than 0."})
+        if line.amount > MAX_MINOR:
+            raise InvalidInput({"refund": f"Each refund can be at most {format_money(MAX_MINOR, business.currency)}."})
     total = sum(line.amount for line in refunds)
     if total > paid:
         raise InvalidInput({"refund": f"Only {format_money(paid, business.currency)} was paid in money; "
@@ -77,8 +83,8 @@ def check_refunds(refunds: Sequence[TenderLine], paid: int, reason: str, busines
     if total < paid and not reason.strip():
         kept = format_money(paid - total, business.currency)
         raise InvalidInput({"reason": f"{kept} paid is not refunded: give the reason."})
-    if len(reason.strip()) > REASON_MAX_LENGTH:
-        raise InvalidInput({"reason": f"At most {REASON_MAX_LENGTH} characters."})
+    if problem := reason_problem(reason):
+        raise InvalidInput({"reason": problem})
     return total
 
 

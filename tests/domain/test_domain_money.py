@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from frontdesk.domain.money import _CURRENCIES, Currency, currency_for, format_money, parse_money
+from frontdesk.domain.money import _CURRENCIES, MAX_MINOR, Currency, currency_for, format_money, parse_money
 
 USD, JPY, KWD = currency_for("USD"), currency_for("JPY"), currency_for("KWD")
 
@@ -82,7 +82,7 @@ def test_parse_money_refuses(text, currency, message):
     assert str(error.value) == message
 
 
-@given(st.sampled_from(sorted(_CURRENCIES)), st.integers(min_value=0, max_value=10**14))
+@given(st.sampled_from(sorted(_CURRENCIES)), st.integers(min_value=0, max_value=MAX_MINOR))
 def test_format_then_parse_round_trips(code, minor):
     currency = currency_for(code)
     assert parse_money(format_money(minor, currency), currency) == minor
@@ -94,3 +94,13 @@ def test_negative_amounts_format_with_a_minus_and_are_refused_as_input(minor):
     assert text == "-" + format_money(minor, USD)
     with pytest.raises(ValueError, match="amount cannot be negative"):
         parse_money(text, USD)
+
+
+def test_the_bound_on_money_is_the_parsers_bound() -> None:
+    """One bound: $1,000,000,000.00 parses, a cent more is too large, and so is a number of any length."""
+    usd = currency_for("USD")
+    assert parse_money("1,000,000,000.00", usd) == 10**11
+    with pytest.raises(ValueError, match="too large"):
+        parse_money("1,000,000,000.01", usd)
+    with pytest.raises(ValueError, match="too large"):
+        parse_money("9" * 5000, usd)  # never read as a number: no "Exceeds the limit" from int()
