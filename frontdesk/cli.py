@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
                         "or set FRONTDESK_DATABASE_URL)")
     parser.add_argument("--timezone", metavar="ZONE", help="the business's IANA time zone, e.g. Europe/Paris")
     parser.add_argument("--currency", metavar="CODE", help="ISO 4217 currency code, e.g. USD")
+    parser.add_argument("--locale", metavar="LOCALE",
+                        help="how amounts are written and read, e.g. de_DE for 1.234,50")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("run", help="open the app (the default)")
     demo = commands.add_parser("demo", help="build a fresh demo database and open the app on it")
@@ -155,7 +157,8 @@ def _start_app(desk: Desk, idle_lock: timedelta) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        settings = load_settings(database_url=args.db, timezone=args.timezone, currency=args.currency)
+        settings = load_settings(database_url=args.db, timezone=args.timezone, currency=args.currency,
+                                 locale=args.locale)
         command = args.command or "run"
         if command == "demo":
             from frontdesk.demo import build_demo

@@ -170,7 +170,7 @@ class TenderChooser(Vertical):
             return None
         for box, tender in zip(self._boxes(), SPLIT_ORDER, strict=True):
             if box.error:
-                return f"{tender.value.capitalize()}: {box.error}."
+                return f"{tender.value.capitalize()}: {box.error.rstrip('.')}."
         total = sum(amount for _, amount in self._split_amounts())
         if total < self._due:
             return f"Still {self._money(self._due - total)} to split."

@@ -5,11 +5,16 @@ database (read back through the use cases)."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from sqlmodel import select
 from textual.widgets import DataTable, OptionList, Static
 
 from frontdesk.app import FrontDeskApp
+from frontdesk.db import create_db_engine
+from frontdesk.domain.business import Business
 from frontdesk.domain.kinds import Tender
+from frontdesk.localization import desk_currency
 from frontdesk.models import Payment
 from frontdesk.screens.checkout import CheckoutScreen
 from frontdesk.screens.dialogs.receipt import ReceiptDialog
@@ -20,6 +25,7 @@ from frontdesk.services.sales import TenderLine
 from frontdesk.services.views import HoldingView
 from frontdesk.widgets.money_input import MoneyInput
 from frontdesk.widgets.tenders import TenderChooser
+from tests.conftest import NOW, fresh_database_url
 from tests.screens.keys import burst, chars
 from tests.screens.salon import Salon, build_salon
 from tests.screens.settle import settle
@@ -363,6 +369,33 @@ async def test_the_rest_never_overwrites_the_card_while_staff_type_in_it(screen_
         await burst(pilot, "shift+tab", *chars("20"))
         assert (cash.value, card.value) == ("20", "68")  # typed by hand: the card stays as typed
         assert "$8.00 more than is due." in str(screen.query_one("#split-diff", Static).content)
+
+
+async def test_at_a_euro_desk_40_comma_50_in_cash_is_40_euros_50(request, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A German euro desk writes decimals with a comma: "40,50" in cash is €40,50 and the card takes
+    the other €39,50 of the €80,00; "40.50" there is refused with what to type."""
+    url = next(fresh_database_url("sqlite", request, tmp_path))
+    engine = create_db_engine(url)
+    euro = Business(tz=ZoneInfo("Europe/Berlin"), currency=desk_currency("EUR", "de_DE"))
+    desk = Desk(engine, euro, clock=lambda: NOW)
+    salon = build_salon(desk)
+    visit = salon.book(salon.at(0, 14))  # 80,00 €
+
+    async with FrontDeskApp(desk).run_test(size=SIZE) as pilot:
+        screen = await open_checkout(pilot, visit)
+        assert "due €80,00" in text_of(screen, "#checkout-appointment")
+        await pilot.press("t")
+        await burst(pilot, *chars("40.50"))
+        assert "Cash: Did you mean 40,50 or 4.050,00? Type 40,50." in text_of(screen, "#split-diff")
+        await burst(pilot, *["backspace"] * 5, *chars("40,50"))
+        cash, card, _ = screen.query_one(TenderChooser).split_inputs
+        assert (cash.amount, card.value) == (4050, "39,50")
+        await burst(pilot, "enter")
+        shown = receipt_text(pilot.app.screen)
+        assert "€40,50" in shown and "€39,50" in shown
+
+    assert salon.payments(visit) == [("cash", 4050), ("card", 3950)]
+    engine.dispose()
 
 
 async def test_escape_leaves_split_then_goes_back(screen_desk: Desk) -> None:
