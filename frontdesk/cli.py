@@ -36,13 +36,15 @@ if TYPE_CHECKING:  # the import use case loads only when it runs
 
 
 def _settings_options(parser: argparse.ArgumentParser, default: object) -> None:
-    """--db, --timezone and --currency: before the command or after it (`frontdesk check --db URL`)."""
+    """--db, --timezone, --currency and --locale: before the command or after it (`frontdesk check --db URL`)."""
     parser.add_argument("--db", metavar="URL", default=default, help="database URL: sqlite:///PATH or "
                         "postgresql+psycopg://USER@HOST[:PORT]/DATABASE (default: a SQLite file in your data "
                         "folder; or set FRONTDESK_DATABASE_URL)")
     parser.add_argument("--timezone", metavar="ZONE", default=default,
                         help="the business's IANA time zone, e.g. Europe/Paris")
     parser.add_argument("--currency", metavar="CODE", default=default, help="ISO 4217 currency code, e.g. USD")
+    parser.add_argument("--locale", metavar="LOCALE", default=default,
+                        help="how amounts are written and read, e.g. de_DE for 1.234,50")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     common = [after]
     parser = argparse.ArgumentParser(
         prog="frontdesk", description="Sell and redeem prepaid appointment packages.",
-        epilog="The options --db, --timezone and --currency go before or after the command. 'check', 'statement' "
+        epilog="The options --db, --timezone, --currency and --locale go before or after the command. 'check', 'statement' "
                "and 'export' only read: they open an existing database read-only and never migrate it. "
                "Exit codes: 0 done; 1 'check' found a balance that differs from its ledger (or a payment from its "
                "entry, or a stored amount that is not a whole number), or 'import' imported "
@@ -187,7 +189,8 @@ def _start_app(desk: Desk, idle_lock: timedelta) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        settings = load_settings(database_url=args.db, timezone=args.timezone, currency=args.currency)
+        settings = load_settings(database_url=args.db, timezone=args.timezone, currency=args.currency,
+                                 locale=args.locale)
         command = args.command or "run"
         if command == "demo":
             from frontdesk.demo import build_demo

@@ -1,4 +1,5 @@
-"""Settings: where the database is, the business's time zone and currency.
+"""Settings: where the database is, the business's time zone, currency and locale (how it writes
+amounts: "1,234.50" or "1.234,50").
 
 Read from the environment (``FRONTDESK_*``) and the command line. A wrong setting raises
 `SettingsError` with one plain line; the command line turns it into exit code 2.
@@ -16,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from frontdesk.domain.money import Currency, currency_for
+from frontdesk.localization import desk_currency, known_locale
 
 
 class SettingsError(Exception):
@@ -44,6 +46,7 @@ class Settings(BaseSettings):
     database_url: str = ""
     timezone: str = "America/New_York"
     currency: str = "USD"
+    locale: str = ""  # how amounts are written and read; "" is the currency's usual one (de_DE for EUR)
     idle_lock_minutes: int = 5  # the desk locks itself after this long without a key pressed
 
     @field_validator("idle_lock_minutes")
@@ -66,6 +69,11 @@ class Settings(BaseSettings):
     @classmethod
     def _known_currency(cls, value: str) -> str:
         return currency_for(value).code
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        return known_locale(value) if value.strip() else ""
 
     @field_validator("database_url")
     @classmethod
@@ -92,7 +100,8 @@ class Settings(BaseSettings):
 
     @property
     def money(self) -> Currency:
-        return currency_for(self.currency)
+        """The currency, written the locale's way."""
+        return desk_currency(self.currency, self.locale)
 
     @property
     def url(self) -> str:

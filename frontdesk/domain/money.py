@@ -2,21 +2,30 @@
 
 Amounts are never floats. Formatting and parsing work on digits and integers only, so
 `parse_money(format_money(m, c), c) == m` for every non-negative `m`.
+
+A currency carries the desk's way of writing numbers (`decimal` and `group` marks: "1,234.50" at
+a dollar desk, "1.234,50" at a German euro desk, "1 234,50" at a French one), set from the
+desk's locale (`frontdesk.localization`); `currency_for` alone gives "." and ",". What staff type
+is read the desk's way, and an entry that another way would read differently is refused with
+what to type: "40,50" at a dollar desk says "Did you mean 40.50 or 4,050.00? Type 40.50.".
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True, slots=True)
 class Currency:
-    """An ISO 4217 currency: its code, how many minor digits it has, and the symbol shown before amounts."""
+    """An ISO 4217 currency: its code, how many minor digits it has, the symbol shown before amounts,
+    and the desk's decimal mark ("." or ",") and group mark ("," "." " " or "'")."""
 
     code: str
     exponent: int
     symbol: str
+    decimal: str = "."
+    group: str = ","
 
 
 _CURRENCIES: dict[str, Currency] = {
@@ -77,40 +86,37 @@ def currency_for(code: str) -> Currency:
     return found
 
 
+def with_marks(currency: Currency, decimal: str, group: str) -> Currency:
+    """`currency` written the desk's way: `decimal` "." or ","; `group` another mark, or a space."""
+    if decimal not in ".," or not group or group == decimal or group.isdigit():
+        raise ValueError(f"cannot write amounts with {decimal!r} for decimals and {group!r} between thousands")
+    return replace(currency, decimal=decimal, group=" " if group.isspace() else group)
+
+
 def format_money(minor: int, currency: Currency) -> str:
-    """`4000` USD → "$40.00", `-4000` → "-$40.00", `125000` → "$1,250.00", JPY 5000 → "¥5,000"."""
+    """`4000` USD → "$40.00", `-4000` → "-$40.00", `125000` → "$1,250.00", JPY 5000 → "¥5,000";
+    at a German euro desk 125000 → "€1.250,00"."""
     sign = "-" if minor < 0 else ""
     major, fraction = divmod(abs(minor), 10**currency.exponent)
-    text = f"{major:,}"
+    text = f"{major:,}".replace(",", currency.group)
     if currency.exponent:
-        text += f".{fraction:0{currency.exponent}d}"
+        text += f"{currency.decimal}{fraction:0{currency.exponent}d}"
     return f"{sign}{currency.symbol}{text}"
 
 
-_AMOUNT = re.compile(r"(\d+)(?:\.(\d*))?|\.(\d+)")
+_NUMBER = re.compile(r"[\d.,]*\d[\d.,]*")
 
 
 def _example(currency: Currency) -> str:
-    return "40" + ("." + "0" * currency.exponent if currency.exponent else "")
+    return "40" + (currency.decimal + "0" * currency.exponent if currency.exponent else "")
 
 
-def parse_money(text: str, currency: Currency) -> int:
-    """Minor units from what staff typed: "40", "40.5", "$40.50", "1,250.00", " 40 ".
+def _typed(minor: int, currency: Currency, *, grouped: bool = True) -> str:
+    text = format_money(minor, currency).removeprefix(currency.symbol)
+    return text if grouped else text.replace(currency.group, "")
 
-    Raises `ValueError` with a short message to show under the input field.
-    """
-    cleaned = text.strip()
-    for mark in (currency.symbol.strip(), currency.code, "$" if "$" in currency.symbol else ""):
-        if mark:
-            cleaned = re.sub(re.escape(mark), "", cleaned, flags=re.IGNORECASE)
-    cleaned = cleaned.replace(",", "").replace(" ", "")
-    if cleaned.startswith("-"):
-        if _AMOUNT.fullmatch(cleaned[1:]):
-            raise ValueError("amount cannot be negative")
-    match = _AMOUNT.fullmatch(cleaned)
-    if match is None:
-        raise ValueError(f"enter an amount like {_example(currency)}")
-    whole, fraction = match.group(1) or "0", match.group(2) or match.group(3) or ""
+
+def _minor(whole: str, fraction: str, currency: Currency) -> int:
     if len(whole.lstrip("0")) > len(str(MAX_MINOR)):  # too large, and never read as a huge number
         raise ValueError("amount is too large")
     if len(fraction) > currency.exponent:
@@ -118,7 +124,66 @@ def parse_money(text: str, currency: Currency) -> int:
             raise ValueError(f"no decimals for {currency.code}")
         plural = "decimal" if currency.exponent == 1 else "decimals"
         raise ValueError(f"at most {currency.exponent} {plural} for {currency.code}")
-    minor = int(whole) * 10**currency.exponent + int(fraction.ljust(currency.exponent, "0") or "0")
+    minor = int(whole or "0") * 10**currency.exponent + int(fraction.ljust(currency.exponent, "0") or "0")
     if minor > MAX_MINOR:
         raise ValueError("amount is too large")
     return minor
+
+
+class _Unreadable(ValueError):
+    """Not a number written with these marks (as opposed to a number with too many decimals)."""
+
+
+def _read(number: str, decimal: str, group: str, currency: Currency) -> int:
+    """`number` (digits, "." and ",") read with `decimal` and `group` marks, thousands grouped by 3."""
+    whole, _, fraction = number.partition(decimal)
+    if decimal in fraction or group in fraction or not (whole or fraction):
+        raise _Unreadable()
+    if group in whole:
+        if re.fullmatch(rf"[1-9]\d{{0,2}}(?:{re.escape(group)}\d{{3}})+", whole) is None:
+            raise _Unreadable()
+        whole = whole.replace(group, "")
+    return _minor(whole, fraction, currency)
+
+
+def parse_money(text: str, currency: Currency) -> int:
+    """Minor units from what staff typed, read the desk's way (see the module docstring): "40",
+    "40.5", "$40.50", "1,250.00", " 40 " at a dollar desk; "40,50", "1.234,50", "€ 1 234,50" at
+    a German euro desk. Spaces and apostrophes between digits are thousands marks.
+
+    Raises `ValueError` with a short message to show under the input field; for an entry that
+    the other way of writing numbers reads differently, a sentence saying what to type.
+    """
+    cleaned = text.strip()
+    for mark in (currency.symbol.strip(), currency.code, "$" if "$" in currency.symbol else ""):
+        if mark:
+            cleaned = re.sub(re.escape(mark), "", cleaned, flags=re.IGNORECASE)
+    cleaned = re.sub(r"[\s'’]", "", cleaned)
+    number = cleaned.removeprefix("-")
+    if _NUMBER.fullmatch(number) is None:
+        raise ValueError(f"enter an amount like {_example(currency)}")
+    if number != cleaned:
+        raise ValueError("amount cannot be negative")
+    other = "," if currency.decimal == "." else "."  # a thousands mark here, the decimal mark elsewhere
+    try:
+        here: int | None = _read(number, currency.decimal, other, currency)
+    except _Unreadable:
+        here = None
+    try:
+        elsewhere: int | None = _read(number, other, currency.decimal, currency)
+    except ValueError:
+        elsewhere = None
+    if here is not None and elsewhere not in (None, here) and currency.decimal not in number:
+        # only thousands marks the desk's way, a decimal mark elsewhere: "1,234" KWD at a dot desk
+        raise ValueError(f"Did you mean {_typed(here, currency)} or {_typed(elsewhere, currency)}? "
+                         f"Type {_typed(here, currency, grouped=False)} or {_typed(elsewhere, currency)}.")
+    if here is not None:
+        return here
+    if elsewhere is None:
+        raise ValueError(f"enter an amount like {_example(currency)}")
+    readings = [elsewhere]
+    digits = int(re.sub(r"[.,]", "", number)) * 10**currency.exponent
+    if number.count(".") + number.count(",") == 1 and digits <= MAX_MINOR:  # "40,50" at a dollar desk: 4,050.00
+        readings.append(digits)
+    meant = " or ".join(_typed(reading, currency) for reading in readings)
+    raise ValueError(f"Did you mean {meant}? Type {_typed(elsewhere, currency, grouped=False)}.")

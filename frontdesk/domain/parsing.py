@@ -12,7 +12,9 @@ the field ("Enter a time like 14:00 or 2pm."). They are forgiving in the same wa
   one-digit hour from 1 to 7 without am/pm means the afternoon ("2" → 14:00, "5:30" → 17:30):
   nobody books a spa at 2 in the morning; a two-digit hour is taken as written ("05:00" → 05:00).
 - minutes: "90", "90 min", "1h30", "1 h 30 min", "1:30", "2h".
-- money: "40", "40.5", "$40.50", "1,250.00" (`money.parse_money`, in sentences by `parse_amount`).
+- money: "40", "40.5", "$40.50", "1,250.00" read the desk's way ("40,50" and "1.234,50" at a euro
+  desk that writes decimals with a comma); an entry the other way reads differently is refused
+  with what to type (`money.parse_money`, in sentences by `parse_amount`).
 - a change to a balance: a sign and an amount in the holding's unit, "+1", "-1h 30m", "-$10.00".
 """
 
@@ -243,6 +245,8 @@ def _money_sentence(message: str, what: str = "amount") -> str:
     negative.", "at most 2 decimals for USD" → "At most 2 decimals for USD."."""
     if message.startswith("amount "):  # "amount cannot be negative", "amount is too large"
         return f"The {what} {message.removeprefix('amount ')}."
+    if message.endswith("."):  # "Did you mean 40.50 or 4,050.00? Type 40.50." is a sentence already
+        return message
     return f"{message[:1].upper()}{message[1:]}."
 
 
@@ -281,7 +285,7 @@ def parse_delta(text: str, unit: str, currency: Currency) -> int:
         try:
             return sign * parse_money(rest, currency)
         except ValueError as error:
-            if "decimal" in str(error) or "too large" in str(error):
+            if "decimal" in str(error) or "too large" in str(error) or str(error).startswith("Did you mean"):
                 raise ValueError(_money_sentence(str(error))) from None
             example = format_money(1000, currency)
             raise ValueError(f"Enter an amount like +{example} or -{example}.") from None

@@ -24,6 +24,7 @@ from frontdesk.domain.periods import local_date, to_local
 from frontdesk.screens.base import DeskScreen
 from frontdesk.services.audit import AuditKind, AuditLine, AuditPage, audit_page
 from frontdesk.widgets.fitted import FitColumn, FittedTable
+from frontdesk.widgets.keys_in_order import FieldInput
 from frontdesk.widgets.parsed_input import ParsedInput
 
 PAGE = 50
@@ -63,7 +64,7 @@ class AuditScreen(DeskScreen[None]):
             yield Select([(kind.value, kind.value) for kind in AuditKind], prompt="Every kind", id="audit-kind")
             yield Select([], prompt="Everyone", id="audit-person")
         with Horizontal(id="audit-more-filters"):
-            yield Input(placeholder="Customer: name, phone or email", id="audit-customer")
+            yield FieldInput(placeholder="Customer: name, phone or email", id="audit-customer")
             yield ParsedInput(parse=self.day, placeholder="From day", id="audit-from", border_message=True)
             yield ParsedInput(parse=self.day, placeholder="To day", id="audit-to", border_message=True)
         yield FittedTable(id="audit-lines")

@@ -30,6 +30,7 @@ from frontdesk.domain.periods import local_date, to_local
 from frontdesk.screens.base import DeskScreen
 from frontdesk.services.balances import SORTS, BalancesPage, Group, balances_page
 from frontdesk.widgets.fitted import FitColumn, FittedTable
+from frontdesk.widgets.keys_in_order import FieldInput
 from frontdesk.widgets.parsed_input import ParsedInput
 
 PAGE = 50
@@ -109,7 +110,7 @@ class BalancesScreen(DeskScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="balances-filters"):
-            yield Input(placeholder="Customer: name, phone or email", id="balances-customer", compact=True)
+            yield FieldInput(placeholder="Customer: name, phone or email", id="balances-customer", compact=True)
             yield Select([], prompt="Every package", id="balances-package", compact=True)
             yield Select(STATUSES, prompt="Every status", value=str(HoldingStatus.ACTIVE), id="balances-status",
                          compact=True)

@@ -36,14 +36,16 @@ from frontdesk.services.errors import AlreadyPaid, FrontDeskError, NoBalanceLeft
 from frontdesk.services.sales import TenderLine
 from frontdesk.services.views import AppointmentView, Option, Receipt
 from frontdesk.widgets.appointments import when_text
+from frontdesk.widgets.keys_in_order import KeysInOrder
 from frontdesk.widgets.tenders import TenderChooser, tender_bindings
 from frontdesk.widgets.verdict import take_words
 
 NO_PACKAGE = "no-package"
 
 
-class OptionsTable(DataTable):
-    """The holdings table; Enter (the key, not a mouse click) asks to pay with the highlighted row."""
+class OptionsTable(KeysInOrder, DataTable):
+    """The holdings table; Enter (the key, not a mouse click) asks to pay with the highlighted row.
+    Keys typed after `t` in one burst go to the split's cash input (see `KeysInOrder`)."""
 
     @dataclass
     class Chosen(Message):

@@ -28,6 +28,7 @@ from frontdesk.services.customers import search_customers
 from frontdesk.services.views import AppointmentView, CustomerView
 from frontdesk.widgets.appointments import state_text
 from frontdesk.widgets.fitted import FitColumn, FittedTable
+from frontdesk.widgets.keys_in_order import FieldInput
 
 RESULTS_LIMIT = 50
 RESULT_COLUMNS = (
@@ -116,7 +117,7 @@ class HomeScreen(EditsCustomers):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(id="search", placeholder="Find a customer — name, phone or email")
+        yield FieldInput(id="search", placeholder="Find a customer — name, phone or email")
         yield Static("Type a name, phone or email; Enter opens the first match.", id="results-status")
         yield ResultsTable(id="results")
         with Vertical(id="day"):

@@ -25,6 +25,7 @@ from frontdesk.services.errors import FrontDeskError, InvalidInput
 from frontdesk.services.staff import SignIn
 from frontdesk.services.views import StaffView
 from frontdesk.widgets.fields import field_error, sentence
+from frontdesk.widgets.keys_in_order import FieldInput
 
 
 class SignInScreen(DeskScreen[StaffView]):
@@ -61,7 +62,7 @@ class SignInScreen(DeskScreen[StaffView]):
             yield Static(self.reason or "Who is at the desk?", id="sign-in-reason")
             yield OptionList(id="sign-in-names")
             yield Label("PIN", id="sign-in-pin-label")
-            yield Input(id="pin", password=True, placeholder="↑↓ your name, then your PIN and Enter", max_length=8)
+            yield FieldInput(id="pin", password=True, placeholder="↑↓ your name, then your PIN and Enter", max_length=8)
             yield field_error("pin")
         yield Footer()
 
@@ -158,13 +159,13 @@ class OwnerSetupScreen(DeskScreen[StaffView]):
             yield Static("Nobody is on the staff list yet. Who is the owner? They manage the desk: "
                          "packages, staff, adjustments.", id="sign-in-reason")
             yield Label("Name")
-            yield Input(id="name", placeholder="First and last name")
+            yield FieldInput(id="name", placeholder="First and last name")
             yield field_error("name")
             yield Label("PIN (4 to 8 digits)")
-            yield Input(id="pin", password=True, max_length=8)
+            yield FieldInput(id="pin", password=True, max_length=8)
             yield field_error("pin")
             yield Label("PIN again")
-            yield Input(id="pin-again", password=True, max_length=8)
+            yield FieldInput(id="pin-again", password=True, max_length=8)
             yield field_error("pin-again")
         yield Footer()
 

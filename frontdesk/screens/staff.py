@@ -27,6 +27,7 @@ from frontdesk.services import staff
 from frontdesk.services.staff import StaffRow
 from frontdesk.widgets.fields import field_error
 from frontdesk.widgets.fitted import FitColumn, FittedTable
+from frontdesk.widgets.keys_in_order import FieldInput
 
 COLUMNS = (FitColumn("Name", "name"), FitColumn("Role", "role"), FitColumn("Signs in", "pin"),
            FitColumn("State", "state"))
@@ -62,16 +63,16 @@ class PinDialog(FormDialog[NewPerson]):
             if self.fixed_name is None:
                 with Horizontal(classes="form-row"):
                     yield Label("Name", classes="field-label")
-                    yield Input(id="name", placeholder="First and last name")
+                    yield FieldInput(id="name", placeholder="First and last name")
                 yield field_error("name")
                 yield Static("", id="role-line", classes="dialog-prompt")
             with Horizontal(classes="form-row"):
                 yield Label("PIN", classes="field-label")
-                yield Input(id="pin", password=True, max_length=8, placeholder="4 to 8 digits")
+                yield FieldInput(id="pin", password=True, max_length=8, placeholder="4 to 8 digits")
             yield field_error("pin")
             with Horizontal(classes="form-row"):
                 yield Label("Again", classes="field-label")
-                yield Input(id="pin-again", password=True, max_length=8)
+                yield FieldInput(id="pin-again", password=True, max_length=8)
             yield field_error("pin-again")
             yield field_error("form")
             yield self.buttons()

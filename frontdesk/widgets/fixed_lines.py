@@ -22,6 +22,7 @@ from textual.widgets import Button, DataTable, Input, Select, Static
 from frontdesk.domain.describe import format_duration
 from frontdesk.domain.terms import FixedLine
 from frontdesk.services.views import ServiceView
+from frontdesk.widgets.keys_in_order import FieldInput
 
 
 class LinesTable(DataTable[str]):
@@ -92,7 +93,7 @@ class FixedLinesEditor(Vertical):
         with Horizontal(id="add-line"):
             yield Select[int]([], prompt="Add a service…", id="line-service", compact=True)
             yield Static("×", id="line-quantity-label")
-            yield Input("1", id="line-quantity", type="integer", compact=True, select_on_focus=True)
+            yield FieldInput("1", id="line-quantity", type="integer", compact=True, select_on_focus=True)
             yield Button("Add", id="add-line-button", compact=True)
         hint = Static("", id="line-hint")
         hint.display = False

@@ -35,6 +35,7 @@ from frontdesk.domain.terms import Contents, Terms, ValueType
 from frontdesk.services.views import ProviderView, ServiceView
 from frontdesk.widgets.fields import field_error, sentence
 from frontdesk.widgets.fixed_lines import FixedLinesEditor
+from frontdesk.widgets.keys_in_order import FieldInput
 from frontdesk.widgets.parsed_input import ParsedInput
 from frontdesk.widgets.service_checklist import ServiceChecklist
 from frontdesk.widgets.weekday_picker import WeekdayPicker
@@ -82,7 +83,7 @@ class PackageForm(VerticalScroll):
         self.providers: list[ProviderView] = []
 
     def compose(self) -> ComposeResult:
-        yield _row("Title", Input(id="title", placeholder="e.g. Massage Pack", compact=True))
+        yield _row("Title", FieldInput(id="title", placeholder="e.g. Massage Pack", compact=True))
         yield field_error("title")
         yield _row("Contents", RadioSet(
             RadioButton("Any from a list", id="contents-any", value=True),

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from typing import Any, Generic, Literal, TypeVar
 
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Input
+
+from frontdesk.widgets.keys_in_order import FieldInput
 
 T = TypeVar("T")
 
@@ -36,8 +37,9 @@ class Parsed(Validator):
         return self.success()
 
 
-class ParsedInput(Input, Generic[T]):
-    """An input read by `parse`; `.parsed` the value, `.error` the message (blank: neither)."""
+class ParsedInput(FieldInput, Generic[T]):
+    """An input read by `parse`; `.parsed` the value, `.error` the message (blank: neither). It takes
+    a burst of keys in order (see `FieldInput`)."""
 
     def __init__(
         self,

@@ -3,8 +3,10 @@
 `TenderChooser` shows the amount and the chosen way of paying on one line; in split mode it shows
 a money input each for cash, card and other and, live, whether they add up. The card input
 follows the rest (amount − cash − other) until staff type into it, so "$20 cash, rest on card"
-is `t`, `20`, Enter. The screen that owns it maps its keys (k / h / o / t) to `set_mode` and
-reads `tenders` (None while a split does not add up; `problem` says why).
+is `t`, `20`, Enter. The rest is never written into a field staff are in or have typed into since
+it was last filled, however fast the keys come (a paste, typing over SSH). The screen that owns it
+maps its keys (k / h / o / t) to `set_mode` and reads `tenders` (None while a split does not add
+up; `problem` says why).
 """
 
 from __future__ import annotations
@@ -96,7 +98,8 @@ class TenderChooser(Vertical):
         self._due = due
         self._lead = lead
         self._currency = currency
-        self._card_follows = True
+        self._card_filled = ""  # what the card input was last filled with (the rest)
+        self._card_typed = False  # staff typed into the card input since
 
     @property
     def currency(self) -> Currency:
@@ -137,13 +140,12 @@ class TenderChooser(Vertical):
         entering_split = mode == "split" and self.mode != "split"
         self.mode = mode
         if entering_split:
-            self._card_follows = True
             self.query_one("#split-cash", MoneyInput).set_amount(None)
             self.query_one("#split-other", MoneyInput).set_amount(None)
-            self._follow()
+            self._follow(afresh=True)
         self._show()
-        if mode == "split":
-            self.query_one("#split-cash", MoneyInput).focus()
+        if mode == "split":  # at once: the keys typed after the `t` go to the cash (see keys_in_order)
+            self.screen.set_focus(self.query_one("#split-cash", MoneyInput))
         self.post_message(self.Changed(self))
 
     @property
@@ -168,7 +170,7 @@ class TenderChooser(Vertical):
             return None
         for box, tender in zip(self._boxes(), SPLIT_ORDER, strict=True):
             if box.error:
-                return f"{tender.value.capitalize()}: {box.error}."
+                return f"{tender.value.capitalize()}: {box.error.rstrip('.')}."
         total = sum(amount for _, amount in self._split_amounts())
         if total < self._due:
             return f"Still {self._money(self._due - total)} to split."
@@ -193,13 +195,15 @@ class TenderChooser(Vertical):
     def _split_amounts(self) -> list[tuple[Tender, int]]:
         return [(tender, box.amount or 0) for tender, box in zip(SPLIT_ORDER, self._boxes(), strict=True)]
 
-    def _follow(self) -> None:
-        """The card takes whatever cash and other leave, until staff type a card amount."""
-        if not self._card_follows:
-            return
+    def _follow(self, *, afresh: bool = False) -> None:
+        """The card takes whatever cash and other leave, unless staff are in the card input or have
+        typed into it since it was last filled (`afresh`: a new split, filled whatever it holds)."""
         cash, card, other = self._boxes()
+        if not afresh and (self._card_typed or card.value != self._card_filled or self.screen.focused is card):
+            return
         rest = self._due - (cash.amount or 0) - (other.amount or 0)
         card.set_amount(rest if rest > 0 else None)
+        self._card_filled, self._card_typed = card.value, False
 
     def _show(self) -> None:
         self.set_class(self.mode == "split", "-split")
@@ -223,7 +227,7 @@ class TenderChooser(Vertical):
     def _split_changed(self, event: Input.Changed) -> None:
         event.stop()
         if event.input.id == "split-card":
-            self._card_follows = False
+            self._card_typed = True
         else:
             self._follow()
         self._show()

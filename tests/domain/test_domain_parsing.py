@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from frontdesk.domain.money import currency_for, format_money
+from frontdesk.domain.money import MAX_MINOR, currency_for, format_money, with_marks
 from frontdesk.domain.parsing import (
     delta_hint,
     next_half_hour,
@@ -26,6 +26,9 @@ from frontdesk.domain.words import format_duration, format_time, when_words
 MON = date(2026, 3, 2)  # a Monday
 USD = currency_for("USD")
 JPY = currency_for("JPY")
+EUR_DE = with_marks(currency_for("EUR"), ",", ".")  # a German euro desk: 1.234,50
+EUR_FR = with_marks(currency_for("EUR"), ",", "\u202f")  # a French one: 1 234,50 (a narrow space)
+KWD = currency_for("KWD")  # three decimals, written 1,234.500
 
 
 def _is_a_sentence(message: str) -> bool:
@@ -187,6 +190,73 @@ def test_parse_amount_says_it_in_sentences() -> None:
     with pytest.raises(ValueError) as error:
         parse_amount("-5", USD, what="price")
     assert str(error.value) == "The price cannot be negative."
+
+
+@pytest.mark.parametrize(
+    ("typed", "currency", "minor"),
+    [
+        # a dollar desk: a dot for decimals, commas between thousands
+        ("1,234.50", USD, 123450), ("$1,234.50", USD, 123450), (" $ 12.50 ", USD, 1250), ("1234.5", USD, 123450),
+        ("1,234", USD, 123400), ("1,234,567.89", USD, 123456789),
+        # a German euro desk: a comma for decimals, dots between thousands
+        ("40,50", EUR_DE, 4050), ("40,5", EUR_DE, 4050), ("1.234,50", EUR_DE, 123450), ("€1.234,50", EUR_DE, 123450),
+        ("€ 40,50", EUR_DE, 4050), ("40,50 EUR", EUR_DE, 4050), ("1.234", EUR_DE, 123400), ("40", EUR_DE, 4000),
+        ("1 234,50", EUR_DE, 123450),
+        # a French one: spaces (any kind) between thousands
+        ("1 234,50", EUR_FR, 123450), ("1\u202f234,50", EUR_FR, 123450), ("1\xa0234,50 €", EUR_FR, 123450),
+        # three decimals with the decimal mark typed: the desk's way
+        ("1.234", KWD, 1234), ("1,234.500", KWD, 1234500),
+    ],
+)
+def test_money_is_read_the_desks_way(typed: str, currency, minor: int) -> None:  # type: ignore[no-untyped-def]
+    assert parse_amount(typed, currency) == minor
+
+
+@pytest.mark.parametrize(
+    ("typed", "currency", "message"),
+    [
+        # a comma and two digits at a dollar desk are cents written the other way: not $4,050
+        ("40,50", USD, "Did you mean 40.50 or 4,050.00? Type 40.50."),
+        ("$12,5", USD, "Did you mean 12.50 or 125.00? Type 12.50."),
+        # and the same at a euro desk the other way round
+        ("40.50", EUR_DE, "Did you mean 40,50 or 4.050,00? Type 40,50."),
+        ("40.50", EUR_FR, "Did you mean 40,50 or 4 050,00? Type 40,50."),
+        # both marks, the other way round: one reading, typed the desk's way
+        ("1,234.50", EUR_DE, "Did you mean 1.234,50? Type 1234,50."),
+        ("1.234,50", USD, "Did you mean 1,234.50? Type 1234.50."),
+        # a currency with three decimals: "1,234" is 1234 here and 1.234 where a comma marks decimals
+        ("1,234", KWD, "Did you mean 1,234.000 or 1.234? Type 1234.000 or 1.234."),
+        # what was refused before is refused as before
+        ("1,234", EUR_DE, "At most 2 decimals for EUR."),
+        ("12.345", USD, "At most 2 decimals for USD."),
+        ("12,50.00", USD, "Enter an amount like 40.00."),
+        ("1.2.3", USD, "Enter an amount like 40.00."),
+        ("1,2,3", EUR_DE, "Enter an amount like 40,00."),
+        ("-40,50", EUR_DE, "The amount cannot be negative."),
+        ("-$40.00", USD, "The amount cannot be negative."),
+    ],
+)
+def test_money_that_reads_differently_the_other_way_is_refused_with_what_to_type(
+        typed: str, currency, message: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError) as error:
+        parse_amount(typed, currency)
+    assert str(error.value) == message
+
+
+def test_amounts_are_shown_and_filled_in_the_desks_way() -> None:
+    assert format_money(123450, EUR_DE) == "€1.234,50" and typed_money(123450, EUR_DE) == "1.234,50"
+    assert format_money(123450, EUR_FR) == "€1 234,50"
+    assert parse_amount(typed_money(123450, EUR_DE), EUR_DE) == 123450
+    assert parse_delta("-10,50", "money", EUR_DE) == -1050
+    with pytest.raises(ValueError) as error:
+        parse_delta("+10.50", "money", EUR_DE)
+    assert str(error.value) == "Did you mean 10,50 or 1.050,00? Type 10,50."
+
+
+@given(st.integers(min_value=0, max_value=MAX_MINOR), st.sampled_from([USD, EUR_DE, EUR_FR, KWD, JPY]))
+def test_what_the_desk_shows_it_reads_back(minor: int, currency) -> None:  # type: ignore[no-untyped-def]
+    assert parse_money(format_money(minor, currency), currency) == minor
+    assert parse_money(typed_money(minor, currency), currency) == minor
 
 
 def test_typed_money_is_what_staff_would_type() -> None:

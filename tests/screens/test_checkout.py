@@ -5,11 +5,16 @@ database (read back through the use cases)."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from sqlmodel import select
 from textual.widgets import DataTable, OptionList, Static
 
 from frontdesk.app import FrontDeskApp
+from frontdesk.db import create_db_engine
+from frontdesk.domain.business import Business
 from frontdesk.domain.kinds import Tender
+from frontdesk.localization import desk_currency
 from frontdesk.models import Payment
 from frontdesk.screens.checkout import CheckoutScreen
 from frontdesk.screens.dialogs.receipt import ReceiptDialog
@@ -20,6 +25,8 @@ from frontdesk.services.sales import TenderLine
 from frontdesk.services.views import HoldingView
 from frontdesk.widgets.money_input import MoneyInput
 from frontdesk.widgets.tenders import TenderChooser
+from tests.conftest import NOW, fresh_database_url
+from tests.screens.keys import burst, chars
 from tests.screens.salon import Salon, build_salon
 from tests.screens.settle import settle
 
@@ -321,6 +328,74 @@ async def test_partial_cover_split_20_cash_and_20_card(screen_desk: Desk) -> Non
         assert isinstance(pilot.app.screen, ReceiptDialog)
 
     assert salon.payments(visit) == [("package", 4000), ("cash", 2000), ("card", 2000)]
+
+
+async def test_a_burst_of_keys_in_the_split_lands_where_it_was_typed(screen_desk: Desk) -> None:
+    """A paste or typing over SSH reaches the app as one burst: " $12.50 ", eight backspaces
+    (the whole of it gone) and "30" mean $30.00 in cash, and the card takes the rest of the $80."""
+    salon = build_salon(screen_desk)
+    visit = salon.book(salon.at(0, 14))  # $80.00, nothing covers it
+
+    async with FrontDeskApp(screen_desk).run_test(size=SIZE) as pilot:
+        screen = await open_checkout(pilot, visit)
+        await pilot.press("t")
+        await burst(pilot, *chars(" $12.50 "), *["backspace"] * 8, *chars("30"))
+        cash, card, other = screen.query_one(TenderChooser).split_inputs
+        assert (cash.value, card.value, other.value) == ("30", "50.00", "")
+        assert screen.focused is cash
+        assert "✓ adds up to $80.00" in str(screen.query_one("#split-diff", Static).content)
+
+        await burst(pilot, "tab", *chars("45"), "shift+tab", *chars("35"))  # back in the cash, all of it selected
+        assert (cash.value, card.value) == ("35", "45")  # the card typed by hand no longer follows
+        await burst(pilot, "enter")
+        assert isinstance(pilot.app.screen, ReceiptDialog)
+        shown = receipt_text(pilot.app.screen)
+        assert "cash" in shown and "$35.00" in shown and "card" in shown and "$45.00" in shown
+
+    assert salon.payments(visit) == [("cash", 3500), ("card", 4500)]
+
+
+async def test_the_rest_never_overwrites_the_card_while_staff_type_in_it(screen_desk: Desk) -> None:
+    """Split, cash typed, Tab, a card amount typed, in one burst: the cash gets the keys after the
+    `t`, and the card keeps what was typed even when the cash's changes are read after its keys."""
+    salon = build_salon(screen_desk)
+    visit = salon.book(salon.at(0, 14))  # $80.00
+
+    async with FrontDeskApp(screen_desk).run_test(size=SIZE) as pilot:
+        screen = await open_checkout(pilot, visit)
+        await burst(pilot, "t", *chars("12"), "tab", *chars("68"))
+        cash, card, _ = screen.query_one(TenderChooser).split_inputs
+        assert (cash.value, card.value) == ("12", "68") and screen.focused is card
+        await burst(pilot, "shift+tab", *chars("20"))
+        assert (cash.value, card.value) == ("20", "68")  # typed by hand: the card stays as typed
+        assert "$8.00 more than is due." in str(screen.query_one("#split-diff", Static).content)
+
+
+async def test_at_a_euro_desk_40_comma_50_in_cash_is_40_euros_50(request, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A German euro desk writes decimals with a comma: "40,50" in cash is €40,50 and the card takes
+    the other €39,50 of the €80,00; "40.50" there is refused with what to type."""
+    url = next(fresh_database_url("sqlite", request, tmp_path))
+    engine = create_db_engine(url)
+    euro = Business(tz=ZoneInfo("Europe/Berlin"), currency=desk_currency("EUR", "de_DE"))
+    desk = Desk(engine, euro, clock=lambda: NOW)
+    salon = build_salon(desk)
+    visit = salon.book(salon.at(0, 14))  # 80,00 €
+
+    async with FrontDeskApp(desk).run_test(size=SIZE) as pilot:
+        screen = await open_checkout(pilot, visit)
+        assert "due €80,00" in text_of(screen, "#checkout-appointment")
+        await pilot.press("t")
+        await burst(pilot, *chars("40.50"))
+        assert "Cash: Did you mean 40,50 or 4.050,00? Type 40,50." in text_of(screen, "#split-diff")
+        await burst(pilot, *["backspace"] * 5, *chars("40,50"))
+        cash, card, _ = screen.query_one(TenderChooser).split_inputs
+        assert (cash.amount, card.value) == (4050, "39,50")
+        await burst(pilot, "enter")
+        shown = receipt_text(pilot.app.screen)
+        assert "€40,50" in shown and "€39,50" in shown
+
+    assert salon.payments(visit) == [("cash", 4050), ("card", 3950)]
+    engine.dispose()
 
 
 async def test_escape_leaves_split_then_goes_back(screen_desk: Desk) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual.widgets import Checkbox, DataTable, Static
+from textual.widgets import Checkbox, DataTable, Input, Static
 
 from frontdesk.app import FrontDeskApp
 from frontdesk.domain.terms import Terms, ValueType
@@ -17,7 +17,7 @@ from frontdesk.screens.dialogs.reason import ReasonDialog
 from frontdesk.screens.packages import PackagesScreen
 from frontdesk.services import appointments, ledger
 from tests.screens.customer_data import Spa
-from tests.screens.keys import type_text
+from tests.screens.keys import burst, chars, type_text
 from tests.screens.notifications import Notifications
 from tests.screens.settle import settle
 from tests.screens.test_customer import open_customer, rows, select_appointment, text_of
@@ -58,6 +58,29 @@ async def test_a_manager_extends_the_selected_package_by_days_with_a_reason(spa:
         assert rows(app, "#history")[0][1:3] == [
             "Extended Massage Pack — closed for works (expiry 10 Aug → 24 Aug)", "to 24 Aug 2026"]
     assert spa.holdings()[0].id == pack and spa.holdings()[0].valid_until == date(2026, 8, 24)
+
+
+async def test_a_burst_typed_into_the_extend_dialog_fills_each_field_in_turn(spa: Spa) -> None:
+    """"14", Enter, "closed for works" reaching the app at once: Enter moves to the reason before the
+    keys after it are read, so the days are 14 and the reason is the words."""
+    spa.sell(spa.massage_pack, days_ago=20)  # bought 10 Feb: through 10 Aug
+    spa.desk.staff = spa.grace
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_customer(app, pilot, spa.maria)
+        screen.query_one("#holdings", DataTable).focus()
+        await pilot.press("d")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ReasonDialog)
+        await burst(pilot, *chars("14"), "enter", *chars("closed for works"))
+        assert dialog.query_one("#delta", Input).value == "14"
+        assert dialog.query_one("#reason", Input).value == "closed for works"
+        assert dialog.focused is dialog.query_one("#reason", Input)
+        await burst(pilot, "enter")
+        assert app.screen is screen
+        assert rows(app, "#history")[0][1] == "Extended Massage Pack — closed for works (expiry 10 Aug → 24 Aug)"
+    assert spa.holdings()[0].valid_until == date(2026, 8, 24)
 
 
 async def test_a_manager_freezes_and_moves_a_package(spa: Spa) -> None:

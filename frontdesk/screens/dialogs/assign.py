@@ -17,6 +17,7 @@ from frontdesk.screens.dialogs.form import FormDialog
 from frontdesk.widgets.fields import field_error
 from frontdesk.services.catalogue import list_packages
 from frontdesk.services.views import PackageView
+from frontdesk.widgets.keys_in_order import FieldInput
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,7 @@ class AssignDialog(FormDialog[Assignment]):
             yield DataTable(id="package", cursor_type="row", zebra_stripes=True)
             yield field_error("package")
             yield Label("Reason", classes="field-label")
-            yield Input(id="reason", placeholder="Why? It is kept in the balance history.")
+            yield FieldInput(id="reason", placeholder="Why? It is kept in the balance history.")
             yield field_error("reason")
             yield field_error("form")
             yield self.buttons("Assign")

@@ -15,6 +15,7 @@ from frontdesk.domain.parsing import parse_minutes
 from frontdesk.screens.dialogs.form import FormDialog, ResultType
 from frontdesk.widgets.fields import field_error
 from frontdesk.services.views import ServiceView
+from frontdesk.widgets.keys_in_order import FieldInput
 from frontdesk.widgets.money_input import MoneyInput
 from frontdesk.widgets.parsed_input import ParsedInput
 
@@ -83,7 +84,7 @@ class ServiceDialog(CatalogueForm[ServiceDetails]):
         service = self.service
         with Vertical(classes="dialog"):
             yield Static(f"Edit {escape(service.name)}" if service else "New service", classes="dialog-title")
-            yield from self.field_row("name", "Name", Input(service.name if service else "", id="name",
+            yield from self.field_row("name", "Name", FieldInput(service.name if service else "", id="name",
                                                               placeholder="e.g. Swedish Massage"))
             yield from self.field_row("duration_min", "Minutes", ParsedInput(
                 str(service.duration_min) if service else "", parse=parse_minutes, id="duration_min",
@@ -112,7 +113,7 @@ class ProviderDialog(CatalogueForm[ProviderDetails]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("New provider", classes="dialog-title")
-            yield from self.field_row("name", "Name", Input(id="name",
+            yield from self.field_row("name", "Name", FieldInput(id="name",
                                                               placeholder="Who gives the treatments, e.g. Anna"))
             yield field_error("form")
             yield self.buttons()

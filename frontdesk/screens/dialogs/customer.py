@@ -19,6 +19,7 @@ from frontdesk.widgets.fields import field_error
 from frontdesk.services import customers
 from frontdesk.services.errors import DuplicateCustomer, FrontDeskError
 from frontdesk.services.views import CustomerView
+from frontdesk.widgets.keys_in_order import FieldInput
 
 CUSTOMER_FIELDS = ("name", "phone", "email", "note")
 LABELS = {"name": "Name", "phone": "Phone", "email": "Email", "note": "Note"}
@@ -80,7 +81,7 @@ class CustomerFormDialog(FormDialog[CustomerDetails | OpenExisting]):
             for field in CUSTOMER_FIELDS:
                 with Horizontal(classes="form-row"):
                     yield Label(LABELS[field], classes="field-label")
-                    yield Input(self.values[field], id=field, placeholder=PLACEHOLDERS[field])
+                    yield FieldInput(self.values[field], id=field, placeholder=PLACEHOLDERS[field])
                 yield field_error(field)
             warning = Static("", id="duplicate-warning")
             warning.display = False

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from textual import on
 from textual.containers import Horizontal
+from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
 from frontdesk.screens.base import DeskModal
@@ -24,7 +25,8 @@ ResultType = TypeVar("ResultType")
 
 
 class FormDialog(DeskModal[ResultType]):
-    """Messages under fields, Enter walks the fields, and `refused` errors shown on opening."""
+    """Messages under fields, Enter walks the fields, and `refused` errors shown on opening.
+    Its fields are `FieldInput`s (or built on one), so a burst of keys lands where it was typed."""
 
     FIELDS: tuple[str, ...] = ()  # the inputs, in the order Enter walks them
     GENERAL = "form"  # where a message that belongs to no field goes
@@ -66,15 +68,12 @@ class FormDialog(DeskModal[ResultType]):
     def value(self, field: str) -> str:
         return self.query_one(f"#{field}", Input).value
 
-    def focus_field_after(self, field_id: str | None) -> bool:
-        """Focus the field after `field_id`; False when it was the last one."""
-        if field_id not in self.FIELDS:
-            return False
-        index = self.FIELDS.index(field_id)
-        if index + 1 < len(self.FIELDS):
-            self.query_one(f"#{self.FIELDS[index + 1]}").focus()
-            return True
-        return False
+    def field_after(self, field: Widget) -> Widget | None:
+        """The field Enter in `field` moves to; None in the last one (Enter sends the form)."""
+        if field.id not in self.FIELDS:
+            return None
+        index = self.FIELDS.index(field.id)
+        return self.query_one(f"#{self.FIELDS[index + 1]}") if index + 1 < len(self.FIELDS) else None
 
     def set_error(self, field: str, message: str) -> None:
         error = self.query_one(f"#{field}-error", Static)
@@ -103,10 +102,14 @@ class FormDialog(DeskModal[ResultType]):
 
     @on(Input.Submitted)
     def next_field(self, event: Input.Submitted) -> None:
-        """Enter moves to the next field; in the last one it sends the form."""
+        """Enter moves to the next field; in the last one it sends the form. A `FieldInput` has
+        already moved the focus (before the keys typed after the Enter were read)."""
         event.stop()
-        if not self.focus_field_after(event.input.id):
+        following = self.field_after(event.input)
+        if following is None:
             self.action_submit()
+        elif self.focused is event.input:
+            following.focus()
 
     @on(Button.Pressed, "#save")
     def save_pressed(self) -> None:

@@ -21,6 +21,7 @@ from frontdesk.screens.dialogs.form import FormDialog
 from frontdesk.services.customers import search_customers
 from frontdesk.services.views import CustomerView, HoldingView
 from frontdesk.widgets.fields import field_error
+from frontdesk.widgets.keys_in_order import FieldInput
 from frontdesk.widgets.parsed_input import ParsedInput
 
 
@@ -67,7 +68,7 @@ class FreezeDialog(FormDialog[Freezing]):
                     yield field_error("last_day")
             yield Static("", id="freeze-effect", classes="dialog-hint")
             yield Label("Reason", classes="field-label")
-            yield Input(id="reason", placeholder="Why? It is kept in the balance history.")
+            yield FieldInput(id="reason", placeholder="Why? It is kept in the balance history.")
             yield field_error("reason")
             yield field_error("form")
             yield self.buttons("Freeze")
@@ -148,11 +149,11 @@ class TransferDialog(FormDialog[Moving]):
             yield Static(f"What is left ({self.holding.balance_text}, {self.holding.expiry_text}) leaves "
                          f"{self.owner} and opens for the customer chosen, worth the same.", classes="dialog-prompt")
             yield Label("Find the customer", classes="field-label")
-            yield Input(id="find", placeholder="name, phone or email")
+            yield FieldInput(id="find", placeholder="name, phone or email")
             yield DataTable(id="customer", cursor_type="row", zebra_stripes=True)
             yield field_error("customer")
             yield Label("Reason", classes="field-label")
-            yield Input(id="reason", placeholder="Why? Both histories keep it.")
+            yield FieldInput(id="reason", placeholder="Why? Both histories keep it.")
             yield field_error("reason")
             yield field_error("form")
             yield self.buttons("Move")

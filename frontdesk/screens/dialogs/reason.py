@@ -16,6 +16,7 @@ from frontdesk.domain.money import format_money
 from frontdesk.screens.dialogs.form import FormDialog
 from frontdesk.services.tenders import MONEY_TENDERS, TenderLine
 from frontdesk.widgets.fields import field_error
+from frontdesk.widgets.keys_in_order import FieldInput
 from frontdesk.widgets.money_input import MoneyInput
 from frontdesk.widgets.parsed_input import ParsedInput
 
@@ -103,7 +104,7 @@ class ReasonDialog(FormDialog[str | Change | Refunding]):
             if self.override_label:
                 yield Checkbox(self.override_label, id="override", compact=True)
             yield Label(self.reason_label, classes="field-label")
-            yield Input(id="reason", placeholder="Why? It is kept in the balance history.")
+            yield FieldInput(id="reason", placeholder="Why? It is kept in the balance history.")
             yield field_error("reason")
             yield field_error("form")
             yield self.buttons(self.confirm_label, self.cancel_label)

@@ -1,0 +1,68 @@
+"""Keys that arrive in a burst (a paste, typing over SSH) take effect in the order they were typed.
+
+Textual puts each key in the queue of the widget focused when the app reads it. A key that works
+through a binding (backspace, Enter, Tab, a screen's letter key) then bubbles up to the app, which
+runs the binding only when the key gets there: by then the widget has already taken the keys typed
+after it. " $12.50 ", eight backspaces and "30" sent at once left " $" in a money field (the
+backspaces ran after the "30"), and the keys typed after an Enter or a Tab still landed in the field
+they followed, not in the one the Enter or Tab moved to.
+
+`KeysInOrder` runs a key's binding as soon as its widget takes the key, and passes a key that
+reaches it after the focus moved on to the widget focused now. `FieldInput` is an Input that does
+this; in a form that walks its fields with Enter (`WalksFields`), Enter moves the focus at once,
+so the rest of the burst goes to the next field.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from textual import events
+from textual.widget import Widget
+from textual.widgets import Input
+
+
+# A plain mixin at run time: Textual inherits CSS along the first DOMNode base of each class.
+_Mixin = Widget if TYPE_CHECKING else object
+
+
+class KeysInOrder(_Mixin):
+    """A mixin for a focusable widget, listed before it (`class X(KeysInOrder, DataTable)`):
+    bindings run in the order keys were typed, and keys queued here after the focus moved on go
+    to the widget focused now."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        focused = self.screen.focused
+        if focused is not None and focused is not self:
+            event.prevent_default()
+            event.stop()
+            # a forwarded key, as the app sends it: one that bubbles back is not sent to the focus again
+            focused._forward_event(events.Key(event.key, event.character))
+            return
+        if self.check_consume_key(event.key, event.character):
+            return  # typed into the widget by its own handler, in turn
+        # the binding the app would run once the key had bubbled up to it, run now, in turn
+        if await self.app._check_bindings(event.key):
+            event.prevent_default()
+            event.stop()
+
+
+@runtime_checkable
+class WalksFields(Protocol):
+    """A form (any ancestor of its fields) in which Enter moves to the next field."""
+
+    def field_after(self, field: Widget) -> Widget | None:
+        """The field Enter in `field` moves to; None when Enter there does something else (sends)."""
+        ...
+
+
+class FieldInput(KeysInOrder, Input):
+    """An Input that takes a burst of keys in order; Enter in a form that walks its fields moves
+    the focus before the next key is read, then posts `Input.Submitted` as usual."""
+
+    async def action_submit(self) -> None:
+        form = next((node for node in self.ancestors if isinstance(node, WalksFields)), None)
+        following = form.field_after(self) if form is not None else None
+        if following is not None:
+            self.screen.set_focus(following)
+        await super().action_submit()
