@@ -459,7 +459,7 @@ def empty_database(backend: str, request: pytest.FixtureRequest, tmp_path: Path)
 def test_two_desks_migrating_a_new_database_at_once(tmp_path: Path, request: pytest.FixtureRequest,
                                                     backend: str) -> None:
     with empty_database(backend, request, tmp_path) as url:
-        context = multiprocessing.get_context("spawn")
+        context = multiprocessing.get_context("fork")  # the parent has imported everything: a child starts at once
         barrier = context.Barrier(2)
         results = context.Queue()
         processes = [context.Process(target=_migrate_worker, args=(url, barrier, results)) for _ in range(2)]

@@ -104,7 +104,7 @@ def _naive_worker(url: str, staff: int, holding: int, appointment_ids: list[int]
 
 
 def _run(worker, url: str, staff: int, holding: int, plan: list[list[int]]) -> Counter:  # type: ignore[no-untyped-def]
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("fork")  # the parent has imported everything: a child starts at once
     barrier = context.Barrier(PROCESSES)
     results = context.Queue()
     processes = [context.Process(target=worker, args=(url, staff, holding, ids, barrier, results))

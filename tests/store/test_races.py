@@ -166,7 +166,7 @@ def _race(spa: Spa, plans: list[list[Step]]) -> list[list[Outcome]]:
     """Run one process per plan, all released together at every round; each desk's outcomes, in
     its rounds' order."""
     assert len({len(plan) for plan in plans}) == 1, "every desk takes part in every round"
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("fork")  # the parent has imported everything: a child starts at once
     barrier = context.Barrier(len(plans), timeout=WAIT_S)
     results = context.Queue()
     processes = [context.Process(target=_desk_worker, args=(spa.url, spa.manager, plan, barrier, results, number))
