@@ -130,7 +130,7 @@ class HomeScreen(EditsCustomers):
     def on_mount(self) -> None:
         self.query_one("#results", ResultsTable).set_columns(RESULT_COLUMNS)
         today_table = self.query_one("#today", FittedTable)
-        today_table.set_columns(TODAY_COLUMNS, shrink_order=("service", "customer", "with"))
+        today_table.set_columns(TODAY_COLUMNS, shrink_order=("service", "customer", "with"), widest_first=True)
         self.query_one("#results", DataTable).display = False
         desk = self.desk
         today = local_date(desk.now(), desk.business.tz)

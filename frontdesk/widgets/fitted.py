@@ -32,12 +32,18 @@ class FittedTable(DataTable):
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
         self.fit_columns: tuple[FitColumn, ...] = ()
         self.shrink_order: tuple[str, ...] = ()
+        self.widest_first = False  # shrink the widest column first (one long value is cut, not its neighbours)
         self.fit_rows: list[tuple[str, list[Text]]] = []
         self.fitted_widths: dict[str, int] | None = None
 
-    def set_columns(self, columns: Sequence[FitColumn], shrink_order: Sequence[str] = ()) -> None:
+    def set_columns(self, columns: Sequence[FitColumn], shrink_order: Sequence[str] = (), *,
+                    widest_first: bool = False) -> None:
+        """`shrink_order`: which columns give up width, in turn; with `widest_first`, the columns
+        that may shrink are instead cut to one common width, as wide as still fits, so a very long
+        value gives way before its neighbours do."""
         self.fit_columns = tuple(columns)
         self.shrink_order = tuple(shrink_order) or tuple(c.key for c in columns if c.min_width)
+        self.widest_first = widest_first
 
     def set_rows(self, rows: Sequence[tuple[str, list[Text]]], *, cursor_row: int | None = None) -> None:
         """Replace the rows (key, cells); keep the cursor row (or move it to `cursor_row`)."""
@@ -66,6 +72,8 @@ class FittedTable(DataTable):
         padding = 2 * self.cell_padding
         excess = sum(width + padding for width in widths.values()) - available
         columns = {column.key: column for column in self.fit_columns}
+        if self.widest_first and excess > 0:
+            return self._cut_to_common_width(widths, columns, excess)
         for key in self.shrink_order:
             if excess <= 0:
                 break
@@ -77,6 +85,22 @@ class FittedTable(DataTable):
                 result[key] = widths[key] - give
                 excess -= give
         return result
+
+    def _cut_to_common_width(self, widths: dict[str, int], columns: dict[str, FitColumn],
+                             excess: int) -> dict[str, int]:
+        """The shrinkable columns cut to the widest common width that removes `excess` (never below
+        their `min_width`); the others keep their natural width."""
+        shrinkable = [key for key in self.shrink_order
+                      if key in columns and columns[key].min_width is not None]
+
+        def cut(cap: int) -> dict[str, int]:
+            return {key: min(widths[key], max(cap, columns[key].min_width or 0)) for key in shrinkable}
+
+        total = sum(widths[key] for key in shrinkable)
+        cap = max((widths[key] for key in shrinkable), default=0)
+        while cap > 0 and total - sum(cut(cap).values()) < excess:
+            cap -= 1
+        return {**widths, **cut(cap)}
 
     def rebuild(self, cursor_row: int | None = None) -> None:
         row = self.cursor_row if cursor_row is None else cursor_row

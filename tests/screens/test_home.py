@@ -11,6 +11,7 @@ from frontdesk.screens.customer import CustomerScreen
 from frontdesk.screens.dialogs.customer import CustomerFormDialog
 from frontdesk.screens.home import HomeScreen, prefill
 from frontdesk.services import customers
+from frontdesk.widgets.fitted import FittedTable
 from tests.screens.customer_data import Spa
 from tests.screens.keys import type_text
 from tests.screens.settle import settle
@@ -271,3 +272,23 @@ async def test_new_customer_shows_invalid_fields_under_them(spa: Spa) -> None:
         await settle(pilot)
         assert isinstance(app.screen, CustomerScreen)
         assert [c.email for c in spa.desk.read(customers.search_customers, "nora")] == ["nora@example.com"]
+
+
+async def test_a_very_long_name_is_cut_and_its_neighbours_keep_their_words(spa: Spa) -> None:
+    """One 169-character name on today's list shortens itself ("…"), not every service beside it."""
+    long_name = "Maria " + "Antonia " * 17 + "de la Cruz y Fernández Ruiz"  # 6 + 136 + 27 = 169 characters
+    assert len(long_name) == 169
+    someone = spa.customer(long_name)
+    _today_bookings(spa)
+    spa.book(spa.at(0, 11), customer=someone)
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        today = app.screen.query_one("#today", FittedTable)
+        shown = rows(today)
+        assert [row[2] for row in shown] == ["Swedish Massage", "Swedish Massage", "Swedish Massage", "Facial"]
+        assert shown[1][1] == long_name
+        widths = today.fitted_widths
+        assert widths["service"] == len("Swedish Massage")  # every service in full
+        assert len("Marta Jones") <= widths["customer"] < 40  # the long name is the one cut ("…")
+        assert sum(widths.values()) + 2 * today.cell_padding * len(widths) <= 80
