@@ -4,7 +4,8 @@
 a money input each for cash, card and other and, live, whether they add up. The card input
 follows the rest (amount − cash − other) until staff type into it, so "$20 cash, rest on card"
 is `t`, `20`, Enter. The rest is never written into a field staff are in or have typed into since
-it was last filled, however fast the keys come (a paste, typing over SSH). The screen that owns it
+it was last filled, however fast the keys come (a paste, typing over SSH). Cash above what is left
+to pay, while the card follows the rest, is change: "Change $5.00", and the cash paid is what was due. The screen that owns it
 maps its keys (k / h / o / t) to `set_mode` and reads `tenders` (None while a split does not add
 up; `problem` says why).
 """
@@ -161,7 +162,19 @@ class TenderChooser(Vertical):
             return [TenderLine(Tender(self.mode), self._due)]
         if self.problem is not None:
             return None
-        return [TenderLine(tender, amount) for tender, amount in self._split_amounts() if amount]
+        change = self.change
+        return [TenderLine(tender, amount - (change if tender is Tender.CASH else 0))
+                for tender, amount in self._split_amounts() if amount]
+
+    @property
+    def change(self) -> int:
+        """Cash handed beyond what is due, given back: only while the card follows the rest (a card
+        typed by hand that is too much is a mistake, not change) and only out of the cash."""
+        if self._due == 0 or self.mode != "split" or self._card_typed:
+            return 0
+        cash, card, other = (amount for _, amount in self._split_amounts())
+        surplus = cash + other - self._due
+        return surplus if not card and 0 < surplus <= cash else 0
 
     @property
     def problem(self) -> str | None:
@@ -174,7 +187,7 @@ class TenderChooser(Vertical):
         total = sum(amount for _, amount in self._split_amounts())
         if total < self._due:
             return f"Still {self._money(self._due - total)} to split."
-        if total > self._due:
+        if total > self._due and not self.change:
             return f"{self._money(total - self._due)} more than is due."
         return None
 
@@ -219,7 +232,9 @@ class TenderChooser(Vertical):
         self.query_one("#tender-line", Static).update(line)
         diff = self.query_one("#split-diff", Static)
         problem = self.problem
-        diff.update(problem or ("✓ adds up to " + self._money(self._due)))
+        change = self.change
+        diff.update(problem or (f"✓ Change {self._money(change)}: give it back from the cash" if change
+                                else "✓ adds up to " + self._money(self._due)))
         diff.set_class(problem is not None, "-off")
         diff.set_class(problem is None, "-ok")
 

@@ -569,3 +569,23 @@ async def test_no_balance_left_from_a_race_shows_why_and_reads_the_choices_again
         await settle(pilot)
         assert isinstance(pilot.app.screen, ReceiptDialog)
     assert salon.payments(visit) == [("cash", 8000)]
+
+
+async def test_cash_above_what_is_due_shows_the_change_and_pays_what_was_due(screen_desk: Desk) -> None:
+    """$100 handed for an $80 massage: "Change $20.00", and the payment is $80.00 cash."""
+    salon = build_salon(screen_desk)
+    visit = salon.book(salon.at(0, 14))  # $80.00
+
+    async with FrontDeskApp(screen_desk).run_test(size=SIZE) as pilot:
+        screen = await open_checkout(pilot, visit)
+        await pilot.press("t", *"100")
+        await pilot.pause()
+        cash, card, _ = screen.query_one(TenderChooser).split_inputs
+        assert (cash.amount, card.amount) == (10000, None)  # the card follows the rest: nothing left
+        assert str(screen.query_one("#split-diff", Static).content) == \
+            "✓ Change $20.00: give it back from the cash"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ReceiptDialog)
+
+    assert salon.payments(visit) == [("cash", 8000)]
