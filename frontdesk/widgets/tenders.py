@@ -5,9 +5,9 @@ a money input each for cash, card and other and, live, whether they add up. The 
 follows the rest (amount − cash − other) until staff type into it, so "$20 cash, rest on card"
 is `t`, `20`, Enter. The rest is never written into a field staff are in or have typed into since
 it was last filled, however fast the keys come (a paste, typing over SSH). Cash above what is left
-to pay, while the card follows the rest, is change: "Change $5.00", and the cash paid is what was due. The screen that owns it
-maps its keys (k / h / o / t) to `set_mode` and reads `tenders` (None while a split does not add
-up; `problem` says why).
+to pay, while the card follows the rest, is change ("Change $5.00"): the cash paid is what was due.
+The screen that owns it maps its keys (k / h / o / t) to `set_mode` and reads `tenders` (None while
+a split does not add up; `problem` says why).
 """
 
 from __future__ import annotations
