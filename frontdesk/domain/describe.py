@@ -36,6 +36,7 @@ __all__ = [
     "describe_amount",
     "describe_balance",
     "describe_expiry",
+    "describe_cover",
     "describe_restrictions",
     "entry_words",
     "expired_on",
@@ -76,6 +77,19 @@ ENTRY_WORDS = {  # what a ledger entry (or a refund) did, as the history and the
 def entry_words(kind: str) -> str:
     """"Sold", "Extended", …: what an entry of `kind` did."""
     return ENTRY_WORDS.get(str(kind), str(kind).capitalize())
+
+
+def describe_cover(terms: Terms) -> str:
+    """What a package may be used for: when and with whom first (what most often turns a package
+    down), then which services: "Mondays 10:00–13:00 · Swedish Massage", "all services", "the
+    services listed" (a Fixed bundle's balance names them)."""
+    if terms.contents is Contents.FIXED:
+        services = "the services listed"
+    elif terms.all_services:
+        services = "all services"
+    else:
+        services = join_words(list(terms.service_names)) or "no service"
+    return " · ".join([*restriction_parts(terms), services])
 
 
 def describe_restrictions(terms: Terms) -> str:

@@ -18,6 +18,7 @@ from frontdesk.domain.describe import (
     HoldingStatus,
     describe_amount,
     describe_balance,
+    describe_cover,
     describe_expiry,
     describe_restrictions,
     status,
@@ -119,6 +120,7 @@ class HoldingView:
     expiry_text: str  # "expires 12 Mar, in 9 days"
     restrictions_text: str  # "Mondays · 10:00–13:00"
     summary: str
+    covers_text: str = ""  # "Mondays 10:00–13:00 · Swedish Massage", "all services"
     paid_money: int = 0  # money paid for it (cash, card, other), less refunds: what a void may refund
     paid_tender: Tender | None = None  # how most of that money was paid
     frozen: tuple[date, date] | None = None  # a freeze in force or to come (local days)
@@ -324,7 +326,7 @@ def holding_views(
             status=status(facts, now, tz=business.tz),
             balance_text=describe_balance(terms, facts.lines, business.currency),
             expiry_text=describe_expiry(row.valid_until, now, tz=business.tz, terms=terms, frozen=frozen),
-            restrictions_text=describe_restrictions(terms),
+            restrictions_text=describe_restrictions(terms), covers_text=describe_cover(terms),
             summary=summary(terms, business.currency),
             paid_money=money.get(row.id, (0, None))[0], paid_tender=money.get(row.id, (0, None))[1],
             frozen=frozen, moved=facts.moved,

@@ -1,7 +1,8 @@
-"""A customer's packages (holdings) as a table: balance, expiry and restrictions in plain words.
+"""A customer's packages (holdings) as a table: balance, expiry and what each covers (which services,
+when, with whom) in plain words; what it covers is cut ("…") rather than wrapped on a narrow terminal.
 
 Used-up, expired and void holdings are folded away unless `show_all` is on; then they are listed
-after the active ones with their status in words. On a narrow terminal long restrictions,
+after the active ones with their status in words. On a narrow terminal long covers,
 titles and balances wrap onto a second line rather than disappear.
 """
 
@@ -19,7 +20,7 @@ PACKAGE = FitColumn("Package", "package", min_width=14, wrap=True)
 STATUS = FitColumn("Status", "status")
 BALANCE = FitColumn("Balance", "balance", min_width=14, wrap=True)
 EXPIRY = FitColumn("Expiry", "expiry", min_width=12, wrap=True)
-RESTRICTIONS = FitColumn("Restrictions", "restrictions", min_width=12, wrap=True)
+COVERS = FitColumn("Covers", "covers", min_width=12)  # which services, when, with whom; cut with "…" when narrow
 
 
 class HoldingsTable(FittedTable):
@@ -35,8 +36,8 @@ class HoldingsTable(FittedTable):
         super().__init__(id=id, classes=classes)
         self.holdings: list[HoldingView] = []
         self.show_all = False
-        self.set_columns((PACKAGE, BALANCE, EXPIRY, RESTRICTIONS),
-                         shrink_order=("restrictions", "package", "balance", "expiry"))
+        self.set_columns((PACKAGE, BALANCE, EXPIRY, COVERS),
+                         shrink_order=("covers", "package", "balance", "expiry"))
 
     @staticmethod
     def folded(holdings: Sequence[HoldingView]) -> list[HoldingView]:
@@ -49,9 +50,9 @@ class HoldingsTable(FittedTable):
         keep = self.selected.id if self.selected else None
         self.show_all = show_all
         self.holdings = [h for h in holdings if show_all or h.status == HoldingStatus.ACTIVE]
-        columns = (PACKAGE, STATUS, BALANCE, EXPIRY, RESTRICTIONS) if show_all else \
-            (PACKAGE, BALANCE, EXPIRY, RESTRICTIONS)
-        self.set_columns(columns, shrink_order=("restrictions", "package", "balance", "expiry"))
+        columns = (PACKAGE, STATUS, BALANCE, EXPIRY, COVERS) if show_all else \
+            (PACKAGE, BALANCE, EXPIRY, COVERS)
+        self.set_columns(columns, shrink_order=("covers", "package", "balance", "expiry"))
         rows = []
         for holding in self.holdings:
             style = "" if holding.status == HoldingStatus.ACTIVE else "dim"
@@ -61,7 +62,7 @@ class HoldingsTable(FittedTable):
             cells += [
                 Text(holding.balance_text, style=style),
                 Text(holding.expiry_text, style=style),
-                Text(holding.restrictions_text or "—", style=style),
+                Text(holding.covers_text or "—", style=style),
             ]
             rows.append((str(holding.id), cells))
         row = next((i for i, h in enumerate(self.holdings) if h.id == keep), 0)

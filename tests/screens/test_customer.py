@@ -69,7 +69,8 @@ async def test_customer_screen_shows_holdings_appointments_and_history(spa: Spa)
         screen = await open_customer(app, pilot, spa.maria)
         contact = text_of(app, "#contact")
         assert "Maria Lopez" in contact and "(555) 201-3344" in contact and "maria.lopez@example.com" in contact
-        assert rows(app, "#holdings") == [["Massage Pack", "3 of 5 visits", "expires 10 Aug, in 161 days", "—"]]
+        assert rows(app, "#holdings") == [["Massage Pack", "3 of 5 visits", "expires 10 Aug, in 161 days",
+                                           "Swedish Massage"]]  # what it covers: its one service
         assert text_of(app, "#holdings-note") == "1 active · 1 used up or closed — h shows them"
         assert rows(app, "#appointments") == [
             ["Mon 2 Mar 14:00", "Swedish Massage", "Anna", "$80.00", "UNPAID $80.00"],
@@ -103,8 +104,8 @@ async def test_show_all_unfolds_used_up_expired_and_void_holdings(spa: Spa) -> N
         await pilot.press("h")
         await pilot.pause()
         assert rows(app, "#holdings") == [
-            ["Massage Pack", "active", "3 of 5 visits", "expires 10 Aug, in 161 days", "—"],
-            ["$200 Spa Credit", "expired", "$200.00 of $200.00", "expired 2 Feb", "—"],
+            ["Massage Pack", "active", "3 of 5 visits", "expires 10 Aug, in 161 days", "Swedish Massage"],
+            ["$200 Spa Credit", "expired", "$200.00 of $200.00", "expired 2 Feb", "all services"],
         ]
         assert "shown — h folds them" in text_of(app, "#holdings-note")
         await pilot.press("tab", "down", "down", "down", "enter")  # the whole oldest history entry
