@@ -48,6 +48,9 @@ from frontdesk.services.views import (
 )
 
 
+NOTE_MAX_LENGTH = 500  # the ledger entry's note column
+
+
 def append_entry(
     session: Session, *, holding_id: int, line_id: int, kind: EntryKind, delta: int,
     balance_after: int, actor: int, at: datetime, appointment_id: int | None = None, note: str = "",
@@ -55,6 +58,8 @@ def append_entry(
 ) -> LedgerEntry:
     """Write one ledger entry (the caller has just moved the line's balance by `delta`). A
     redemption and its reversal carry their round, `seq` (see `views.next_round`)."""
+    if len(note) > NOTE_MAX_LENGTH:  # a full-length reason with the words an entry adds to it ("… (expiry …)")
+        note = note[:NOTE_MAX_LENGTH - 1] + "…"
     entry = LedgerEntry(
         holding_id=holding_id, line_id=line_id, kind=kind, delta=delta,
         balance_after=balance_after, appointment_id=appointment_id, staff_id=actor,

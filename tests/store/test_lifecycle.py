@@ -414,3 +414,13 @@ def test_any_history_rolls_forward_to_the_cent_and_chains_period_to_period(spa: 
             assert second.holdings[h["id"]] == expected, h
 
     run()
+
+
+def test_a_reason_as_long_as_allowed_still_fits_the_entry_with_its_new_expiry(spa: Spa, maria: int) -> None:
+    """The entry's note is the reason and the expiry it moved; with a 500-character reason that is
+    more than the column holds (PostgreSQL refused it, SQLite kept it): it is cut to fit, on both."""
+    bought = spa.sell(maria, spa.package(WEEK, service_ids=(spa.swedish,)))
+    spa.desk.by(spa.manager).write(lifecycle.extend, spa.desk.business, holding_id=bought, days=8, reason="x" * 500)
+    kind, note = history(spa, maria)[0]
+    assert kind == "extend" and len(note) == 500 and note == "x" * 499 + "…"
+    assert holding(spa, maria, bought).valid_until == date(2026, 3, 17)
