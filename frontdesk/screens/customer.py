@@ -32,11 +32,12 @@ from frontdesk.domain.terms import ValueType
 from frontdesk.screens.dialogs.assign import AssignDialog, Assignment
 from frontdesk.screens.dialogs.customer import EditsCustomers
 from frontdesk.screens.dialogs.lifecycle import FreezeDialog, Freezing, Moving, TransferDialog
+from frontdesk.screens.dialogs.no_show import MarksNoShows
 from frontdesk.screens.dialogs.reason import Change, ReasonDialog, Refunding
 from frontdesk.screens.dialogs.receipt import RefundReceiptDialog
 from frontdesk.screens.dialogs.sell import Sale, SellDialog
 from frontdesk.services import appointments, ledger, sales
-from frontdesk.services.appointments import Booking, Cancellation, NoShow, PolicyPreview, policy_preview
+from frontdesk.services.appointments import Booking, Cancellation, PolicyPreview, policy_preview
 from frontdesk.services import lifecycle
 from frontdesk.services.lifecycle import Transfer
 from frontdesk.services.customers import CustomerPage, customer_page
@@ -58,7 +59,7 @@ APPOINTMENT_COLUMNS = (
 )
 
 
-class CustomerScreen(EditsCustomers):
+class CustomerScreen(MarksNoShows, EditsCustomers):
     """One customer: what she holds, what she booked, and every change to her balances."""
 
     AUTO_FOCUS = "#appointments"
@@ -125,10 +126,6 @@ class CustomerScreen(EditsCustomers):
         appointment: AppointmentView
         preview: PolicyPreview
         no_show: bool
-
-    @dataclass
-    class NoShowMarked(Message):
-        result: NoShow
 
     @dataclass
     class Moved(Message):
@@ -263,9 +260,6 @@ class CustomerScreen(EditsCustomers):
         if selected is not None and self.may_be_no_show(selected):
             note += " · n no-show"
         self.query_one("#appointments-note", Static).update(note)
-
-    def may_be_no_show(self, appointment: AppointmentView) -> bool:
-        return appointment.status == AppointmentStatus.BOOKED and appointment.starts_at <= self.desk.now()
 
     def show_history_note(self) -> None:
         assert self.page is not None
@@ -469,12 +463,6 @@ class CustomerScreen(EditsCustomers):
         else:
             self.ask_cancel(message.appointment, message.preview)
 
-    def override_label(self, preview: PolicyPreview) -> str | None:
-        """A manager may turn the policy's outcome, with a reason."""
-        if not self.desk.is_manager or preview.verdict is None or not preview.verdict.policy:
-            return None
-        return "Override: " + ("give the unit back" if preview.verdict.forfeits else "forfeit the unit")
-
     def ask_cancel(self, appointment: AppointmentView, preview: PolicyPreview) -> None:
         job = self.cancel_job(appointment)
         business = self.desk.business
@@ -531,35 +519,6 @@ class CustomerScreen(EditsCustomers):
         appointment = self.selected_appointment
         if appointment is not None and self.may_be_no_show(appointment):
             self.read_policy(appointment, no_show=True)
-
-    def ask_no_show(self, appointment: AppointmentView, preview: PolicyPreview) -> None:
-        when = when_text(appointment.starts_at, self.desk.business.tz, self.today)
-        prompt = f"{appointment.customer_name} did not come to {appointment.service_name} on {when}?"
-        if preview.words:
-            prompt += f"\n{preview.words}"
-        self.ask("no-show", ReasonDialog(
-            "Mark a no-show", prompt, required=False, confirm_label="Mark no-show", cancel_label="Keep it",
-            override_label=self.override_label(preview),
-        ), partial(self._no_show, appointment.id))
-
-    @work(thread=True, exclusive=True, group="no-show", exit_on_error=False)
-    def _no_show(self, appointment_id: int, answer: str | Refunding) -> None:
-        desk = self.desk
-        reason, override = (answer.reason, answer.override) if isinstance(answer, Refunding) else (answer, False)
-        self.post_fresh(self.NoShowMarked(desk.write(appointments.no_show, desk.business,
-                                                     appointment_id=appointment_id, override=override,
-                                                     reason=reason)))
-
-    @on(NoShowMarked)
-    def no_show_marked(self, message: NoShowMarked) -> None:
-        self.answered("no-show")
-        result = message.result
-        words = [f"{result.appointment.service_name} marked a no-show."]
-        for part in (result.forfeited, result.returned):
-            if part:
-                words.append(part[0].upper() + part[1:] + ".")
-        self.notify(" ".join(words), timeout=8)
-        self.reload()
 
     # ---- managers: extend, freeze, move -------------------------------------------------------------
 
