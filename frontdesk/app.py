@@ -69,6 +69,12 @@ def _staff() -> Screen:
     return StaffScreen()
 
 
+def _day_book() -> Screen:
+    from frontdesk.screens.day_book import DayBookScreen
+
+    return DayBookScreen()
+
+
 def _customer_search() -> type:
     from frontdesk.commands import CustomerSearch
 
@@ -81,7 +87,7 @@ class FrontDeskApp(App[None]):
     CSS_PATH = Path(__file__).parent / "frontdesk.tcss"  # one stylesheet for every screen
     TITLE = "Front Desk"
     MODES = {"home": _home, "packages": _packages, "services": _services, "audit": _audit, "staff": _staff,
-             "owed": _owed}
+             "owed": _owed, "daybook": _day_book}
     DEFAULT_MODE = "home"
     COMMANDS = App.COMMANDS | {_customer_search}
     BINDINGS = [
@@ -99,6 +105,8 @@ class FrontDeskApp(App[None]):
                 "who to call (managers)", id="owed", show=False),
         Binding("f8", "open_balances", "Balances", tooltip="Outstanding balances by holding, customer or package "
                 "(managers)", id="balances", show=False),
+        Binding("f9", "open_day_book", "Day book", tooltip="A day's appointments by provider: turn the days, "
+                "check out, mark a no-show", id="day-book", show=False),
         Binding("ctrl+l", "lock", "Lock", tooltip="Lock the desk: the next person signs in with their PIN",
                 id="lock", show=False),
     ]
@@ -176,7 +184,8 @@ class FrontDeskApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While the desk is locked, only signing in (and quitting) works."""
         if self.desk.staff is None and action in ("open_packages", "open_services", "open_audit", "open_staff",
-                                                  "open_owed", "open_balances", "lock", "command_palette"):
+                                                  "open_owed", "open_balances", "open_day_book", "lock",
+                                                  "command_palette"):
             return False
         return True
 
@@ -221,6 +230,18 @@ class FrontDeskApp(App[None]):
 
     def action_open_services(self) -> None:
         self.open_area("services")
+
+    def action_open_day_book(self) -> None:
+        """The day book, open on today."""
+        from frontdesk.screens.day_book import DayBookScreen
+
+        if self.current_mode == "daybook":
+            if isinstance(self.screen, DayBookScreen):
+                self.screen.turn_to(None)
+            return
+        self.open_area("daybook")
+        if isinstance(self.screen, DayBookScreen):
+            self.screen.day = None  # shown again (or first), it reads today
 
     def action_open_audit(self) -> None:
         self._open_managers_area("audit")

@@ -97,6 +97,9 @@ class HomeScreen(EditsCustomers):
         Binding("f5", "refresh", "Refresh", tooltip="Read today's appointments and the results again",
                 id="refresh"),
         Binding("down", "results", "Results", show=False),
+        # the desk's every day, so before the catalogue and the managers' areas (seen at 80 columns too)
+        Binding("f9", "app.open_day_book", "Day book", tooltip="A day's appointments by provider: turn the days, "
+                "check out, mark a no-show", id="home-day-book"),
         Binding("f2", "app.open_packages", "Packages", tooltip="The package catalogue (managers edit it)",
                 id="home-packages"),
         Binding("f3", "app.open_services", "Services", tooltip="Services and providers (managers edit them)",
