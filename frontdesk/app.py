@@ -238,6 +238,8 @@ class FrontDeskApp(App[None]):
         if self.current_mode == "daybook":
             if isinstance(self.screen, DayBookScreen):
                 self.screen.turn_to(None)
+            else:
+                self.notify("The day book is open under this screen: esc goes back to it.", severity="warning")
             return
         self.open_area("daybook")
         if isinstance(self.screen, DayBookScreen):

@@ -63,6 +63,18 @@ class DayTable(FittedTable):
         super().action_select_cursor()
 
 
+class DayField(ParsedInput[date]):
+    """The day typed after `g`; Escape closes it."""
+
+    BINDINGS = [Binding("escape", "close", "Close", tooltip="Close without going to another day",
+                        id="daybook-goto-close")]
+
+    def action_close(self) -> None:
+        screen = self.screen
+        if isinstance(screen, DayBookScreen):
+            screen.close_goto()
+
+
 class DayBookScreen(MarksNoShows):
     """A day's appointments by provider."""
 
@@ -100,8 +112,8 @@ class DayBookScreen(MarksNoShows):
         with Vertical(id="daybook-goto-box"):
             with Horizontal(id="daybook-goto"):
                 yield Label("Go to day", id="daybook-goto-label")
-                yield ParsedInput(parse=self.parse_goto, id="daybook-goto-day", compact=True,
-                                  placeholder="tomorrow, fri, 3/12, 2026-12-24")
+                yield DayField(parse=self.parse_goto, id="daybook-goto-day", compact=True,
+                              placeholder="tomorrow, fri, 3/12, 2026-12-24")
             yield Static("", id="daybook-goto-error")
         yield DayTable(id="daybook")
         yield Footer(compact=True, show_command_palette=False)  # room for every key at 80 columns
@@ -294,6 +306,6 @@ class DayBookScreen(MarksNoShows):
 
     def action_back(self) -> None:
         if self.query_one("#daybook-goto-box").display:
-            self.close_goto()
+            self.close_goto()  # it was open, the focus elsewhere
             return
         self.app.back_from_area()

@@ -133,6 +133,10 @@ async def test_f9_opens_today_by_provider_with_each_state_in_words(day: Day) -> 
         assert cursor(app) == 1  # the first appointment, not Anna's name
         keys = {key for key, active in app.screen.active_bindings.items() if active.binding.show and active.enabled}
         assert {"left", "right", "t", "g", "f5", "escape", "enter"} <= keys
+        await go_to_row(pilot, app, 2)  # John's Facial, booked and begun: it can be a no-show
+        palette = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Day before", "Day after", "Today", "Go to", "Open", "No-show", "Refresh", "Back",
+                "Day book"} <= palette
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
@@ -176,6 +180,7 @@ async def test_g_goes_to_a_typed_day(day: Day) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert text_of(app, "#daybook-title") == "Monday 2 March 2026 · today"  # still today
+        assert "Close" in {active.binding.description for active in screen.active_bindings.values()}
         await pilot.press("escape")
         await settle(pilot)
         assert not screen.query_one("#daybook-goto-box").display and isinstance(app.screen, DayBookScreen)
@@ -207,6 +212,8 @@ async def test_enter_opens_the_checkout_of_an_unpaid_one_and_the_customer_of_a_p
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CheckoutScreen) and app.screen.appointment_id == day.unpaid
+        await pilot.press("f9")
+        assert shown.messages[-1] == "The day book is open under this screen: esc goes back to it."
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen and cursor(app) == 2
