@@ -356,8 +356,8 @@ def with_holds(
     session: Session, holdings: Sequence[HoldingFacts], business: Business, now: datetime
 ) -> list[HoldingFacts]:
     """`holdings` with what their booked appointments hold on them (`coverage.holds_on`): the
-    appointments booked "to be covered by" one of them, still booked, with no standing
-    redemption. Read in one batch for all of them (by the holdings' customers, an indexed
+    appointments booked "to be covered by" one of them, still booked, not paid (by a standing
+    redemption or in full by money). Read in one batch for all of them (by the holdings' customers, an indexed
     column), fresh from the database: after `ledger.lock_holding` this counts every booking
     committed before the lock."""
     ids = [holding.id for holding in holdings]
@@ -377,8 +377,8 @@ def with_holds(
     by_holding: dict[int, list[AppointmentFacts]] = {}
     for (appointment_id, customer_id, service_id, provider_id, starts_at, duration, price, holding_id,
          paid_so_far) in booked:
-        if appointment_id in standing:
-            continue  # its redemption stands for it: settled, it holds nothing more
+        if appointment_id in standing or 0 < price <= paid_so_far:
+            continue  # its redemption stands for it (or money paid it in full): it holds nothing more
         by_holding.setdefault(holding_id, []).append(AppointmentFacts(
             id=appointment_id, customer_id=customer_id, service_id=service_id, service_name="",
             provider_id=provider_id, provider_name=None, starts_at=starts_at, duration_min=duration,
