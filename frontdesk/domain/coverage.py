@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from frontdesk.domain.facts import AppointmentFacts, HoldingFacts, LineBalance
+from frontdesk.domain.describe import held_for
+from frontdesk.domain.facts import AppointmentFacts, Hold, HoldingFacts, LineBalance, held_on
 from frontdesk.domain.money import Currency, format_money
 from frontdesk.domain.periods import local_date, to_local
 from frontdesk.domain.terms import Contents, Terms, ValueType, describe_amount
@@ -24,12 +25,15 @@ from frontdesk.domain.words import (
 __all__ = [  # the facts the rules judge are importable from here as well
     "AppointmentFacts",
     "Coverage",
+    "Hold",
     "HoldingFacts",
     "LineBalance",
     "Take",
     "allows_day",
     "covers",
+    "cover_refusal",
     "default_choice",
+    "holds_on",
     "rank",
 ]
 
@@ -51,6 +55,9 @@ class Coverage:
     holding_id: int
     reasons: tuple[str, ...]
     take: Take | None
+    short: bool = False  # what is left, or free of holds, is the only reason it does not cover
+    held_by: int = 0  # how many other bookings hold what it would take (when that limits it)
+    note: str = ""  # why a money take is less than it could be: "only $20.00 free of $80.00 left: …"
 
     @property
     def ok(self) -> bool:
@@ -115,40 +122,97 @@ def _calendar_reasons(holding: HoldingFacts, appt: AppointmentFacts, tz: ZoneInf
     return reasons
 
 
+@dataclass(frozen=True, slots=True)
+class _Balance:
+    """Rule 6's answer: what a redemption would take, or why the balance (or what is free of the
+    other bookings' holds) is not enough; and the holds that limited it."""
+
+    take: Take | None = None
+    reason: str | None = None
+    held_by: tuple[Hold, ...] = ()
+    note: str = ""
+
+
 def _take_or_reason(
-    holding: HoldingFacts, appt: AppointmentFacts, currency: Currency
-) -> tuple[Take | None, str | None]:
-    """Rule 6 and the take: what a redemption would take, or why the balance is not enough."""
+    holding: HoldingFacts, appt: AppointmentFacts, currency: Currency, tz: ZoneInfo
+) -> _Balance:
+    """Rule 6 and the take, judged against what is free: what is left less what other booked
+    appointments hold (an appointment's own hold is free to itself)."""
     terms = holding.terms
+    others = holding.holds_except(appt.id)
+
+    def free(line: LineBalance) -> int:
+        return max(0, line.remaining - held_on(others, line.line_id))
+
+    def holding_back(line: LineBalance) -> tuple[Hold, ...]:
+        return tuple(hold for hold in others if hold.line_id == line.line_id and hold.units)
+
+    def amount(units: int) -> str:
+        return describe_amount(terms, units, currency)
+
     if terms.contents is Contents.FIXED:
-        line = next((b for b in holding.lines if b.service_id == appt.service_id and b.remaining >= 1), None)
-        if line is None:  # already reported by rule 2
-            return None, None
-        return Take(line.line_id, 1, appt.due, f"1 × {appt.service_name}"), None
+        own = [b for b in holding.lines if b.service_id == appt.service_id and b.remaining >= 1]
+        line = next((b for b in own if free(b) >= 1), None)
+        if line is not None:
+            return _Balance(Take(line.line_id, 1, appt.due, f"1 × {appt.service_name}"))
+        if not own:  # already reported by rule 2
+            return _Balance()
+        held = tuple(hold for b in own for hold in holding_back(b))
+        left = sum(b.remaining for b in own)
+        return _Balance(reason=f"no {appt.service_name} free: {_left_held(left, held, str, tz)}",
+                        held_by=held)
     if not holding.lines:
-        return None, "no balance"
+        return _Balance(reason="no balance")
     line = holding.lines[0]
-    remaining = line.remaining
+    remaining, available, held = line.remaining, free(line), holding_back(line)
     match terms.value_type:
         case ValueType.VISITS:
             if remaining < 1:
-                return None, "no visits left"
-            return Take(line.line_id, 1, appt.due, describe_amount(terms, 1, currency)), None
+                return _Balance(reason="no visits left")
+            if available < 1:
+                return _Balance(reason=f"no visit free: {_left_held(remaining, held, str, tz)}",
+                                held_by=held)
+            return _Balance(Take(line.line_id, 1, appt.due, amount(1)))
         case ValueType.MINUTES:
             if remaining <= 0:
-                return None, "no minutes left"
+                return _Balance(reason="no minutes left")
             if remaining < appt.duration_min:
-                return None, f"only {remaining} min left, needs {appt.duration_min}"
+                return _Balance(reason=f"only {remaining} min left, needs {appt.duration_min}")
+            if available <= 0:
+                return _Balance(reason=f"no minutes free: {_left_held(remaining, held, amount, tz)}",
+                                held_by=held)
+            if available < appt.duration_min:
+                return _Balance(reason=f"only {amount(available)} free of {amount(remaining)} left, needs "
+                                       f"{amount(appt.duration_min)}: {_held(held, amount, tz)}", held_by=held)
             minutes = appt.duration_min
-            return Take(line.line_id, minutes, appt.due, describe_amount(terms, minutes, currency)), None
+            return _Balance(Take(line.line_id, minutes, appt.due, amount(minutes)))
         case ValueType.AMOUNT:
             if remaining <= 0:
-                return None, "no credit left"
-            taken = max(0, min(remaining, appt.due))
+                return _Balance(reason="no credit left")
+            if available <= 0:
+                return _Balance(reason=f"no credit free: {_left_held(remaining, held, amount, tz)}",
+                                held_by=held)
+            taken = max(0, min(available, appt.due))
             text = f"{format_money(taken, currency)} of {format_money(appt.due, currency)}"
-            return Take(line.line_id, taken, taken, text), None
+            note = f"only {amount(available)} free of {amount(remaining)} left: {_held(held, amount, tz)}" \
+                if available < min(remaining, appt.due) else ""
+            return _Balance(Take(line.line_id, taken, taken, text), held_by=held if note else (), note=note)
         case _:  # unlimited: nothing is taken, the use is still recorded
-            return Take(line.line_id, 0, appt.due, "unlimited use"), None
+            return _Balance(Take(line.line_id, 0, appt.due, "unlimited use"))
+
+
+def _held(holds: tuple[Hold, ...], amount: Callable[[int], str], tz: ZoneInfo) -> str:
+    """"$60.00 held for Tue 3 Dec, Fri 6 Dec"."""
+    return f"{amount(sum(hold.units for hold in holds))} {held_for(holds, tz)}"
+
+
+def _left_held(left: int, holds: tuple[Hold, ...], words: Callable[[int], str], tz: ZoneInfo) -> str:
+    """"1 left, held for Tue 3 Dec 10:00" (one booking holds all that is left), "3 left, 3 held for
+    Tue 3 Dec, Fri 6 Dec, Mon 9 Dec", "1 h left, 1 h held for …"."""
+    held = sum(hold.units for hold in holds)
+    if len(holds) == 1 and held == left:
+        return f"{words(left)} left, {held_for(holds, tz)}"
+    return f"{words(left)} left, {words(held)} {held_for(holds, tz)}"
 
 
 def covers(
@@ -175,10 +239,60 @@ def covers(
     if terms.provider_id is not None and appointment.provider_id != terms.provider_id:
         reasons.append(provider_only(terms.provider_name))
     reasons += _calendar_reasons(holding, appointment, tz, local_date(now, tz).year)
-    take, reason = _take_or_reason(holding, appointment, currency)
-    if reason:
-        reasons.append(reason)
-    return Coverage(holding.id, tuple(reasons), None if reasons else take)
+    others = len(reasons)  # every reason so far is about something other than the balance
+    if terms.contents is Contents.FIXED and reasons[-1:] == [f"no {appointment.service_name} left"]:
+        others -= 1  # rule 2 of a Fixed bundle: nothing left on the line for this service
+    balance = _take_or_reason(holding, appointment, currency, tz)
+    if balance.reason:
+        reasons.append(balance.reason)
+    return Coverage(holding.id, tuple(reasons), None if reasons else balance.take,
+                    short=bool(reasons) and others == 0, held_by=len(balance.held_by), note=balance.note)
+
+
+def cover_refusal(title: str, coverage: Coverage) -> str | None:
+    """Why a booking "to be covered by" a package is refused, or None when it is not: refused when
+    the package would cover it but for what is left or free of the other bookings' holds, since it
+    would hold more than is there. "Massage Pack has no visit free: 3 left, 3 held for Tue 3 Dec,
+    Fri 6 Dec, Mon 9 Dec. Book it without the package, or free one of those." Any other reason
+    (weekday, provider, …) is a warning: the booking holds nothing on it."""
+    if coverage.ok or not coverage.short:
+        return None
+    free = {0: "", 1: ", or free that booking"}.get(coverage.held_by, ", or free one of those")
+    return f"{title} has {'; '.join(coverage.reasons)}. Book it without the package{free}."
+
+
+PLENTY = 10**15  # a balance no appointment could exhaust: what it would take, whatever is left
+
+
+def holds_on(
+    holding: HoldingFacts,
+    booked: Sequence[AppointmentFacts],
+    now: datetime,
+    *,
+    tz: ZoneInfo,
+    currency: Currency,
+) -> tuple[Hold, ...]:
+    """What the `booked` appointments (booked "to be covered by" `holding`, none of them paid by a
+    standing redemption) hold on it: each, in booking order (by id), what its redemption would
+    take by `covers`, whatever is left: 1 visit, its minutes, its due in money, 1 on the matching
+    line of a Fixed bundle, nothing for unlimited. One the holding would not cover for another
+    reason (another service, weekday, provider, expired, void, …) holds nothing. Money is shared
+    out in booking order: a hold takes what its appointment is due, at most what is left after the
+    holds before it (a partial cover), so money is never held beyond what is left; visits, minutes
+    and Fixed lines can be, once the balance is lowered under them (void, adjustment)."""
+    full = replace(holding, holds=(), lines=tuple(replace(line, remaining=PLENTY) for line in holding.lines))
+    remaining = {line.line_id: line.remaining for line in holding.lines}
+    money = holding.terms.contents is Contents.ANY and holding.terms.value_type is ValueType.AMOUNT
+    holds: list[Hold] = []
+    for appointment in sorted(booked, key=lambda a: a.id or 0):
+        take = covers(full, appointment, now, tz=tz, currency=currency).take
+        if take is None or take.units <= 0:
+            continue
+        units = min(take.units, max(0, remaining[take.line_id] - held_on(holds, take.line_id))) if money \
+            else take.units
+        if units > 0:
+            holds.append(Hold(appointment.id or 0, appointment.starts_at, take.line_id, units))
+    return tuple(holds)
 
 
 def _default_order(holding: HoldingFacts) -> tuple[date, datetime, int]:

@@ -11,9 +11,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from frontdesk.domain.facts import HoldingFacts, LineBalance
+from frontdesk.domain.facts import Hold, HoldingFacts, LineBalance, held_on
 from frontdesk.domain.money import Currency
-from frontdesk.domain.periods import local_date
+from frontdesk.domain.periods import local_date, to_local
 from frontdesk.domain.terms import Contents, Terms, ValueType, describe_amount, restriction_parts, summary
 from frontdesk.domain.words import (
     expired_on,
@@ -28,6 +28,8 @@ from frontdesk.domain.words import (
     join_words,
     plural,
     provider_only,
+    weekday_day,
+    when_words,
 )
 
 __all__ = [
@@ -36,6 +38,8 @@ __all__ = [
     "describe_amount",
     "describe_balance",
     "describe_expiry",
+    "describe_held",
+    "held_for",
     "describe_cover",
     "describe_restrictions",
     "entry_words",
@@ -97,21 +101,58 @@ def describe_restrictions(terms: Terms) -> str:
     return " · ".join(restriction_parts(terms))
 
 
-def describe_balance(terms: Terms, lines: Sequence[LineBalance], currency: Currency) -> str:
+def describe_balance(
+    terms: Terms, lines: Sequence[LineBalance], currency: Currency, holds: Sequence[Hold] = (),
+) -> str:
     """"3 of 5 visits", "2 h 30 min of 4 h", "$40.00 of $200.00", "unlimited",
-    "Swedish Massage 0 of 1, Thai Massage 2 of 2"."""
+    "Swedish Massage 0 of 1, Thai Massage 2 of 2"; and what booked appointments hold of it, when
+    they hold something: "3 of 5 visits · 1 held" (`describe_held`)."""
     if terms.contents is Contents.FIXED:
         names = {line.service_id: line.service_name for line in terms.fixed_lines}
-        return ", ".join(
+        text = ", ".join(
             f"{names.get(line.service_id, 'Service')} {line.remaining} of {line.initial}" for line in lines
         )
-    if terms.value_type is ValueType.UNLIMITED:
-        return describe_amount(terms, 0, currency)
-    remaining = sum(line.remaining for line in lines)
-    initial = sum(line.initial for line in lines)
-    if terms.value_type is ValueType.VISITS:
-        return f"{remaining} of {plural(initial, 'visit')}"
-    return f"{describe_amount(terms, remaining, currency)} of {describe_amount(terms, initial, currency)}"
+    elif terms.value_type is ValueType.UNLIMITED:
+        text = describe_amount(terms, 0, currency)
+    else:
+        remaining = sum(line.remaining for line in lines)
+        initial = sum(line.initial for line in lines)
+        if terms.value_type is ValueType.VISITS:
+            text = f"{remaining} of {plural(initial, 'visit')}"
+        else:
+            text = f"{describe_amount(terms, remaining, currency)} of {describe_amount(terms, initial, currency)}"
+    held = describe_held(terms, lines, holds, currency)
+    return f"{text} · {held}" if held else text
+
+
+def describe_held(terms: Terms, lines: Sequence[LineBalance], holds: Sequence[Hold], currency: Currency) -> str:
+    """What booked appointments hold of a holding: "1 held", "$80.00 held", "1 h held"; with what
+    they hold beyond what is left (after a void, an adjustment down, …): "3 held, 2 more than is
+    left"; "" when nothing is held."""
+    held = sum(hold.units for hold in holds)
+    if not held:
+        return ""
+    beyond = sum(max(0, held_on(tuple(holds), line.line_id) - line.remaining) for line in lines)
+    text = f"{describe_amount(terms, held, currency)} held" if terms.contents is Contents.ANY \
+        and terms.value_type in (ValueType.MINUTES, ValueType.AMOUNT) else f"{held} held"
+    if beyond:
+        more = describe_amount(terms, beyond, currency) if terms.contents is Contents.ANY \
+            and terms.value_type in (ValueType.MINUTES, ValueType.AMOUNT) else str(beyond)
+        text += f", {more} more than is left"
+    return text
+
+
+def held_for(holds: Sequence[Hold], tz: ZoneInfo) -> str:
+    """For whom units are held, in local time: "held for Tue 3 Dec 10:00" (one booking), "held for
+    Tue 3 Dec, Fri 6 Dec" (up to three), "held for 5 bookings from Tue 3 Dec"."""
+    ordered = sorted(holds, key=lambda hold: (hold.starts_at, hold.appointment_id))
+    if not ordered:
+        return ""
+    if len(ordered) == 1:
+        return f"held for {when_words(to_local(ordered[0].starts_at, tz))}"
+    if len(ordered) <= 3:
+        return "held for " + ", ".join(weekday_day(to_local(hold.starts_at, tz).date()) for hold in ordered)
+    return f"held for {len(ordered)} bookings from {weekday_day(to_local(ordered[0].starts_at, tz).date())}"
 
 
 def describe_expiry(

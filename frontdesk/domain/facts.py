@@ -22,6 +22,23 @@ class LineBalance:
 
 
 @dataclass(frozen=True, slots=True)
+class Hold:
+    """What one booked appointment holds on a holding until its checkout settles it (a cancel or a
+    no-show releases it): the units its redemption will take from one balance line. Holds are
+    worked out from the booked appointments (`coverage.holds_on`), never stored."""
+
+    appointment_id: int
+    starts_at: datetime  # timezone-aware
+    line_id: int
+    units: int
+
+
+def held_on(holds: tuple[Hold, ...] | list[Hold], line_id: int) -> int:
+    """The units `holds` hold on one balance line."""
+    return sum(hold.units for hold in holds if hold.line_id == line_id)
+
+
+@dataclass(frozen=True, slots=True)
 class HoldingFacts:
     """A customer's holding as the rules see it."""
 
@@ -34,6 +51,11 @@ class HoldingFacts:
     lines: tuple[LineBalance, ...]
     frozen: tuple[date, date] | None = None  # local days on which it pays for nothing (a freeze)
     moved: bool = False  # its balance was moved to another customer's holding
+    holds: tuple[Hold, ...] = ()  # what its booked appointments hold on it, in booking order
+
+    def holds_except(self, appointment_id: int | None) -> tuple[Hold, ...]:
+        """The holds of the other appointments: an appointment's own hold is free to itself."""
+        return tuple(hold for hold in self.holds if hold.appointment_id != appointment_id)
 
 
 @dataclass(frozen=True, slots=True)

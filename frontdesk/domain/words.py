@@ -98,6 +98,11 @@ def expired_on(valid_until: date, current_year: int | None = None) -> str:
     return f"expired {format_day(valid_until + timedelta(days=1), current_year)}"
 
 
+def weekday_day(day: date) -> str:
+    """"Tue 3 Mar" (the year left out)."""
+    return f"{DAY_NAMES[day.weekday()][:3]} {day.day} {MONTHS[day.month - 1]}"
+
+
 def when_words(moment: datetime) -> str:
     """"Tue 3 Mar 14:00" for a local datetime (the year left out)."""
     return f"{DAY_NAMES[moment.weekday()][:3]} {moment.day} {MONTHS[moment.month - 1]} {format_time(moment.time())}"

@@ -5,7 +5,9 @@ service and stay editable), and "cover with" (one of her active holdings, or non
 type, the coverage check runs (`appointments.preview_cover`) and shows its verdict before
 anything is saved: "✓ covers — takes 1 visit" or "✗ Mondays only; 10:00–13:00 only". ctrl+s
 books; when the package would not cover it, the first ctrl+s says why and a second ctrl+s books
-anyway (the package is tried again at checkout, money pays otherwise). Escape cancels.
+anyway (the package is tried again at checkout, money pays otherwise). A booking holds what it
+will take until its checkout: when the package has nothing free for it (what is left is held by
+other bookings), the cover field says so and it is not booked that way. Escape cancels.
 
 Dates and times are read by the domain's parsers (`frontdesk.domain.parsing`), the same for every
 form: "tomorrow", "wed", "3/3", "2pm", "1430"; each field says under it how it was read.
@@ -25,7 +27,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Header, Input, Label, Select, Static
 
-from frontdesk.domain.coverage import Coverage
+from frontdesk.domain.coverage import Coverage, cover_refusal
 from frontdesk.domain.describe import format_duration
 from frontdesk.domain.money import format_money
 from frontdesk.domain.parsing import next_half_hour, parse_clock, parse_day, parse_minutes
@@ -325,7 +327,9 @@ class BookScreen(DeskScreen[Booking]):
             return  # the form changed since: its own check is on its way
         self.verdict = (request.key, message.coverage)
         self._show_verdict(message.coverage)
-        self._show_errors(request.errors)
+        holding = self._holding(message.coverage.holding_id)
+        refusal = cover_refusal(holding.title if holding else "The package", message.coverage)
+        self._show_errors({**request.errors, "cover": refusal} if refusal else request.errors)
         if message.then_book:
             self._book_checked(request)
 
@@ -376,9 +380,14 @@ class BookScreen(DeskScreen[Booking]):
     def _book_checked(self, request: Request) -> None:
         if request.cover_holding_id is not None and self.verdict is not None:
             key, coverage = self.verdict
+            holding = self._holding(request.cover_holding_id)
+            title = holding.title if holding else "The package"
+            refusal = cover_refusal(title, coverage) if key == request.key else None
+            if refusal is not None:  # it would hold more than is free: not booked this way at all
+                self._show_errors({**request.errors, "cover": refusal})
+                self._say("Correct the fields marked in red, then ctrl+s.", error=True)
+                return
             if key == request.key and not coverage.ok and self.confirming != request.key:
-                holding = self._holding(request.cover_holding_id)
-                title = holding.title if holding else "The package"
                 self.confirming = request.key
                 self._say(f"{title} would not cover it: {'; '.join(coverage.reasons)}. "
                           "ctrl+s again books it anyway (paid another way at checkout if still not covered); "

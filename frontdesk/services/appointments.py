@@ -4,7 +4,7 @@ reversing a redemption. Paying them is `frontdesk.services.checkout`."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func
@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from frontdesk.domain.bounds import day_problem, duration_problem, text_problem
 from frontdesk.domain.business import Business
 from frontdesk.domain.controls import cancel_needs_manager
-from frontdesk.domain.coverage import AppointmentFacts, Coverage, covers
+from frontdesk.domain.coverage import AppointmentFacts, Coverage, cover_refusal, covers
 from frontdesk.domain.describe import HoldingStatus, describe_amount
 from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Tender
 from frontdesk.domain.money import Currency, amount_problem
@@ -195,15 +195,34 @@ def _booking_facts(
 def preview_cover(
     session: Session, business: Business, *, customer_id: int, service_id: int, holding_id: int,
     starts_at: datetime, provider_id: int | None = None, duration_min: int | None = None,
-    price: int | None = None,
+    price: int | None = None, appointment_id: int | None = None,
 ) -> Coverage:
-    """Would `holding_id` cover this appointment? Asked before booking it."""
+    """Would `holding_id` cover this appointment? Asked before booking it, judged against what is
+    free of the other bookings' holds; with `appointment_id` (re-checking or moving a booked
+    one) its own hold is free to it."""
     facts = _booking_facts(session, customer_id=customer_id, service_id=service_id,
                            provider_id=provider_id, starts_at=starts_at,
                            duration_min=duration_min, price=price, currency=business.currency)
     now = clock(session)
     holding = holding_views(session, [get_holding(session, holding_id)], business, now)[0]
-    return covers(holding.facts, facts, now, tz=business.tz, currency=business.currency)
+    return covers(holding.facts, replace(facts, id=appointment_id), now, tz=business.tz, currency=business.currency)
+
+
+def hold_or_refuse(
+    session: Session, business: Business, *, holding_id: int, appointment: AppointmentFacts,
+) -> Coverage:
+    """Check that `holding_id` can hold what `appointment` would take, with the holding locked
+    (`ledger.lock_holding`) so that two desks booking its last free unit are judged one after the
+    other: the second counts the first one's hold. Refused at the `cover` field (InvalidInput)
+    when it would take more than is free (`coverage.cover_refusal`); any other reason it would
+    not cover is returned as a warning."""
+    holding, _ = lock_holding(session, holding_id)
+    now = clock(session)
+    view = holding_views(session, [holding], business, now)[0]
+    coverage = covers(view.facts, appointment, now, tz=business.tz, currency=business.currency)
+    if (refusal := cover_refusal(holding.title, coverage)) is not None:
+        raise InvalidInput({"cover": refusal})
+    return coverage
 
 
 def book(
@@ -214,7 +233,8 @@ def book(
 ) -> Booking:
     """Book an appointment; duration and price default from the service. With
     `cover_holding_id` it is marked "to be covered by" that holding and the coverage is checked
-    now (the verdict is returned; the redemption happens at checkout)."""
+    now (the verdict is returned; the redemption happens at checkout): while it is booked it holds
+    what it will take, and it is refused when that is more than is free (`hold_or_refuse`)."""
     actor = require_staff(session)
     now = clock(session)
     facts = _booking_facts(session, customer_id=customer_id, service_id=service_id,
@@ -222,9 +242,7 @@ def book(
                            duration_min=duration_min, price=price, currency=business.currency, note=note)
     coverage = None
     if cover_holding_id is not None:
-        coverage = preview_cover(session, business, customer_id=customer_id, service_id=service_id,
-                                 holding_id=cover_holding_id, starts_at=starts_at,
-                                 provider_id=provider_id, duration_min=duration_min, price=price)
+        coverage = hold_or_refuse(session, business, holding_id=cover_holding_id, appointment=facts)
     row = Appointment(customer_id=customer_id, service_id=service_id, provider_id=provider_id,
                       starts_at=starts_at, duration_min=facts.duration_min, price=facts.price,
                       cover_holding_id=cover_holding_id, note=note.strip(), created_by=actor,

@@ -38,6 +38,7 @@ from frontdesk.services.views import (
     appointment_views,
     next_round,
     receipt_view,
+    with_holds,
 )
 
 KEY_MAX_LENGTH = 64  # the key column's size
@@ -91,6 +92,7 @@ def _redeem(
         frozen=(holding.frozen_from, holding.frozen_until) if holding.frozen_from and holding.frozen_until else None,
         moved=session.exec(select(Holding.id).where(Holding.source_holding_id == holding.id)).first() is not None,
     )
+    facts = with_holds(session, [facts], business, now)[0]  # judged against what other bookings leave free
     coverage = covers(facts, appointment.facts, now, tz=business.tz, currency=business.currency)
     if not coverage.ok:
         raise NotCovered(holding.title, coverage.reasons)

@@ -6,23 +6,26 @@ Rows never leave a session: every use case returns these frozen dataclasses inst
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from sqlalchemy import func
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
 from frontdesk.domain.business import Business
-from frontdesk.domain.coverage import AppointmentFacts, Coverage, HoldingFacts, LineBalance
+from frontdesk.domain.coverage import AppointmentFacts, Coverage, Hold, HoldingFacts, LineBalance, holds_on
 from frontdesk.domain.describe import (
     HoldingStatus,
     describe_amount,
     describe_balance,
     describe_cover,
     describe_expiry,
+    describe_held,
     describe_restrictions,
     status,
 )
+from frontdesk.domain.facts import held_on
 from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Role, Tender
 from frontdesk.domain.periods import local_date
 from frontdesk.domain.terms import Terms, summary
@@ -116,7 +119,7 @@ class HoldingView:
     voided: bool
     lines: tuple[LineBalance, ...]
     status: HoldingStatus
-    balance_text: str  # "3 of 5 visits"
+    balance_text: str  # "3 of 5 visits", "3 of 5 visits · 1 held"
     expiry_text: str  # "expires 12 Mar, in 9 days"
     restrictions_text: str  # "Mondays · 10:00–13:00"
     summary: str
@@ -125,18 +128,30 @@ class HoldingView:
     paid_tender: Tender | None = None  # how most of that money was paid
     frozen: tuple[date, date] | None = None  # a freeze in force or to come (local days)
     moved: bool = False  # its balance was moved to another customer
+    holds: tuple[Hold, ...] = ()  # what its booked appointments hold on it until their checkout
+    held_text: str = ""  # "1 held", "$80.00 held", "3 held, 2 more than is left"; "" when nothing is held
 
     @property
     def facts(self) -> HoldingFacts:
         return HoldingFacts(
             id=self.id, customer_id=self.customer_id, terms=self.terms,
             purchased_at=self.purchased_at, valid_until=self.valid_until,
-            voided=self.voided, lines=self.lines, frozen=self.frozen, moved=self.moved,
+            voided=self.voided, lines=self.lines, frozen=self.frozen, moved=self.moved, holds=self.holds,
         )
 
     @property
     def remaining(self) -> int:
         return sum(line.remaining for line in self.lines)
+
+    @property
+    def held(self) -> int:
+        """What its booked appointments hold, in its unit."""
+        return sum(hold.units for hold in self.holds)
+
+    @property
+    def available(self) -> int:
+        """What is left and not held by a booking, in its unit (never below 0 on any line)."""
+        return sum(max(0, line.remaining - held_on(self.holds, line.line_id)) for line in self.lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,21 +325,24 @@ def holding_views(
         col(Holding.source_holding_id).in_(ids)))) if ids else set()
     today = local_date(now, business.tz)
     views = []
+    all_facts = []
     for row in rows:
-        terms = Terms.from_dict(row.terms)
         frozen = (row.frozen_from, row.frozen_until) if row.frozen_from and row.frozen_until \
             and row.frozen_until >= today else None
-        facts = HoldingFacts(
-            id=row.id, customer_id=row.customer_id, terms=terms, purchased_at=row.purchased_at,
+        all_facts.append(HoldingFacts(
+            id=row.id, customer_id=row.customer_id, terms=Terms.from_dict(row.terms), purchased_at=row.purchased_at,
             valid_until=row.valid_until, voided=row.voided_at is not None,
             lines=tuple(lines[row.id]), frozen=frozen, moved=row.id in moved,
-        )
+        ))
+    for row, facts in zip(rows, with_holds(session, all_facts, business, now), strict=True):
+        terms, frozen = facts.terms, facts.frozen
         views.append(HoldingView(
             id=row.id, customer_id=row.customer_id, title=row.title, terms=terms,
             purchased_at=row.purchased_at, valid_until=row.valid_until, assigned=row.assigned,
             voided=facts.voided, lines=facts.lines,
             status=status(facts, now, tz=business.tz),
-            balance_text=describe_balance(terms, facts.lines, business.currency),
+            balance_text=describe_balance(terms, facts.lines, business.currency, facts.holds),
+            holds=facts.holds, held_text=describe_held(terms, facts.lines, facts.holds, business.currency),
             expiry_text=describe_expiry(row.valid_until, now, tz=business.tz, terms=terms, frozen=frozen),
             restrictions_text=describe_restrictions(terms), covers_text=describe_cover(terms),
             summary=summary(terms, business.currency),
@@ -332,6 +350,42 @@ def holding_views(
             frozen=frozen, moved=facts.moved,
         ))
     return views
+
+
+def with_holds(
+    session: Session, holdings: Sequence[HoldingFacts], business: Business, now: datetime
+) -> list[HoldingFacts]:
+    """`holdings` with what their booked appointments hold on them (`coverage.holds_on`): the
+    appointments booked "to be covered by" one of them, still booked, not paid (by a standing
+    redemption or in full by money). Read in one batch for all of them (by the holdings' customers, an indexed
+    column), fresh from the database: after `ledger.lock_holding` this counts every booking
+    committed before the lock."""
+    ids = [holding.id for holding in holdings]
+    if not ids:
+        return list(holdings)
+    paid = (select(Payment.appointment_id, func.sum(Payment.amount).label("paid"))
+            .group_by(Payment.appointment_id).subquery())
+    booked = session.exec(
+        select(Appointment.id, Appointment.customer_id, Appointment.service_id, Appointment.provider_id,
+               Appointment.starts_at, Appointment.duration_min, Appointment.price, Appointment.cover_holding_id,
+               func.coalesce(paid.c.paid, 0))
+        .outerjoin(paid, paid.c.appointment_id == Appointment.id)
+        .where(col(Appointment.customer_id).in_({holding.customer_id for holding in holdings}),
+               col(Appointment.cover_holding_id).in_(ids), Appointment.status == AppointmentStatus.BOOKED)
+    ).all()
+    standing = standing_redemptions(session, [row[0] for row in booked]) if booked else {}
+    by_holding: dict[int, list[AppointmentFacts]] = {}
+    for (appointment_id, customer_id, service_id, provider_id, starts_at, duration, price, holding_id,
+         paid_so_far) in booked:
+        if appointment_id in standing or 0 < price <= paid_so_far:
+            continue  # its redemption stands for it (or money paid it in full): it holds nothing more
+        by_holding.setdefault(holding_id, []).append(AppointmentFacts(
+            id=appointment_id, customer_id=customer_id, service_id=service_id, service_name="",
+            provider_id=provider_id, provider_name=None, starts_at=starts_at, duration_min=duration,
+            price=price, due=max(price - int(paid_so_far), 0)))
+    return [replace(holding, holds=holds_on(holding, by_holding[holding.id], now, tz=business.tz,
+                                            currency=business.currency))
+            if holding.id in by_holding else holding for holding in holdings]
 
 
 def _money_paid(rows: Iterable[tuple[int, str, int]]) -> dict[int, tuple[int, Tender | None]]:

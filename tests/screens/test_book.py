@@ -173,3 +173,35 @@ async def test_escape_cancels(screen_desk: Desk) -> None:
         await settle(pilot)
         assert not isinstance(pilot.app.screen, BookScreen)
     assert NOW and screen_desk.read(appointments.customer_appointments, customer_id=salon.maria) == []
+
+
+async def test_a_package_with_nothing_free_is_refused_at_the_cover_field_and_nothing_is_saved(
+        screen_desk: Desk) -> None:
+    """Five bookings hold the Massage Pack's five visits: a sixth cannot be covered by it, and the
+    form says so under "Cover with" (no "book anyway": it would hold a visit that is not there)."""
+    salon = build_salon(screen_desk)
+    pack = salon.sell(salon.massage_pack)
+    held = [salon.book(salon.at(day, 11), cover_holding_id=pack) for day in (1, 2, 3, 4, 5)]
+    app = FrontDeskApp(screen_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_booking(pilot, salon.maria)
+        screen.query_one("#service", Select).value = salon.swedish
+        await settle(pilot)
+        await type_into(pilot, screen, "#date", "mon")
+        await type_into(pilot, screen, "#time", "11:00")
+        screen.query_one("#cover", Select).value = pack
+        await settle(pilot)
+        reason = "no visit free: 5 left, 5 held for 5 bookings from Tue 3 Mar"
+        assert shown(screen, "#verdict") == f"✗ {reason}"
+        refusal = f"Massage Pack has {reason}. Book it without the package, or free one of those."
+        assert shown(screen, "#cover-error") == refusal
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        assert shown(screen, "#cover-error") == refusal
+        assert "Correct the fields marked in red" in shown(screen, "#book-message")
+        await pilot.press("ctrl+s")  # no second ctrl+s books it anyway
+        await settle(pilot)
+        assert pilot.app.screen is screen
+    booked = screen_desk.read(appointments.customer_appointments, customer_id=salon.maria)
+    assert sorted(appointment.id for appointment in booked) == sorted(held)

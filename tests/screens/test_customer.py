@@ -525,3 +525,13 @@ async def test_a_statement_folder_that_cannot_be_written_says_so(spa: Spa, tmp_p
         await pilot.press("p")
         await settle(pilot)
         assert f"Could not write the statement in {blocked}" in str(notifications)
+
+
+async def test_a_booking_covered_by_a_package_shows_as_held_on_its_balance(spa: Spa) -> None:
+    pack = spa.sell(spa.massage_pack, days_ago=20)
+    spa.desk.by(spa.rita.id).write(appointments.book, spa.business, customer_id=spa.maria, service_id=spa.swedish,
+                                   starts_at=spa.at(1, 11), cover_holding_id=pack)
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_customer(app, pilot, spa.maria)
+        assert rows(app, "#holdings")[0][:2] == ["Massage Pack", "5 of 5 visits · 1 held"]

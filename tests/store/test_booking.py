@@ -110,9 +110,10 @@ def test_to_be_covered_by_a_package_that_covers(spa: Spa) -> None:
     assert (booking.coverage.holding_id, booking.coverage.take.units, booking.coverage.take.value,
             booking.coverage.take.description) == (pack, 1, 8000, "1 visit")
     assert booking.appointment.cover_holding_id == pack
-    assert balance(spa, pack) == "5 of 5 visits"  # redeemed at checkout, not at booking
+    assert balance(spa, pack) == "5 of 5 visits · 1 held"  # redeemed at checkout, held until then
     receipt = pay(spa, booking.appointment.id, "k")
     assert [line.holding_id for line in receipt.payments] == [pack]
+    assert balance(spa, pack) == "4 of 5 visits"  # the redemption settles the hold
 
 
 def test_to_be_covered_by_a_package_that_does_not_cover_warns_and_still_books(spa: Spa) -> None:

@@ -3,10 +3,11 @@
 Issue 9, "Keep proving it", point 2 (the 8 × 10 redemption race is `test_race.py`). Four desks,
 each a process with its own engine, connect before the start line; every round begins at a barrier,
 so they collide round after round: a cancel against a redemption on one holding, one checkout key
-sent by every desk, every desk selling a package to pay one appointment, and a void, a second void
-and an adjustment against a redemption. Each test checks what every desk was told and what the
-database holds afterwards: the ledger balances, the balance is the test's own arithmetic, and the
-entries and payments are exactly those the outcomes account for.
+sent by every desk, every desk selling a package to pay one appointment, a void, a second void
+and an adjustment against a redemption, every desk booking the last free visit of a holding "to
+be covered by" it, and a booking against a checkout of that last visit. Each test checks what every
+desk was told and what the database holds afterwards: the ledger balances, the balance is the
+test's own arithmetic, and the entries and payments are exactly those the outcomes account for.
 """
 
 from __future__ import annotations
@@ -24,18 +25,18 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from frontdesk.db import create_db_engine
 from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Tender
 from frontdesk.domain.terms import Terms, ValueType
-from frontdesk.models import Checkout, Holding, HoldingLine, LedgerEntry, Payment
+from frontdesk.models import Appointment, Checkout, Holding, HoldingLine, LedgerEntry, Payment
 from frontdesk.services import appointments, catalogue, checkout, customers, ledger, sales
 from frontdesk.services import staff as staff_use_cases
 from frontdesk.services.desk import Desk
 from frontdesk.services.errors import FrontDeskError
 from frontdesk.services.tenders import TenderLine
-from frontdesk.services.views import standing_redemptions
+from frontdesk.services.views import holding_views, standing_redemptions
 from tests.conftest import NOW
 from tests.store.test_race import BUSINESS, NY
 
@@ -137,6 +138,8 @@ def _act(desk: Desk, action: str, args: dict[str, Any]) -> Any:
         return desk.write(ledger.void, BUSINESS, reason="sold by mistake", **args).refunded
     if action == "adjust":
         return desk.write(ledger.adjust, BUSINESS, reason="goodwill", **args).id
+    if action == "book":
+        return desk.write(appointments.book, BUSINESS, **args).appointment.id
     raise AssertionError(f"no such step: {action}")
 
 
@@ -413,3 +416,82 @@ def test_void_and_adjust_racing_a_redemption_never_use_or_fill_a_void_holding(da
     state, mismatches = spa.read(after)
     assert mismatches == []
     assert state == expected
+
+
+# ---- 5. holds: every desk booking the last free visit; a booking against a checkout ---------------
+
+def _starts(index: int) -> datetime:
+    return datetime.combine(NOW.astimezone(NY).date() + timedelta(days=1 + index // 8), clock_time(9 + index % 8), NY)
+
+
+def _held_and_left(session: Session, holdings: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """Each holding's (held, remaining), as the desks read them."""
+    rows = session.exec(select(Holding).where(col(Holding.id).in_(holdings))).all()
+    return {view.id: (view.held, view.remaining) for view in holding_views(session, rows, BUSINESS, NOW)}
+
+
+def test_desks_booking_the_last_free_visit_of_a_holding_hold_it_once(database_url: str) -> None:
+    """Every round, on a fresh 2-visit holding with one visit held already, all four desks book an
+    appointment "to be covered by" it at once: exactly one holds the last visit; the others are
+    refused at the cover field, and nothing of theirs is saved."""
+    spa = _open_spa(database_url)
+    holdings = spa.sell(spa.package(visits=2), ROUNDS)
+    desk, engine = spa.desk()
+    for number, holding in enumerate(holdings):  # the first visit of each, held ahead
+        desk.write(appointments.book, BUSINESS, customer_id=spa.customer, service_id=spa.service,
+                   starts_at=_starts(number), cover_holding_id=holding)
+    engine.dispose()
+    plans = [[("book", {"customer_id": spa.customer, "service_id": spa.service,
+                        "starts_at": _starts(ROUNDS + 4 * number + d), "cover_holding_id": holding})
+              for number, holding in enumerate(holdings)] for d in range(DESKS)]
+    outcomes = _race(spa, plans)
+
+    booked = []
+    for round_number in range(ROUNDS):
+        told = [desk[round_number] for desk in outcomes]
+        assert [outcome[0] for outcome in told].count("ok") == 1, told
+        refused = [outcome for outcome in told if outcome[0] != "ok"]
+        assert {kind for kind, _ in refused} == {"InvalidInput"}, refused
+        assert all("no visit free: 2 left, 2 held for" in message for _, message in refused), refused
+        booked += [outcome[1] for outcome in told if outcome[0] == "ok"]
+
+    def after(session: Session) -> dict[str, Any]:
+        return {"appointments": _count(session, Appointment),
+                "held and left": _held_and_left(session, holdings),
+                "covered by": sorted(session.exec(select(Appointment.id).where(
+                    col(Appointment.cover_holding_id).in_(holdings), col(Appointment.id).in_(booked))))}
+
+    state = spa.read(after)
+    assert state["appointments"] == ROUNDS + ROUNDS  # one held ahead and one won, per holding
+    assert state["held and left"] == {holding: (2, 2) for holding in holdings}
+    assert state["covered by"] == sorted(booked)
+
+
+def test_a_booking_and_a_checkout_racing_for_the_last_visit_get_it_once(database_url: str) -> None:
+    """Every round, on a fresh 1-visit holding: one desk books an appointment "to be covered by" it
+    while another pays a walk-in from it. Whichever the database takes first gets the visit: the
+    booking holds it and the checkout is told it is held, or the checkout spends it and the booking
+    is told nothing is left. Never both; held never more than is left."""
+    spa = _open_spa(database_url)
+    holdings = spa.sell(spa.package(visits=1), ROUNDS)
+    walk_ins = spa.book(ROUNDS)
+    plans = [[("book", {"customer_id": spa.customer, "service_id": spa.service,
+                        "starts_at": _starts(ROUNDS + number), "cover_holding_id": holding})
+              for number, holding in enumerate(holdings)],
+             [("checkout", {"key": f"walk-in-{a}", "appointment_id": a, "package": holding})
+              for holding, a in zip(holdings, walk_ins)]]
+    outcomes = _race(spa, plans)
+
+    expected = {}
+    for round_number, holding in enumerate(holdings):
+        booking, paid = outcomes[0][round_number], outcomes[1][round_number]
+        assert [booking[0], paid[0]].count("ok") == 1, (booking, paid)
+        if booking[0] == "ok":
+            assert paid[0] == "NotCovered" and "no visit free: 1 left, held for" in paid[1], paid
+            expected[holding] = (1, 1)  # held, not spent
+        else:
+            assert booking == ("InvalidInput", "Yoga pass has no visits left. Book it without the package."), \
+                booking
+            expected[holding] = (0, 0)  # spent, nothing held
+    state = spa.read(lambda session: (_held_and_left(session, holdings), ledger.check(session)))
+    assert state == (expected, [])

@@ -67,6 +67,7 @@ PARTS = {  # building blocks the use cases are made of, called inside them
     "ledger.spend", "roles.acting", "roles.at_desk", "roles.clock", "roles.require_manager", "roles.require_staff",
     "sales.open_holding", "tenders.record_refunds", "views.appointment_views", "views.holding_views",
     "views.next_round", "views.receipt_view", "views.standing_redemptions", "liability.worth_now",
+    "appointments.hold_or_refuse", "views.with_holds",
 }
 
 PACK = Terms(title="Massage Pack", value_type=ValueType.VISITS, quantity=5, all_services=False, price=35000)

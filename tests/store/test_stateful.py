@@ -47,11 +47,11 @@ from sqlmodel import col, select
 
 from frontdesk.domain.kinds import Tender
 from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms, ValueType
-from frontdesk.models import Appointment, HoldingLine, LedgerEntry, Payment
+from frontdesk.models import Appointment, Holding, HoldingLine, LedgerEntry, Payment
 from frontdesk.services import appointments, checkout, customers, ledger, sales
 from frontdesk.services.errors import FrontDeskError
 from frontdesk.services.sales import TenderLine
-from frontdesk.services.views import Receipt
+from frontdesk.services.views import Receipt, holding_views
 from tests.conftest import NOW
 from tests.store.conftest import Spa
 from tests.world import SERVICES
@@ -158,26 +158,61 @@ class Model:
     def local_day(self, moment: datetime) -> date:
         return moment.astimezone(self.tz).date()
 
-    def take(self, holding: Held, appointment: Booked) -> tuple[int, int, int] | None:
-        """What paying `appointment` from `holding` takes: (line, units, value paid), or None
-        when it does not cover it."""
+    def wanted(self, holding: Held, appointment: Booked) -> tuple[int, int] | None:
+        """What paying `appointment` from `holding` would take whatever is left, (line, units) (money:
+        all it is due), or None when the holding would not cover it for another reason than its balance."""
         if appointment.standing is not None or holding.customer != appointment.customer or holding.void:
             return None
         day = self.local_day(appointment.starts_at)
         if day < holding.purchased_on or (holding.valid_until is not None and day > holding.valid_until):
             return None
-        due, left = appointment.due, holding.lines[0]
         match holding.kind:
             case "journey":
-                lines = [n for n, name in enumerate(JOURNEY) if name == appointment.service and holding.lines[n] >= 1]
-                return (lines[0], 1, due) if lines else None
+                lines = [n for n, name in enumerate(JOURNEY) if name == appointment.service]
+                return (lines[0], 1) if lines else None
             case "visits" | "strict":
-                return (0, 1, due) if left >= 1 else None
+                return (0, 1)
             case "minutes":
-                return (0, appointment.duration, due) if left > 0 and left >= appointment.duration else None
+                return (0, appointment.duration)
             case "credit":
-                return (0, min(left, due), min(left, due)) if left > 0 else None
+                return (0, appointment.due)
             case _:  # unlimited: nothing taken
+                return (0, 0)
+
+    def held(self, holding: Held, but: Booked | None = None) -> list[int]:
+        """What the booked appointments covered by `holding` hold on each of its lines (all but `but`'s
+        own): in booking order, each what it would take; money no more than is left after the holds before."""
+        held = [0] * len(holding.lines)
+        for appointment in self.booked:
+            if appointment.cover is not holding or appointment.status != "booked" or appointment is but \
+                    or appointment.paid >= appointment.price:
+                continue  # only a booked appointment still to pay holds
+            wanted = self.wanted(holding, appointment)
+            if wanted is None:
+                continue
+            line, units = wanted
+            if holding.kind == "credit":
+                units = min(units, max(0, holding.lines[line] - held[line]))
+            held[line] += units
+        return held
+
+    def take(self, holding: Held, appointment: Booked) -> tuple[int, int, int] | None:
+        """What paying `appointment` from `holding` takes: (line, units, value paid), or None when it
+        does not cover it, judged against what is free of the other bookings' holds."""
+        wanted = self.wanted(holding, appointment)
+        if wanted is None:
+            return None
+        line, units = wanted
+        free = holding.lines[line] - self.held(holding, but=appointment)[line]
+        due, left = appointment.due, holding.lines[line]
+        match holding.kind:
+            case "journey" | "visits" | "strict":
+                return (line, 1, due) if left >= 1 and free >= 1 else None
+            case "minutes":
+                return (0, units, due) if left > 0 and left >= units and free >= units else None
+            case "credit":
+                return (0, min(free, due), min(free, due)) if left > 0 and free > 0 else None
+            case _:
                 return (0, 0, due)
 
     def redeem(self, holding: Held, appointment: Booked, taken: tuple[int, int, int]) -> None:
@@ -217,9 +252,10 @@ class Snapshot:
     payments: list[tuple]
     statuses: dict[int, str]
     standing: dict[int, int]
+    held: dict[int, int]  # what booked appointments hold on each holding that has something held
 
 
-def snapshot(spa: Spa, holding_ids: list[int], appointment_ids: list[int]) -> Snapshot:
+def snapshot(spa: Spa, holding_ids: list[int], appointment_ids: list[int], now: datetime) -> Snapshot:
     with spa.desk.engine.connect() as connection:
         lines = dict(connection.execute(select(HoldingLine.id, HoldingLine.remaining)
                                         .where(col(HoldingLine.holding_id).in_(holding_ids))).all())
@@ -235,7 +271,10 @@ def snapshot(spa: Spa, holding_ids: list[int], appointment_ids: list[int]) -> Sn
         standing = dict(connection.execute(select(LedgerEntry.appointment_id, func.sum(rounds))
                                            .where(col(LedgerEntry.appointment_id).in_(appointment_ids))
                                            .group_by(LedgerEntry.appointment_id)).all())
-    return Snapshot(lines, entries, payments, statuses, {key: int(value) for key, value in standing.items()})
+    held = {view.id: view.held for view in spa.desk.read(lambda session: holding_views(
+        session, session.exec(select(Holding).where(col(Holding.id).in_(holding_ids))).all(), spa.desk.business,
+        now)) if view.held}
+    return Snapshot(lines, entries, payments, statuses, {key: int(value) for key, value in standing.items()}, held)
 
 
 # ---- the test -------------------------------------------------------------------------------------
@@ -264,7 +303,7 @@ def test_a_stateful_model_agrees_with_the_desk_after_every_step(spa: Spa) -> Non
             return spa.desk.by(staff, at=self.now)
 
         def state(self) -> Snapshot:
-            return snapshot(spa, [h.id for h in self.model.holdings], [a.id for a in self.model.booked])
+            return snapshot(spa, [h.id for h in self.model.holdings], [a.id for a in self.model.booked], self.now)
 
         def attempt(self, name: str, allowed: bool, action: Callable[[], T]) -> T | None:
             """Run `action` on the desk: it must go through when the model says `allowed`, and be
@@ -341,12 +380,22 @@ def test_a_stateful_model_agrees_with_the_desk_after_every_step(spa: Spa) -> Non
             own = self.own(customer)
             covered_by = own[cover % len(own)] if cover is not None and own else None
             starts_at = self.now + timedelta(hours=hours)
-            booking = self.attempt("book", True, lambda: self.desk(spa.reception).write(
-                appointments.book, business, customer_id=customer, service_id=services[service], starts_at=starts_at,
-                cover_holding_id=covered_by.id if covered_by else None))
             minutes, price = SERVICES[service]
-            self.model.booked.append(Booked(booking.appointment.id, customer, service, starts_at, price, minutes,
-                                            covered_by))
+            new = Booked(0, customer, service, starts_at, price, minutes, covered_by)
+            # refused when the package would cover it but has not enough free of the other bookings' holds
+            allowed = covered_by is None or self.model.wanted(covered_by, new) is None \
+                or self.model.take(covered_by, new) is not None
+            booking = self.attempt("book" if allowed else "book refused", allowed, lambda: self.desk(
+                spa.reception).write(appointments.book, business, customer_id=customer, service_id=services[service],
+                                     starts_at=starts_at, cover_holding_id=covered_by.id if covered_by else None))
+            if booking is None:
+                return
+            new.id = booking.appointment.id
+            self.model.booked.append(new)
+            if covered_by is not None and covered_by.kind != "unlimited":
+                # booking with cover never makes held exceed what is left
+                assert all(held <= left or before == held for held, left, before in zip(
+                    self.model.held(covered_by), covered_by.lines, self.model.held(covered_by, but=new)))
 
         def covering(self) -> list[tuple[Booked, Held]]:
             """Every (appointment, holding) the model says a checkout from the holding would pay."""
@@ -548,6 +597,7 @@ def test_a_stateful_model_agrees_with_the_desk_after_every_step(spa: Spa) -> Non
                 assert 0 <= money[appointment.id] <= paid[appointment.id] <= appointment.price
                 assert (money[appointment.id], paid[appointment.id]) == (appointment.money, appointment.paid)
             assert {h.id: sale[h.id] for h in model.holdings} == {h.id: h.sale_money for h in model.holdings}
+            assert state.held == {h.id: sum(model.held(h)) for h in model.holdings if sum(model.held(h))}
 
     run_state_machine_as_test(DeskAndModel, settings=settings(
         max_examples=EXAMPLES, stateful_step_count=STEPS_PER_EXAMPLE, deadline=None,

@@ -71,7 +71,9 @@ class ReceiptDialog(DeskModal[Receipt]):
                 if balances:
                     balances.append("\n")
                 balances.append(holding.title, style="bold")
-                left = "unlimited" if holding.balance_text == "unlimited" else f"{holding.balance_text} left"
+                held = f" · {holding.held_text}" if holding.held_text else ""
+                left = "unlimited" if holding.balance_text == "unlimited" else \
+                    f"{holding.balance_text.removesuffix(held)} left{held}"
                 balances.append(f": {left} · {holding.expiry_text}")
             yield Static(balances, id="receipt-balances")
             if paid.receipt.replayed:
