@@ -212,6 +212,13 @@ class FrontDeskApp(App[None]):
 
         self.push_screen(BookScreen(customer_id), booked)
 
+    def open_reschedule(self, appointment_id: int, done: Callable[[Any], None] | None = None) -> None:
+        """Move a booked appointment to another time or provider; `done` gets the move (None when
+        left as it was)."""
+        from frontdesk.screens.book import RescheduleScreen
+
+        self.push_screen(RescheduleScreen(appointment_id), done)
+
     def open_area(self, mode: str) -> None:
         """Go to a top-level area; `back_from_area` returns to where this was pressed."""
         if self.current_mode != mode:

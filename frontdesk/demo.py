@@ -49,7 +49,7 @@ from frontdesk.domain.money import parse_money
 from frontdesk.domain.periods import local_date, valid_until
 from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms, ValueType
 from frontdesk.models import Holding, LedgerEntry, utcnow
-from frontdesk.services import appointments, catalogue, checkout, customers, ledger, sales
+from frontdesk.services import appointments, catalogue, checkout, customers, ledger, sales, schedule
 from frontdesk.services import staff as staff_use_cases
 from frontdesk.services.desk import Desk
 from frontdesk.services.roles import at_desk
@@ -330,6 +330,11 @@ class _Demo:
         for row in spa["providers"]:
             for service in row["services"]:
                 self.skills[service].append(row["name"])
+            run(schedule.set_provider_services, provider_id=self.providers[row["name"]], all_services=False,
+                service_ids=[self.services[name].id for name in row["services"]], actor=self.manager, now=self.opened)
+        week = spa["opening_hours"]  # the days' hours all contain the hours the demo books in
+        run(schedule.set_opening_hours, days=[(_hhmm(week[day][0]), _hhmm(week[day][1])) if week.get(day) else None
+                                              for day in WEEKDAYS], actor=self.manager, now=self.opened)
         self.package_specs = {row["title"]: row for row in spa["packages"]}
         self.packages: dict[str, PackageView] = {
             row["title"]: run(catalogue.save_package, self.business, terms=self.terms(row), actor=self.manager,
@@ -591,7 +596,9 @@ class _Demo:
         booking = self.run(
             appointments.book, self.business, customer_id=visit.customer_id, service_id=visit.service.id,
             starts_at=visit.start, actor=self.clerk(), now=visit.booked_at,
-            provider_id=self.providers[visit.provider] if visit.provider else None,
+            # a class is booked without its teacher: the class, not each place in it, takes her time
+            provider_id=self.providers[visit.provider]
+            if visit.provider and visit.service.name not in self.class_times else None,
             cover_holding_id=visit.cover_holding_id)
         visit.id, visit.due = booking.appointment.id, booking.appointment.due
         self.booked += 1

@@ -58,6 +58,32 @@ class Provider(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=120, unique=True)
     archived: bool = False
+    # gives every service (until a manager lists them in provider_service)
+    all_services: bool = Field(default=True, sa_column_kwargs={"server_default": text("true")})
+
+
+class ProviderService(SQLModel, table=True):
+    """A service a provider gives, when the provider does not give them all."""
+
+    __tablename__ = "provider_service"
+
+    provider_id: int = Field(foreign_key="provider.id", primary_key=True)
+    service_id: int = Field(foreign_key="service.id", primary_key=True)
+
+
+class OpeningHours(SQLModel, table=True):
+    """The business's hours on one weekday (0 = Monday); no opening and closing time: closed.
+    No rows at all: no hours are kept, and bookings are not checked against them."""
+
+    __tablename__ = "opening_hours"
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="ck_opening_hours_weekday"),
+        CheckConstraint("(opens IS NULL AND closes IS NULL) OR (opens < closes)", name="ck_opening_hours_order"),
+    )
+
+    weekday: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    opens: time | None = None
+    closes: time | None = None
 
 
 class Package(SQLModel, table=True):

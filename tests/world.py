@@ -120,8 +120,9 @@ class World:
 
     def book(self, customer_id: int, service_id: int, starts_at: datetime, *, now: datetime | None = None,
              actor: int | None = None, **extra: Any) -> int:
-        """Book an appointment; the receptionist, unless `actor`."""
-        desk = self.desk.by(actor or self.rita.id, at=now or self.desk.now())
+        """Book an appointment; the receptionist, unless `actor`. One that has begun by the desk's
+        time was booked when it began, unless `now` says when (the desk refuses a time gone by)."""
+        desk = self.desk.by(actor or self.rita.id, at=now or min(self.desk.now(), starts_at))
         booking = desk.write(appointments.book, self.business, customer_id=customer_id, service_id=service_id,
                              starts_at=starts_at, **extra)
         return booking.appointment.id

@@ -7,7 +7,17 @@ anything is saved: "✓ covers — takes 1 visit" or "✗ Mondays only; 10:00–
 books; when the package would not cover it, the first ctrl+s says why and a second ctrl+s books
 anyway (the package is tried again at checkout, money pays otherwise). A booking holds what it
 will take until its checkout: when the package has nothing free for it (what is left is held by
-other bookings), the cover field says so and it is not booked that way. Escape cancels.
+other bookings), the cover field says so and it is not booked that way. Escape leaves (asking
+first when something was changed).
+
+The day book's checks run live too (`schedule.check_booking`): a provider busy then or who does
+not give the service shows under the provider, a time outside the hours or gone by under the
+date, the customer's own overlap as a warning. Once a service is chosen, the date and time are
+the next free start for it (`schedule.suggest_start`), with the provider chosen or the earliest
+of those who give it, until staff type a time themselves; the provider list offers only those
+who give the service. A time gone by or outside the hours a manager enters anyway with ctrl+o,
+giving the reason. `RescheduleScreen` is the same form moving a booked appointment: its date,
+time and provider change, with the same checks.
 
 Dates and times are read by the domain's parsers (`frontdesk.domain.parsing`), the same for every
 form: "tomorrow", "wed", "3/3", "2pm", "1430"; each field says under it how it was read.
@@ -16,7 +26,7 @@ form: "tomorrow", "wed", "3/3", "2pm", "1430"; each field says under it how it w
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from rich.text import Text
@@ -33,9 +43,21 @@ from frontdesk.domain.money import format_money
 from frontdesk.domain.parsing import next_half_hour, parse_clock, parse_day, parse_minutes
 from frontdesk.domain.periods import local_date, to_local
 from frontdesk.screens.base import DeskScreen
-from frontdesk.services.appointments import Booking, BookingForm, book, booking_form, preview_cover
+from frontdesk.screens.dialogs.confirm import ConfirmDialog
+from frontdesk.screens.dialogs.reason import ReasonDialog
+from frontdesk.services.appointments import (
+    Booking,
+    BookingForm,
+    Rescheduled,
+    book,
+    booking_form,
+    get_appointment,
+    preview_cover,
+    reschedule,
+)
+from frontdesk.services.schedule import BookingCheck, Suggestion, check_booking, suggest_start
 from frontdesk.services.errors import FrontDeskError, InvalidInput
-from frontdesk.services.views import HoldingView, ServiceView
+from frontdesk.services.views import AppointmentView, HoldingView, ServiceView
 from frontdesk.widgets.appointments import when_text
 from frontdesk.widgets.fields import sentence
 from frontdesk.widgets.money_input import MoneyInput
@@ -70,12 +92,35 @@ class BookScreen(DeskScreen[Booking]):
     TITLE = "Book"
     BINDINGS = [
         Binding("ctrl+s", "book", "Book", tooltip="Save the appointment", id="book-save"),
-        Binding("escape", "cancel", "Cancel", tooltip="Leave without booking", id="book-cancel"),
+        Binding("escape", "cancel", "Cancel", tooltip="Leave without booking (asks first if you changed something)",
+                id="book-cancel"),
+        Binding("ctrl+o", "override", "Anyway", tooltip="A manager books a time gone by or outside the opening "
+                "hours, giving the reason", id="book-override"),
     ]
+    SAVE_WORDS = ("Book", "Booking…")
 
     @dataclass
     class FormRead(Message):
         form: BookingForm
+        appointment: AppointmentView | None = None  # the one being moved
+
+    @dataclass
+    class Suggested(Message):
+        """The next free start for (service, provider, day typed) `key`."""
+
+        key: tuple[Any, ...]
+        suggestion: Suggestion | None
+
+    @dataclass
+    class ScheduleChecked(Message):
+        """The day book's verdict on `request`: clashes, hours, a time gone by, warnings."""
+
+        request: Request
+        check: BookingCheck
+
+    @dataclass
+    class Moved(Message):
+        moved: Rescheduled
 
     @dataclass
     class Checked(Message):
@@ -89,10 +134,16 @@ class BookScreen(DeskScreen[Booking]):
     class Booked(Message):
         booking: Booking
 
-    def __init__(self, customer_id: int) -> None:
+    def __init__(self, customer_id: int | None, *, appointment_id: int | None = None) -> None:
         super().__init__()
         self.customer_id = customer_id
+        self.appointment_id = appointment_id  # moving this one, rather than booking a new one
+        self.appointment: AppointmentView | None = None
         self.facts: BookingForm | None = None
+        self.time_typed = appointment_id is not None  # staff chose the time: no more suggestions
+        self.day_typed = appointment_id is not None
+        self.pristine: tuple[Any, ...] | None = None  # the form as it opened, to know when it changed
+        self.schedule: tuple[tuple[Any, ...], BookingCheck] | None = None  # (request key, the check)
         self.verdict: tuple[tuple[Any, ...], Coverage] | None = None  # (request key, coverage)
         self.confirming: tuple[Any, ...] | None = None  # request key shown "book anyway?" for
         self.saving = False
@@ -138,6 +189,7 @@ class BookScreen(DeskScreen[Booking]):
                 with Vertical(classes="book-field book-wide"):
                     yield Label("Coverage check")
                     yield Static("Choose a package to check it covers this appointment.", id="verdict")
+        yield Static(id="book-warnings", classes="field-hint")
         yield Static(id="book-message")
         yield Footer()
 
@@ -148,13 +200,20 @@ class BookScreen(DeskScreen[Booking]):
     @work(thread=True, exclusive=True, group="read", exit_on_error=False)
     def load(self) -> None:
         desk = self.desk
-        self.post_fresh(self.FormRead(desk.read(booking_form, desk.business, customer_id=self.customer_id)))
+        appointment = None
+        if self.appointment_id is not None:
+            appointment = desk.read(get_appointment, self.appointment_id)
+            self.customer_id = appointment.customer_id
+        self.post_fresh(self.FormRead(desk.read(booking_form, desk.business, customer_id=self.customer_id),
+                                      appointment))
 
     def work_failed(self, group: str, error: FrontDeskError) -> None:
         if group == "preview":
             self._preview_failed(error)
         elif group == "book":
             self._book_failed(error)
+        elif group in ("schedule", "suggest"):
+            pass  # the form says what is wrong with itself; ctrl+s gets the use case's own answer
         else:
             self._say(error.message, error=True)
 
@@ -162,19 +221,69 @@ class BookScreen(DeskScreen[Booking]):
     def _loaded(self, message: FormRead) -> None:
         business = self.desk.business
         self.facts = facts = message.form
-        self.query_one("#book-title", Static).update(
-            Text.assemble("Book an appointment for ", (facts.customer.name, "bold")))
+        self.appointment = appointment = message.appointment
+        self.query_one("#book-title", Static).update(self.title_text(facts, appointment))
         self.query_one("#service", Select).set_options(
             (f"{service.name} · {format_duration(service.duration_min)} · "
              f"{format_money(service.price, business.currency)}", service.id)
             for service in facts.services)
-        self.query_one("#provider", Select).set_options((provider.name, provider.id) for provider in facts.providers)
+        self._offer_providers(None)
         self.query_one("#cover", Select).set_options(
             (f"{holding.title} · {holding.balance_text}", holding.id)
             for holding in facts.holdings)
         if not facts.holdings:
-            self.query_one("#verdict", Static).update("She has no active package: paid at checkout.")
-        self.query_one("#service", Select).focus()
+            self.query_one("#verdict", Static).update(f"{facts.customer.name} has no active package: paid at checkout.")
+        if appointment is not None:
+            self._prefill(appointment)
+        self.pristine = self.read_form().key
+        (self.query_one("#date", Input) if appointment else self.query_one("#service", Select)).focus()
+
+    def title_text(self, facts: BookingForm, appointment: AppointmentView | None) -> Text:
+        return Text.assemble("Book an appointment for ", (facts.customer.name, "bold"))
+
+    def _prefill(self, appointment: AppointmentView) -> None:
+        """The appointment being moved, as it stands: only its date, time and provider change."""
+        local = to_local(appointment.starts_at, self.desk.business.tz)
+        service = self.query_one("#service", Select)
+        with service.prevent(Select.Changed):
+            service.value = appointment.service_id
+        self._offer_providers(appointment.service_id)
+        provider = self.query_one("#provider", Select)
+        with provider.prevent(Select.Changed):
+            provider.value = appointment.provider_id if appointment.provider_id is not None else Select.NULL
+        for selector, value in (("#date", local.date().isoformat()), ("#time", local.strftime("%H:%M")),
+                                ("#duration", str(appointment.duration_min))):
+            box = self.query_one(selector, Input)
+            with box.prevent(Input.Changed):
+                box.value = value
+        self.query_one("#price", MoneyInput).set_amount(appointment.price)
+        cover = self.query_one("#cover", Select)
+        if appointment.cover_holding_id is not None and self._holding(appointment.cover_holding_id):
+            with cover.prevent(Select.Changed):
+                cover.value = appointment.cover_holding_id
+        for selector in ("#service", "#duration", "#price", "#cover"):
+            self.query_one(selector).disabled = True
+        self._show_hints()
+        self._changed()
+
+    def _offer_providers(self, service_id: int | None) -> None:
+        """The provider list: those who give the service (everyone before one is chosen); the one
+        chosen stays when they give it."""
+        if self.facts is None:
+            return
+        select = self.query_one("#provider", Select)
+        chosen = self._selected(select)
+        gives = self.facts.gives
+        offered = [provider for provider in self.facts.providers
+                   if service_id is None or gives.get(provider.id) is None or service_id in gives[provider.id]]
+        with select.prevent(Select.Changed):
+            select.set_options((provider.name, provider.id) for provider in offered)
+            if chosen is not None and any(provider.id == chosen for provider in offered):
+                select.value = chosen
+
+    @property
+    def changed(self) -> bool:
+        return self.pristine is not None and self.read_form().key != self.pristine
 
     # ---- reading the form ---------------------------------------------------------------------------
 
@@ -222,14 +331,13 @@ class BookScreen(DeskScreen[Booking]):
         mapped = dict(errors)
         if "starts_at" in mapped:  # the use case's name for date and time together
             mapped.setdefault("date", mapped.pop("starts_at"))
+        self._show_hints()
         for field in FIELDS:
             box = self.query_one(f"#{field}-error", Static)
             if field in mapped:
                 box.update(mapped[field])
                 box.add_class("-error")
-            elif field in ("date", "time", "price"):
-                self._show_hints()
-            else:
+            elif field not in ("date", "time", "price"):
                 box.update("")
                 box.remove_class("-error")
 
@@ -267,18 +375,31 @@ class BookScreen(DeskScreen[Booking]):
             with duration.prevent(Input.Changed):
                 duration.value = str(service.duration_min)
             self.query_one("#price", MoneyInput).set_amount(service.price)
+        self._offer_providers(service.id if service else None)
         self._changed()
+        self._suggest()
 
     @on(Select.Changed, "#provider")
+    def _provider_changed(self) -> None:
+        self._changed()
+        self._suggest()
+
     @on(Select.Changed, "#cover")
     def _select_changed(self) -> None:
         self._changed()
 
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
+        typed = self.pristine is not None and event.input.has_focus  # staff typing, not the form opening
+        if typed and event.input.id == "time":
+            self.time_typed = True
+        elif typed and event.input.id == "date":
+            self.day_typed = True
         if event.input.id in ("date", "time", "price"):
             self._show_hints()
         self._changed()
+        if event.input.id in ("date", "duration"):
+            self._suggest()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -286,11 +407,107 @@ class BookScreen(DeskScreen[Booking]):
         self.focus_next()
 
     def _changed(self) -> None:
-        """Something changed: clear the "book anyway?" question and check the cover again."""
+        """Something changed: clear the "book anyway?" question and check the cover and the day
+        book again."""
         self.confirming = None
         if not self.saving:
             self._say("")
         self._check_cover()
+        self._check_schedule()
+
+    # ---- the next free start ----------------------------------------------------------------------
+
+    def _suggestion_key(self) -> tuple[Any, ...] | None:
+        request = self.read_form()
+        if request.service_id is None or self.time_typed:
+            return None
+        day = None
+        if self.day_typed:
+            try:
+                day = self._day(self.query_one("#date", ParsedInput).value)
+            except ValueError:
+                return None
+        return request.service_id, request.provider_id, day, request.duration_min
+
+    def _suggest(self) -> None:
+        """Once a service is chosen, and until staff type a time: the next free start."""
+        key = self._suggestion_key()
+        if key is not None:
+            self._find_start(key)
+
+    @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
+    def _find_start(self, key: tuple[Any, ...]) -> None:
+        desk = self.desk
+        service_id, provider_id, day, duration = key
+        after = datetime.combine(day, time(0), desk.business.tz) if day is not None else None
+        suggestion = desk.read(suggest_start, desk.business, service_id=service_id, provider_id=provider_id,
+                               after=after, duration_min=duration, ignore_id=self.appointment_id)
+        self.post_fresh(self.Suggested(key, suggestion))
+
+    @on(Suggested)
+    def _suggested(self, message: Suggested) -> None:
+        if message.key != self._suggestion_key():
+            return  # the form changed since, or staff typed a time
+        suggestion = message.suggestion
+        box = self.query_one("#time-error", Static)
+        if suggestion is None:
+            box.update("Nothing free in the next weeks: type a time.")
+            return
+        local = to_local(suggestion.starts_at, self.desk.business.tz)
+        day = message.key[2]
+        if day is not None and local.date() != day:  # staff chose the day: it stays
+            box.update(f"Nothing free that day; next {local:%a} {local.day} {local:%b %H:%M}.")
+            return
+        fields = [("#time", local.strftime("%H:%M"))] + ([] if day else [("#date", local.date().isoformat())])
+        for selector, value in fields:
+            field = self.query_one(selector, Input)
+            with field.prevent(Input.Changed):
+                field.value = value
+        self._show_hints()
+        who = f" with {suggestion.provider_name}" if suggestion.provider_name and message.key[1] is None else ""
+        box.update(f"{local:%H:%M} · next free{who}")
+        self._changed()
+
+    # ---- the day book's check -----------------------------------------------------------------------
+
+    def _check_schedule(self) -> None:
+        request = self.read_form()
+        if request.service_id is None or request.starts_at is None or self.customer_id is None:
+            self.workers.cancel_group(self, "schedule")
+            self.schedule = None
+            self._show_warnings(())
+            return
+        self._judge(request)
+
+    @work(thread=True, exclusive=True, group="schedule", exit_on_error=False)
+    def _judge(self, request: Request) -> None:
+        desk = self.desk
+        check = desk.read(check_booking, desk.business, customer_id=self.customer_id, service_id=request.service_id,
+                          starts_at=request.starts_at, provider_id=request.provider_id,
+                          duration_min=request.duration_min, appointment_id=self.appointment_id)
+        self.post_fresh(self.ScheduleChecked(request, check))
+
+    @on(ScheduleChecked)
+    def _schedule_checked(self, message: ScheduleChecked) -> None:
+        request = message.request
+        if request.key != self.read_form().key:
+            return  # the form changed since: its own check is on its way
+        self.schedule = (request.key, message.check)
+        self._show_errors({**request.errors, **message.check.errors})
+        self._show_warnings(message.check.warnings)
+        self.refresh_bindings()
+        if message.check.overridable and not self.saving:
+            self._say(self.override_words(), error=True)
+
+    def override_words(self) -> str:
+        if self.desk.is_manager:
+            return "ctrl+o enters it anyway, with the reason."
+        return "Only a manager can enter a time gone by or outside the opening hours."
+
+    def _show_warnings(self, warnings: tuple[str, ...]) -> None:
+        box = self.query_one("#book-warnings", Static)
+        box.update(Text("⚠ " + " ".join(warnings)) if warnings else "")
+        box.set_class(bool(warnings), "-error")
 
     def _check_cover(self, then_book: bool = False) -> None:
         verdict = self.query_one("#verdict", Static)
@@ -362,7 +579,21 @@ class BookScreen(DeskScreen[Booking]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "book":
             return None if self.saving or self.facts is None else True
+        if action == "override":
+            return True if self.desk.is_manager and self._overridable() and not self.saving else None
         return True
+
+    def _overridable(self) -> bool:
+        """The form as it is now was checked, and only its start stops it."""
+        return (self.schedule is not None and self.schedule[0] == self.read_form().key
+                and self.schedule[1].overridable)
+
+    def why_not(self, action: str) -> str | None:
+        if action == "override":
+            if not self.desk.is_manager:
+                return "Only a manager can enter a time gone by or outside the opening hours."
+            return "Nothing to enter anyway: the time is open (or something else needs correcting first)."
+        return super().why_not(action)
 
     def action_book(self) -> None:
         if self.saving or self.facts is None:
@@ -376,6 +607,23 @@ class BookScreen(DeskScreen[Booking]):
             self._check_cover(then_book=True)
             return
         self._book_checked(request)
+
+    def action_override(self) -> None:
+        if not self._overridable() or not self.desk.is_manager or self.saving:
+            return
+        request = self.read_form()
+        if request.errors:
+            self._show_errors(request.errors)
+            return
+        problem = self.schedule[1].errors.get("starts_at", "") if self.schedule else ""
+
+        def answered(reason: object) -> None:
+            if isinstance(reason, str) and reason.strip():
+                self._save(request, override=True, reason=reason)
+
+        self.app.push_screen(ReasonDialog(
+            "Enter it anyway", f"{problem}\nWhy is it entered anyway? (on the audit trail)",
+            confirm_label=self.SAVE_WORDS[0] + " anyway"), answered)
 
     def _book_checked(self, request: Request) -> None:
         if request.cover_holding_id is not None and self.verdict is not None:
@@ -393,18 +641,22 @@ class BookScreen(DeskScreen[Booking]):
                           "ctrl+s again books it anyway (paid another way at checkout if still not covered); "
                           "or change the package.", error=True)
                 return
+        self._save(request)
+
+    def _save(self, request: Request, *, override: bool = False, reason: str = "") -> None:
         self.saving = True
-        self._say("Booking…")
+        self._say(self.SAVE_WORDS[1])
         self.refresh_bindings()
-        self._book(request)
+        self._book(request, override, reason)
 
     @work(thread=True, exclusive=True, group="book", exit_on_error=False)
-    def _book(self, request: Request) -> None:
+    def _book(self, request: Request, override: bool = False, reason: str = "") -> None:
         desk = self.desk
         self.post_fresh(self.Booked(desk.write(
             book, desk.business, customer_id=self.customer_id, service_id=request.service_id,
             starts_at=request.starts_at, provider_id=request.provider_id,
-            duration_min=request.duration_min, price=request.price, cover_holding_id=request.cover_holding_id)))
+            duration_min=request.duration_min, price=request.price, cover_holding_id=request.cover_holding_id,
+            override=override, reason=reason)))
 
     @on(Booked)
     def _booked(self, message: Booked) -> None:
@@ -418,8 +670,10 @@ class BookScreen(DeskScreen[Booking]):
             title = holding.title if holding else "the package"
             text += (f", to be covered by {title}" if booking.coverage.ok
                      else f" — not covered by {title}: {'; '.join(booking.coverage.reasons)}")
-        self.notify(text, severity="information" if booking.coverage is None or booking.coverage.ok
-                    else "warning")
+        if booking.warnings:
+            text += " · " + " ".join(booking.warnings)
+        fine = (booking.coverage is None or booking.coverage.ok) and not booking.warnings
+        self.notify(text, severity="information" if fine else "warning")
         self.dismiss(booking)
 
     def _book_failed(self, error: FrontDeskError) -> None:
@@ -427,15 +681,82 @@ class BookScreen(DeskScreen[Booking]):
         self.refresh_bindings()
         if isinstance(error, InvalidInput):
             self._show_errors(error.fields)
-            self._say("Correct the fields marked in red, then ctrl+s.", error=True)
+            if set(error.fields) == {"starts_at"} and error.fields["starts_at"] != "The start time needs a time zone.":
+                self._say(self.override_words(), error=True)
+            else:
+                self._say("Correct the fields marked in red, then ctrl+s.", error=True)
         else:
             self._say(error.message, error=True)
 
     def action_cancel(self) -> None:
-        if not self.saving:
+        if self.saving:
+            return
+        if not self.changed:
             self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog(self.DISCARD, confirm_label="Discard", cancel_label="Keep editing"),
+                             answered)
+
+    DISCARD = "Discard this booking?"
 
     def _say(self, text: str, error: bool = False) -> None:
         message = self.query_one("#book-message", Static)
         message.update(text)
         message.set_class(error, "-error")
+
+
+class RescheduleScreen(BookScreen):
+    """Move a booked appointment: its date, time and provider, with the booking's checks;
+    dismisses with the move (None: left as it was)."""
+
+    TITLE = "Move"
+    BINDINGS = [
+        Binding("ctrl+s", "book", "Move", tooltip="Move the appointment here", id="book-save"),
+        Binding("escape", "cancel", "Cancel", tooltip="Leave it where it is (asks first if you changed something)",
+                id="book-cancel"),
+        Binding("ctrl+o", "override", "Anyway", tooltip="A manager moves it to a time gone by or outside the "
+                "opening hours, giving the reason", id="book-override"),
+    ]
+    SAVE_WORDS = ("Move", "Moving…")
+    DISCARD = "Leave the appointment where it was?"
+
+    def __init__(self, appointment_id: int) -> None:
+        super().__init__(None, appointment_id=appointment_id)
+
+    def title_text(self, facts: BookingForm, appointment: AppointmentView | None) -> Text:
+        business = self.desk.business
+        today = local_date(self.desk.now(), business.tz)
+        when = when_text(appointment.starts_at, business.tz, today) if appointment else ""
+        service = appointment.service_name if appointment else ""
+        return Text.assemble("Move ", (facts.customer.name, "bold"), f"'s {service} from {when}")
+
+    @work(thread=True, exclusive=True, group="book", exit_on_error=False)
+    def _book(self, request: Request, override: bool = False, reason: str = "") -> None:
+        desk = self.desk
+        self.post_fresh(self.Moved(desk.write(
+            reschedule, desk.business, appointment_id=self.appointment_id, starts_at=request.starts_at,
+            provider_id=request.provider_id, override=override, reason=reason)))
+
+    @on(BookScreen.Moved)
+    def _moved(self, message: BookScreen.Moved) -> None:
+        business = self.desk.business
+        moved = message.moved
+        appointment = moved.appointment
+        today = local_date(self.desk.now(), business.tz)
+        text = f"Moved {appointment.service_name} to {when_text(appointment.starts_at, business.tz, today)}"
+        if appointment.provider_name:
+            text += f" with {appointment.provider_name}"
+        if moved.coverage is not None and not moved.coverage.ok:
+            holding = self._holding(moved.coverage.holding_id)
+            title = holding.title if holding else "its package"
+            text += f" — not covered by {title} then: {'; '.join(moved.coverage.reasons)}"
+        if moved.warnings:
+            text += " · " + " ".join(moved.warnings)
+        fine = (moved.coverage is None or moved.coverage.ok) and not moved.warnings
+        self.notify(text, severity="information" if fine else "warning")
+        self.dismiss(moved)

@@ -93,6 +93,8 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
                 "(managers)", id="transfer", show=False),
         Binding("n", "no_show", "No-show", tooltip="Mark the selected appointment as a no-show", id="no-show",
                 show=False),
+        Binding("r", "reschedule", "Move", tooltip="Move the selected appointment to another time or provider",
+                id="reschedule", show=False),
     ]
 
     @dataclass
@@ -367,6 +369,16 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
 
     def action_book(self) -> None:
         self.app.open_booking(self.customer_id, self.booked)
+
+    def action_reschedule(self) -> None:
+        appointment = self.selected_appointment
+        if appointment is None:
+            self.notify("No appointment selected: b books one.", severity="warning")
+        elif appointment.status != AppointmentStatus.BOOKED:
+            self.notify(f"Only a booked appointment can be moved (this one is {appointment.status}).",
+                        severity="warning")
+        else:
+            self.app.open_reschedule(appointment.id, self.booked)
 
     def booked(self, booking: Booking | None) -> None:
         """Back from booking: the cursor goes to the new appointment (once read again)."""

@@ -2,8 +2,9 @@
 
 `ServicesScreen` shows two tables — Services (name, duration, price, archived) and Providers
 (name, archived); Tab moves between them. Managers add (`n`) to the focused table, edit a service
-(Enter / `e`) and archive or restore (`a`, after a confirmation) the highlighted row; reception
-sees the lists read-only. Archived rows stay listed (dimmed), so they can be brought back.
+(Enter / `e`) and archive or restore (`a`, after a confirmation) the highlighted row, keep the
+opening hours (`o`) and say which services the highlighted provider gives (`g`); reception sees
+the lists read-only. Archived rows stay listed (dimmed), so they can be brought back.
 
 Adding and editing go through `ServiceDialog` and `ProviderDialog` (frontdesk/screens/dialogs):
 each message sits under its field and nothing is saved while a field is invalid.
@@ -28,7 +29,10 @@ from frontdesk.domain.money import format_money
 from frontdesk.screens.base import DeskScreen
 from frontdesk.screens.dialogs.catalogue import ProviderDetails, ProviderDialog, ServiceDetails, ServiceDialog
 from frontdesk.screens.dialogs.confirm import ConfirmDialog
-from frontdesk.services import catalogue
+from frontdesk.domain.schedule import OpeningHours
+from frontdesk.screens.dialogs.schedule import Gives, OpeningHoursDialog, ProviderServicesDialog, Week
+from frontdesk.services import catalogue, schedule
+from frontdesk.services.schedule import ProviderServices, opening_hours
 from frontdesk.services.catalogue import ServicesAndProviders, services_and_providers
 from frontdesk.services.views import ProviderView, ServiceView
 
@@ -38,7 +42,7 @@ from frontdesk.services.views import ProviderView, ServiceView
 class ServicesScreen(DeskScreen[None]):
     """The services and providers the desk books; managers add, edit and archive them."""
 
-    MANAGER_ACTIONS = frozenset({"new", "edit", "archive", "restore"})
+    MANAGER_ACTIONS = frozenset({"new", "edit", "archive", "restore", "hours", "provider_services"})
     BINDINGS = [
         Binding("escape", "back", "Back", tooltip="Back to the previous screen", id="back"),
         Binding("tab", "switch", "Switch table", tooltip="Move between the services and the providers", id="switch-table"),
@@ -49,12 +53,20 @@ class ServicesScreen(DeskScreen[None]):
                 id="archive-catalogue-item"),
         Binding("a", "restore", "Restore", tooltip="Offer the highlighted archived row again (managers)",
                 id="restore-catalogue-item"),
+        Binding("o", "hours", "Hours", tooltip="The opening hours bookings must fit (managers)", id="opening-hours"),
+        Binding("g", "provider_services", "Gives", tooltip="The services the highlighted provider gives (managers)",
+                id="provider-services"),
     ]
 
     @dataclass
     class ListsRead(Message):
         lists: ServicesAndProviders
         select: tuple[str, int] | None  # (table, row id) to highlight
+        hours: OpeningHours | None = None
+
+    @dataclass
+    class GivesRead(Message):
+        gives: ProviderServices
 
     @dataclass
     class Saved(Message):
@@ -66,6 +78,7 @@ class ServicesScreen(DeskScreen[None]):
         super().__init__()
         self.services: list[ServiceView] = []
         self.providers: list[ProviderView] = []
+        self.hours: OpeningHours | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -98,10 +111,12 @@ class ServicesScreen(DeskScreen[None]):
 
     @work(thread=True, exclusive=True, group="read", exit_on_error=False)
     def load(self, select: tuple[str, int] | None = None) -> None:
-        self.post_fresh(self.ListsRead(self.desk.read(services_and_providers), select))
+        desk = self.desk
+        self.post_fresh(self.ListsRead(desk.read(services_and_providers), select, desk.read(opening_hours)))
 
     @on(ListsRead)
     def lists_read(self, message: ListsRead) -> None:
+        self.hours = message.hours
         self.show(message.lists.services, message.lists.providers, select=message.select)
 
     def show(self, services: list[ServiceView], providers: list[ProviderView],
@@ -191,7 +206,69 @@ class ServicesScreen(DeskScreen[None]):
             if row is not None and row.archived:
                 return False
             return True if manager and row is not None else None
+        if action == "hours":
+            return True if manager else None
+        if action == "provider_services":
+            return True if manager and self.focused_table == "providers" and row is not None else None
         return True
+
+    def why_not(self, action: str) -> str | None:
+        if action == "provider_services" and self.desk.is_manager:
+            return "Highlight a provider first (Tab moves to the providers)."
+        return super().why_not(action)
+
+    # ---- opening hours and what each provider gives ------------------------------------------------
+
+    def action_hours(self) -> None:
+        self.ask("save-hours", OpeningHoursDialog(self.hours), self.save_hours)
+
+    @work(thread=True, exclusive=True, group="save-hours", exit_on_error=False)
+    def save_hours(self, week: Week) -> None:
+        desk = self.desk
+        self.post_fresh(self.HoursSaved(desk.write(schedule.set_opening_hours, days=list(week))))
+
+    @dataclass
+    class HoursSaved(Message):
+        hours: OpeningHours
+
+    @on(HoursSaved)
+    def hours_saved(self, message: HoursSaved) -> None:
+        self.answered("save-hours")
+        self.hours = message.hours
+        self.notify(f"Opening hours saved: {message.hours.words}.")
+
+    def action_provider_services(self) -> None:
+        row = self._current("providers")
+        if self.focused_table == "providers" and row is not None:
+            self.read_gives(row.id)
+
+    @work(thread=True, exclusive=True, group="read-gives", exit_on_error=False)
+    def read_gives(self, provider_id: int) -> None:
+        self.post_fresh(self.GivesRead(self.desk.read(schedule.provider_services, provider_id=provider_id)))
+
+    @on(GivesRead)
+    def gives_read(self, message: GivesRead) -> None:
+        provider_id = message.gives.provider.id
+        self.ask("save-gives", ProviderServicesDialog(message.gives),
+                 lambda gives: self.save_gives(provider_id, gives))
+
+    @work(thread=True, exclusive=True, group="save-gives", exit_on_error=False)
+    def save_gives(self, provider_id: int, gives: Gives) -> None:
+        saved = self.desk.write(schedule.set_provider_services, provider_id=provider_id,
+                                all_services=gives.all_services, service_ids=gives.service_ids)
+        self.post_fresh(self.GivesSaved(saved))
+
+    @dataclass
+    class GivesSaved(Message):
+        gives: ProviderServices
+
+    @on(GivesSaved)
+    def gives_saved(self, message: GivesSaved) -> None:
+        self.answered("save-gives")
+        gives = message.gives
+        names = [service.name for service in gives.services if service.id in gives.service_ids]
+        self.notify(f"{gives.provider.name} gives " + ("every service." if gives.all_services
+                                                       else ", ".join(names) + "."))
 
     def action_back(self) -> None:
         self.app.back_from_area()

@@ -4,7 +4,7 @@ reversing a redemption. Paying them is `frontdesk.services.checkout`."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func
@@ -27,6 +27,7 @@ from frontdesk.models import (
     LedgerEntry,
     Payment,
     Provider,
+    ProviderService,
     Service,
 )
 from frontdesk.services.audit import AuditKind, record
@@ -35,6 +36,7 @@ from frontdesk.services.errors import InvalidInput, NotFound
 from frontdesk.services.ledger import append_entry, credit, get_holding, lock_holding, lock_lines, require_reason, spend
 from frontdesk.services.tenders import TenderLine, check_refunds, describe_refunds, money_paid, record_refunds
 from frontdesk.services.roles import clock, require_manager, require_staff
+from frontdesk.services.schedule import booking_checks, lock_provider
 from frontdesk.services.views import (
     AppointmentView,
     CustomerView,
@@ -54,6 +56,17 @@ from frontdesk.services.views import (
 class Booking:
     appointment: AppointmentView
     coverage: Coverage | None  # the check against the "to be covered by" holding, if any
+    warnings: tuple[str, ...] = ()  # booked all the same: "Maria Lopez is already booked 15:00–16:00 (Sauna)."
+
+
+@dataclass(frozen=True, slots=True)
+class Rescheduled:
+    """An appointment moved: where it is now, the warnings of its new time, and whether the package
+    it is to be covered by still covers it there."""
+
+    appointment: AppointmentView
+    warnings: tuple[str, ...] = ()
+    coverage: Coverage | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +152,7 @@ class BookingForm:
     services: list[ServiceView]
     providers: list[ProviderView]
     holdings: list[HoldingView]  # her active ones, to be covered by
+    gives: dict[int, frozenset[int] | None] = field(default_factory=dict)  # provider → services (None: all)
 
 
 def booking_form(session: Session, business: Business, *, customer_id: int) -> BookingForm:
@@ -152,7 +166,17 @@ def booking_form(session: Session, business: Business, *, customer_id: int) -> B
         providers=list_providers(session),
         holdings=[view for view in customer_holdings(session, business, customer_id=customer_id)
                   if view.status == HoldingStatus.ACTIVE],
+        gives=_provider_skills(session),
     )
+
+
+def _provider_skills(session: Session) -> dict[int, frozenset[int] | None]:
+    """Each provider's services (None: every service), for the form to mark who gives what."""
+    listed: dict[int, set[int]] = {}
+    for provider_id, service_id in session.exec(select(ProviderService.provider_id, ProviderService.service_id)):
+        listed.setdefault(provider_id, set()).add(service_id)
+    return {row.id: None if row.all_services else frozenset(listed.get(row.id, ()))
+            for row in session.exec(select(Provider))}
 
 
 NOTE_MAX_LENGTH = 500  # the note column's size
@@ -229,17 +253,22 @@ def book(
     session: Session, business: Business, *, customer_id: int, service_id: int,
     starts_at: datetime, provider_id: int | None = None,
     duration_min: int | None = None, price: int | None = None,
-    cover_holding_id: int | None = None, note: str = "",
+    cover_holding_id: int | None = None, note: str = "", override: bool = False, reason: str = "",
 ) -> Booking:
     """Book an appointment; duration and price default from the service. With
     `cover_holding_id` it is marked "to be covered by" that holding and the coverage is checked
     now (the verdict is returned; the redemption happens at checkout): while it is booked it holds
-    what it will take, and it is refused when that is more than is free (`hold_or_refuse`)."""
+    what it will take, and it is refused when that is more than is free (`hold_or_refuse`).
+
+    Refused, with the reason at its field, when the provider is busy then or does not give the
+    service, or it falls outside opening hours or in the past; a manager may `override` the last
+    two, with a reason. The customer booked elsewhere at that time is a warning, returned."""
     actor = require_staff(session)
     now = clock(session)
     facts = _booking_facts(session, customer_id=customer_id, service_id=service_id,
                            provider_id=provider_id, starts_at=starts_at,
                            duration_min=duration_min, price=price, currency=business.currency, note=note)
+    warnings, entered = _day_book_checks(session, business, facts, override=override, reason=reason)
     coverage = None
     if cover_holding_id is not None:
         coverage = hold_or_refuse(session, business, holding_id=cover_holding_id, appointment=facts)
@@ -251,8 +280,29 @@ def book(
     session.flush()
     when = f"{to_local(starts_at, business.tz):%a %-d %b %Y %H:%M}"
     record(session, kind=AuditKind.BOOKED, at=now, staff_id=actor, customer_id=customer_id,
-           subject=f"appointment {row.id}", detail=f"{facts.service_name} {when}")
-    return Booking(appointment=appointment_views(session, [row])[0], coverage=coverage)
+           subject=f"appointment {row.id}", detail=f"{facts.service_name} {when}{entered}")
+    return Booking(appointment=appointment_views(session, [row])[0], coverage=coverage, warnings=warnings)
+
+
+def _day_book_checks(session: Session, business: Business, facts: AppointmentFacts, *, override: bool,
+                     reason: str, ignore_id: int | None = None) -> tuple[tuple[str, ...], str]:
+    """Refuse what the day book does not allow (`schedule.booking_checks`), with its provider's row
+    locked so two desks cannot both take the same time. A manager's `override` lets a start in the
+    past or outside hours through, with a reason. Returns the warnings, and the words the audit
+    trail adds for an override ("" without one)."""
+    if facts.provider_id is not None:
+        lock_provider(session, facts.provider_id)
+    check = booking_checks(session, business, customer_id=facts.customer_id, service_id=facts.service_id,
+                           provider_id=facts.provider_id, starts_at=facts.starts_at,
+                           duration_min=facts.duration_min, ignore_id=ignore_id)
+    errors = dict(check.errors)
+    entered = ""
+    if override and "starts_at" in errors:
+        require_manager(session, "book a time that has passed or is outside the opening hours")
+        entered = f"; entered by a manager ({errors.pop('starts_at')}): {require_reason(reason)}"
+    if errors:
+        raise InvalidInput(errors)
+    return check.warnings, entered
 
 
 def lock_appointment(session: Session, appointment_id: int) -> Appointment:
@@ -263,6 +313,45 @@ def lock_appointment(session: Session, appointment_id: int) -> Appointment:
     if row is None:
         raise NotFound("No such appointment.")
     return row
+
+
+def reschedule(
+    session: Session, business: Business, *, appointment_id: int, starts_at: datetime, provider_id: int | None,
+    override: bool = False, reason: str = "",
+) -> Rescheduled:
+    """Move a booked appointment to another time or provider, with the checks of booking (the
+    appointment itself aside); a manager may `override` a start in the past or outside hours,
+    with a reason. The trail records from → to. When it is to be covered by a package, the
+    verdict at the new time is returned (the redemption still happens at checkout)."""
+    actor = require_staff(session)
+    now = clock(session)
+    row = lock_appointment(session, appointment_id)
+    if row.status != AppointmentStatus.BOOKED:
+        raise InvalidInput({"appointment": f"Only a booked appointment can be moved (this one is {row.status})."})
+    facts = _booking_facts(session, customer_id=row.customer_id, service_id=row.service_id, provider_id=provider_id,
+                           starts_at=starts_at, duration_min=row.duration_min, price=row.price,
+                           currency=business.currency)
+    warnings, entered = _day_book_checks(session, business, facts, override=override, reason=reason,
+                                         ignore_id=row.id)
+    before = _where(session, business, row.starts_at, row.provider_id)
+    row.starts_at, row.provider_id = starts_at, provider_id
+    session.add(row)
+    session.flush()
+    record(session, kind=AuditKind.RESCHEDULED, at=now, staff_id=actor, customer_id=row.customer_id,
+           subject=f"appointment {row.id}",
+           detail=f"{facts.service_name}: {before} → {_where(session, business, starts_at, provider_id)}{entered}")
+    coverage = None
+    if row.cover_holding_id is not None:
+        holding = holding_views(session, [get_holding(session, row.cover_holding_id)], business, now)[0]
+        # its own hold moves with it: free to it at the new time
+        coverage = covers(holding.facts, replace(facts, id=row.id), now, tz=business.tz, currency=business.currency)
+    return Rescheduled(appointment_views(session, [row])[0], warnings, coverage)
+
+
+def _where(session: Session, business: Business, starts_at: datetime, provider_id: int | None) -> str:
+    """ "Mon 2 Mar 2026 15:00 with Anna": when an appointment is, and with whom."""
+    provider = session.get(Provider, provider_id) if provider_id is not None else None
+    return f"{to_local(starts_at, business.tz):%a %-d %b %Y %H:%M}" + (f" with {provider.name}" if provider else "")
 
 
 # ---- cancel, no-show, reverse -----------------------------------------------------------------

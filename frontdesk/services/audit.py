@@ -30,6 +30,7 @@ class AuditKind(StrEnum):
     ASSIGN = "assign"
     CHECKOUT = "checkout"
     BOOKED = "booked"
+    RESCHEDULED = "rescheduled"
     CANCEL = "cancel"
     NO_SHOW = "no-show"
     REVERSE = "reverse"
@@ -46,6 +47,8 @@ class AuditKind(StrEnum):
     PACKAGE_ARCHIVED = "package archived"
     SERVICE_SAVED = "service saved"
     PROVIDER_SAVED = "provider saved"
+    PROVIDER_SERVICES = "provider services"
+    HOURS_SET = "opening hours"
     ARCHIVED = "archived"
     RESTORED = "restored"
 

@@ -43,9 +43,9 @@ class Salon(World):
 
     def book(self, starts_at: datetime, service: int | None = None,  # type: ignore[override]
              price: int | None = None, customer: int | None = None, **kwargs: object) -> int:
-        """Maria's Swedish Massage (unless told otherwise), booked now."""
+        """Maria's Swedish Massage (unless told otherwise), booked now (one begun already: when it began)."""
         return super().book(customer or self.maria, service or self.swedish, starts_at,
-                            actor=self.desk.acting_id, now=NOW, price=price, **kwargs)
+                            actor=self.desk.acting_id, now=min(NOW, starts_at), price=price, **kwargs)
 
     def sell(self, package_id: int, customer: int | None = None, *,  # type: ignore[override]
              days_ago: int = 0) -> int:

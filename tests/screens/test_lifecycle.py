@@ -143,8 +143,9 @@ async def test_the_no_show_dialog_says_what_the_policy_does_and_a_manager_may_ov
     strict = spa.package(STRICT)
     held = spa.sell(strict)
     missed = spa.book(spa.at(0, 8), provider=None)  # two hours ago
-    spa.desk.by(spa.grace.id).write(appointments.book, spa.business, customer_id=spa.maria, service_id=spa.swedish,
-                                    starts_at=spa.at(0, 9), cover_holding_id=held)
+    spa.desk.by(spa.grace.id, at=spa.at(0, 9)).write(  # booked before it began
+        appointments.book, spa.business, customer_id=spa.maria, service_id=spa.swedish, starts_at=spa.at(0, 9),
+        cover_holding_id=held)
     app = FrontDeskApp(spa.desk)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_customer(app, pilot, spa.maria)

@@ -12,7 +12,7 @@ import importlib
 import inspect
 import pkgutil
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -33,6 +33,7 @@ from frontdesk.services import (
     liability,
     lifecycle,
     sales,
+    schedule,
     staff,
 )
 from frontdesk.services.errors import NotAllowed
@@ -44,7 +45,7 @@ from tests.store.test_examples import TUE, at
 # in MANAGER_ONLY below: a use case added later without a decision fails the test
 RECEPTION_MAY = {  # what reception does at the counter (DESIGN §7)
     "appointments.book", "appointments.cancel", "appointments.no_show", "checkout.checkout", "checkout.pay",
-    "customers.create_customer", "customers.update_customer", "sales.sell",
+    "customers.create_customer", "customers.update_customer", "sales.sell", "appointments.reschedule",
 }
 READS = {  # what anyone at the desk may read
     "appointments.booking_form", "appointments.customer_appointments", "appointments.customer_holdings",
@@ -56,7 +57,8 @@ READS = {  # what anyone at the desk may read
     "appointments.policy_preview", "appointments.redemption_words", "ledger.check", "ledger.count_lines", "ledger.get_holding", "ledger.history", "sales.sale_page",
     "staff.sign_in_list", "staff.staff_count", "tenders.money_paid", "statement.statement",
     "checkup.balance_mismatches", "checkup.count_package_payments", "checkup.payment_problems",
-    "checkup.stored_value_problems",
+    "checkup.stored_value_problems", "schedule.opening_hours", "schedule.provider_services",
+    "schedule.check_booking", "schedule.suggest_start",
 }
 BEFORE_SIGN_IN = {  # the sign-in itself; the owner on a new database; the shell, which holds the database
     "staff.sign_in", "staff.create_owner", "staff.add_from_shell", "staff.shell_manager",
@@ -68,6 +70,7 @@ PARTS = {  # building blocks the use cases are made of, called inside them
     "sales.open_holding", "tenders.record_refunds", "views.appointment_views", "views.holding_views",
     "views.next_round", "views.receipt_view", "views.standing_redemptions", "liability.worth_now",
     "appointments.hold_or_refuse", "views.with_holds",
+    "schedule.booking_checks", "schedule.lock_provider",
 }
 
 PACK = Terms(title="Massage Pack", value_type=ValueType.VISITS, quantity=5, all_services=False, price=35000)
@@ -158,6 +161,13 @@ def manager_only(spa: Spa) -> dict[str, tuple[Callable[..., Any], dict[str, Any]
                                                              "group": "customer"}),
         "staff.change_role": (staff.change_role, {"staff_id": spa.reception, "role": Role.MANAGER}),
         "staff.set_active": (staff.set_active, {"staff_id": spa.reception, "active": False}),
+        "schedule.set_opening_hours": (schedule.set_opening_hours, {"days": [(time(9), time(18))] * 7}),
+        "schedule.set_provider_services": (schedule.set_provider_services, {
+            "provider_id": spa.ben, "all_services": False, "service_ids": [spa.swedish]}),
+        "appointments.book: a time gone by": (appointments.book, {
+            "business": business, "customer_id": maria, "service_id": spa.sauna,
+            "starts_at": at(TUE, 8) - timedelta(days=7),
+            "override": True, "reason": "entered late"}),
     }
 
 
@@ -216,7 +226,8 @@ MANAGER_ONLY = sorted([
     "lifecycle.bulk_extend", "lifecycle.bulk_extend_preview", "lifecycle.freeze", "lifecycle.unfreeze",
     "lifecycle.transfer", "appointments.cancel: overriding the policy", "appointments.no_show: overriding the policy",
     "imports.plan_import", "imports.run_import",
-    "balances.balances_page",
+    "balances.balances_page", "schedule.set_opening_hours", "schedule.set_provider_services",
+    "appointments.book: a time gone by",
 ])
 
 
