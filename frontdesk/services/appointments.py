@@ -114,7 +114,8 @@ def customer_holdings(
     """All of a customer's holdings: active ones first (expiring first), then the rest."""
     rows = session.exec(select(Holding).where(Holding.customer_id == customer_id).order_by(Holding.id)).all()
     views = holding_views(session, rows, business, clock(session))
-    return sorted(views, key=lambda view: (view.status is not HoldingStatus.ACTIVE, view.valid_until or date.max, view.id))
+    return sorted(views, key=lambda view: (view.status is not HoldingStatus.ACTIVE, view.valid_until or date.max,
+                                           view.id))
 
 
 def customer_appointments(session: Session, *, customer_id: int, limit: int = 100) -> list[AppointmentView]:

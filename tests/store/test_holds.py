@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import update
 from sqlmodel import func, select
 
 from frontdesk.domain.terms import Contents, FixedLine, Period, PeriodUnit, Terms, ValueType
@@ -242,8 +241,9 @@ def test_a_no_show_releases_the_hold(spa: Spa, maria: int, forfeits: bool) -> No
 def test_moving_the_appointment_keeps_its_hold(spa: Spa, maria: int) -> None:
     pack = spa.sell(maria, visits(spa, 1))
     booked = book(spa, maria, at(TUE, 10), cover_holding_id=pack)
-    spa.desk.write(lambda session: session.execute(
-        update(Appointment).where(Appointment.id == booked).values(starts_at=at(THU, 15))))
+    moved_to = spa.desk.write(appointments.reschedule, spa.business, appointment_id=booked, starts_at=at(THU, 15),
+                              provider_id=None)
+    assert moved_to.coverage.ok and moved_to.coverage.take.units == 1  # its own hold is free to it there
     [hold] = view(spa, pack).holds
     assert (hold.appointment_id, hold.starts_at, hold.units) == (booked, at(THU, 15), 1)
     # re-checked at its new time, its own hold is free to it; another booking still finds none
