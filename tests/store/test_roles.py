@@ -27,6 +27,7 @@ from frontdesk.services import (
     balances,
     catalogue,
     checkout,
+    customers,
     exports,
     imports,
     ledger,
@@ -71,7 +72,7 @@ PARTS = {  # building blocks the use cases are made of, called inside them
 
 PACK = Terms(title="Massage Pack", value_type=ValueType.VISITS, quantity=5, all_services=False, price=35000)
 CUSTOMER_FILE = [["name", "phone", "package", "remaining", "purchased", "price_paid"],
-                 ["Nia Park", "555-0999", "Massage Pack", "2", "2026-01-05", "350.00"]]
+                 ["Nia Park", "201-555-0999", "Massage Pack", "2", "2026-01-05", "350.00"]]
 
 
 def manager_only(spa: Spa) -> dict[str, tuple[Callable[..., Any], dict[str, Any]]]:
@@ -157,6 +158,9 @@ def manager_only(spa: Spa) -> dict[str, tuple[Callable[..., Any], dict[str, Any]
                                                              "group": "customer"}),
         "staff.change_role": (staff.change_role, {"staff_id": spa.reception, "role": Role.MANAGER}),
         "staff.set_active": (staff.set_active, {"staff_id": spa.reception, "active": False}),
+        "customers.merge_plan": (customers.merge_plan, {"keep_id": maria, "merge_id": ben}),
+        "customers.merge_customers": (customers.merge_customers, {"business": business, "keep_id": maria,
+                                                                  "merge_id": ben, "reason": "one person"}),
     }
 
 
@@ -203,7 +207,7 @@ READS_FOR_MANAGERS = {"audit.audit_page", "audit.events", "staff.staff_rows", "l
                       "liability.owed_page", "exports.ledger_table", "exports.balances_table",
                       "exports.roll_forward_table", "exports.call_list_table", "liability.trends",
                       "liability.movement_lines", "lifecycle.bulk_extend_preview", "imports.plan_import",
-                      "balances.balances_page"}
+                      "balances.balances_page", "customers.merge_plan"}
 MANAGER_ONLY = sorted([
     "catalogue.add_service", "catalogue.update_service", "catalogue.archive_service", "catalogue.add_provider",
     "catalogue.archive_provider", "catalogue.save_package", "catalogue.archive_package", "sales.assign",
@@ -215,7 +219,7 @@ MANAGER_ONLY = sorted([
     "lifecycle.bulk_extend", "lifecycle.bulk_extend_preview", "lifecycle.freeze", "lifecycle.unfreeze",
     "lifecycle.transfer", "appointments.cancel: overriding the policy", "appointments.no_show: overriding the policy",
     "imports.plan_import", "imports.run_import",
-    "balances.balances_page",
+    "balances.balances_page", "customers.merge_customers", "customers.merge_plan",
 ])
 
 
