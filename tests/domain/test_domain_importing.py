@@ -22,6 +22,9 @@ from frontdesk.domain.money import currency_for
 from frontdesk.domain.periods import Period, PeriodUnit
 from frontdesk.domain.terms import Contents, FixedLine, Terms, ValueType
 
+BAD_PHONE_12 = ("bad phone '12': that is not a phone number: too few digits for US; for another country start "
+                "with + and its code")
+
 TODAY = date(2026, 3, 2)
 USD = currency_for("USD")
 PACK = CataloguePackage(1, Terms(title="Massage Pack", quantity=5, price=35000,
@@ -124,7 +127,7 @@ def test_every_reason_a_row_is_rejected_is_listed() -> None:
         row(9, name="Gus", phone="201-555-0909", remaining="3"),
     )
     assert reasons == {
-        2: ("no name given", "bad phone '12': that is not a phone number: too few digits for US; for another country start with + and its code",
+        2: ("no name given", BAD_PHONE_12,
             "bad email 'maria@': that does not look like an email address", "unknown package 'Gold Pack'",
             "purchase date 'yesterday': enter a date with its year, like 2025-11-03",
             "price paid '-5': the price paid cannot be negative"),

@@ -32,8 +32,9 @@ def test_each_action_writes_its_row(spa: Spa) -> None:
 
     pack = spa.desk.by(manager).write(catalogue.save_package, business,
                                       terms=replace(PACK, service_ids=(spa.swedish,))).id
-    maria = spa.desk.by(reception).write(customers.create_customer, spa.desk.business, name="Maria Lopez", phone="555 201 3344").id
-    spa.desk.by(reception).write(customers.update_customer, spa.desk.business, customer_id=maria, name="Maria Lopez", phone="555 201 3345")
+    maria = spa.desk.by(reception).write(customers.create_customer, business, name="Maria Lopez", phone="555 201 3344").id
+    spa.desk.by(reception).write(customers.update_customer, business, customer_id=maria, name="Maria Lopez",
+                                 phone="555 201 3345")
     holding = spa.desk.by(reception).write(sales.sell, business, customer_id=maria, package_id=pack,
                                            tenders=[TenderLine(Tender.CARD, 35000)]).id
     visit = spa.desk.by(reception).write(appointments.book, business, customer_id=maria, service_id=spa.swedish,

@@ -21,6 +21,9 @@ from frontdesk.services.imports import ImportRefused
 from tests.store.conftest import Spa
 from tests.store.test_roles import counts
 
+BAD_PHONE_12 = ("bad phone '12': that is not a phone number: too few digits for US; for another country start "
+                "with + and its code")
+
 PACK = Terms(title="Massage Pack", value_type=ValueType.VISITS, quantity=5, all_services=False, price=35000,
              expires_in=Period(12, PeriodUnit.MONTHS))
 CREDIT = Terms(title="Spa Credit", value_type=ValueType.AMOUNT, quantity=20000, price=18000)
@@ -46,7 +49,7 @@ Kim Jo,201-555-0209,,,Massage Pack,1,2026-02-10,,0
 REJECTED = {
     6: ("unknown package 'Gold Pack'",),
     7: ("duplicate of customer {maria} Maria Lopez: same phone",),
-    8: ("bad phone '12': that is not a phone number: too few digits for US; for another country start with + and its code",),
+    8: (BAD_PHONE_12,),
     9: ("remaining '6': balance out of range, 'Massage Pack' holds 5 visits",),
     10: ("same phone as row 2 (Zoe Adams), a different customer of the file",),
     11: ("expiry 2026-01-01 is before the purchase 2026-02-01",),

@@ -173,7 +173,8 @@ class EditsCustomers(DeskScreen[None]):
         if details.customer_id is None:
             saved = self.desk.write(customers.create_customer, self.desk.business, **fields)
         else:
-            saved = self.desk.write(customers.update_customer, self.desk.business, customer_id=details.customer_id, **fields)
+            saved = self.desk.write(customers.update_customer, self.desk.business, customer_id=details.customer_id,
+                                    **fields)
         self.post_fresh(CustomerSaved(saved))
 
     def on_customer_saved(self, message: CustomerSaved) -> None:
