@@ -133,7 +133,9 @@ def search_text(name: str, phone: str, email: str, region: str) -> str:
     return text[:SEARCH_TEXT_LENGTH]
 
 
-def contact_errors(name: str, phone: str, email: str, note: str = "", *, region: str = DEFAULT_REGION) -> dict[str, str]:
+def contact_errors(
+    name: str, phone: str, email: str, note: str = "", *, region: str = DEFAULT_REGION
+) -> dict[str, str]:
     """Field → message for each detail that will not do (the values as typed, trimmed here); a
     phone number without a country code is read as one of `region`."""
     name, phone, email, note = name.strip(), phone.strip(), email.strip(), note.strip()

@@ -6,7 +6,6 @@ from __future__ import annotations
 from textual.widgets import DataTable, Input, Static
 
 from frontdesk.app import FrontDeskApp
-from frontdesk.screens.customer import CustomerScreen
 from frontdesk.screens.dialogs.merge import MergeDialog
 from frontdesk.services import customers
 from tests.screens.customer_data import Spa
