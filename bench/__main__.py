@@ -18,8 +18,9 @@ from pathlib import Path
 from sqlalchemy import Engine, func, insert, or_, select, text
 
 from frontdesk.db import create_db_engine, migrate, read_session
+from frontdesk.domain.contacts import DEFAULT_REGION, fold, kept_phone, phone_digits, phone_key, search_text
 from frontdesk.models import Customer
-from frontdesk.services.customers import phone_digits, search_customers
+from frontdesk.services.customers import search_customers
 
 FIRST = ["Maria", "Anna", "John", "Li", "Sofia", "Omar", "Grace", "Ivan", "Chloe", "Dev", "Nora", "Paul",
          "Rita", "Sam", "Yuki", "Zoe", "Ben", "Ada", "Luis", "Mei", "Tom", "Ella", "Ravi", "Ines"]
@@ -33,10 +34,12 @@ def populate(engine: Engine, count: int) -> None:
     rows = []
     for number in range(count):
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}{'' if number % 3 else '-' + rng.choice(LAST)}"
-        phone = f"({rng.randint(200, 999)}) {rng.randint(200, 999)}-{rng.randint(1000, 9999)}"
+        phone = kept_phone(f"({rng.randint(200, 999)}) {rng.randint(200, 999)}-{rng.randint(1000, 9999)}",
+                           DEFAULT_REGION)
         email = f"{name.lower().replace(' ', '.')}{number}@example.com"
-        rows.append({"name": name, "phone": phone, "email": email, "note": "", "phone_digits": phone_digits(phone),
-                     "search_text": f"{name.lower()} {phone_digits(phone)} {email}"})
+        rows.append({"name": name, "phone": phone, "email": email, "note": "",
+                     "phone_digits": phone_key(phone, DEFAULT_REGION), "search_name": fold(name),
+                     "search_text": search_text(name, phone, email, DEFAULT_REGION)})
     with engine.begin() as connection:
         for start in range(0, count, 5000):
             connection.execute(insert(Customer), rows[start:start + 5000])

@@ -133,7 +133,7 @@ def _open(settings: Settings, *, read_only: bool = False) -> Engine:
         if read_only:
             return open_read_only(settings.url)
         engine = create_db_engine(settings.url)
-        migrate(engine)
+        migrate(engine, phone_region=settings.phone_region)
         return engine
     except SQLAlchemyError as error:
         raise DatabaseError(f"cannot use the database {shown(settings.url)}: {_reason(error)}") from None
@@ -141,7 +141,7 @@ def _open(settings: Settings, *, read_only: bool = False) -> Engine:
 
 def _desk(settings: Settings, engine: Engine) -> Desk:
     """The desk, with nobody at it: the app asks who is (sign-in with a PIN)."""
-    return Desk(engine, Business(tz=settings.zone, currency=settings.money))
+    return Desk(engine, Business(tz=settings.zone, currency=settings.money, phone_region=settings.phone_region))
 
 
 def _ask_pin(name: str) -> str:
@@ -200,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _fail(f"{path} exists and is not a demo database made by Front Desk: give another --path, "
                              "or --replace to overwrite it")
             settings = settings.model_copy(update={"database_url": sqlite_url(path)})
-            build_demo(path, Business(tz=settings.zone, currency=settings.money))
+            build_demo(path, Business(tz=settings.zone, currency=settings.money, phone_region=settings.phone_region))
             mark_demo_file(path)
             print(f"Demo database: {path}")
             if args.no_start:
@@ -208,7 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "migrate":
             engine = create_db_engine(settings.url)
             try:
-                before, after, backup = migrate(engine)
+                before, after, backup = migrate(engine, phone_region=settings.phone_region)
             except SQLAlchemyError as error:
                 raise DatabaseError(f"cannot migrate {shown(settings.url)}: {_reason(error)}") from None
             print(f"Schema {before or 'empty'} → {after}" if before != after else f"Schema is up to date ({after}).")

@@ -1,5 +1,6 @@
 """Settings: where the database is, the business's time zone, currency and locale (how it writes
-amounts: "1,234.50" or "1.234,50").
+amounts: "1,234.50" or "1.234,50"), and the phone region (how a number typed without a country
+code is read).
 
 Read from the environment (``FRONTDESK_*``) and the command line. A wrong setting raises
 `SettingsError` with one plain line; the command line turns it into exit code 2.
@@ -16,6 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from frontdesk.domain.contacts import DEFAULT_REGION, known_region
 from frontdesk.domain.money import Currency, currency_for
 from frontdesk.localization import desk_currency, known_locale
 
@@ -48,6 +50,7 @@ class Settings(BaseSettings):
     currency: str = "USD"
     locale: str = ""  # how amounts are written and read; "" is the currency's usual one (de_DE for EUR)
     idle_lock_minutes: int = 5  # the desk locks itself after this long without a key pressed
+    phone_region: str = DEFAULT_REGION  # where a phone number typed without a country code is (US, GB …)
 
     @field_validator("idle_lock_minutes")
     @classmethod
@@ -64,6 +67,11 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/Paris)")
         return value
+
+    @field_validator("phone_region")
+    @classmethod
+    def _known_phone_region(cls, value: str) -> str:
+        return known_region(value)
 
     @field_validator("currency")
     @classmethod

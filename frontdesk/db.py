@@ -29,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from frontdesk import guards
+from frontdesk.domain.contacts import DEFAULT_REGION
 
 WRITE = "frontdesk_write"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -341,8 +342,9 @@ def _migration_lock(engine: Engine) -> Iterator[Connection]:
                 connection.commit()
 
 
-def migrate(engine: Engine) -> tuple[str | None, str | None, Path | None]:
-    """Upgrade the schema to the newest revision, backing up a SQLite file first.
+def migrate(engine: Engine, *, phone_region: str = DEFAULT_REGION) -> tuple[str | None, str | None, Path | None]:
+    """Upgrade the schema to the newest revision, backing up a SQLite file first. A migration
+    that re-forms phone numbers reads those typed without a country code as `phone_region`'s.
 
     Another program's database, a schema from a newer version, a damaged file or a backup that
     cannot be written is refused with DatabaseError, and nothing is migrated.
@@ -370,6 +372,7 @@ def migrate(engine: Engine) -> tuple[str | None, str | None, Path | None]:
                 _require_known_revision(engine, before)
             config = alembic_config(engine)
             config.attributes["connection"] = connection
+            config.attributes["phone_region"] = phone_region
             command.upgrade(config, "head")
         guards.install(connection)  # whatever a migration rebuilt, the append-only guards stand
     return before, head, backup

@@ -93,7 +93,7 @@ def build_demo(path: Path, business: Business, *, now: datetime | None = None, s
         stale.unlink(missing_ok=True)
     engine = create_db_engine(f"sqlite:///{path}")
     try:
-        migrate(engine)
+        migrate(engine, phone_region=business.phone_region)
         desk = Desk(engine, business, clock=(lambda: now) if now is not None else utcnow)
         return populate(desk, seed=seed)
     finally:
@@ -391,11 +391,11 @@ class _Demo:
             note = rng.choice(names["notes"]) if rng.random() < names["note_share"] else ""
             phone = f"(555) {number // 10_000:03d}-{number % 10_000:04d}"
             self.customer_ids.append(self.run(
-                customers.create_customer, name=f"{first} {last}", phone=phone, email=email, note=note,
-                actor=self.reception[0], now=self.opened).id)
+                customers.create_customer, self.business, name=f"{first} {last}", phone=phone, email=email,
+                note=note, actor=self.reception[0], now=self.opened).id)
         for row in fixed:  # regulars, and near-duplicates the desk was told to keep anyway
             customer_id = self.run(
-                customers.create_customer, name=row["name"], phone=row["phone"], email=row["email"],
+                customers.create_customer, self.business, name=row["name"], phone=row["phone"], email=row["email"],
                 note=row.get("note", ""), allow_duplicate=row.get("duplicate", False),
                 actor=self.reception[0], now=self.opened).id
             self.customer_ids.append(customer_id)

@@ -156,9 +156,13 @@ class Customer(SQLModel, table=True):
     phone: str = Field(default="", max_length=40)
     email: str = Field(default="", max_length=200)
     note: str = Field(default="", max_length=1000)
-    # lower-cased "name phone-digits email", what the search index covers
+    # folded "name phone-key email" (`contacts.search_text`), what the search index covers
     search_text: str = Field(default="", max_length=500)
-    phone_digits: str = Field(default="", max_length=40, index=True)
+    search_name: str = Field(default="", max_length=400)  # the name folded: what search ranks by
+    phone_digits: str = Field(default="", max_length=40, index=True)  # the phone's E.164 digits
+    # the customer she was merged into (a manager's merge): kept for the history that names her,
+    # hidden from search, duplicates and lists
+    merged_into_id: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
 

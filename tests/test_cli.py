@@ -32,7 +32,7 @@ from frontdesk.services.sales import TenderLine
 from frontdesk.services.staff import add_staff_member
 
 REPO = Path(__file__).resolve().parents[1]
-HEAD = "0007"
+HEAD = "0008"
 
 
 @pytest.fixture(autouse=True)
@@ -307,7 +307,7 @@ def a_sale(path: Path) -> int:
     package = desk.by(manager).write(catalogue.save_package, desk.business, terms=Terms(
         title="Massage Pack", value_type=ValueType.VISITS, quantity=5, all_services=False,
         service_ids=(service,), price=35000)).id
-    maria = desk.by(manager).write(customers.create_customer, name="Maria Lopez").id
+    maria = desk.by(manager).write(customers.create_customer, desk.business, name="Maria Lopez").id
     holding = desk.by(manager).write(sales.sell, desk.business, customer_id=maria, package_id=package,
                                      tenders=[TenderLine(Tender.CARD, 35000)]).id
     engine.dispose()
@@ -422,9 +422,9 @@ def test_export_refuses_days_it_cannot_read(capsys: pytest.CaptureFixture[str], 
 
 CUSTOMER_FILE = """\
 Name;Phone;Email;Package;Remaining;Purchased;Price paid (USD);Loyalty tier
-Zoe Adams;555-0201;zoe@example.com;Massage Pack;3;2025-11-03;350.00;gold
-Zoe Adams;555-0201;;massage pack;1;2025-12-01;0;
-Ivo Marr;555-0204;;Gold Pack;2;2025-12-01;100;
+Zoe Adams;201-555-0201;zoe@example.com;Massage Pack;3;2025-11-03;350.00;gold
+Zoe Adams;201-555-0201;;massage pack;1;2025-12-01;0;
+Ivo Marr;201-555-0204;;Gold Pack;2;2025-12-01;100;
 Lena Berg;;;;;;;
 """
 
@@ -459,7 +459,7 @@ def test_import_dry_run_reports_every_row_and_imports_nothing(capsys: pytest.Cap
     code, out, err = run(capsys, "--db", sqlite_url(path), "import", str(customer_file(tmp_path)), "--dry-run")
     assert (code, out.splitlines(), err) == (1, REPORT, "")  # 1: rows were rejected
     assert sql(path, "SELECT count(*) FROM customer") == [(1,)]
-    clean = customer_file(tmp_path, "name,phone\nLena Berg,555-0999\n")
+    clean = customer_file(tmp_path, "name,phone\nLena Berg,201-555-0999\n")
     code, out, _ = run(capsys, "--db", sqlite_url(path), "import", str(clean), "--dry-run")
     assert code == 0 and out.splitlines()[-1] == ("Totals: 1 customer and 0 packages to import, worth $0.00 of "
                                                   "prepaid service owed; 0 rows rejected.")
@@ -498,5 +498,5 @@ def test_import_of_a_file_it_cannot_use_is_one_line_and_exit_code_2(capsys: pyte
     code, out, err = run(capsys, "--db", sqlite_url(path), "import", str(tmp_path / "missing.csv"))
     assert_one_line_failure(code, out, err, "cannot read", "missing.csv")
     code, out, err = run(capsys, "--db", sqlite_url(path), "import",
-                         str(customer_file(tmp_path, "phone,package\n555-0101,Massage Pack\n")))
+                         str(customer_file(tmp_path, "phone,package\n201-555-0101,Massage Pack\n")))
     assert_one_line_failure(code, out, err, "old system.csv: The first row names the columns")

@@ -388,7 +388,7 @@ def a_visit_paid_by_package(url: str) -> tuple[int, int]:
     package = desk.write(catalogue.save_package, business, terms=Terms(
         title="Massage Pack", value_type=ValueType.VISITS, quantity=5, all_services=False,
         service_ids=(service,), price=35000)).id
-    maria = desk.write(customers.create_customer, name="Maria Lopez").id
+    maria = desk.write(customers.create_customer, desk.business, name="Maria Lopez").id
     holding = desk.write(sales.sell, business, customer_id=maria, package_id=package,
                          tenders=[TenderLine(Tender.CARD, 35000)]).id
     starts = datetime.combine(NOW.astimezone(business.tz).date() + timedelta(days=1), time(10), business.tz)

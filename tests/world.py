@@ -107,7 +107,7 @@ class World:
     def customer(self, name: str = "Maria Lopez", **fields: Any) -> int:
         """A new customer, added by whoever is at the desk (the receptionist when nobody is)."""
         desk = self.desk.by(self.desk.acting_id or self.rita.id)
-        return desk.write(customers.create_customer, name=name, **fields).id
+        return desk.write(customers.create_customer, desk.business, name=name, **fields).id
 
     def sell(self, customer_id: int, package_id: int, *, now: datetime | None = None,
              tender: Tender = Tender.CARD, actor: int | None = None) -> int:

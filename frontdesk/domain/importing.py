@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from frontdesk.domain.contacts import contact_errors, phone_digits
+from frontdesk.domain.contacts import DEFAULT_REGION, contact_errors, kept_phone, phone_digits
 from frontdesk.domain.money import Currency
 from frontdesk.domain.parsing import parse_amount, parse_date, parse_minutes
 from frontdesk.domain.periods import valid_until
@@ -335,12 +335,12 @@ def check_holding(row: SourceRow, packages: Sequence[CataloguePackage], currency
     return HoldingRecord(package.id, package.terms, quantity, left, purchased, last_day, price, worth), []
 
 
-def contact_reasons(row: SourceRow) -> list[str]:
+def contact_reasons(row: SourceRow, region: str = DEFAULT_REGION) -> list[str]:
     """Why a row's customer details will not do: "bad phone '12': a phone number needs at least 5 digits"."""
     words = {"name": "name", "phone": "phone", "email": "email", "note": "notes"}
     values = {"name": row.name, "phone": row.phone, "email": row.email, "note": row.notes}
     reasons = []
-    for detail, message in contact_errors(row.name, row.phone, row.email, row.notes).items():
+    for detail, message in contact_errors(row.name, row.phone, row.email, row.notes, region=region).items():
         if detail == "name" and not row.name.strip():
             reasons.append("no name given")
         else:
@@ -382,17 +382,19 @@ class _OnFile:
 
 
 def check_rows(rows: Sequence[SourceRow], *, packages: Sequence[CataloguePackage], known: Sequence[KnownCustomer],
-               currency: Currency, today: date) -> list[CheckedRow]:
+               currency: Currency, today: date, region: str = DEFAULT_REGION) -> list[CheckedRow]:
     """Every row, accepted or with every reason it is rejected: its customer's details (a problem
     on any of her rows rejects them all), a duplicate of a customer on file (`known`: same phone
-    digits, or same name and email) or of another customer of the file, and its package."""
+    number, or same name and email) or of another customer of the file, and its package. A phone
+    number is read (and kept) in its one form, one without a country code as `region`'s, so
+    "555.201.1234" and "(555) 201-1234" are one number."""
     on_file = _OnFile(known)
     customers: dict[tuple[str, str], _Customer] = {}
     by_phone: dict[str, _Customer] = {}
     by_name_email: dict[tuple[str, str], _Customer] = {}
     holdings: dict[int, tuple[HoldingRecord | None, list[str]]] = {}
     for row in rows:
-        contact = Contact(row.name.strip(), row.phone.strip(), row.email.strip(), row.notes.strip())
+        contact = Contact(row.name.strip(), kept_phone(row.phone, region), row.email.strip(), row.notes.strip())
         customer = customers.get(contact.key)
         if customer is None:
             customer = customers[contact.key] = _Customer(row.row, contact)
@@ -427,7 +429,7 @@ def check_rows(rows: Sequence[SourceRow], *, packages: Sequence[CataloguePackage
                     customer.reasons.append((row.row, duplicate))
             customer.contact = merged
         customer.rows.append(row.row)
-        customer.reasons += [(row.row, reason) for reason in contact_reasons(row)]
+        customer.reasons += [(row.row, reason) for reason in contact_reasons(row, region)]
         holdings[row.row] = check_holding(row, packages, currency, today)
 
     checked = {}

@@ -33,6 +33,7 @@ from frontdesk.screens.dialogs.assign import AssignDialog, Assignment
 from frontdesk.screens.dialogs.customer import EditsCustomers
 from frontdesk.screens.dialogs.lifecycle import FreezeDialog, Freezing, Moving, TransferDialog
 from frontdesk.screens.dialogs.no_show import MarksNoShows
+from frontdesk.screens.dialogs.merge import MergeDialog, Merging
 from frontdesk.screens.dialogs.reason import Change, ReasonDialog, Refunding
 from frontdesk.screens.dialogs.receipt import RefundReceiptDialog
 from frontdesk.screens.dialogs.sell import Sale, SellDialog
@@ -40,7 +41,7 @@ from frontdesk.services import appointments, ledger, sales
 from frontdesk.services.appointments import Booking, Cancellation, PolicyPreview, policy_preview
 from frontdesk.services import lifecycle
 from frontdesk.services.lifecycle import Transfer
-from frontdesk.services.customers import CustomerPage, customer_page
+from frontdesk.services.customers import CustomerPage, MergePlan, customer_page, merge_customers
 from frontdesk.services.statement import statement
 from frontdesk.services.sales import TenderLine
 from frontdesk.services.views import AppointmentView, CustomerView, HistoryCursor, HoldingView, LedgerLine
@@ -95,6 +96,8 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
                 show=False),
         Binding("r", "reschedule", "Move", tooltip="Move the selected appointment to another time or provider",
                 id="reschedule", show=False),
+        Binding("M", "merge", "Merge", tooltip="Merge another record of this customer into this one (managers)",
+                id="merge", show=False),
     ]
 
     @dataclass
@@ -594,6 +597,29 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
         worth = format_money(done.worth, self.desk.business.currency)
         self.notify(f"{done.target.title} moved: {done.target.balance_text}, worth {worth}, is now on the other "
                     "customer's account.", timeout=8)
+        self.reload()
+
+    # ---- managers: merge two records of one customer ---------------------------------------------------
+
+    def action_merge(self) -> None:
+        """Merge another record of her into this one (managers); the screen then shows the one kept."""
+        if not self.desk.is_manager:
+            self.notify("Managers merge customers: ask a manager to sign in (ctrl+l).", severity="warning")
+            return
+        if self.page is not None:
+            self.ask("merge", MergeDialog(self.page.customer), self._merge)
+
+    @work(thread=True, exclusive=True, group="merge", exit_on_error=False)
+    def _merge(self, merging: Merging) -> None:
+        desk = self.desk
+        plan = desk.write(merge_customers, desk.business, keep_id=merging.keep_id, merge_id=merging.merge_id,
+                          reason=merging.reason)
+        self.app.call_from_thread(self._merged, plan)
+
+    def _merged(self, plan: MergePlan) -> None:
+        self.answered("merge")
+        self.notify(f"Merged: {plan.summary}.", timeout=8)
+        self.customer_id = plan.kept.id
         self.reload()
 
     # ---- managers: adjust and void --------------------------------------------------------------------

@@ -221,9 +221,13 @@ class HomeScreen(EditsCustomers):
         self.app.open_customer(int(event.row_key.value))
 
     def action_results(self) -> None:
-        """Down in the search: into the results, or today's list when there are none."""
+        """Down in the search: into the results on the first one (not the one left highlighted
+        when the search was last left: the next Down would seem to skip), or today's list when
+        there are none."""
         if self.results and self.shown_for == self.query_text:
-            self.query_one("#results", DataTable).focus()
+            table = self.query_one("#results", DataTable)
+            table.move_cursor(row=0)
+            table.focus()
         elif not self.query_text and self.today:
             self.action_today()
 

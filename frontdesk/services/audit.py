@@ -42,6 +42,7 @@ class AuditKind(StrEnum):
     TRANSFER = "transfer"
     CUSTOMER_ADDED = "customer added"
     CUSTOMER_EDITED = "customer edited"
+    CUSTOMER_MERGED = "customers merged"  # a manager's merge of two records of one person
     IMPORT = "import"  # customers and packages brought over from another system (one event per file)
     PACKAGE_SAVED = "package saved"
     PACKAGE_ARCHIVED = "package archived"

@@ -1,27 +1,37 @@
-"""Customers: create, edit, find by name / phone / email fragments, and warn about duplicates.
+"""Customers: create, edit, find by name / phone / email fragments, warn about duplicates, and
+merge two records of one person (managers).
 
 Search uses an index on both databases so it stays instant at 100k customers: FTS5 with the
 trigram tokenizer on SQLite, a pg_trgm GIN index on PostgreSQL. Each word typed must appear
-somewhere in "name phone-digits email"; phones match whatever spaces or dashes were typed.
+somewhere in the search text, "name phone-key email" folded (lower case, no accents:
+`contacts.search_text`); what is typed is folded alike, so "zoe" finds Zoë and "zoë" finds Zoe.
+Phones match whatever spaces or dashes were typed. The best first: customers whose name has a word
+starting with each word typed, then those whose name contains them, then phone and email matches;
+among equals a name that starts with all that was typed, then name order.
+
+A phone number is kept in one form and compared by its E.164 digits (`contacts.read_phone`,
+read in the business's `phone_region`), so duplicates are found across formats and country codes.
+A customer merged into another stays for the history that names her, and is found nowhere else.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, or_, text
+from sqlalchemy import and_, case, func, or_, text, update
 from sqlmodel import Session, col, select
 
 from frontdesk.domain.business import Business
-from frontdesk.domain.contacts import contact_errors
+from frontdesk.domain.contacts import contact_errors, fold, phone_key, read_phone, search_text
 from frontdesk.domain.periods import local_date
-from frontdesk.models import Customer
+from frontdesk.models import Appointment, Checkout, Customer, Holding
 from frontdesk.services import appointments, ledger
 from frontdesk.services.audit import AuditKind, record
-from frontdesk.services.errors import DuplicateCustomer, InvalidInput, NotFound
-from frontdesk.services.matching import contains_every, phone_digits, search_terms
-from frontdesk.services.roles import clock, require_staff
+from frontdesk.services.errors import DuplicateCustomer, InvalidInput, NotFound, require_reason
+from frontdesk.services.matching import contains_every, like_escaped, search_terms
+from frontdesk.services.roles import clock, require_manager, require_staff
 from frontdesk.services.views import (
     AppointmentView,
     CustomerView,
@@ -31,56 +41,66 @@ from frontdesk.services.views import (
 )
 
 TRIGRAM = 3  # the index finds fragments of at least this many characters
+SEARCH_NAME_LENGTH = 400  # the folded name's column
 
 
-def _search_text(name: str, phone: str, email: str) -> str:
-    return " ".join(part for part in (name.lower(), phone_digits(phone), email.lower()) if part)
-
-
-def _validated(name: str, phone: str, email: str, note: str = "") -> tuple[str, str, str]:
-    errors = contact_errors(name, phone, email, note)
+def _validated(business: Business, name: str, phone: str, email: str, note: str = "") -> tuple[str, str, str]:
+    """The details in the form they are kept (the phone number written one way), or InvalidInput."""
+    errors = contact_errors(name, phone, email, note, region=business.phone_region)
     if errors:
         raise InvalidInput(errors)
-    return name.strip(), phone.strip(), email.strip()
+    phone = read_phone(phone, business.phone_region).shown if phone.strip() else ""
+    return name.strip(), phone, email.strip()
 
 
 def find_duplicates(
-    session: Session, *, phone: str = "", email: str = "", exclude_id: int | None = None
+    session: Session, business: Business, *, phone: str = "", email: str = "", exclude_id: int | None = None
 ) -> list[CustomerView]:
-    """Customers with the same phone digits or the same email (case-insensitive)."""
+    """Customers with the same phone number (in any format: "555.201.1234" is "+1 555 201 1234")
+    or the same email (in any case); customers merged into another are not among them."""
     conditions = []
-    if phone_digits(phone):
-        conditions.append(Customer.phone_digits == phone_digits(phone))
+    if key := phone_key(phone, business.phone_region):
+        conditions.append(Customer.phone_digits == key)
     if email.strip():
         conditions.append(func.lower(Customer.email) == email.strip().lower())
     if not conditions:
         return []
-    statement = select(Customer).where(or_(*conditions)).order_by(Customer.name).limit(10)
+    statement = (select(Customer).where(or_(*conditions), col(Customer.merged_into_id).is_(None))
+                 .order_by(Customer.name, Customer.id).limit(10))
     if exclude_id is not None:
         statement = statement.where(Customer.id != exclude_id)
     return [customer_view(row) for row in session.exec(statement)]
 
 
-def customer_row(*, name: str, phone: str, email: str, note: str, at: datetime) -> Customer:
-    """A new customer's row with what search reads (phone digits, search text) filled in; the
-    details must have passed `contact_errors`."""
-    name, phone, email = name.strip(), phone.strip(), email.strip()
-    return Customer(name=name, phone=phone, email=email, note=note.strip(), phone_digits=phone_digits(phone),
-                    search_text=_search_text(name, phone, email), created_at=at)
+def fill_search(customer: Customer, region: str) -> Customer:
+    """Fill in what search and duplicates read (the folded texts, the phone's key) from her details."""
+    customer.phone_digits = phone_key(customer.phone, region)
+    customer.search_text = search_text(customer.name, customer.phone, customer.email, region)
+    customer.search_name = fold(customer.name)[:SEARCH_NAME_LENGTH]
+    return customer
+
+
+def customer_row(business: Business, *, name: str, phone: str, email: str, note: str, at: datetime) -> Customer:
+    """A new customer's row with what search reads filled in; the details must have passed
+    `contact_errors` (the phone number is written in its one form here)."""
+    name, email = name.strip(), email.strip()
+    phone = read_phone(phone, business.phone_region).shown if phone.strip() else ""
+    return fill_search(Customer(name=name, phone=phone, email=email, note=note.strip(), created_at=at),
+                       business.phone_region)
 
 
 def create_customer(
-    session: Session, *, name: str, phone: str = "", email: str = "", note: str = "",
+    session: Session, business: Business, *, name: str, phone: str = "", email: str = "", note: str = "",
     allow_duplicate: bool = False,
 ) -> CustomerView:
     """A new customer. A same phone or email raises DuplicateCustomer unless `allow_duplicate`."""
     actor = require_staff(session)
-    name, phone, email = _validated(name, phone, email, note)
+    name, phone, email = _validated(business, name, phone, email, note)
     if not allow_duplicate:
-        duplicates = find_duplicates(session, phone=phone, email=email)
+        duplicates = find_duplicates(session, business, phone=phone, email=email)
         if duplicates:
             raise DuplicateCustomer([(match.id, match.name) for match in duplicates])
-    customer = customer_row(name=name, phone=phone, email=email, note=note, at=clock(session))
+    customer = customer_row(business, name=name, phone=phone, email=email, note=note, at=clock(session))
     session.add(customer)
     session.flush()
     record(session, kind=AuditKind.CUSTOMER_ADDED, at=clock(session), staff_id=actor, customer_id=customer.id,
@@ -92,22 +112,26 @@ def _contact(customer: Customer) -> str:
     return " · ".join(part for part in (customer.name, customer.phone, customer.email, customer.note) if part)
 
 
-def update_customer(
-    session: Session, *, customer_id: int, name: str, phone: str = "", email: str = "",
-    note: str = "", allow_duplicate: bool = False,
-) -> CustomerView:
-    actor = require_staff(session)
+def _customer(session: Session, customer_id: int) -> Customer:
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise NotFound("No such customer.")
-    name, phone, email = _validated(name, phone, email, note)
+    return customer
+
+
+def update_customer(
+    session: Session, business: Business, *, customer_id: int, name: str, phone: str = "", email: str = "",
+    note: str = "", allow_duplicate: bool = False,
+) -> CustomerView:
+    actor = require_staff(session)
+    customer = _customer(session, customer_id)
+    name, phone, email = _validated(business, name, phone, email, note)
     if not allow_duplicate:
-        duplicates = find_duplicates(session, phone=phone, email=email, exclude_id=customer_id)
+        duplicates = find_duplicates(session, business, phone=phone, email=email, exclude_id=customer_id)
         if duplicates:
             raise DuplicateCustomer([(match.id, match.name) for match in duplicates])
     customer.name, customer.phone, customer.email, customer.note = name, phone, email, note.strip()
-    customer.phone_digits = phone_digits(phone)
-    customer.search_text = _search_text(name, phone, email)
+    fill_search(customer, business.phone_region)
     session.add(customer)
     session.flush()
     record(session, kind=AuditKind.CUSTOMER_EDITED, at=clock(session), staff_id=actor, customer_id=customer.id,
@@ -116,14 +140,28 @@ def update_customer(
 
 
 def get_customer(session: Session, customer_id: int) -> CustomerView:
-    customer = session.get(Customer, customer_id)
-    if customer is None:
-        raise NotFound("No such customer.")
-    return customer_view(customer)
+    return customer_view(_customer(session, customer_id))
+
+
+def _rank(words: list[str]) -> list[Any]:
+    """ORDER BY terms, best first: a word of the name starts with each word typed (0), the name
+    contains each (1), else phone or email (2); then a name that starts with all that was typed."""
+    name = col(Customer.search_name)
+
+    def like(pattern: str) -> Any:
+        return name.like(pattern, escape="\\")
+
+    starts_a_word = [or_(like(f"{word}%"), like(f"% {word}%"), like(f"%-{word}%"))
+                     for word in map(like_escaped, words)]
+    inside = [like(f"%{like_escaped(word)}%") for word in words]
+    tier = case((and_(*starts_a_word), 0), (and_(*inside), 1), else_=2)
+    whole = case((like(f"{like_escaped(' '.join(words))}%"), 0), else_=1)
+    return [tier, whole]
 
 
 def search_customers(session: Session, query: str, limit: int = 50) -> list[CustomerView]:
-    """Customers whose name, phone or email contain every word of `query`, best first."""
+    """Customers whose name, phone or email contain every word of `query` (accents and case aside),
+    best first (see the module's note); customers merged into another are not found."""
     words = search_terms(query)
     if not words:
         return []
@@ -135,10 +173,98 @@ def search_customers(session: Session, query: str, limit: int = 50) -> list[Cust
             text("SELECT rowid FROM customer_fts WHERE customer_fts MATCH :match").bindparams(match=match)
         ))
     # on PostgreSQL the trigram index serves these; on SQLite they re-check what FTS found
-    statement = statement.where(*contains_every(words))
-    starts = func.lower(Customer.name).like(f"{words[0]}%")
-    statement = statement.order_by(starts.desc(), Customer.name, Customer.id).limit(limit)
+    statement = statement.where(*contains_every(words), col(Customer.merged_into_id).is_(None))
+    statement = statement.order_by(*_rank(words), Customer.name, Customer.id).limit(limit)
     return [customer_view(row) for row in session.exec(statement)]
+
+
+# ---- merging two records of one person (managers) -------------------------------------------
+
+CONTACT_FIELDS = ("phone", "email", "note")  # filled on the kept customer when hers are empty
+
+
+@dataclass(frozen=True, slots=True)
+class MergePlan:
+    """What merging `merged` into `kept` will do: what moves, which empty details get filled."""
+
+    kept: CustomerView
+    merged: CustomerView
+    holdings: int
+    appointments: int
+    checkouts: int
+    filled: tuple[str, ...]  # the kept customer's empty details taken from the merged one
+
+    @property
+    def moves(self) -> str:
+        """What moves, in words: "2 packages, 5 appointments" ("nothing" when nothing does)."""
+        parts = [_count(self.holdings, "package"), _count(self.appointments, "appointment")]
+        return ", ".join(part for part in parts if part) or "nothing"
+
+    @property
+    def summary(self) -> str:
+        """"2 packages, 5 appointments moved from Maria Lopes (#41); email filled in"."""
+        words = f"{self.moves} moved from {self.merged.name} (#{self.merged.id})"
+        return words + (f"; {' and '.join(self.filled)} filled in" if self.filled else "")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}" if number else ""
+
+
+def _merging(session: Session, keep_id: int, merge_id: int, *, lock: bool = False) -> tuple[Customer, Customer]:
+    if keep_id == merge_id:
+        raise InvalidInput({"customer": "Choose another customer: a customer cannot be merged into herself."})
+    statement = select(Customer).where(col(Customer.id).in_([keep_id, merge_id])).order_by(Customer.id)
+    found = {row.id: row for row in session.exec(statement.with_for_update() if lock else statement)}
+    if keep_id not in found or merge_id not in found:
+        raise NotFound("No such customer.")
+    kept, merged = found[keep_id], found[merge_id]
+    for customer in (kept, merged):
+        if customer.merged_into_id is not None:
+            raise InvalidInput({"customer": f"{customer.name} (#{customer.id}) was already merged into "
+                                            f"customer #{customer.merged_into_id}."})
+    return kept, merged
+
+
+def _moving(session: Session, table: Any, customer_id: int) -> int:
+    return session.exec(select(func.count()).select_from(table).where(table.customer_id == customer_id)).one()
+
+
+def merge_plan(session: Session, *, keep_id: int, merge_id: int) -> MergePlan:
+    """What `merge_customers` would move and fill in, to show before a manager confirms."""
+    require_manager(session, "merge customers")
+    kept, merged = _merging(session, keep_id, merge_id)
+    filled = tuple(field for field in CONTACT_FIELDS if not getattr(kept, field) and getattr(merged, field))
+    return MergePlan(kept=customer_view(kept), merged=customer_view(merged),
+                     holdings=_moving(session, Holding, merge_id), appointments=_moving(session, Appointment, merge_id),
+                     checkouts=_moving(session, Checkout, merge_id), filled=filled)
+
+
+def merge_customers(session: Session, business: Business, *, keep_id: int, merge_id: int, reason: str) -> MergePlan:
+    """A manager merges two records of one person, with a reason: the packages, appointments and
+    checkouts of `merge_id` move to `keep_id`, whose empty phone, email and note are filled from
+    hers (never overwritten). The merged customer stays, marked, for the ledger and audit lines
+    that name her (they are never rewritten); search, duplicates and lists no longer show her.
+    All of it is saved, or none of it."""
+    actor = require_manager(session, "merge customers")
+    reason = require_reason(reason)
+    plan = merge_plan(session, keep_id=keep_id, merge_id=merge_id)
+    kept, merged = _merging(session, keep_id, merge_id, lock=True)
+    for table in (Holding, Appointment, Checkout):
+        session.execute(update(table).where(table.customer_id == merge_id).values(customer_id=keep_id))
+    # those merged into her before now point at the one kept (one step to the customer who stays)
+    session.execute(update(Customer).where(col(Customer.merged_into_id) == merge_id).values(merged_into_id=keep_id))
+    for field in plan.filled:
+        setattr(kept, field, getattr(merged, field))
+    fill_search(kept, business.phone_region)
+    merged.merged_into_id = keep_id
+    session.add_all([kept, merged])
+    session.flush()
+    now = clock(session)
+    record(session, kind=AuditKind.CUSTOMER_MERGED, at=now, staff_id=actor, customer_id=keep_id,
+           subject=f"customer {merge_id} into {keep_id}", detail=f"{plan.summary}: {reason}")
+    session.expire_all()  # the moved rows were changed by UPDATE statements: read them afresh
+    return plan
 
 
 # ---- the customer & balance page ----------------------------------------------------------------

@@ -26,7 +26,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from frontdesk.domain.business import Business
-from frontdesk.domain.contacts import phone_digits
+from frontdesk.domain.contacts import phone_key
 from frontdesk.domain.importing import (
     CataloguePackage,
     HoldingRecord,
@@ -128,14 +128,15 @@ def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
 
 
 def _known(session: Session, phones: set[str], emails: set[str]) -> list[KnownCustomer]:
-    """The customers on file with one of these phone numbers (digits) or emails (lower case)."""
+    """The customers on file with one of these phone numbers (E.164 digits) or emails (lower case);
+    not those merged into another."""
     found: dict[int, Customer] = {}
     for chunk in _chunks(phones):
         found.update((row.id, row) for row in session.exec(select(Customer).where(
-            col(Customer.phone_digits).in_(chunk))))
+            col(Customer.phone_digits).in_(chunk), col(Customer.merged_into_id).is_(None))))
     for chunk in _chunks(emails):
         found.update((row.id, row) for row in session.exec(select(Customer).where(
-            func.lower(Customer.email).in_(chunk))))
+            func.lower(Customer.email).in_(chunk), col(Customer.merged_into_id).is_(None))))
     return [KnownCustomer(row.id, row.name, row.phone, row.email) for _, row in sorted(found.items())]
 
 
@@ -156,10 +157,11 @@ def plan_import(session: Session, business: Business, rows: Sequence[Sequence[st
         raise InvalidInput({"file": str(error)}) from None
     today = local_date(clock(session), business.tz)
     titles = {name_key(row.package) for row in source if row.package}
-    known = _known(session, {phone_digits(row.phone) for row in source if phone_digits(row.phone)},
+    region = business.phone_region
+    known = _known(session, {key for row in source if (key := phone_key(row.phone, region))},
                    {row.email.strip().lower() for row in source if row.email.strip()})
     checked = check_rows(source, packages=_catalogue(session, titles), known=known, currency=business.currency,
-                         today=today)
+                         today=today, region=region)
     added: set[int] = set()
     planned = []
     for row in checked:
@@ -224,7 +226,7 @@ def run_import(
     for row in plan.accepted:
         note = f"imported from {source}, row {row.row}"
         if row.new_customer:
-            customer = customer_row(name=row.name, phone=row.phone, email=row.email, note=row.notes, at=now)
+            customer = customer_row(business, name=row.name, phone=row.phone, email=row.email, note=row.notes, at=now)
             session.add(customer)
             session.flush()
             customers[row.first_row] = customer.id

@@ -8,14 +8,15 @@ from typing import Any
 
 from sqlmodel import col
 
-from frontdesk.domain.contacts import phone_digits
+from frontdesk.domain.contacts import fold, phone_digits
 from frontdesk.models import Customer
 
 
 def search_terms(query: str) -> list[str]:
-    """The words of a query as they are indexed: lower case, phone-like words as digits only."""
+    """The words of a query as they are indexed: folded (lower case, no accents), phone-like words
+    as digits only."""
     words = []
-    for word in query.lower().split():
+    for word in fold(query).split():
         digits = phone_digits(word)
         if digits and re.fullmatch(r"[\d\s()+\-.]+", word):
             word = digits
@@ -29,8 +30,9 @@ def search_terms(query: str) -> list[str]:
 
 def contains_every(words: list[str]) -> list[Any]:
     """A condition per word: the customer's name, phone or email contains it."""
-    conditions = []
-    for word in words:
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(col(Customer.search_text).like(f"%{escaped}%", escape="\\"))
-    return conditions
+    return [col(Customer.search_text).like(f"%{like_escaped(word)}%", escape="\\") for word in words]
+
+
+def like_escaped(word: str) -> str:
+    """`word` with LIKE's wildcards escaped (by a backslash): a typed "%" is a character."""
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -6,6 +6,8 @@ from datetime import date
 import pytest
 
 from frontdesk.domain.contacts import contact_errors
+
+TOO_FEW = "That is not a phone number: too few digits for US; for another country start with + and its code."
 from frontdesk.domain.importing import (
     CataloguePackage,
     KnownCustomer,
@@ -19,6 +21,9 @@ from frontdesk.domain.importing import (
 from frontdesk.domain.money import currency_for
 from frontdesk.domain.periods import Period, PeriodUnit
 from frontdesk.domain.terms import Contents, FixedLine, Terms, ValueType
+
+BAD_PHONE_12 = ("bad phone '12': that is not a phone number: too few digits for US; for another country start "
+                "with + and its code")
 
 TODAY = date(2026, 3, 2)
 USD = currency_for("USD")
@@ -42,7 +47,7 @@ def check(*rows: SourceRow, known: tuple[KnownCustomer, ...] = ()) -> dict[int, 
                                                        today=TODAY)}
 
 
-def row(number: int, name: str = "Maria Lopez", phone: str = "555-0101", **cells: str) -> SourceRow:
+def row(number: int, name: str = "Maria Lopez", phone: str = "201-555-0101", **cells: str) -> SourceRow:
     return SourceRow(number, name=name, phone=phone, **cells)
 
 
@@ -113,16 +118,16 @@ def test_good_rows_open_what_is_left_of_what_was_paid() -> None:
 def test_every_reason_a_row_is_rejected_is_listed() -> None:
     reasons = check(
         pack(2, name="", phone="12", email="maria@", package="Gold Pack", purchased="yesterday", price_paid="-5"),
-        pack(3, name="Ann", phone="555-0303", remaining="6"),
-        pack(4, name="Bea", phone="555-0404", remaining="0", purchased="2026-03-09", expires="2025-12-01"),
-        pack(5, name="Cy", phone="555-0505", package="Duo", remaining="1"),
-        pack(6, name="Di", phone="555-0606", package="Sauna Pass", remaining="3", purchased="2025-01-05"),
-        pack(7, name="Ed", phone="555-0707", package="Spa Credit", remaining="250.00", price_paid="1.234"),
-        pack(8, name="Flo", phone="555-0808", remaining="two", purchased="2024-11-03", price_paid=""),
-        row(9, name="Gus", phone="555-0909", remaining="3"),
+        pack(3, name="Ann", phone="201-555-0303", remaining="6"),
+        pack(4, name="Bea", phone="201-555-0404", remaining="0", purchased="2026-03-09", expires="2025-12-01"),
+        pack(5, name="Cy", phone="201-555-0505", package="Duo", remaining="1"),
+        pack(6, name="Di", phone="201-555-0606", package="Sauna Pass", remaining="3", purchased="2025-01-05"),
+        pack(7, name="Ed", phone="201-555-0707", package="Spa Credit", remaining="250.00", price_paid="1.234"),
+        pack(8, name="Flo", phone="201-555-0808", remaining="two", purchased="2024-11-03", price_paid=""),
+        row(9, name="Gus", phone="201-555-0909", remaining="3"),
     )
     assert reasons == {
-        2: ("no name given", "bad phone '12': a phone number needs at least 5 digits",
+        2: ("no name given", BAD_PHONE_12,
             "bad email 'maria@': that does not look like an email address", "unknown package 'Gold Pack'",
             "purchase date 'yesterday': enter a date with its year, like 2025-11-03",
             "price paid '-5': the price paid cannot be negative"),
@@ -142,7 +147,7 @@ def test_every_reason_a_row_is_rejected_is_listed() -> None:
 
 
 def test_a_customer_with_several_packages_is_several_rows_of_one_name_and_phone() -> None:
-    rows = check_rows([pack(2, email="maria@example.com"), pack(3, name="maria  LOPEZ", phone="(555) 0101",
+    rows = check_rows([pack(2, email="maria@example.com"), pack(3, name="maria  LOPEZ", phone="(201) 555-0101",
                                                                  notes="likes it quiet")],
                       packages=CATALOGUE, known=(), currency=USD, today=TODAY)
     assert [(checked.row, checked.first_row, checked.reasons) for checked in rows] == [(2, 2, ()), (3, 2, ())]
@@ -159,15 +164,15 @@ def test_a_problem_with_a_customer_rejects_every_row_of_hers() -> None:
 
 
 def test_duplicates_of_customers_on_file_and_within_the_file() -> None:
-    known = (KnownCustomer(41, "Maria Lopez", "555 0101", ""), KnownCustomer(42, "Ann Lee", "", "ANN@example.com"))
+    known = (KnownCustomer(41, "Maria Lopez", "201 555 0101", ""), KnownCustomer(42, "Ann Lee", "", "ANN@example.com"))
     reasons = check(
-        row(2, name="Maria López", phone="5550101"),  # another spelling, the same phone
+        row(2, name="Maria López", phone="2015550101"),  # another spelling, the same phone
         row(3, name="ann lee", phone="", email="ann@example.com"),
-        row(4, name="Ann Lee", phone="555-0404", email="ann.lee@example.com"),  # another Ann Lee
-        row(5, name="Bea", phone="555-0505"),
-        row(6, name="Bo", phone="555 0505"),
-        row(7, name="Cy", phone="555-0707", email="cy@example.com"),
-        row(8, name="Cy", phone="555-0708", email="cy@example.com"),
+        row(4, name="Ann Lee", phone="201-555-0404", email="ann.lee@example.com"),  # another Ann Lee
+        row(5, name="Bea", phone="201-555-0505"),
+        row(6, name="Bo", phone="201 555 0505"),
+        row(7, name="Cy", phone="201-555-0707", email="cy@example.com"),
+        row(8, name="Cy", phone="201-555-0708", email="cy@example.com"),
         known=known,
     )
     assert reasons == {
@@ -182,6 +187,6 @@ def test_duplicates_of_customers_on_file_and_within_the_file() -> None:
 
 def test_the_contact_rules_are_the_desks() -> None:
     assert contact_errors(" ", "12", "x@", "") == {"name": "Enter the customer's name.",
-                                                   "phone": "A phone number needs at least 5 digits.",
+                                                   "phone": TOO_FEW,
                                                    "email": "That does not look like an email address."}
-    assert contact_errors("Maria", "555-0101", "m@example.com", "n" * 1001) == {"note": "At most 1000 characters."}
+    assert contact_errors("Maria", "201-555-0101", "m@example.com", "n" * 1001) == {"note": "At most 1000 characters."}

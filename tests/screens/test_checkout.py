@@ -128,7 +128,7 @@ async def test_not_covering_row_greys_pay_and_enter_explains(screen_desk: Desk) 
 
 async def test_sell_the_massage_pack_at_checkout_and_apply_it_in_three_keys(screen_desk: Desk) -> None:
     salon = build_salon(screen_desk)
-    regular = screen_desk.write(customers.create_customer, name="Ann Regular").id
+    regular = screen_desk.write(customers.create_customer, screen_desk.business, name="Ann Regular").id
     salon.sell(salon.massage_pack, customer=regular)  # the most sold package is offered first
     visit = salon.book(salon.at(0, 9), provider_id=salon.anna)  # this morning, done, unpaid
 

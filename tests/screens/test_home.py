@@ -216,12 +216,13 @@ async def test_new_customer_warns_about_a_duplicate_phone_then_saves_anyway(spa:
         warning = dialog.query_one("#duplicate-warning", Static)
         assert warning.display and "Maria Lopez" in str(warning.content)
         assert "ctrl+s again" in str(warning.content)
-        assert len(spa.desk.read(customers.find_duplicates, phone="5552013344")) == 1  # nothing saved yet
+        same = spa.desk.read(customers.find_duplicates, spa.desk.business, phone="5552013344")
+        assert len(same) == 1  # nothing saved yet
         await pilot.press("ctrl+s")
         await settle(pilot)
         await settle(pilot)
         assert isinstance(app.screen, CustomerScreen)
-        same_phone = spa.desk.read(customers.find_duplicates, phone="5552013344")
+        same_phone = spa.desk.read(customers.find_duplicates, spa.desk.business, phone="5552013344")
         assert sorted(c.name for c in same_phone) == ["Maria Lopez", "Mary Lopez"]
         mary = next(c for c in same_phone if c.name == "Mary Lopez")
         assert app.screen.customer_id == mary.id
@@ -246,7 +247,7 @@ async def test_new_customer_cancelled_after_the_warning_creates_nothing(spa: Spa
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
-        assert len(spa.desk.read(customers.find_duplicates, phone="5552013344")) == 1
+        assert len(spa.desk.read(customers.find_duplicates, spa.desk.business, phone="5552013344")) == 1
         assert spa.desk.read(customers.search_customers, "mary") == []
         assert not results.display
 

@@ -98,7 +98,7 @@ def table_rows(screen: PackagesScreen) -> list[list[str]]:
 
 async def test_f2_lists_packages_with_contents_price_and_sold_count(screen_desk: Desk) -> None:
     spa = build_spa(screen_desk)
-    maria = screen_desk.write(customers.create_customer, name="Maria Lopez").id
+    maria = screen_desk.write(customers.create_customer, screen_desk.business, name="Maria Lopez").id
     screen_desk.by(spa.manager.id).write(sales.sell, screen_desk.business, customer_id=maria,
                                          package_id=spa.packages["Massage Pack"],
                                          tenders=[TenderLine(Tender.CARD, 35000)])
@@ -535,7 +535,7 @@ async def test_editing_a_sold_package_keeps_what_customers_bought(screen_desk: D
     spa = build_spa(screen_desk)
     business = screen_desk.business
     pack = spa.packages["Massage Pack"]
-    maria = screen_desk.write(customers.create_customer, name="Maria Lopez").id
+    maria = screen_desk.write(customers.create_customer, screen_desk.business, name="Maria Lopez").id
     screen_desk.by(spa.reception.id).write(sales.sell, business, customer_id=maria, package_id=pack,
                                            tenders=[TenderLine(Tender.CARD, 35000)])
     app = FrontDeskApp(screen_desk)

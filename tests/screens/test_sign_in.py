@@ -222,8 +222,8 @@ async def test_the_audit_trail_filters_by_customer_and_day(spa: Spa) -> None:
 
     zelda = spa.customer("Zelda Quist", phone="555 909 1111")
     spa.customer("Ben Okafor")
-    spa.desk.by(spa.rita.id).write(customers.update_customer, customer_id=zelda, name="Zelda Quist-Moreno",
-                                   phone="555 909 1111")
+    spa.desk.by(spa.rita.id).write(customers.update_customer, spa.desk.business, customer_id=zelda,
+                                   name="Zelda Quist-Moreno", phone="555 909 1111")
     spa.desk.staff = spa.grace
     app = FrontDeskApp(spa.desk)
     async with app.run_test(size=SIZE) as pilot:

@@ -1,15 +1,16 @@
 """Snapshots of a manager's lifecycle dialogs on the customer screen (freeze with the new expiry
-worked out, move to another customer with the customers found, a late cancel under a forfeiting
+worked out, move to another customer with the customers found, merge another record of her with her
+likely duplicate first, a late cancel under a forfeiting
 policy with the override) and of the bulk extension's question, at 100×32 and 80×24."""
 
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
 
 from frontdesk.app import FrontDeskApp
 from frontdesk.domain.terms import Terms, ValueType
-from frontdesk.services import appointments
+from frontdesk.services import appointments, customers
 from tests.screens.customer_data import Spa
 from tests.screens.keys import type_text
 from tests.screens.settle import settle
@@ -83,3 +84,26 @@ def test_bulk_extension_question(snap_compare, spa: Spa) -> None:  # noqa: ANN00
         await settle(pilot)
 
     assert snap_compare(managers_maria(spa), terminal_size=(100, 32), run_before=run_before)
+
+
+def _merge_dialog(spa: Spa) -> FrontDeskApp:
+    spa.desk.by(spa.grace.id).write(customers.create_customer, spa.business, name="Maria Lopes",
+                                    phone="555.201.3344", note="allergic to nuts", allow_duplicate=True)
+    return managers_maria(spa)
+
+
+async def _open_merge(pilot: Pilot, spa: Spa) -> None:
+    await open_customer(pilot.app, pilot, spa.maria)
+    await pilot.press("M")
+    await settle(pilot)
+    pilot.app.screen.query_one("#reason", Input).focus()
+    await type_text(pilot, "the same person")
+    await settle(pilot)
+
+
+def test_merge_dialog(snap_compare, spa: Spa) -> None:  # noqa: ANN001
+    assert snap_compare(_merge_dialog(spa), terminal_size=(100, 32), run_before=lambda pilot: _open_merge(pilot, spa))
+
+
+def test_merge_dialog_80x24(snap_compare, spa: Spa) -> None:  # noqa: ANN001
+    assert snap_compare(_merge_dialog(spa), terminal_size=(80, 24), run_before=lambda pilot: _open_merge(pilot, spa))

@@ -32,8 +32,9 @@ def test_each_action_writes_its_row(spa: Spa) -> None:
 
     pack = spa.desk.by(manager).write(catalogue.save_package, business,
                                       terms=replace(PACK, service_ids=(spa.swedish,))).id
-    maria = spa.desk.by(reception).write(customers.create_customer, name="Maria Lopez", phone="555 201 3344").id
-    spa.desk.by(reception).write(customers.update_customer, customer_id=maria, name="Maria Lopez", phone="555 201 3345")
+    maria = spa.desk.by(reception).write(customers.create_customer, business, name="Maria Lopez", phone="555 201 3344").id
+    spa.desk.by(reception).write(customers.update_customer, business, customer_id=maria, name="Maria Lopez",
+                                 phone="555 201 3345")
     holding = spa.desk.by(reception).write(sales.sell, business, customer_id=maria, package_id=pack,
                                            tenders=[TenderLine(Tender.CARD, 35000)]).id
     visit = spa.desk.by(reception).write(appointments.book, business, customer_id=maria, service_id=spa.swedish,
@@ -70,7 +71,7 @@ def test_each_action_writes_its_row(spa: Spa) -> None:
 def test_a_refused_change_leaves_no_row(spa: Spa) -> None:
     before = spa.desk.by(spa.manager).read(audit.events, limit=1000)
     with pytest.raises(InvalidInput):
-        spa.desk.by(spa.reception).write(customers.create_customer, name=" ")
+        spa.desk.by(spa.reception).write(customers.create_customer, spa.desk.business, name=" ")
     assert spa.desk.by(spa.manager).read(audit.events, limit=1000) == before
 
 

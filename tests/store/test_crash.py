@@ -64,7 +64,7 @@ def _setup(url: str, appointment_count: int) -> tuple[int, int, list[int]]:
                                    price=2000).id
     package = desk.by(staff).write(catalogue.save_package, BUSINESS, terms=Terms(
         title="Yoga pass", value_type=ValueType.VISITS, quantity=1000, price=0)).id
-    customer = desk.by(staff).write(customers.create_customer, name="Maria Lopez").id
+    customer = desk.by(staff).write(customers.create_customer, desk.business, name="Maria Lopez").id
     holding = desk.by(staff).write(sales.sell, BUSINESS, customer_id=customer, package_id=package, tenders=[]).id
     first = NOW.astimezone(NY).date() + timedelta(days=1)
     booked = [desk.by(staff).write(appointments.book, BUSINESS, customer_id=customer, service_id=service,

@@ -16,11 +16,14 @@ from frontdesk.services.views import CustomerView
 
 
 def create(desk: Desk, name: str, **fields: object) -> CustomerView:
-    return desk.write(customers.create_customer, name=name, **fields)
+    return desk.write(customers.create_customer, desk.business, name=name, **fields)
 
 
 def search(desk: Desk, query: str, limit: int = 50) -> list[str]:
     return [found.name for found in desk.read(customers.search_customers, query, limit=limit)]
+
+
+TOO_FEW = "That is not a phone number: too few digits for US; for another country start with + and its code."
 
 
 def customer_count(desk: Desk) -> int:
@@ -50,12 +53,12 @@ def people(desk: Desk) -> dict[str, int]:
 def test_create_and_edit_a_customer(desk: Desk) -> None:
     maria = create(desk, "  Maria Lopez ", phone=" 555 123 4567 ", email=" maria@example.com ", note=" VIP ")
     assert (maria.name, maria.phone, maria.email, maria.note) == (
-        "Maria Lopez", "555 123 4567", "maria@example.com", "VIP")
-    edited = desk.write(customers.update_customer, customer_id=maria.id, name="Maria López-Ruiz",
+        "Maria Lopez", "(555) 123-4567", "maria@example.com", "VIP")  # the phone in its one form
+    edited = desk.write(customers.update_customer, desk.business, customer_id=maria.id, name="Maria López-Ruiz",
                         phone="555-765-4321", email="maria.ruiz@example.com", note="prefers Anna")
     assert desk.read(customers.get_customer, maria.id) == edited
     assert (edited.name, edited.phone, edited.email, edited.note) == (
-        "Maria López-Ruiz", "555-765-4321", "maria.ruiz@example.com", "prefers Anna")
+        "Maria López-Ruiz", "(555) 765-4321", "maria.ruiz@example.com", "prefers Anna")
     assert customer_count(desk) == 1
 
 
@@ -70,7 +73,7 @@ def test_every_bad_field_has_its_message_and_nothing_is_saved(desk: Desk) -> Non
         create(desk, "   ", phone="12-34", email="maria@example")
     assert refused.value.fields == {
         "name": "Enter the customer's name.",
-        "phone": "A phone number needs at least 5 digits.",
+        "phone": TOO_FEW,
         "email": "That does not look like an email address.",
     }
     assert customer_count(desk) == 0
@@ -80,17 +83,21 @@ def test_every_bad_field_has_its_message_and_nothing_is_saved(desk: Desk) -> Non
     ("fields", "expected"),
     [
         ({"name": ""}, {"name": "Enter the customer's name."}),
-        ({"phone": "call me"}, {"phone": "A phone number needs at least 5 digits."}),
-        ({"phone": "1234"}, {"phone": "A phone number needs at least 5 digits."}),
+        ({"phone": "call me"}, {"phone": "That is not a phone number: type its digits."}),
+        ({"phone": "1234"}, {"phone": TOO_FEW}),
+        ({"phone": "201-1234"}, {"phone": TOO_FEW}),  # no area code
+        ({"phone": "+44 20 79"}, {"phone": "That is not a phone number: too few digits for +44; check the number."}),
+        ({"phone": "+999 123 4567"}, {"phone": "That is not a phone number: no country has the code it starts with."}),
         ({"email": "maria"}, {"email": "That does not look like an email address."}),
         ({"email": "maria @example.com"}, {"email": "That does not look like an email address."}),
     ],
-    ids=["empty-name", "no-digits", "short-phone", "no-at", "space-in-email"],
+    ids=["empty-name", "no-digits", "short-phone", "no-area-code", "short-abroad", "no-such-country", "no-at",
+         "space-in-email"],
 )
 def test_one_bad_field(desk: Desk, fields: dict[str, str], expected: dict[str, str]) -> None:
     given = {"name": "Maria Lopez", **fields}
     with pytest.raises(InvalidInput) as refused:
-        desk.write(customers.create_customer, **given)
+        desk.write(customers.create_customer, desk.business, **given)
     assert refused.value.fields == expected
     assert customer_count(desk) == 0
 
@@ -101,7 +108,7 @@ def test_too_long_fields_are_refused_alike_on_every_database(desk: Desk) -> None
     assert refused.value.fields == {"name": "At most 200 characters.", "phone": "At most 40 characters.",
                                     "email": "At most 200 characters.", "note": "At most 1000 characters."}
     assert customer_count(desk) == 0
-    longest = create(desk, "M" * 200, phone="5" * 40, email="m" * 188 + "@example.com", note="n" * 1000)
+    longest = create(desk, "M" * 200, phone="(555) 201-1234", email="m" * 188 + "@example.com", note="n" * 1000)
     assert len(longest.name) == 200 and len(longest.email) == 200
     assert search(desk, "M" * 50) == ["M" * 200]
 
@@ -109,11 +116,11 @@ def test_too_long_fields_are_refused_alike_on_every_database(desk: Desk) -> None
 def test_a_bad_edit_changes_nothing(desk: Desk) -> None:
     maria = create(desk, "Maria Lopez", phone="555 123 4567")
     with pytest.raises(InvalidInput) as refused:
-        desk.write(customers.update_customer, customer_id=maria.id, name="", phone="555 123 4567")
+        desk.write(customers.update_customer, desk.business, customer_id=maria.id, name="", phone="555 123 4567")
     assert refused.value.fields == {"name": "Enter the customer's name."}
     assert desk.read(customers.get_customer, maria.id) == maria
     with pytest.raises(NotFound):
-        desk.write(customers.update_customer, customer_id=maria.id + 100, name="Nobody")
+        desk.write(customers.update_customer, desk.business, customer_id=maria.id + 100, name="Nobody")
 
 
 # ---- duplicates ---------------------------------------------------------------------------------
@@ -147,15 +154,15 @@ def test_allow_duplicate_saves_anyway(desk: Desk, people: dict[str, int]) -> Non
 
 def test_editing_checks_duplicates_against_others_only(desk: Desk, people: dict[str, int]) -> None:
     maria = people["Maria Lopez"]
-    kept = desk.write(customers.update_customer, customer_id=maria, name="Maria Lopez",
+    kept = desk.write(customers.update_customer, desk.business, customer_id=maria, name="Maria Lopez",
                       phone="555.123.4567", email="Maria.Lopez@example.com")
-    assert kept.phone == "555.123.4567"
+    assert kept.phone == "(555) 123-4567"
     with pytest.raises(DuplicateCustomer, match="Anna Martin"):
-        desk.write(customers.update_customer, customer_id=maria, name="Maria Lopez", phone="2013357788")
-    assert desk.read(customers.get_customer, maria).phone == "555.123.4567"
-    desk.write(customers.update_customer, customer_id=maria, name="Maria Lopez", phone="2013357788",
+        desk.write(customers.update_customer, desk.business, customer_id=maria, name="Maria Lopez", phone="2013357788")
+    assert desk.read(customers.get_customer, maria).phone == "(555) 123-4567"
+    desk.write(customers.update_customer, desk.business, customer_id=maria, name="Maria Lopez", phone="2013357788",
                allow_duplicate=True)
-    assert desk.read(customers.get_customer, maria).phone == "2013357788"
+    assert desk.read(customers.get_customer, maria).phone == "(201) 335-7788"
 
 
 def test_no_phone_and_no_email_is_never_a_duplicate(desk: Desk) -> None:
@@ -236,7 +243,7 @@ def test_empty_and_odd_queries(desk: Desk, people: dict[str, int]) -> None:
 
 def test_search_follows_an_edited_name(desk: Desk, people: dict[str, int]) -> None:
     maria = people["Maria Lopez"]
-    desk.write(customers.update_customer, customer_id=maria, name="Maria Garcia",
+    desk.write(customers.update_customer, desk.business, customer_id=maria, name="Maria Garcia",
                phone="(555) 123-4567", email="maria.garcia@example.com")
     assert search(desk, "garc") == ["Maria Garcia"]
     assert search(desk, "lopez") == []
@@ -247,7 +254,7 @@ def test_search_follows_an_edited_name(desk: Desk, people: dict[str, int]) -> No
 
 def test_search_follows_an_edited_phone_and_email(desk: Desk, people: dict[str, int]) -> None:
     ben = people["Ben Okafor"]
-    desk.write(customers.update_customer, customer_id=ben, name="Ben Okafor", phone="", email="")
+    desk.write(customers.update_customer, desk.business, customer_id=ben, name="Ben Okafor", phone="", email="")
     assert search(desk, "987") == []
     assert search(desk, "okafor.io") == []
     assert search(desk, "okafor") == ["Ben Okafor"]

@@ -174,7 +174,7 @@ def test_random_sequences_keep_the_ledger_balanced(spa: Spa) -> None:
     @given(st.lists(operation, min_size=1, max_size=15))
     def run(operations: list[tuple]) -> None:
         desk = spa.desk
-        customer = desk.write(customers.create_customer, name=f"Prop {next(_names)}").id
+        customer = desk.write(customers.create_customer, desk.business, name=f"Prop {next(_names)}").id
         holdings: list[int] = []
         paid: list[int] = []
         expected: list[Expected] = []  # what the rules say each holding holds, beside `holdings`

@@ -44,7 +44,7 @@ def _setup(url: str, visits: int) -> tuple[int, int, list[list[int]]]:
     service = desk.by(staff).write(catalogue.add_service, BUSINESS, name="Yoga class", duration_min=60, price=2000).id
     package = desk.by(staff).write(catalogue.save_package, BUSINESS, terms=Terms(
         title="Yoga pass", value_type=ValueType.VISITS, quantity=visits, price=0)).id
-    customer = desk.by(staff).write(customers.create_customer, name="Maria Lopez").id
+    customer = desk.by(staff).write(customers.create_customer, desk.business, name="Maria Lopez").id
     holding = desk.by(staff).write(sales.sell, BUSINESS, customer_id=customer, package_id=package, tenders=[]).id
 
     def book(index: int) -> int:

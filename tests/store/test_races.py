@@ -114,7 +114,7 @@ def _open_spa(url: str) -> Spa:
     manager = desk.by(None).write(staff_use_cases.add_staff_member, name="Manager", role="manager", pin=None).id
     desk = desk.by(manager)
     service = desk.write(catalogue.add_service, BUSINESS, name="Yoga class", duration_min=60, price=2000).id
-    customer = desk.write(customers.create_customer, name="Maria Lopez").id
+    customer = desk.write(customers.create_customer, desk.business, name="Maria Lopez").id
     engine.dispose()
     return Spa(url, manager, service, customer)
 

@@ -27,6 +27,7 @@ from frontdesk.services import (
     balances,
     catalogue,
     checkout,
+    customers,
     exports,
     imports,
     ledger,
@@ -75,7 +76,7 @@ PARTS = {  # building blocks the use cases are made of, called inside them
 
 PACK = Terms(title="Massage Pack", value_type=ValueType.VISITS, quantity=5, all_services=False, price=35000)
 CUSTOMER_FILE = [["name", "phone", "package", "remaining", "purchased", "price_paid"],
-                 ["Nia Park", "555-0999", "Massage Pack", "2", "2026-01-05", "350.00"]]
+                 ["Nia Park", "201-555-0999", "Massage Pack", "2", "2026-01-05", "350.00"]]
 
 
 def manager_only(spa: Spa) -> dict[str, tuple[Callable[..., Any], dict[str, Any]]]:
@@ -168,6 +169,9 @@ def manager_only(spa: Spa) -> dict[str, tuple[Callable[..., Any], dict[str, Any]
             "business": business, "customer_id": maria, "service_id": spa.sauna,
             "starts_at": at(TUE, 8) - timedelta(days=7),
             "override": True, "reason": "entered late"}),
+        "customers.merge_plan": (customers.merge_plan, {"keep_id": maria, "merge_id": ben}),
+        "customers.merge_customers": (customers.merge_customers, {"business": business, "keep_id": maria,
+                                                                  "merge_id": ben, "reason": "one person"}),
     }
 
 
@@ -214,7 +218,7 @@ READS_FOR_MANAGERS = {"audit.audit_page", "audit.events", "staff.staff_rows", "l
                       "liability.owed_page", "exports.ledger_table", "exports.balances_table",
                       "exports.roll_forward_table", "exports.call_list_table", "liability.trends",
                       "liability.movement_lines", "lifecycle.bulk_extend_preview", "imports.plan_import",
-                      "balances.balances_page"}
+                      "balances.balances_page", "customers.merge_plan"}
 MANAGER_ONLY = sorted([
     "catalogue.add_service", "catalogue.update_service", "catalogue.archive_service", "catalogue.add_provider",
     "catalogue.archive_provider", "catalogue.save_package", "catalogue.archive_package", "sales.assign",
@@ -228,6 +232,7 @@ MANAGER_ONLY = sorted([
     "imports.plan_import", "imports.run_import",
     "balances.balances_page", "schedule.set_opening_hours", "schedule.set_provider_services",
     "appointments.book: a time gone by",
+    "customers.merge_customers", "customers.merge_plan",
 ])
 
 

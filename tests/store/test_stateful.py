@@ -353,7 +353,7 @@ def test_a_stateful_model_agrees_with_the_desk_after_every_step(spa: Spa) -> Non
             from the first step on."""
             for who in range(2):
                 self.customers.append(self.desk(spa.reception).write(
-                    customers.create_customer, name=f"Stateful {next(_numbers)}").id)
+                    customers.create_customer, spa.desk.business, name=f"Stateful {next(_numbers)}").id)
                 self.sell(who, kinds[who])
                 self.book(who, services[who], hours[who], None)
 

@@ -40,7 +40,7 @@ def test_the_html_shows_everything_and_names_as_typed(spa: Spa) -> None:
     maria = a_customer_with_history(spa)
     page = render_html(spa.desk.read(statement.statement, spa.desk.business, customer_id=maria), spa.desk.business)
     assert "Maria &lt;b&gt;Lopez&lt;/b&gt;" in page and "<b>Lopez</b>" not in page
-    for text in ("555 201 3344", "Massage Pack", "4 of 5 visits", "Used Massage Pack", "Sold Massage Pack",
+    for text in ("(555) 201-3344", "Massage Pack", "4 of 5 visits", "Used Massage Pack", "Sold Massage Pack",
                  "-1 visit", "+5 visits", "Rita (reception)", "As of 2 Mar 2026 10:00 (America/New_York)"):
         assert text in page, text
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0007
 Revises: 0006
-Create Date: 2026-12-09
+Create Date: 2026-11-30
 
 A booking is checked against the business's hours (one row per weekday: opens and closes, or
 closed) and against what its provider gives. No hours kept means no hours check, so a database

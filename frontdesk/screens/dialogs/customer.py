@@ -171,9 +171,10 @@ class EditsCustomers(DeskScreen[None]):
         fields = {"name": details.name, "phone": details.phone, "email": details.email, "note": details.note,
                   "allow_duplicate": details.allow_duplicate}
         if details.customer_id is None:
-            saved = self.desk.write(customers.create_customer, **fields)
+            saved = self.desk.write(customers.create_customer, self.desk.business, **fields)
         else:
-            saved = self.desk.write(customers.update_customer, customer_id=details.customer_id, **fields)
+            saved = self.desk.write(customers.update_customer, self.desk.business, customer_id=details.customer_id,
+                                    **fields)
         self.post_fresh(CustomerSaved(saved))
 
     def on_customer_saved(self, message: CustomerSaved) -> None:
