@@ -424,7 +424,7 @@ class PackageForm(VerticalScroll):
             target = checklist if checklist.display else checkbox
         elif field == "fixed_lines":
             lines = self.query_one(FixedLinesEditor)
-            target = lines.query_one("#lines-table") if lines.lines else lines.query_one("#line-service")
+            target = lines.query_one("#lines-table") if lines.lines else lines.query_one("#line-quantity")
         elif field == "expires_in" and self._blank("expires-count"):
             target = self.query_one("#expires-count")
         else:
@@ -453,10 +453,7 @@ class PackageForm(VerticalScroll):
     # ---- moving on --------------------------------------------------------------------------------
 
     def field_after(self, field: Widget) -> Widget | None:
-        """Enter in a field moves on to the next one shown, like Tab, before the next key is read;
-        in the quantity of a new fixed line it adds the line instead."""
-        if field.id == "line-quantity":
-            return None
+        """Enter in a field moves on to the next one shown, like Tab, before the next key is read."""
         chain = self.screen.focus_chain
         if field not in chain:
             return None
@@ -466,8 +463,6 @@ class PackageForm(VerticalScroll):
     def next_field(self, event: Input.Submitted) -> None:
         """Enter has moved the focus on already (`field_after`); an Input that does not walk the
         fields itself moves it here."""
-        if event.input.id in ("line-quantity",):
-            return
         event.stop()
         if self.screen.focused is event.input:
             following = self.field_after(event.input)

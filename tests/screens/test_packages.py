@@ -338,12 +338,9 @@ async def test_create_one_package_of_each_kind_with_restrictions(screen_desk: De
         assert shown_error(editor, "fixed_lines") == "Add at least one service line."
         lines = editor.query_one(FixedLinesEditor)
         for name, quantity in (("Thai", "2"), ("Sauna", "1"), ("Swedish", "1")):
-            await choose_option(pilot, "#line-service", name)
-            assert app.focused is lines.query_one("#line-quantity")  # the quantity comes next
-            await pilot.press("backspace")
-            await type_text(pilot, quantity)
-            await pilot.press("enter")
-            await pilot.pause()
+            await fill(pilot, "#line-quantity", quantity)
+            await choose_option(pilot, "#line-service", name)  # picked: added
+            assert app.focused is lines.query_one("#line-quantity")  # the next line's quantity
         assert [(line.service_name, line.quantity) for line in lines.lines] == [
             ("Thai Massage", 2), ("Sauna", 1), ("Swedish Massage", 1)]
         table = lines.query_one("#lines-table", DataTable)
@@ -457,7 +454,7 @@ INVALID = {
     "window half typed": (_window("10:00", ""), "window", "#window-from",
                           "Enter both times, like 10:00 and 13:00, or neither."),
     "reversed date range": (_reversed_range, "date_range", "#date-from", "The end date is before the start date."),
-    "empty fixed list": (_fixed_without_lines, "fixed_lines", "#line-service", "Add at least one service line."),
+    "empty fixed list": (_fixed_without_lines, "fixed_lines", "#line-quantity", "Add at least one service line."),
     "weekdays on, none picked": (_weekdays_none_picked, "weekdays", "#weekdays", "Pick at least one weekday."),
     "repeated fixed date": (_repeated_fixed_date, "fixed_dates", "#fixed-dates", "5 Mar 2026 is listed twice."),
 }
@@ -793,3 +790,37 @@ async def test_enter_moves_to_the_next_field_before_the_next_key_is_read(screen_
         assert editor.query_one("#quantity", Input).value == "4"
         assert editor.query_one("#price", Input).value == "260"
         assert app.focused is editor.query_one("#not-for-sale")
+
+
+async def test_a_service_picked_is_added_with_the_quantity_typed(screen_desk: Desk) -> None:
+    """Fixed lines: type a quantity, pick a service — the line is added with that quantity, every
+    time (the "× 3" used to be ignored, and a pick was met with "Choose a service first.")."""
+    build_spa(screen_desk)
+    app = FrontDeskApp(screen_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_new(pilot)
+        await choose(pilot, "contents", "contents-fixed")
+        lines = editor.query_one(FixedLinesEditor)
+        table = lines.query_one("#lines-table", DataTable)
+        quantity = lines.query_one("#line-quantity", Input)
+        quantity.focus()
+        await pilot.pause()
+        await pilot.press("3", "enter")  # Enter: on to the service
+        assert app.focused is lines.query_one("#line-service")
+        await pilot.press("enter")
+        await type_text(pilot, "Thai")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [[str(cell) for cell in table.get_row_at(row)] for row in range(table.row_count)] == [
+            ["1", "Thai Massage", "× 3"]]
+        assert app.focused is quantity and quantity.value == "1"
+        hint = lines.query_one("#line-hint", Static)
+        assert str(hint.content) == "Added 3 × Thai Massage."
+        await pilot.press("2", "tab", "enter")  # typed over the 1; Tab to the service, open it
+        await type_text(pilot, "Sauna")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [[str(cell) for cell in table.get_row_at(row)] for row in range(table.row_count)] == [
+            ["1", "Thai Massage", "× 3"], ["2", "Sauna", "× 2"]]
+        assert str(hint.content) == "Added 2 × Sauna."
+        assert "3 × Thai Massage, then 2 × Sauna" in str(editor.query_one("#summary", Static).content)
