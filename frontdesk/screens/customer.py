@@ -75,7 +75,7 @@ class CustomerScreen(EditsCustomers):
         Binding("j", "adjust", "Adjust", tooltip="Change the selected package's balance (managers)", id="adjust"),
         Binding("v", "void", "Void", tooltip="Void the selected package (managers)", id="void"),
         Binding("e", "edit", "Edit", tooltip="Edit name, phone, email and note", id="edit"),
-        Binding("p", "statement", "Print", tooltip="Her statement: written as HTML and PDF to the statements folder",
+        Binding("p", "statement", "Print", tooltip="The customer's statement: written as HTML and PDF to the statements folder",
                 id="statement"),
         # these two are named where they act, in the packages' and the history's notes ("h shows
         # them", "m loads older"), which leaves the footer room for the rest at 80 columns
@@ -699,7 +699,8 @@ class CustomerScreen(EditsCustomers):
     # ---- her statement -----------------------------------------------------------------------------------
 
     def action_statement(self) -> None:
-        self.notify("Writing her statement…", timeout=3)
+        name = self.page.customer.name if self.page is not None else "the customer"
+        self.notify(f"Writing {name}'s statement…", timeout=3)
         self._statement()
 
     @work(thread=True, exclusive=True, group="statement", exit_on_error=False)

@@ -11,6 +11,7 @@ from frontdesk.app import FrontDeskApp
 from frontdesk.domain.kinds import EntryKind, Tender
 from frontdesk.screens.customer import CustomerScreen
 from frontdesk.screens.dialogs.assign import AssignDialog
+from frontdesk.screens.dialogs.confirm import ConfirmDialog
 from frontdesk.screens.dialogs.customer import CustomerFormDialog
 from frontdesk.screens.dialogs.reason import ReasonDialog
 from frontdesk.screens.dialogs.receipt import RefundReceiptDialog
@@ -20,6 +21,7 @@ from tests.screens.customer_data import Spa
 from tests.screens.keys import type_text
 from tests.screens.notifications import Notifications
 from tests.screens.settle import settle
+from tests.world import World
 
 SIZE = (100, 32)
 
@@ -509,6 +511,7 @@ async def test_p_writes_her_statement_as_html_and_pdf(spa: Spa, tmp_path, monkey
         await settle(pilot)
         written = sorted(path.name for path in (tmp_path / "statements").iterdir())
         assert written == ["statement-maria-lopez-2026-03-02.html", "statement-maria-lopez-2026-03-02.pdf"]
+        assert "Writing Maria Lopez's statement…" in str(notifications)  # her name, not "her"
         assert "Statement written:" in str(notifications)
         page = (tmp_path / "statements" / written[0]).read_text(encoding="utf-8")
         assert "Massage Pack" in page and "3 of 5 visits" in page and "Regular since 2019." not in page
@@ -525,3 +528,43 @@ async def test_a_statement_folder_that_cannot_be_written_says_so(spa: Spa, tmp_p
         await pilot.press("p")
         await settle(pilot)
         assert f"Could not write the statement in {blocked}" in str(notifications)
+
+
+async def test_an_appointment_of_another_year_shows_its_year(spa: Spa) -> None:
+    """This year's dates stay short; one of another year says which ("Wed 1 Jan 2025 10:00")."""
+    old = World.book(spa, spa.maria, spa.swedish, spa.at(-425, 10), now=spa.at(-426, 9))  # 1 Jan 2025
+    this_year = spa.book(spa.at(1, 10))
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_customer(app, pilot, spa.maria)
+        when = {row[0] for row in rows(app, "#appointments")}
+        assert when == {"Wed 1 Jan 2025 10:00", "Tue 3 Mar 10:00"}
+        assert {a.id for a in screen.page.appointments} == {old, this_year}
+
+
+async def test_escape_on_the_customer_form_asks_before_discarding_changes(spa: Spa) -> None:
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_customer(app, pilot, spa.maria)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, CustomerFormDialog)
+        await pilot.press("escape")  # nothing changed: closes at once
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        await pilot.press("end", *"a")  # "Maria Lopeza"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Discard your changes to Maria Lopez?" in str(app.screen.query_one("#question", Static).content)
+        await pilot.press("escape")  # keep editing: the form is back with what was typed
+        await settle(pilot)
+        assert app.screen is form and form.query_one("#name", Input).value == "Maria Lopeza"
+        await pilot.press("escape", "enter")  # ask again, discard
+        await settle(pilot)
+        assert app.screen is screen
+    assert spa.desk.read(customers.get_customer, spa.maria).name == "Maria Lopez"
