@@ -75,8 +75,8 @@ class CustomerScreen(EditsCustomers):
         Binding("j", "adjust", "Adjust", tooltip="Change the selected package's balance (managers)", id="adjust"),
         Binding("v", "void", "Void", tooltip="Void the selected package (managers)", id="void"),
         Binding("e", "edit", "Edit", tooltip="Edit name, phone, email and note", id="edit"),
-        Binding("p", "statement", "Print", tooltip="The customer's statement: written as HTML and PDF to the statements folder",
-                id="statement"),
+        Binding("p", "statement", "Print",
+                tooltip="The customer's statement: written as HTML and PDF to the statements folder", id="statement"),
         # these two are named where they act, in the packages' and the history's notes ("h shows
         # them", "m loads older"), which leaves the footer room for the rest at 80 columns
         Binding("h", "show_all", "All", tooltip="Show or fold used-up, expired and void packages",
