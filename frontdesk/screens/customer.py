@@ -33,7 +33,7 @@ from frontdesk.screens.dialogs.assign import AssignDialog, Assignment
 from frontdesk.screens.dialogs.customer import EditsCustomers
 from frontdesk.screens.dialogs.lifecycle import FreezeDialog, Freezing, Moving, TransferDialog
 from frontdesk.screens.dialogs.reason import Change, ReasonDialog, Refunding
-from frontdesk.screens.dialogs.receipt import RefundReceiptDialog
+from frontdesk.screens.dialogs.receipt import RefundReceiptDialog, SaleReceiptDialog
 from frontdesk.screens.dialogs.sell import Sale, SellDialog
 from frontdesk.services import appointments, ledger, sales
 from frontdesk.services.appointments import Booking, Cancellation, NoShow, PolicyPreview, policy_preview
@@ -109,6 +109,11 @@ class CustomerScreen(EditsCustomers):
         holding: HoldingView
         done: str = ""
         form: str = ""  # the form whose answer it was, to close
+
+    @dataclass
+    class Sold(Message):
+        holding: HoldingView
+        tenders: tuple[TenderLine, ...]
 
     @dataclass
     class Cancelled(Message):
@@ -393,7 +398,15 @@ class CustomerScreen(EditsCustomers):
         desk = self.desk
         holding = desk.write(sales.sell, desk.business, customer_id=self.customer_id, package_id=package_id,
                              tenders=tenders)
-        self.post_fresh(self.HoldingChanged(holding, "Sold"))
+        self.post_fresh(self.Sold(holding, tenders))
+
+    @on(Sold)
+    def sold(self, message: Sold) -> None:
+        """A sale ends on its receipt, as a checkout does; the page shows the new package behind it."""
+        self.select_holding = message.holding.id
+        name = self.page.customer.name if self.page is not None else ""
+        self.app.push_screen(SaleReceiptDialog(message.holding, message.tenders, customer=name))
+        self.reload()
 
     def action_assign(self) -> None:
         if not self.desk.is_manager:

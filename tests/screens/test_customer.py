@@ -14,10 +14,11 @@ from frontdesk.screens.dialogs.assign import AssignDialog
 from frontdesk.screens.dialogs.confirm import ConfirmDialog
 from frontdesk.screens.dialogs.customer import CustomerFormDialog
 from frontdesk.screens.dialogs.reason import ReasonDialog
-from frontdesk.screens.dialogs.receipt import RefundReceiptDialog
+from frontdesk.screens.dialogs.receipt import RefundReceiptDialog, SaleReceiptDialog
 from frontdesk.services import appointments, catalogue, customers, ledger
 from frontdesk.services.sales import TenderLine
 from tests.screens.customer_data import Spa
+from tests.screens.test_checkout import receipt_text
 from tests.screens.keys import type_text
 from tests.screens.notifications import Notifications
 from tests.screens.settle import settle
@@ -474,8 +475,17 @@ async def test_sell_opens_the_sell_dialog_and_shows_the_new_package(spa: Spa) ->
         dialog.dismiss(Sale(package_id=spa.massage_pack, title="Massage Pack", price=price,
                             tenders=(TenderLine(Tender.CARD, price),), pays=0))  # the dialog's answer
         await settle(pilot)
+        receipt = app.screen  # a sale ends on its receipt, as a checkout does
+        assert isinstance(receipt, SaleReceiptDialog)
+        assert text_of(app, "#receipt-title") == "Sold ✓ Maria Lopez"
+        lines = receipt_text(receipt)
+        assert "card for Massage Pack" in lines and "Money taken: card $350.00" in lines
+        assert text_of(app, "#receipt-balances").startswith("Massage Pack: 5 of 5 visits left · ")
+        await pilot.press("enter")
+        await settle(pilot)
         assert app.screen is screen
         assert rows(app, "#holdings")[0][:2] == ["Massage Pack", "5 of 5 visits"]
+        assert screen.selected_holding is not None and screen.selected_holding.title == "Massage Pack"
 
 
 async def test_book_opens_the_booking_screen_and_the_cursor_comes_back_on_the_new_appointment(spa: Spa) -> None:
