@@ -1,6 +1,7 @@
 """A DataTable whose long columns give way on a narrow terminal, so the key columns stay in view.
 
-Each column says how narrow it may get (`min_width`) and whether its text then wraps onto more
+Rows are keyed by the record they show; after a refresh the cursor stays on its record, not on
+its row number (`set_rows`). Each column says how narrow it may get (`min_width`) and whether its text then wraps onto more
 lines (`wrap`, nothing is lost) or ends in "…". Columns shrink in the order they are listed in
 `shrink_order` until the table fits its width; it is fitted again whenever it is resized.
 """
@@ -25,6 +26,11 @@ class FitColumn:
     wrap: bool = False  # when shrunk: wrap onto more lines (True) or end in "…" (False)
 
 
+def row_of(rows: Sequence[tuple[str, list[Text]]], key: str | None) -> int | None:
+    """Where the row keyed `key` is among `rows`, or None."""
+    return next((index for index, (row_key, _) in enumerate(rows) if row_key == key), None) if key else None
+
+
 class FittedTable(DataTable):
     """Rows are given whole with `set_rows`; the table lays them out for its width."""
 
@@ -46,9 +52,18 @@ class FittedTable(DataTable):
         self.widest_first = widest_first
 
     def set_rows(self, rows: Sequence[tuple[str, list[Text]]], *, cursor_row: int | None = None) -> None:
-        """Replace the rows (key, cells); keep the cursor row (or move it to `cursor_row`)."""
+        """Replace the rows (key, cells). The cursor stays on the same record — the row with the
+        same key, wherever a refresh put it — when it is still listed, else on the same row number;
+        or it goes to `cursor_row`."""
+        if cursor_row is None:
+            cursor_row = row_of(rows, self.cursor_key)
         self.fit_rows = list(rows)
         self.rebuild(cursor_row)
+
+    @property
+    def cursor_key(self) -> str | None:
+        """The key of the row under the cursor (which record it is); None when there is none."""
+        return self.fit_rows[self.cursor_row][0] if 0 <= self.cursor_row < len(self.fit_rows) else None
 
     def append_rows(self, rows: Sequence[tuple[str, list[Text]]]) -> None:
         self.fit_rows.extend(rows)
