@@ -1,9 +1,10 @@
 """A DataTable whose long columns give way on a narrow terminal, so the key columns stay in view.
 
-Rows are keyed by the record they show; after a refresh the cursor stays on its record, not on
-its row number (`set_rows`). Each column says how narrow it may get (`min_width`) and whether its text then wraps onto more
+Each column says how narrow it may get (`min_width`) and whether its text then wraps onto more
 lines (`wrap`, nothing is lost) or ends in "…". Columns shrink in the order they are listed in
-`shrink_order` until the table fits its width; it is fitted again whenever it is resized.
+`shrink_order` until the table fits its width; it is fitted again whenever it is resized. Rows
+are keyed by the record they show: after a refresh the cursor stays on its record, not on its
+row number (`set_rows`).
 """
 
 from __future__ import annotations
