@@ -219,8 +219,23 @@ class CustomerScreen(EditsCustomers):
         self.show_appointments(keep)
         self.query_one("#history", HistoryTable).show(page.history, tz=self.desk.business.tz, today=self.today)
         self.show_history_note()
+        self.fit_sections()
         self.first_load = False
         self.refresh_bindings()
+
+    def fit_sections(self) -> None:
+        """Packages, appointments and history share the height: each is as tall as its rows, at most
+        its share, and scrolls inside itself, so twenty appointments never push the history out of view."""
+        for box, table_id in (("#holdings-box", "#holdings"), ("#appointments-box", "#appointments"),
+                              ("#history-box", "#history")):
+            table = self.query_one(table_id, FittedTable)
+            wanted = 1 + (table.lines_wanted if table.display else 0)  # the heading, the rows
+            section = self.query_one(box)
+            section.styles.max_height = wanted
+            section.styles.min_height = min(wanted, 4)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.fit_sections)  # the tables refit their rows to the new width first
 
     def show_holdings(self) -> None:
         assert self.page is not None
@@ -742,6 +757,7 @@ class CustomerScreen(EditsCustomers):
         self.show_all = not self.show_all
         if self.page is not None:
             self.show_holdings()
+            self.fit_sections()
             self.refresh_bindings()
 
     def action_more_history(self) -> None:
@@ -763,4 +779,5 @@ class CustomerScreen(EditsCustomers):
         table.show(lines[:HISTORY_PAGE], tz=self.desk.business.tz, today=self.today, append=True)
         self.page = replace(self.page, history=list(table.lines), more_history=len(lines) > HISTORY_PAGE)
         self.show_history_note()
+        self.fit_sections()
         self.refresh_bindings()

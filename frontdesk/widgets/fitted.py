@@ -42,6 +42,7 @@ class FittedTable(DataTable):
         self.widest_first = False  # shrink the widest column first (one long value is cut, not its neighbours)
         self.fit_rows: list[tuple[str, list[Text]]] = []
         self.fitted_widths: dict[str, int] | None = None
+        self.lines_wanted = 0  # the lines it takes to show every row whole, its header included
 
     def set_columns(self, columns: Sequence[FitColumn], shrink_order: Sequence[str] = (), *,
                     widest_first: bool = False) -> None:
@@ -125,6 +126,10 @@ class FittedTable(DataTable):
         natural = self.natural_widths()
         shrunk = {key for key, width in widths.items() if width < natural[key]}
         wraps = any(column.wrap and column.key in shrunk for column in self.fit_columns)
+        self.lines_wanted = int(self.show_header) + sum(
+            max((-(-cell.cell_len // max(widths[column.key], 1)) if column.wrap and column.key in shrunk else 1
+                 for column, cell in zip(self.fit_columns, cells, strict=False)), default=1)
+            for _, cells in self.fit_rows)
         self.clear(columns=True)
         for column in self.fit_columns:
             self.add_column(column.label, key=column.key, width=widths[column.key])
