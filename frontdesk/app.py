@@ -296,7 +296,7 @@ class FrontDeskApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every action of `screen` (shown in its footer, or named but left out of a full footer)
-        and of the app, then Textual's own commands."""
+        and of the app, then Textual's own commands, each title once (our Quit, not Textual's too)."""
         seen = set()
         for active in screen.active_bindings.values():
             binding = active.binding
@@ -309,4 +309,6 @@ class FrontDeskApp(App[None]):
                 f"{binding.tooltip or binding.description} — key: {self.get_key_display(binding)}",
                 partial(active.node.run_action, binding.action),
             )
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title not in seen:
+                yield command

@@ -74,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
                         "entries and every package payment against its entry (reads only)")
     statement = commands.add_parser("statement", parents=common,
                                     help="write a customer's statement (HTML, or PDF for .pdf)")
-    statement.add_argument("customer", metavar="CUSTOMER", help="the customer's number, or words of her name, "
+    statement.add_argument("customer", metavar="CUSTOMER", help="the customer's number, or words of the name, "
                            "phone or email")
     statement.add_argument("--out", required=True, type=Path, metavar="FILE",
                            help="where to write it: a .pdf file, or .html")
@@ -251,7 +251,7 @@ def _statement(desk: Desk, customer: str, out: Path) -> int:
     if len(found) > 1:
         names = ", ".join(f"{match.name} ({match.id})" for match in found[:5])
         return _fail(f"Several customers match '{customer}': {names}{' and more' if len(found) > 5 else ''}. "
-                     "Give her number.")
+                     "Give the customer's number.")
     held = desk.read(statement.statement, desk.business, customer_id=found[0].id)
     try:
         path = write(held, desk.business, out.expanduser())

@@ -37,5 +37,5 @@ class CustomerSearch(Provider):
                 Text.assemble("Customer: ", (customer.name, "bold")),
                 lambda customer=customer: app.show_customer(customer),
                 text=f"Customer: {customer.name}",
-                help=contact or "open her page",
+                help=contact or f"open {customer.name}'s page",
             )

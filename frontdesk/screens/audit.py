@@ -154,6 +154,11 @@ class AuditScreen(DeskScreen[None]):
             return True if self.more else None
         return True
 
+    def why_not(self, action: str) -> str | None:
+        if action == "more":
+            return "All of it is shown: nothing older matches."
+        return super().why_not(action)
+
     def action_more(self) -> None:
         if self.more and self.lines:
             self.load(before_id=self.lines[-1].id)

@@ -29,7 +29,7 @@ from frontdesk.domain.parsing import parse_count
 from frontdesk.domain.periods import local_date, to_local
 from frontdesk.screens.base import DeskScreen
 from frontdesk.services.balances import SORTS, BalancesPage, Group, balances_page
-from frontdesk.widgets.fitted import FitColumn, FittedTable
+from frontdesk.widgets.fitted import FitColumn, FittedTable, row_of
 from frontdesk.widgets.keys_in_order import FieldInput
 from frontdesk.widgets.parsed_input import ParsedInput
 
@@ -97,6 +97,7 @@ class BalancesScreen(DeskScreen[None]):
     class PageRead(Message):
         page: BalancesPage
         at_end: bool  # put the cursor on the last row (paged back with PageUp)
+        turned: bool = False  # another page, order or grouping: the cursor starts at its first (or last) row
 
     def __init__(self) -> None:
         super().__init__()
@@ -154,15 +155,17 @@ class BalancesScreen(DeskScreen[None]):
                 "status": chosen("status"), "provider_id": chosen("provider"), "expiring_within": within,
                 "min_left": left}
 
-    def load(self, *, at_end: bool = False) -> None:
+    def load(self, *, at_end: bool = False, turned: bool = False) -> None:
+        """Read the page shown; `turned`: another page, order or grouping (else the cursor stays
+        on its row)."""
         filters = self.filters()
         if filters is not None:
             self.read(dict(filters, group=self.group, sort=self.sort, descending=self.descending,
-                           offset=self.first_row, limit=PAGE), at_end)
+                           offset=self.first_row, limit=PAGE), at_end, turned)
 
     @work(thread=True, exclusive=True, group="read", exit_on_error=False)
-    def read(self, options: dict[str, Any], at_end: bool) -> None:
-        self.post_fresh(self.PageRead(self.desk.read(balances_page, self.desk.business, **options), at_end))
+    def read(self, options: dict[str, Any], at_end: bool, turned: bool) -> None:
+        self.post_fresh(self.PageRead(self.desk.read(balances_page, self.desk.business, **options), at_end, turned))
 
     @on(PageRead)
     def page_read(self, message: PageRead) -> None:
@@ -173,7 +176,10 @@ class BalancesScreen(DeskScreen[None]):
         self.offer(page)
         self.set_columns()
         rows = [self.row(row) for row in page.rows]
-        self.query_one(FittedTable).set_rows(rows, cursor_row=len(rows) - 1 if message.at_end else 0)
+        table = self.query_one(FittedTable)
+        first = len(rows) - 1 if message.at_end else 0
+        kept = None if message.turned else row_of(rows, table.cursor_key)  # read again: the same row stays
+        table.set_rows(rows, cursor_row=first if kept is None else kept)
         arrow = "↓" if page.descending else "↑"
         name = NAMES[page.group]
         if page.rows:
@@ -260,7 +266,7 @@ class BalancesScreen(DeskScreen[None]):
 
     def sort_by(self, sort: str) -> None:
         self.sort, self.first_row = sort, 0
-        self.load()
+        self.load(turned=True)
 
     @on(DataTable.HeaderSelected)
     def heading_clicked(self, event: DataTable.HeaderSelected) -> None:
@@ -274,7 +280,7 @@ class BalancesScreen(DeskScreen[None]):
 
     def action_reverse(self) -> None:
         self.descending, self.first_row = not self.descending, 0
-        self.load()
+        self.load(turned=True)
 
     def action_group(self) -> None:
         self.show_group(GROUPS[(GROUPS.index(self.group) + 1) % len(GROUPS)])
@@ -284,17 +290,17 @@ class BalancesScreen(DeskScreen[None]):
         self.sort, self.descending = SORTS[group][0], False
         self.set_columns()
         self.query_one(FittedTable).set_rows([])
-        self.load()
+        self.load(turned=True)
 
     def action_next_page(self) -> None:
         if self.listed is not None and self.listed.more:
             self.first_row += PAGE
-            self.load()
+            self.load(turned=True)
 
     def action_previous_page(self, at_end: bool = False) -> None:
         if self.first_row:
             self.first_row = max(0, self.first_row - PAGE)
-            self.load(at_end=at_end)
+            self.load(at_end=at_end, turned=True)
 
     def action_page_down(self) -> None:
         """PageDown scrolls the page; at its last row, it turns to the next one."""

@@ -285,6 +285,25 @@ class CheckoutScreen(DeskScreen[Receipt]):
             return
         self.dismiss(None)
 
+    def why_not(self, action: str) -> str | None:
+        """A key that cannot act now says why: what Enter would say about Pay, the same for the
+        rest's tenders and Sell, and that a payment is on its way."""
+        if self.paying and action in ("pay", "tender", "sell", "back"):
+            return "Paying… one moment: the receipt comes next."
+        if action in ("pay", "tender", "sell"):
+            appointment = self.appointment
+            if appointment is None:
+                return "Still loading the appointment."
+            refusal = unpayable(appointment)
+            if refusal is not None:
+                return refusal.message
+            if action == "tender" and self.rest() <= 0:
+                return "The package pays it all: nothing is left to pay by money."
+            if action == "sell":
+                return None
+            return self._problem()
+        return super().why_not(action)
+
     def _problem(self) -> str | None:
         """Why Pay cannot go ahead now, in words; None when it can."""
         appointment = self.appointment

@@ -35,7 +35,7 @@ from frontdesk.screens.dialogs.lifecycle import FreezeDialog, Freezing, Moving, 
 from frontdesk.screens.dialogs.no_show import MarksNoShows
 from frontdesk.screens.dialogs.merge import MergeDialog, Merging
 from frontdesk.screens.dialogs.reason import Change, ReasonDialog, Refunding
-from frontdesk.screens.dialogs.receipt import RefundReceiptDialog
+from frontdesk.screens.dialogs.receipt import RefundReceiptDialog, SaleReceiptDialog
 from frontdesk.screens.dialogs.sell import Sale, SellDialog
 from frontdesk.services import appointments, ledger, sales
 from frontdesk.services.appointments import Booking, Cancellation, PolicyPreview, policy_preview
@@ -77,8 +77,8 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
         Binding("j", "adjust", "Adjust", tooltip="Change the selected package's balance (managers)", id="adjust"),
         Binding("v", "void", "Void", tooltip="Void the selected package (managers)", id="void"),
         Binding("e", "edit", "Edit", tooltip="Edit name, phone, email and note", id="edit"),
-        Binding("p", "statement", "Print", tooltip="Her statement: written as HTML and PDF to the statements folder",
-                id="statement"),
+        Binding("p", "statement", "Print",
+                tooltip="The customer's statement: written as HTML and PDF to the statements folder", id="statement"),
         # these two are named where they act, in the packages' and the history's notes ("h shows
         # them", "m loads older"), which leaves the footer room for the rest at 80 columns
         Binding("h", "show_all", "All", tooltip="Show or fold used-up, expired and void packages",
@@ -115,6 +115,11 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
         holding: HoldingView
         done: str = ""
         form: str = ""  # the form whose answer it was, to close
+
+    @dataclass
+    class Sold(Message):
+        holding: HoldingView
+        tenders: tuple[TenderLine, ...]
 
     @dataclass
     class Cancelled(Message):
@@ -216,8 +221,23 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
         self.show_appointments(keep)
         self.query_one("#history", HistoryTable).show(page.history, tz=self.desk.business.tz, today=self.today)
         self.show_history_note()
+        self.fit_sections()
         self.first_load = False
         self.refresh_bindings()
+
+    def fit_sections(self) -> None:
+        """Packages, appointments and history share the height: each is as tall as its rows, at most
+        its share, and scrolls inside itself, so twenty appointments never push the history out of view."""
+        for box, table_id in (("#holdings-box", "#holdings"), ("#appointments-box", "#appointments"),
+                              ("#history-box", "#history")):
+            table = self.query_one(table_id, FittedTable)
+            wanted = 1 + (table.lines_wanted if table.display else 0)  # the heading, the rows
+            section = self.query_one(box)
+            section.styles.max_height = wanted
+            section.styles.min_height = min(wanted, 4)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.fit_sections)  # the tables refit their rows to the new width first
 
     def show_holdings(self) -> None:
         assert self.page is not None
@@ -402,7 +422,15 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
         desk = self.desk
         holding = desk.write(sales.sell, desk.business, customer_id=self.customer_id, package_id=package_id,
                              tenders=tenders)
-        self.post_fresh(self.HoldingChanged(holding, "Sold"))
+        self.post_fresh(self.Sold(holding, tenders))
+
+    @on(Sold)
+    def sold(self, message: Sold) -> None:
+        """A sale ends on its receipt, as a checkout does; the page shows the new package behind it."""
+        self.select_holding = message.holding.id
+        name = self.page.customer.name if self.page is not None else ""
+        self.app.push_screen(SaleReceiptDialog(message.holding, message.tenders, customer=name))
+        self.reload()
 
     def action_assign(self) -> None:
         if not self.desk.is_manager:
@@ -696,7 +724,8 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
     # ---- her statement -----------------------------------------------------------------------------------
 
     def action_statement(self) -> None:
-        self.notify("Writing her statement…", timeout=3)
+        name = self.page.customer.name if self.page is not None else "the customer"
+        self.notify(f"Writing {name}'s statement…", timeout=3)
         self._statement()
 
     @work(thread=True, exclusive=True, group="statement", exit_on_error=False)
@@ -725,6 +754,7 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
         self.show_all = not self.show_all
         if self.page is not None:
             self.show_holdings()
+            self.fit_sections()
             self.refresh_bindings()
 
     def action_more_history(self) -> None:
@@ -746,4 +776,5 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
         table.show(lines[:HISTORY_PAGE], tz=self.desk.business.tz, today=self.today, append=True)
         self.page = replace(self.page, history=list(table.lines), more_history=len(lines) > HISTORY_PAGE)
         self.show_history_note()
+        self.fit_sections()
         self.refresh_bindings()

@@ -181,14 +181,14 @@ class HomeScreen(EditsCustomers):
             self.show_results(message.query, message.customers)
 
     def show_results(self, query: str, found: list[CustomerView]) -> None:
-        self.shown_for = query
+        refreshed = query == self.shown_for  # read again (back from a customer, f5): the same customer stays
+        self.shown_for = query  # highlighted; a new search starts at its best match
         self.results = found
         table = self.query_one("#results", ResultsTable)
-        keep = min(table.cursor_row, len(found) - 1) if self.focused is table and found else 0
         table.set_rows([
             (str(customer.id), [Text(customer.name), Text(customer.phone or "—"), Text(customer.email or "—")])
             for customer in found
-        ], cursor_row=keep)
+        ], cursor_row=None if refreshed else 0)
         table.display = bool(found)
         status = self.query_one("#results-status", Static)
         if not query:

@@ -32,6 +32,7 @@ from frontdesk.screens.base import DeskScreen
 from frontdesk.screens.dialogs.movement import MovementDialog
 from frontdesk.services import exports
 from frontdesk.services.liability import MovementLine, OwedPage, Trends, movement_lines, owed_page, trends
+from frontdesk.widgets.appointments import day_text
 from frontdesk.widgets.fitted import FitColumn, FittedTable
 from frontdesk.widgets.parsed_input import ParsedInput
 
@@ -217,7 +218,7 @@ class OwedScreen(DeskScreen[None]):
             f"Expiring within {page.within_days} days: {len(page.expiring)} to call" if page.expiring
             else f"Nothing with a balance expires within {page.within_days} days")
         self.query_one("#owed-expiring", FittedTable).set_rows([
-            (str(row.holding_id), [Text(f"{row.valid_until:%a %-d %b}"), Text(row.customer_name),
+            (str(row.holding_id), [Text(day_text(row.valid_until, self.today)), Text(row.customer_name),
                                    Text(row.phone or "—"), Text(money(row.worth)), Text(row.title),
                                    Text(row.balance_text)])
             for row in page.expiring

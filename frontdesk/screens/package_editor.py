@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Header, Input, RadioSet, Select, Static
 
 from frontdesk.domain.periods import local_date
@@ -28,6 +29,7 @@ from frontdesk.services.catalogue import PackageEditor, package_editor
 from frontdesk.services.errors import FrontDeskError, InvalidInput
 from frontdesk.services.views import PackageView
 from frontdesk.widgets.fixed_lines import FixedLinesEditor
+from frontdesk.widgets.keys_in_order import focus_chain_in_order
 from frontdesk.widgets.package_form import FIELD_ORDER, PackageForm, set_text
 from frontdesk.widgets.service_checklist import ServiceChecklist
 from frontdesk.widgets.weekday_picker import WeekdayPicker
@@ -89,6 +91,11 @@ class PackageEditorScreen(DeskScreen[PackageView]):
             yield Static("", id="form-status")
         yield PackageForm(business.currency, local_date(self.desk.now(), business.tz), id="form")
         yield Footer()
+
+    @property
+    def focus_chain(self) -> list[Widget]:
+        """Tab walks the form's fields as they are shown, one just shown (by the key before) included."""
+        return focus_chain_in_order(self)
 
     @property
     def form(self) -> PackageForm:
@@ -154,7 +161,7 @@ class PackageEditorScreen(DeskScreen[PackageView]):
         for key, message in self.server_messages.items():
             messages.setdefault(key, message)
         self.messages = messages
-        self.form.show_parts(terms)
+        self.form.show_parts()
         shown = self._shown_messages()
         self.form.show_messages(shown)
         summary_text = Text.assemble(("Summary  ", "bold"), summary(terms, self.desk.business.currency))

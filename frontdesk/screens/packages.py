@@ -187,6 +187,11 @@ class PackagesScreen(DeskScreen[None]):
 
     # ---- actions ----------------------------------------------------------------------------------
 
+    def why_not(self, action: str) -> str | None:
+        if self.desk.is_manager and action in ("edit", "archive") and self.current is None:
+            return "No package highlighted: n creates one."
+        return super().why_not(action)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         package = self.current
         if action == "restore":

@@ -189,6 +189,11 @@ class ServicesScreen(DeskScreen[None]):
 
     # ---- actions ----------------------------------------------------------------------------------
 
+    def why_not(self, action: str) -> str | None:
+        if self.desk.is_manager and action in ("edit", "archive") and self.current is None:
+            return "Nothing highlighted: n adds one."
+        return super().why_not(action)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         manager = self.desk.is_manager
         row = self.current

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -173,11 +174,18 @@ class OwnerSetupScreen(DeskScreen[StaffView]):
         self.query_one("#sign-in-box").border_title = "Set up the owner"
         self.query_one("#name", Input).focus()
 
+    def field_after(self, field: Widget) -> Widget | None:
+        """Enter moves to the next field at once, before the next key is read (the fields are
+        `FieldInput`s); in the last one it sets up the owner."""
+        index = self.FIELDS.index(field.id) if field.id in self.FIELDS else len(self.FIELDS)
+        return self.query_one(f"#{self.FIELDS[index + 1]}") if index + 1 < len(self.FIELDS) else None
+
     @on(Input.Submitted)
     def next_field(self, event: Input.Submitted) -> None:
-        index = self.FIELDS.index(event.input.id or "name")
-        if index + 1 < len(self.FIELDS):
-            self.query_one(f"#{self.FIELDS[index + 1]}", Input).focus()
+        following = self.field_after(event.input)
+        if following is not None:
+            if self.focused is event.input:
+                following.focus()
             return
         values = {field: self.query_one(f"#{field}", Input).value for field in self.FIELDS}
         if values["pin"] != values["pin-again"]:

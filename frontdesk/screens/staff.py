@@ -160,7 +160,6 @@ class StaffScreen(DeskScreen[None]):
     @on(RowsRead)
     def rows_read(self, message: RowsRead) -> None:
         table = self.query_one(FittedTable)
-        keep = table.cursor_row
         self.rows = message.rows
         tz = self.desk.business.tz
         table.set_rows([
@@ -169,7 +168,7 @@ class StaffScreen(DeskScreen[None]):
                 Text("left" if not row.member.active else
                      f"locked until {row.locked_until.astimezone(tz):%H:%M}" if row.locked_until else "")])
             for row in self.rows
-        ], cursor_row=max(0, min(keep, len(self.rows) - 1)))
+        ])  # the cursor stays on the same person
         active = sum(1 for row in self.rows if row.member.active)
         self.query_one("#staff-title", Static).update(f"Staff · {active} active")
         self.refresh_bindings()

@@ -25,11 +25,14 @@ def tone(app: App, name: str) -> str:
 
 
 def when_text(moment: datetime, tz: ZoneInfo, today: date) -> str:
-    """ "Tue 3 Mar 14:00"; another year: "14 Nov 2025 14:00"."""
+    """ "Tue 3 Mar 14:00"; another year: "Wed 1 Jan 2025 03:00" (the same words, and its year)."""
     local = to_local(moment, tz)
-    if local.year != today.year:
-        return f"{local:%-d %b %Y %H:%M}"
-    return f"{local:%a %-d %b %H:%M}"
+    return f"{day_text(local.date(), today)} {local:%H:%M}"
+
+
+def day_text(day: date, today: date) -> str:
+    """ "Tue 3 Mar" this year, "Wed 1 Jan 2025" another year."""
+    return f"{day:%a %-d %b}" if day.year == today.year else f"{day:%a %-d %b %Y}"
 
 
 def state_text(appointment: AppointmentView, currency: Currency, app: App) -> Text:

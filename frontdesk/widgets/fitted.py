@@ -2,7 +2,9 @@
 
 Each column says how narrow it may get (`min_width`) and whether its text then wraps onto more
 lines (`wrap`, nothing is lost) or ends in "…". Columns shrink in the order they are listed in
-`shrink_order` until the table fits its width; it is fitted again whenever it is resized.
+`shrink_order` until the table fits its width; it is fitted again whenever it is resized. Rows
+are keyed by the record they show: after a refresh the cursor stays on its record, not on its
+row number (`set_rows`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,11 @@ class FitColumn:
     wrap: bool = False  # when shrunk: wrap onto more lines (True) or end in "…" (False)
 
 
+def row_of(rows: Sequence[tuple[str, list[Text]]], key: str | None) -> int | None:
+    """Where the row keyed `key` is among `rows`, or None."""
+    return next((index for index, (row_key, _) in enumerate(rows) if row_key == key), None) if key else None
+
+
 class FittedTable(DataTable):
     """Rows are given whole with `set_rows`; the table lays them out for its width."""
 
@@ -35,6 +42,7 @@ class FittedTable(DataTable):
         self.widest_first = False  # shrink the widest column first (one long value is cut, not its neighbours)
         self.fit_rows: list[tuple[str, list[Text]]] = []
         self.fitted_widths: dict[str, int] | None = None
+        self.lines_wanted = 0  # the lines it takes to show every row whole, its header included
 
     def set_columns(self, columns: Sequence[FitColumn], shrink_order: Sequence[str] = (), *,
                     widest_first: bool = False) -> None:
@@ -46,9 +54,18 @@ class FittedTable(DataTable):
         self.widest_first = widest_first
 
     def set_rows(self, rows: Sequence[tuple[str, list[Text]]], *, cursor_row: int | None = None) -> None:
-        """Replace the rows (key, cells); keep the cursor row (or move it to `cursor_row`)."""
+        """Replace the rows (key, cells). The cursor stays on the same record — the row with the
+        same key, wherever a refresh put it — when it is still listed, else on the same row number;
+        or it goes to `cursor_row`."""
+        if cursor_row is None:
+            cursor_row = row_of(rows, self.cursor_key)
         self.fit_rows = list(rows)
         self.rebuild(cursor_row)
+
+    @property
+    def cursor_key(self) -> str | None:
+        """The key of the row under the cursor (which record it is); None when there is none."""
+        return self.fit_rows[self.cursor_row][0] if 0 <= self.cursor_row < len(self.fit_rows) else None
 
     def append_rows(self, rows: Sequence[tuple[str, list[Text]]]) -> None:
         self.fit_rows.extend(rows)
@@ -109,6 +126,10 @@ class FittedTable(DataTable):
         natural = self.natural_widths()
         shrunk = {key for key, width in widths.items() if width < natural[key]}
         wraps = any(column.wrap and column.key in shrunk for column in self.fit_columns)
+        self.lines_wanted = int(self.show_header) + sum(
+            max((-(-cell.cell_len // max(widths[column.key], 1)) if column.wrap and column.key in shrunk else 1
+                 for column, cell in zip(self.fit_columns, cells, strict=False)), default=1)
+            for _, cells in self.fit_rows)
         self.clear(columns=True)
         for column in self.fit_columns:
             self.add_column(column.label, key=column.key, width=widths[column.key])

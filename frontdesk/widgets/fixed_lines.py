@@ -1,8 +1,9 @@
 """The lines of a Fixed package: an ordered list of (service, quantity), edited by keys.
 
 In the list: del or x removes the line, shift+↑/shift+↓ move it, + and - change its quantity.
-Below it: choose a service, type the quantity, Enter adds the line (the same service again adds
-to its quantity).
+Below it: type how many (1 unless changed), then pick a service: the pick adds the line with that
+quantity at once (the same service again adds to its quantity), and the cursor goes back to the
+quantity for the next line.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, DataTable, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from frontdesk.domain.describe import format_duration
 from frontdesk.domain.terms import FixedLine
@@ -65,7 +66,6 @@ class FixedLinesEditor(Vertical):
         & #line-service { width: 1fr; max-width: 36; }
         & #line-quantity-label { width: auto; padding: 0 1; }
         & #line-quantity { width: 6; }
-        & #add-line-button { margin-left: 1; min-width: 8; }
         & > #line-hint { color: $text-muted; }
         & > #line-hint.-problem { color: $text-error; }
     }
@@ -89,12 +89,11 @@ class FixedLinesEditor(Vertical):
         table = LinesTable(id="lines-table", cursor_type="row", show_header=False, zebra_stripes=False)
         table.display = False
         yield table
-        yield Static("No lines yet: choose a service below and press Enter.", id="lines-empty")
+        yield Static("No lines yet: type how many, then pick a service below.", id="lines-empty")
         with Horizontal(id="add-line"):
-            yield Select[int]([], prompt="Add a service…", id="line-service", compact=True)
-            yield Static("×", id="line-quantity-label")
             yield FieldInput("1", id="line-quantity", type="integer", compact=True, select_on_focus=True)
-            yield Button("Add", id="add-line-button", compact=True)
+            yield Static("×", id="line-quantity-label")
+            yield Select[int]([], prompt="Add a service…", id="line-service", compact=True)
         hint = Static("", id="line-hint")
         hint.display = False
         yield hint
@@ -118,19 +117,19 @@ class FixedLinesEditor(Vertical):
 
     # ---- editing ----------------------------------------------------------------------------------
 
-    def add_line(self) -> None:
+    def add_line(self, service_id: int) -> None:
+        """Add `service_id` with the quantity typed beside it (1 when blank), then make ready for
+        the next line: the quantity back to 1 and the cursor on it."""
         select = self.query_one("#line-service", Select)
         quantity_input = self.query_one("#line-quantity", Input)
-        if select.value is Select.NULL:
-            self._hint("Choose a service first.", problem=True)
-            select.focus()
-            return
         text = quantity_input.value.strip() or "1"
         if not text.lstrip("-").isdigit() or int(text) < 1:
             self._hint("The quantity must be a whole number, at least 1.", problem=True)
-            quantity_input.focus()
+            with select.prevent(Select.Changed):
+                select.clear()
+            self.screen.set_focus(quantity_input)
             return
-        service_id, quantity = int(select.value), int(text)  # type: ignore[arg-type]
+        quantity = int(text)
         name = self._services[service_id].name
         for index, line in enumerate(self.lines):
             if line.service_id == service_id:
@@ -140,12 +139,14 @@ class FixedLinesEditor(Vertical):
         else:
             self.lines.append(FixedLine(service_id, name, quantity))
             row = len(self.lines) - 1
-        select.clear()
+        with select.prevent(Select.Changed):
+            select.clear()
         with quantity_input.prevent(Input.Changed):
             quantity_input.value = "1"
         self._hint(f"Added {quantity} × {name}.")
         self._changed(row)
-        select.focus()
+        self.screen.set_focus(quantity_input)
+        quantity_input.select_all()
 
     def remove_line(self, row: int) -> None:
         if 0 <= row < len(self.lines):
@@ -153,7 +154,7 @@ class FixedLinesEditor(Vertical):
             self._hint(f"Removed {removed.service_name}.")
             self._changed(min(row, len(self.lines) - 1))
             if not self.lines:
-                self.query_one("#line-service", Select).focus()
+                self.query_one("#line-quantity", Input).focus()
 
     def move_line(self, row: int, step: int) -> None:
         target = row + step
@@ -171,15 +172,18 @@ class FixedLinesEditor(Vertical):
 
     @on(Select.Changed, "#line-service")
     def service_chosen(self, event: Select.Changed) -> None:
+        """A service picked is a line added, with the quantity typed beside it."""
         event.stop()
         if event.value is not Select.NULL:
-            self.query_one("#line-quantity", Input).focus()
+            self.add_line(int(event.value))  # type: ignore[arg-type]
 
     @on(Input.Submitted, "#line-quantity")
-    @on(Button.Pressed, "#add-line-button")
-    def add_pressed(self, event: Message) -> None:
+    def quantity_entered(self, event: Input.Submitted) -> None:
+        """Enter in the quantity goes on to the service (a form that walks its fields has moved the
+        focus there already)."""
         event.stop()
-        self.add_line()
+        if self.screen.focused is event.input:
+            self.query_one("#line-service", Select).focus()
 
     @on(Input.Changed, "#line-quantity")
     def quantity_typed(self, event: Input.Changed) -> None:

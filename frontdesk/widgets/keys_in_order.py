@@ -66,3 +66,27 @@ class FieldInput(KeysInOrder, Input):
         if following is not None:
             self.screen.set_focus(following)
         await super().action_submit()
+
+
+def focus_chain_in_order(root: Widget) -> list[Widget]:
+    """The widgets under `root` that Tab visits, in the order they are composed: shown (display and
+    visibility), enabled, focusable. A form composed top to bottom is walked top to bottom.
+
+    Textual orders its focus chain by where each widget was last laid out; a field that a key
+    press has just shown has no place yet, so until the screen is laid out again Tab skipped it
+    (unticking "All services" and pressing Tab at once jumped over the service list)."""
+    chain: list[Widget] = []
+
+    def walk(node: Widget, visible: bool) -> None:
+        for child in node.displayed_children:
+            if child.disabled:
+                continue
+            rule = child.styles.get_rule("visibility")
+            child_visible = rule != "hidden" if rule else visible
+            if child_visible and child.allow_focus():
+                chain.append(child)
+            if child.is_container and child.allow_focus_children():
+                walk(child, child_visible)
+
+    walk(root, root.visible)
+    return chain

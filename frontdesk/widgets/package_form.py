@@ -5,11 +5,16 @@ expiry, weekdays, time of day, dates), shows only those that apply to the choice
 reads what staff typed through the domain's parsers (`ParsedInput`): `read()` gives the terms and
 the fields it could not read. The screen that holds it checks the terms and shows the messages
 (`show_messages`), each under its field.
+
+What shows follows a choice at once, in the same key press (unticking "All services" shows the
+service list before the next key is read), so Tab always walks the fields as they are on
+screen; a field that a choice hides gives the focus back to that choice, so no key ever lands
+in a field nobody can see. Enter moves to the next field at once, too (`field_after`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -81,6 +86,27 @@ class PackageForm(VerticalScroll):
         self.currency = currency
         self.today = today  # dates typed without a year are read against it
         self.providers: list[ProviderView] = []
+        self._just_pressed: dict[str, str] = {}  # radio set → the button turned on last (its set turns the
+        # one before it off a moment later, by a message)
+
+    def on_mount(self) -> None:
+        """Show and hide the fields in the key press that changes a choice (a value's watcher runs
+        at once; the Changed messages come later, after keys that may already be queued)."""
+        for selector in ("#all-services", "#weekdays-on", "#first-visit", "#expires-count", "#notice-hours"):
+            self.watch(self.query_one(selector), "value", self._choice_changed, init=False)
+        for radio_set in ("contents", "value-type", "dates-kind"):
+            for button in self.query_one(f"#{radio_set}", RadioSet).query(RadioButton):
+                self.watch(button, "value", self._button_watcher(radio_set, button), init=False)
+
+    def _button_watcher(self, radio_set: str, button: RadioButton) -> Callable[[bool], None]:
+        def turned(value: bool) -> None:
+            if value:
+                self._just_pressed[radio_set] = button.id or ""
+            self._choice_changed()
+        return turned
+
+    def _choice_changed(self, _value: object = None) -> None:
+        self.show_parts()
 
     def compose(self) -> ComposeResult:
         yield _row("Title", FieldInput(id="title", placeholder="e.g. Massage Pack", compact=True))
@@ -236,6 +262,9 @@ class PackageForm(VerticalScroll):
             button.value = button.id == button_id
 
     def _pressed(self, radio_set: str) -> str:
+        latest = self._just_pressed.get(radio_set)
+        if latest and self.query_one(f"#{latest}", RadioButton).value:
+            return latest
         for button in self.query_one(f"#{radio_set}", RadioSet).query(RadioButton):
             if button.value:
                 return button.id or ""
@@ -348,24 +377,39 @@ class PackageForm(VerticalScroll):
 
     # ---- showing ----------------------------------------------------------------------------------
 
-    def show_parts(self, terms: Terms) -> None:
-        """Show only the fields that apply to the choices made."""
-        fixed = terms.contents is Contents.FIXED
-        show(self.query_one("#any-section"), not fixed)
-        show(self.query_one("#fixed-section"), fixed)
-        show(self.query_one(ServiceChecklist), not terms.all_services)
-        unlimited = terms.value_type is ValueType.UNLIMITED
-        show(self.query_one("#quantity-row"), not fixed and not unlimited)
+    def show_parts(self) -> None:
+        """Show only the fields that apply to the choices made. A field hidden while it has the
+        focus gives it back to the choice that hid it."""
+        fixed = self._pressed("contents") == "contents-fixed"
+        value_type = self.value_type
+        contents = self.query_one("#contents")
+        self._show_part(self.query_one("#any-section"), not fixed, contents)
+        self._show_part(self.query_one("#fixed-section"), fixed, contents)
+        self._show_part(self.query_one(ServiceChecklist), not self.query_one("#all-services", Checkbox).value,
+                        self.query_one("#all-services"))
+        unlimited = value_type is ValueType.UNLIMITED
+        self._show_part(self.query_one("#quantity-row"), not fixed and not unlimited, self.query_one("#value-type"))
         hints = {**QUANTITY_HINTS, ValueType.AMOUNT: f"of credit in {self.currency.code}"}
-        if terms.value_type in hints:
-            set_text(self.query_one("#quantity-hint", Static), hints[terms.value_type])  # type: ignore[index]
-        show(self.query_one(WeekdayPicker), terms.weekdays is not None)
+        if value_type in hints:
+            set_text(self.query_one("#quantity-hint", Static), hints[value_type])
+        self._show_part(self.query_one(WeekdayPicker), self.query_one("#weekdays-on", Checkbox).value,
+                        self.query_one("#weekdays-on"))
         kind = self._pressed("dates-kind")
-        show(self.query_one("#date-range-row"), kind == "dates-range")
-        show(self.query_one("#fixed-dates-row"), kind == "dates-fixed")
-        show(self.query_one("#first-visit-row"), terms.expires_in is not None or terms.starts_on_first_visit)
-        show(self.query_one("#late-row"), terms.cancel_notice_hours is not None)
-        show(self.query_one("#no-show-row"), terms.cancel_notice_hours is not None)
+        dates_kind = self.query_one("#dates-kind")
+        self._show_part(self.query_one("#date-range-row"), kind == "dates-range", dates_kind)
+        self._show_part(self.query_one("#fixed-dates-row"), kind == "dates-fixed", dates_kind)
+        expires = self.query_one("#expires-count", ParsedInput).parsed is not None
+        self._show_part(self.query_one("#first-visit-row"), expires or self.query_one("#first-visit", Checkbox).value,
+                        self.query_one("#expires-count"))
+        notice = self.query_one("#notice-hours", ParsedInput).parsed is not None
+        for row in ("#late-row", "#no-show-row"):
+            self._show_part(self.query_one(row), notice, self.query_one("#notice-hours"))
+
+    def _show_part(self, part: Widget, visible: bool, control: Widget) -> None:
+        show(part, visible)
+        focused = self.screen.focused if self.is_attached else None
+        if not visible and focused is not None and part in focused.ancestors_with_self:
+            self.screen.set_focus(control)  # at once: the next key goes to the choice
 
     def show_messages(self, shown: Mapping[str, str]) -> None:
         for field in FIELD_ORDER:
@@ -380,7 +424,7 @@ class PackageForm(VerticalScroll):
             target = checklist if checklist.display else checkbox
         elif field == "fixed_lines":
             lines = self.query_one(FixedLinesEditor)
-            target = lines.query_one("#lines-table") if lines.lines else lines.query_one("#line-service")
+            target = lines.query_one("#lines-table") if lines.lines else lines.query_one("#line-quantity")
         elif field == "expires_in" and self._blank("expires-count"):
             target = self.query_one("#expires-count")
         else:
@@ -408,20 +452,19 @@ class PackageForm(VerticalScroll):
 
     # ---- moving on --------------------------------------------------------------------------------
 
-    @on(Checkbox.Changed, "#all-services")
-    def all_services_toggled(self, event: Checkbox.Changed) -> None:
-        if not event.value and self.query_one("#all-services", Checkbox).has_focus:
-            self.call_after_refresh(self.query_one(ServiceChecklist).focus)
-
-    @on(Checkbox.Changed, "#weekdays-on")
-    def weekdays_toggled(self, event: Checkbox.Changed) -> None:
-        if event.value and self.query_one("#weekdays-on", Checkbox).has_focus:
-            self.call_after_refresh(self.query_one(WeekdayPicker).focus)
+    def field_after(self, field: Widget) -> Widget | None:
+        """Enter in a field moves on to the next one shown, like Tab, before the next key is read."""
+        chain = self.screen.focus_chain
+        if field not in chain:
+            return None
+        return chain[(chain.index(field) + 1) % len(chain)]
 
     @on(Input.Submitted)
     def next_field(self, event: Input.Submitted) -> None:
-        """Enter in a field moves on to the next one, like Tab."""
-        if event.input.id in ("line-quantity",):
-            return
+        """Enter has moved the focus on already (`field_after`); an Input that does not walk the
+        fields itself moves it here."""
         event.stop()
-        self.screen.focus_next()
+        if self.screen.focused is event.input:
+            following = self.field_after(event.input)
+            if following is not None:
+                following.focus()

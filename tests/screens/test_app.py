@@ -101,3 +101,14 @@ async def test_an_unexpected_failure_is_shown_plainly_and_logged(spa: Spa, monke
             assert isinstance(app.screen, HomeScreen)  # still running, still on home
     assert any("Something went wrong (ZeroDivisionError)" in message for message in shown)
     assert any(record.exc_info and record.exc_info[0] is ZeroDivisionError for record in caplog.records)
+
+
+async def test_the_palette_lists_quit_once(spa: Spa) -> None:
+    """Quit is the app's own ctrl+q: listed once, with its key (Textual's system Quit was listed too)."""
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        hits = await palette_hits(pilot, "quit")
+        quits = [hit for hit in hits if hit.splitlines()[0].strip() == "Quit"]
+        assert len(quits) == 1
+        assert quits[0].endswith("Leave Front Desk — key: ^q")

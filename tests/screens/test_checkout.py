@@ -28,6 +28,7 @@ from frontdesk.widgets.tenders import TenderChooser
 from tests.conftest import NOW, fresh_database_url
 from tests.screens.keys import burst, chars
 from tests.screens.salon import Salon, build_salon
+from tests.screens.notifications import Notifications
 from tests.screens.settle import settle
 
 SIZE = (100, 32)
@@ -105,8 +106,9 @@ async def test_not_covering_row_greys_pay_and_enter_explains(screen_desk: Desk) 
     salon = build_salon(screen_desk)
     salon.sell(salon.monday_massage)
     visit = salon.book(salon.at(1, 14))
+    notifications = Notifications()
 
-    async with FrontDeskApp(screen_desk).run_test(size=SIZE) as pilot:
+    async with FrontDeskApp(screen_desk).run_test(size=SIZE, message_hook=notifications.hook) as pilot:
         screen = await open_checkout(pilot, visit)
         table = screen.query_one(DataTable)
         assert table.cursor_row == 1  # nothing covers: "No package" preselected
@@ -114,6 +116,9 @@ async def test_not_covering_row_greys_pay_and_enter_explains(screen_desk: Desk) 
         await pilot.pause()
         assert screen.active_bindings["p"].enabled is False
         assert "does not cover this appointment: Mondays only" in text_of(screen, "#checkout-pays")
+        await pilot.press("p")  # greyed: it says why, in one line, rather than nothing
+        await settle(pilot)
+        assert "Monday Massage does not cover this appointment: Mondays only" in str(notifications)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(pilot.app.screen, CheckoutScreen)

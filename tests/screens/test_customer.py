@@ -11,15 +11,18 @@ from frontdesk.app import FrontDeskApp
 from frontdesk.domain.kinds import EntryKind, Tender
 from frontdesk.screens.customer import CustomerScreen
 from frontdesk.screens.dialogs.assign import AssignDialog
+from frontdesk.screens.dialogs.confirm import ConfirmDialog
 from frontdesk.screens.dialogs.customer import CustomerFormDialog
 from frontdesk.screens.dialogs.reason import ReasonDialog
-from frontdesk.screens.dialogs.receipt import RefundReceiptDialog
+from frontdesk.screens.dialogs.receipt import RefundReceiptDialog, SaleReceiptDialog
 from frontdesk.services import appointments, catalogue, customers, ledger
 from frontdesk.services.sales import TenderLine
 from tests.screens.customer_data import Spa
+from tests.screens.test_checkout import receipt_text
 from tests.screens.keys import type_text
 from tests.screens.notifications import Notifications
 from tests.screens.settle import settle
+from tests.world import World
 
 SIZE = (100, 32)
 
@@ -472,8 +475,17 @@ async def test_sell_opens_the_sell_dialog_and_shows_the_new_package(spa: Spa) ->
         dialog.dismiss(Sale(package_id=spa.massage_pack, title="Massage Pack", price=price,
                             tenders=(TenderLine(Tender.CARD, price),), pays=0))  # the dialog's answer
         await settle(pilot)
+        receipt = app.screen  # a sale ends on its receipt, as a checkout does
+        assert isinstance(receipt, SaleReceiptDialog)
+        assert text_of(app, "#receipt-title") == "Sold ✓ Maria Lopez"
+        lines = receipt_text(receipt)
+        assert "card for Massage Pack" in lines and "Money taken: card $350.00" in lines
+        assert text_of(app, "#receipt-balances").startswith("Massage Pack: 5 of 5 visits left · ")
+        await pilot.press("enter")
+        await settle(pilot)
         assert app.screen is screen
         assert rows(app, "#holdings")[0][:2] == ["Massage Pack", "5 of 5 visits"]
+        assert screen.selected_holding is not None and screen.selected_holding.title == "Massage Pack"
 
 
 async def test_book_opens_the_booking_screen_and_the_cursor_comes_back_on_the_new_appointment(spa: Spa) -> None:
@@ -509,6 +521,7 @@ async def test_p_writes_her_statement_as_html_and_pdf(spa: Spa, tmp_path, monkey
         await settle(pilot)
         written = sorted(path.name for path in (tmp_path / "statements").iterdir())
         assert written == ["statement-maria-lopez-2026-03-02.html", "statement-maria-lopez-2026-03-02.pdf"]
+        assert "Writing Maria Lopez's statement…" in str(notifications)  # her name, not "her"
         assert "Statement written:" in str(notifications)
         page = (tmp_path / "statements" / written[0]).read_text(encoding="utf-8")
         assert "Massage Pack" in page and "3 of 5 visits" in page and "Regular since 2019." not in page
@@ -535,3 +548,43 @@ async def test_a_booking_covered_by_a_package_shows_as_held_on_its_balance(spa: 
     async with app.run_test(size=SIZE) as pilot:
         await open_customer(app, pilot, spa.maria)
         assert rows(app, "#holdings")[0][:2] == ["Massage Pack", "5 of 5 visits · 1 held"]
+
+
+async def test_an_appointment_of_another_year_shows_its_year(spa: Spa) -> None:
+    """This year's dates stay short; one of another year says which ("Wed 1 Jan 2025 10:00")."""
+    old = World.book(spa, spa.maria, spa.swedish, spa.at(-425, 10), now=spa.at(-426, 9))  # 1 Jan 2025
+    this_year = spa.book(spa.at(1, 10))
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_customer(app, pilot, spa.maria)
+        when = {row[0] for row in rows(app, "#appointments")}
+        assert when == {"Wed 1 Jan 2025 10:00", "Tue 3 Mar 10:00"}
+        assert {a.id for a in screen.page.appointments} == {old, this_year}
+
+
+async def test_escape_on_the_customer_form_asks_before_discarding_changes(spa: Spa) -> None:
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_customer(app, pilot, spa.maria)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, CustomerFormDialog)
+        await pilot.press("escape")  # nothing changed: closes at once
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        await pilot.press("end", *"a")  # "Maria Lopeza"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Discard your changes to Maria Lopez?" in str(app.screen.query_one("#question", Static).content)
+        await pilot.press("escape")  # keep editing: the form is back with what was typed
+        await settle(pilot)
+        assert app.screen is form and form.query_one("#name", Input).value == "Maria Lopeza"
+        await pilot.press("escape", "enter")  # ask again, discard
+        await settle(pilot)
+        assert app.screen is screen
+    assert spa.desk.read(customers.get_customer, spa.maria).name == "Maria Lopez"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Input, Static
 
 from frontdesk.app import FrontDeskApp
+from frontdesk.screens.dialogs.confirm import ConfirmDialog
 from frontdesk.screens.customer import CustomerScreen
 from frontdesk.screens.dialogs.customer import CustomerFormDialog
 from frontdesk.screens.home import HomeScreen, prefill
@@ -244,7 +245,10 @@ async def test_new_customer_cancelled_after_the_warning_creates_nothing(spa: Spa
         await pilot.press("enter", "enter", "enter")  # email, note, then save
         await settle(pilot)
         assert "Maria Lopez" in str(dialog.query_one("#duplicate-warning", Static).content)
-        await pilot.press("escape")
+        await pilot.press("escape")  # something typed: it asks first
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")  # discard
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert len(spa.desk.read(customers.find_duplicates, spa.desk.business, phone="5552013344")) == 1
@@ -293,3 +297,22 @@ async def test_a_very_long_name_is_cut_and_its_neighbours_keep_their_words(spa: 
         assert widths["service"] == len("Swedish Massage")  # every service in full
         assert len("Marta Jones") <= widths["customer"] < 40  # the long name is the one cut ("…")
         assert sum(widths.values()) + 2 * today.cell_padding * len(widths) <= 80
+
+
+async def test_the_highlighted_appointment_stays_highlighted_when_the_list_is_read_again(spa: Spa) -> None:
+    """The cursor follows its appointment, not its row number: one booked earlier in the day at
+    another desk moves it down a row, and f5 keeps the cursor on it."""
+    _, unpaid, _ = _today_bookings(spa)
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        today = app.screen.query_one("#today", FittedTable)
+        today.focus()
+        today.move_cursor(row=1)  # 14:00 Maria
+        await pilot.pause()
+        assert today.cursor_key == str(unpaid)
+        spa.book(spa.at(0, 10), customer=spa.john)  # another desk, meanwhile
+        await pilot.press("f5")
+        await settle(pilot)
+        assert [row[0] for row in rows(today)] == ["09:00", "10:00", "14:00", "16:00"]
+        assert today.cursor_row == 2 and today.cursor_key == str(unpaid)

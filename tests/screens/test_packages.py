@@ -29,7 +29,7 @@ from frontdesk.services.views import PackageView, StaffView
 from frontdesk.widgets.fixed_lines import FixedLinesEditor
 from frontdesk.widgets.service_checklist import ServiceChecklist
 from frontdesk.widgets.weekday_picker import WeekdayPicker
-from tests.screens.keys import type_text
+from tests.screens.keys import burst, type_text
 from tests.screens.settle import settle
 from tests.world import World
 
@@ -143,10 +143,11 @@ async def test_create_a_package_by_keys_only(screen_desk: Desk) -> None:
         assert app.focused is editor.query_one("#contents")
         await pilot.press("tab")  # → All services
         assert app.focused is editor.query_one("#all-services")
-        await pilot.press("space")  # off: the checklist appears and takes the focus
-        await pilot.pause()
-        assert app.focused is editor.query_one(ServiceChecklist)
+        await pilot.press("space")  # off: the checklist appears under it
+        assert app.focused is editor.query_one("#all-services")
         assert shown_error(editor, "services") == "Choose at least one service."
+        await pilot.press("tab")  # → the checklist, next on screen
+        assert app.focused is editor.query_one(ServiceChecklist)
         await pilot.press("space", "down", "down", "space")  # Deep Tissue, Swedish (by name)
         assert "Deep Tissue Massage, Swedish Massage" in str(editor.query_one("#summary", Static).content) or \
             "Swedish Massage, Deep Tissue Massage" in str(editor.query_one("#summary", Static).content)
@@ -170,8 +171,7 @@ async def test_create_a_package_by_keys_only(screen_desk: Desk) -> None:
         assert app.focused is editor.query_one("#first-visit")
         await pilot.press("tab")  # → weekdays switch
         assert app.focused is editor.query_one("#weekdays-on")
-        await pilot.press("space")
-        await pilot.pause()
+        await pilot.press("space", "tab")  # on: the picker appears under it, Tab goes there
         assert app.focused is editor.query_one(WeekdayPicker)
         assert shown_error(editor, "weekdays") == "Pick at least one weekday."
         await pilot.press("space")  # Monday (the cursor starts there)
@@ -285,7 +285,7 @@ async def test_create_one_package_of_each_kind_with_restrictions(screen_desk: De
         assert "minutes" in str(editor.query_one("#quantity-hint", Static).content)
         await fill(pilot, "#quantity", "3h30")
         await fill(pilot, "#price", "290")
-        await choose_checkbox(pilot, "#weekdays-on")
+        await choose_checkbox(pilot, "#weekdays-on", then_tab=True)
         await pilot.press("6", "7")  # Saturday and Sunday
         await fill(pilot, "#expires-count", "2")
         await choose_option(pilot, "#expires-unit", "weeks")
@@ -338,12 +338,9 @@ async def test_create_one_package_of_each_kind_with_restrictions(screen_desk: De
         assert shown_error(editor, "fixed_lines") == "Add at least one service line."
         lines = editor.query_one(FixedLinesEditor)
         for name, quantity in (("Thai", "2"), ("Sauna", "1"), ("Swedish", "1")):
-            await choose_option(pilot, "#line-service", name)
-            assert app.focused is lines.query_one("#line-quantity")  # the quantity comes next
-            await pilot.press("backspace")
-            await type_text(pilot, quantity)
-            await pilot.press("enter")
-            await pilot.pause()
+            await fill(pilot, "#line-quantity", quantity)
+            await choose_option(pilot, "#line-service", name)  # picked: added
+            assert app.focused is lines.query_one("#line-quantity")  # the next line's quantity
         assert [(line.service_name, line.quantity) for line in lines.lines] == [
             ("Thai Massage", 2), ("Sauna", 1), ("Swedish Massage", 1)]
         table = lines.query_one("#lines-table", DataTable)
@@ -392,9 +389,10 @@ async def test_create_one_package_of_each_kind_with_restrictions(screen_desk: De
     assert trio.date_range == (date(2026, 3, 1), date(2026, 6, 30))
 
 
-async def choose_checkbox(pilot: Pilot, selector: str) -> None:
+async def choose_checkbox(pilot: Pilot, selector: str, *, then_tab: bool = False) -> None:
+    """Tick (or untick) a checkbox by Space; with `then_tab`, Tab on to what it showed."""
     pilot.app.screen.query_one(selector, Checkbox).focus()
-    await pilot.press("space")
+    await pilot.press("space", *(["tab"] if then_tab else []))
     await pilot.pause()
 
 
@@ -456,7 +454,7 @@ INVALID = {
     "window half typed": (_window("10:00", ""), "window", "#window-from",
                           "Enter both times, like 10:00 and 13:00, or neither."),
     "reversed date range": (_reversed_range, "date_range", "#date-from", "The end date is before the start date."),
-    "empty fixed list": (_fixed_without_lines, "fixed_lines", "#line-service", "Add at least one service line."),
+    "empty fixed list": (_fixed_without_lines, "fixed_lines", "#line-quantity", "Add at least one service line."),
     "weekdays on, none picked": (_weekdays_none_picked, "weekdays", "#weekdays", "Pick at least one weekday."),
     "repeated fixed date": (_repeated_fixed_date, "fixed_dates", "#fixed-dates", "5 Mar 2026 is listed twice."),
 }
@@ -648,7 +646,7 @@ async def test_weekday_picker_keys(screen_desk: Desk) -> None:
     app = FrontDeskApp(screen_desk)
     async with app.run_test(size=SIZE) as pilot:
         editor = await open_new(pilot)
-        await choose_checkbox(pilot, "#weekdays-on")
+        await choose_checkbox(pilot, "#weekdays-on", then_tab=True)
         picker = editor.query_one(WeekdayPicker)
         assert app.focused is picker
         await pilot.press("space", "right", "right", "enter", "7", "7", "5")
@@ -693,3 +691,136 @@ async def test_at_80x24_tab_reaches_every_field_and_keeps_it_in_view(screen_desk
         await pilot.pause()
         assert form.region.contains_region(editor.query_one("#fixed-dates").region)
         assert form.region.contains_region(editor.query_one("#fixed_dates-error").region)
+
+
+# ---- the keyboard follows what is shown -----------------------------------------------------------
+
+
+async def test_unticking_all_services_then_tab_goes_into_the_service_list(screen_desk: Desk) -> None:
+    """Space on "All services", Tab, ↓ ↓ Space ticks the third service in the list that appeared;
+    the focus used to jump into the list on its own, so the Tab left it for "Holds" and ↓ ↓ Space
+    picked "Amount" ("$0.00 of credit")."""
+    spa = build_spa(screen_desk)
+    app = FrontDeskApp(screen_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_new(pilot)
+        editor.query_one("#all-services", Checkbox).focus()
+        await pilot.pause()
+        await pilot.press("space", "tab", "down", "down", "space")
+        checklist = editor.query_one(ServiceChecklist)
+        assert app.focused is checklist
+        third = checklist.get_option_at_index(2)
+        assert checklist.selected_ids == (third.value,)
+        assert third.value in spa.services.values()
+        assert editor.form.value_type is ValueType.VISITS  # "Holds" untouched
+        summary = str(editor.query_one("#summary", Static).content)
+        assert summary.startswith(f"Summary  0 visits · {third.prompt.plain.split('  ')[0]}")
+        # and back: shift+tab, Space ticks "All services" again, the list goes, Tab goes to "Holds"
+        await pilot.press("shift+tab", "space", "tab")
+        assert not checklist.display
+        assert app.focused is editor.query_one("#value-type")
+
+
+async def test_space_and_tab_typed_at_once_go_into_the_list_just_shown(screen_desk: Desk) -> None:
+    """Sent in one burst (a fast typist over SSH), the Tab comes before the screen is laid out
+    again: the list just shown is still the next stop (it used to be skipped: Textual orders Tab
+    by where each field was last drawn, and the list had not been drawn yet)."""
+    build_spa(screen_desk)
+    app = FrontDeskApp(screen_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_new(pilot)
+        editor.query_one("#all-services", Checkbox).focus()
+        await pilot.pause()
+        await burst(pilot, "space", "tab")
+        assert app.focused is editor.query_one(ServiceChecklist)
+        editor.query_one("#weekdays-on", Checkbox).focus()
+        await pilot.pause()
+        await burst(pilot, "space", "tab")
+        assert app.focused is editor.query_one(WeekdayPicker)
+
+
+async def test_a_field_hidden_under_the_cursor_gives_the_focus_back_to_the_choice(screen_desk: Desk) -> None:
+    """Keys never change a field nobody can see: a quantity hidden (the package became unlimited)
+    while it has the focus hands it to "Holds", so the next key does not type into it."""
+    build_spa(screen_desk)
+    app = FrontDeskApp(screen_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_new(pilot)
+        quantity = editor.query_one("#quantity", Input)
+        quantity.focus()
+        await pilot.pause()
+        editor.query_one("#vt-unlimited", RadioButton).value = True  # as another key press would
+        assert not editor.query_one("#quantity-row").display
+        assert app.focused is editor.query_one("#value-type")
+        await pilot.press("7")
+        assert quantity.value == ""
+
+
+async def test_tab_walks_only_the_fields_that_are_shown(screen_desk: Desk) -> None:
+    """A new package, Tab from the title to the end: every stop is a field on screen and enabled;
+    the fixed lines, the weekday picker, the date fields and the policy's rows are not stops
+    while they are hidden."""
+    build_spa(screen_desk)
+    app = FrontDeskApp(screen_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_new(pilot)
+        seen = []
+        for _ in range(20):
+            focused = app.focused
+            assert focused is not None
+            assert all(node.display for node in focused.ancestors_with_self if node is not app), focused.id
+            assert not focused.disabled
+            seen.append(focused.id)
+            await pilot.press("tab")
+        hidden = {"services", "lines-table", "line-service", "line-quantity", "weekdays", "date-from",
+                  "fixed-dates", "first-visit", "late-forfeits", "no-show-forfeits"}
+        assert not hidden & set(seen)
+
+
+async def test_enter_moves_to_the_next_field_before_the_next_key_is_read(screen_desk: Desk) -> None:
+    """Typed at once: "4", Enter, "260" puts 4 in the quantity and 260 in the price (the Enter used
+    to move the focus only after a round trip, the keys after it landing in the quantity)."""
+    build_spa(screen_desk)
+    app = FrontDeskApp(screen_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_new(pilot)
+        editor.query_one("#quantity", Input).focus()
+        await pilot.pause()
+        await burst(pilot, "4", "enter", "2", "6", "0", "enter")
+        assert editor.query_one("#quantity", Input).value == "4"
+        assert editor.query_one("#price", Input).value == "260"
+        assert app.focused is editor.query_one("#not-for-sale")
+
+
+async def test_a_service_picked_is_added_with_the_quantity_typed(screen_desk: Desk) -> None:
+    """Fixed lines: type a quantity, pick a service — the line is added with that quantity, every
+    time (the "× 3" used to be ignored, and a pick was met with "Choose a service first.")."""
+    build_spa(screen_desk)
+    app = FrontDeskApp(screen_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        editor = await open_new(pilot)
+        await choose(pilot, "contents", "contents-fixed")
+        lines = editor.query_one(FixedLinesEditor)
+        table = lines.query_one("#lines-table", DataTable)
+        quantity = lines.query_one("#line-quantity", Input)
+        quantity.focus()
+        await pilot.pause()
+        await pilot.press("3", "enter")  # Enter: on to the service
+        assert app.focused is lines.query_one("#line-service")
+        await pilot.press("enter")
+        await type_text(pilot, "Thai")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [[str(cell) for cell in table.get_row_at(row)] for row in range(table.row_count)] == [
+            ["1", "Thai Massage", "× 3"]]
+        assert app.focused is quantity and quantity.value == "1"
+        hint = lines.query_one("#line-hint", Static)
+        assert str(hint.content) == "Added 3 × Thai Massage."
+        await pilot.press("2", "tab", "enter")  # typed over the 1; Tab to the service, open it
+        await type_text(pilot, "Sauna")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [[str(cell) for cell in table.get_row_at(row)] for row in range(table.row_count)] == [
+            ["1", "Thai Massage", "× 3"], ["2", "Sauna", "× 2"]]
+        assert str(hint.content) == "Added 2 × Sauna."
+        assert "3 × Thai Massage, then 2 × Sauna" in str(editor.query_one("#summary", Static).content)

@@ -21,7 +21,7 @@ from frontdesk.services import audit, customers, staff
 from frontdesk.services.desk import Desk
 from tests.conftest import NOW, fresh_database_url
 from tests.screens.customer_data import Spa
-from tests.screens.keys import type_text
+from tests.screens.keys import burst, chars, type_text
 from tests.screens.settle import settle
 
 SIZE = (100, 32)
@@ -283,3 +283,26 @@ async def test_a_manager_adds_someone_in_the_staff_screen_who_then_signs_in(lock
         assert locked_spa.desk.staff is not None and locked_spa.desk.staff.name == "Sam Patel"
         assert not locked_spa.desk.staff.is_manager
         assert isinstance(app.screen, HomeScreen)  # the staff list is not left open for reception
+
+
+async def test_owner_set_up_typed_at_once_puts_each_answer_in_its_field(request: pytest.FixtureRequest,
+                                                                        tmp_path: Path, business: Business) -> None:
+    """Enter moves to the next field before the next key is read: name, PIN and PIN again typed in
+    one burst land each in its field and set up the owner (the keys after an Enter used to land
+    in the field before it, the focus following a moment later)."""
+    engine = create_db_engine(next(fresh_database_url("sqlite", request, tmp_path)))
+    desk = Desk(engine, business, clock=lambda: NOW)
+    app = FrontDeskApp(desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, OwnerSetupScreen)
+        await burst(pilot, *chars("Grace Kim"), "enter", *"2468", "enter", *"2468")
+        screen = app.screen
+        assert [screen.query_one(f"#{field}", Input).value for field in ("name", "pin", "pin-again")] == \
+            ["Grace Kim", "2468", "2468"]
+        assert app.focused is screen.query_one("#pin-again")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert desk.staff is not None and desk.staff.name == "Grace Kim"
+    engine.dispose()

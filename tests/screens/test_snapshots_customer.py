@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from frontdesk.app import FrontDeskApp
 from frontdesk.domain.periods import local_date
 from frontdesk.domain.kinds import Tender
-from frontdesk.services import appointments, catalogue, checkout, ledger
+from frontdesk.services import appointments, catalogue, checkout, customers, ledger, sales
 from frontdesk.services.sales import TenderLine
 from frontdesk.services.desk import Desk
 from tests.conftest import NOW
@@ -140,3 +140,40 @@ def test_refund_receipt(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001
     assert snap_compare(app, terminal_size=(100, 32), run_before=on_customer(
         customer_id, then=on_appointment(visit, "x", "backspace", "backspace", "backspace", "backspace", "backspace",
                                          *"50", "enter", *"late cancel fee", "enter")))
+
+
+def crowded_customer(desk: Desk) -> int:
+    """Nora Quinn: ten packages, twenty appointments (eight paid from her 10 Massages, across the
+    past month; the others unpaid, some to come) and a long balance history."""
+    business = desk.business
+    nora = desk.write(customers.create_customer, name="Nora Quinn", phone="(555) 010-2020").id
+    for_sale = [package for package in desk.read(catalogue.list_packages, business)
+                if package.terms.for_sale and package.terms.price > 0][:10]
+    held = [desk.by(desk.acting_id, at=NOW - timedelta(days=40 - index)).write(
+                sales.sell, business, customer_id=nora, package_id=package.id,
+                tenders=[TenderLine(Tender.CARD, package.terms.price)]).id
+            for index, package in enumerate(for_sale)]
+    massages = next(holding for holding, package in zip(held, for_sale, strict=True)
+                    if package.title == "10 Massages in 2 Months")
+    service = next(service.id for service in desk.read(catalogue.list_services) if service.name == "Swedish Massage")
+    day = local_date(NOW, business.tz)
+    for index in range(20):
+        starts = datetime.combine(day + timedelta(days=index - 30 if index < 12 else index - 8), time(11), business.tz)
+        visit = desk.by(desk.acting_id, at=min(starts, NOW) - timedelta(days=1)).write(
+            appointments.book, business, customer_id=nora, service_id=service, starts_at=starts).appointment
+        if index < 8:
+            desk.by(desk.acting_id, at=starts).write(checkout.checkout, business, key=f"crowded-{index}",
+                                                     appointment_id=visit.id, package=massages)
+    return nora
+
+
+def test_crowded_customer_80x24(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001
+    """Each section keeps a visible share and scrolls inside itself: the balance history is not
+    pushed below the fold by twenty appointments."""
+    app = FrontDeskApp(demo_desk)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=on_customer(crowded_customer(demo_desk)))
+
+
+def test_crowded_customer_120x40(snap_compare, demo_desk: Desk) -> None:  # noqa: ANN001
+    app = FrontDeskApp(demo_desk)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=on_customer(crowded_customer(demo_desk)))

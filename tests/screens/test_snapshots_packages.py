@@ -42,7 +42,7 @@ def test_new_any_package_with_validation_messages(snap_compare, demo_desk: Desk)
         await settle(pilot)
         await pilot.press(*"Massage", "space", *"Pack", "tab", "tab", "space")  # taken title; services off
         await settle(pilot)
-        await pilot.press("tab", "right", "space", "tab", "0")  # Minutes, 0
+        await pilot.press("tab", "tab", "right", "space", "tab", "0")  # past the list; Minutes, 0
         await pilot.press("enter", *"90")  # price
         await settle(pilot)
 

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from frontdesk.screens.base import DeskScreen
+from frontdesk.screens.dialogs.confirm import ConfirmDialog
 from frontdesk.screens.dialogs.form import FormDialog
 from frontdesk.widgets.fields import field_error
 from frontdesk.services import customers
@@ -57,7 +58,8 @@ class CustomerFormDialog(FormDialog[CustomerDetails | OpenExisting]):
     FIELDS = CUSTOMER_FIELDS
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", tooltip="Close without saving", id="cancel"),
+        Binding("escape", "cancel", "Cancel", tooltip="Close without saving (asks first if you changed something)",
+                id="cancel"),
         Binding("ctrl+s", "submit", "Save", tooltip="Save this customer", id="save"),
         Binding("ctrl+o", "open_existing", "Open existing", tooltip="Open the customer with the same phone or email",
                 id="open-existing"),
@@ -129,6 +131,25 @@ class CustomerFormDialog(FormDialog[CustomerDetails | OpenExisting]):
             self.query_one("#duplicate-warning", Static).display = False
             self.query_one("#save", Button).label = "Save"
             self.refresh_bindings()
+
+    @property
+    def changed(self) -> bool:
+        """Something typed differs from what the form opened with."""
+        return self.field_values() != self.values
+
+    def action_cancel(self) -> None:
+        """Escape (or Cancel): close; with changes typed, ask first, as the package editor does."""
+        if not self.changed:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        what = f"to {self.customer.name}" if self.customer else "to this new customer"
+        self.app.push_screen(ConfirmDialog(f"Discard your changes {what}?", confirm_label="Discard",
+                                           cancel_label="Keep editing"), answered)
 
     def action_submit(self) -> None:
         values = self.field_values()

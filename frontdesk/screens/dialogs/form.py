@@ -116,7 +116,11 @@ class FormDialog(DeskModal[ResultType]):
         self.action_submit()
 
     @on(Button.Pressed, "#close")
+    def close_pressed(self) -> None:
+        self.action_cancel()
+
     def action_cancel(self) -> None:
+        """Escape or the Cancel button: close without an answer (a form may ask first)."""
         self.dismiss(None)
 
     def action_submit(self) -> None:

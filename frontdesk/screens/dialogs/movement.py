@@ -3,6 +3,8 @@ package and why (the ledger entry's note), newest first."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,7 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
 from frontdesk.domain.money import format_money
-from frontdesk.domain.periods import to_local
+from frontdesk.domain.periods import local_date, to_local
 from frontdesk.screens.base import DeskModal
 from frontdesk.services.liability import MovementLine
 from frontdesk.widgets.fitted import FitColumn, FittedTable
@@ -22,6 +24,11 @@ COLUMNS = (
     FitColumn("Amount", "amount"),
     FitColumn("Why", "why", min_width=6),
 )
+
+
+def moment_text(local: datetime, this_year: int) -> str:
+    """ "2 Mar 10:05" this year, "14 Nov 2025 10:05" another year."""
+    return f"{local:%-d %b %H:%M}" if local.year == this_year else f"{local:%-d %b %Y %H:%M}"
 
 
 class MovementDialog(DeskModal[None]):
@@ -46,10 +53,11 @@ class MovementDialog(DeskModal[None]):
 
     def on_mount(self) -> None:
         business = self.desk.business
+        this_year = local_date(self.desk.now(), business.tz).year
         table = self.query_one(FittedTable)
         table.set_columns(COLUMNS, shrink_order=("why", "package", "customer"))
         table.set_rows([
-            (str(index), [Text(f"{to_local(line.at, business.tz):%-d %b %H:%M}"), Text(line.customer_name),
+            (str(index), [Text(moment_text(to_local(line.at, business.tz), this_year)), Text(line.customer_name),
                           Text(line.title), Text(format_money(line.amount, business.currency)), Text(line.what)])
             for index, line in enumerate(self.lines)
         ])

@@ -1,5 +1,6 @@
 """The receipt after a checkout: every payment line, the money taken, and each used holding's
-balance afterwards; and the receipt of a refund (money given back on a cancellation or void)."""
+balance afterwards; the receipt of a package sold on its own (from the customer's page); and the
+receipt of a refund (money given back on a cancellation or void)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from frontdesk.domain.kinds import Tender
 from frontdesk.domain.money import format_money
 from frontdesk.screens.base import DeskModal
 from frontdesk.services.checkout import Paid
-from frontdesk.services.views import PaymentLine, Receipt
+from frontdesk.services.tenders import TenderLine
+from frontdesk.services.views import HoldingView, PaymentLine, Receipt
 from frontdesk.domain.periods import local_date
 from frontdesk.widgets.appointments import when_text
 
@@ -87,6 +89,39 @@ class ReceiptDialog(DeskModal[Receipt]):
 
     def action_done(self) -> None:
         self.dismiss(self.paid.receipt)
+
+
+class SaleReceiptDialog(ReceiptDialog):
+    """The receipt of a package sold on its own, as a checkout ends on one: what was sold to whom,
+    each tender, the money taken, and the new package's balance and expiry."""
+
+    def __init__(self, holding: HoldingView, tenders: tuple[TenderLine, ...], *, customer: str) -> None:
+        DeskModal.__init__(self)
+        self.holding = holding
+        self.tenders = tenders
+        self.customer = customer
+
+    def compose(self) -> ComposeResult:
+        money = lambda amount: format_money(amount, self.desk.business.currency)  # noqa: E731
+        holding = self.holding
+        payments = tuple(PaymentLine(tender=line.tender, amount=line.amount, holding_id=holding.id,
+                                     holding_title=holding.title, description=f"{line.tender} for {holding.title}")
+                         for line in self.tenders if line.amount)
+        with Vertical(id="receipt-box"):
+            yield Static(Text.assemble(("Sold ✓ ", "bold"), (self.customer, "bold")), id="receipt-title")
+            yield Static(Text(holding.title), id="receipt-appointment")
+            lines = payment_table(payments, money, taken_words="Money taken")
+            if not payments:
+                lines.add_row(Text("No money taken: it was free.", style="dim"), "")
+            yield Static(lines, id="receipt-lines")
+            left = "unlimited" if holding.balance_text == "unlimited" else f"{holding.balance_text} left"
+            yield Static(Text.assemble((holding.title, "bold"), f": {left} · {holding.expiry_text}"),
+                         id="receipt-balances")
+            yield Static("Enter or Esc: done", id="receipt-hint")
+        yield Footer()
+
+    def action_done(self) -> None:
+        self.dismiss(None)
 
 
 class RefundReceiptDialog(DeskModal[Receipt]):
