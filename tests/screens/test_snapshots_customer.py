@@ -146,7 +146,7 @@ def crowded_customer(desk: Desk) -> int:
     """Nora Quinn: ten packages, twenty appointments (eight paid from her 10 Massages, across the
     past month; the others unpaid, some to come) and a long balance history."""
     business = desk.business
-    nora = desk.write(customers.create_customer, name="Nora Quinn", phone="(555) 010-2020").id
+    nora = desk.write(customers.create_customer, business, name="Nora Quinn", phone="(555) 010-2020").id
     for_sale = [package for package in desk.read(catalogue.list_packages, business)
                 if package.terms.for_sale and package.terms.price > 0][:10]
     held = [desk.by(desk.acting_id, at=NOW - timedelta(days=40 - index)).write(
