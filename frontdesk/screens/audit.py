@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from frontdesk.domain.parsing import parse_day
 from frontdesk.domain.periods import local_date, to_local
@@ -26,6 +26,7 @@ from frontdesk.services.audit import AuditKind, AuditLine, AuditPage, audit_page
 from frontdesk.widgets.fitted import FitColumn, FittedTable
 from frontdesk.widgets.keys_in_order import FieldInput
 from frontdesk.widgets.parsed_input import ParsedInput
+from frontdesk.widgets.footer import KeysFooter
 
 PAGE = 50
 COLUMNS = (
@@ -69,7 +70,7 @@ class AuditScreen(DeskScreen[None]):
             yield ParsedInput(parse=self.day, placeholder="To day", id="audit-to", border_message=True)
         yield FittedTable(id="audit-lines")
         yield Static("", id="audit-note")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(FittedTable).set_columns(COLUMNS, shrink_order=("detail", "customer", "who"))

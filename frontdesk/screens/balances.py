@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from frontdesk.domain.describe import HoldingStatus
 from frontdesk.domain.parsing import parse_count
@@ -32,6 +32,7 @@ from frontdesk.services.balances import SORTS, BalancesPage, Group, balances_pag
 from frontdesk.widgets.fitted import FitColumn, FittedTable, row_of
 from frontdesk.widgets.keys_in_order import FieldInput
 from frontdesk.widgets.parsed_input import ParsedInput
+from frontdesk.widgets.footer import KeysFooter
 
 PAGE = 50
 GROUPS = (Group.HOLDING, Group.CUSTOMER, Group.PACKAGE)
@@ -124,7 +125,7 @@ class BalancesScreen(DeskScreen[None]):
         yield Static("", id="balances-status-line")
         yield FittedTable(id="balances-rows")
         yield Static("", id="balances-totals")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.set_columns()

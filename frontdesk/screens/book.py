@@ -35,7 +35,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 
 from frontdesk.domain.coverage import Coverage, cover_refusal
 from frontdesk.domain.describe import format_duration
@@ -63,6 +63,7 @@ from frontdesk.widgets.fields import sentence
 from frontdesk.widgets.money_input import MoneyInput
 from frontdesk.widgets.parsed_input import ParsedInput
 from frontdesk.widgets.verdict import take_words
+from frontdesk.widgets.footer import KeysFooter
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +192,7 @@ class BookScreen(DeskScreen[Booking]):
                     yield Static("Choose a package to check it covers this appointment.", id="verdict")
         yield Static(id="book-warnings", classes="field-hint")
         yield Static(id="book-message")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.load()

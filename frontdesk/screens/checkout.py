@@ -22,7 +22,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from frontdesk.domain.describe import format_duration
 from frontdesk.domain.kinds import AppointmentStatus, Tender
@@ -39,6 +39,7 @@ from frontdesk.widgets.appointments import when_text
 from frontdesk.widgets.keys_in_order import KeysInOrder
 from frontdesk.widgets.tenders import TenderChooser, tender_bindings
 from frontdesk.widgets.verdict import take_words
+from frontdesk.widgets.footer import KeysFooter
 
 NO_PACKAGE = "no-package"
 
@@ -94,7 +95,7 @@ class CheckoutScreen(DeskScreen[Receipt]):
         yield Static(id="checkout-pays")
         yield TenderChooser(id="checkout-tenders")
         yield Static(id="checkout-message")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.reload()

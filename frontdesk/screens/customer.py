@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from frontdesk.documents.statement import statements_folder, write_both
 from frontdesk.domain.controls import cancel_needs_manager
@@ -46,9 +46,10 @@ from frontdesk.services.statement import statement
 from frontdesk.services.sales import TenderLine
 from frontdesk.services.views import AppointmentView, CustomerView, HistoryCursor, HoldingView, LedgerLine
 from frontdesk.widgets.appointments import state_text, when_text
-from frontdesk.widgets.fitted import FitColumn, FittedTable
+from frontdesk.widgets.fitted import FitColumn, FittedTable, share_lines
 from frontdesk.widgets.history import HistoryTable, entry_date, what_happened
 from frontdesk.widgets.holdings import HoldingsTable
+from frontdesk.widgets.footer import KeysFooter
 
 HISTORY_PAGE = 50
 APPOINTMENT_COLUMNS = (
@@ -173,7 +174,7 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
                 yield Static("Balance history", classes="section-title")
                 yield Static("", id="history-note", classes="section-note")
             yield HistoryTable(id="history")
-        yield Footer(compact=True, show_command_palette=False)  # room for every action at 80 columns
+        yield KeysFooter(compact=True, show_command_palette=False)  # room for every action at 80 columns
 
     def on_mount(self) -> None:
         self.query_one("#appointments", FittedTable).set_columns(APPOINTMENT_COLUMNS)
@@ -226,18 +227,25 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
         self.refresh_bindings()
 
     def fit_sections(self) -> None:
-        """Packages, appointments and history share the height: each is as tall as its rows, at most
-        its share, and scrolls inside itself, so twenty appointments never push the history out of view."""
-        for box, table_id in (("#holdings-box", "#holdings"), ("#appointments-box", "#appointments"),
-                              ("#history-box", "#history")):
-            table = self.query_one(table_id, FittedTable)
-            wanted = 1 + (table.lines_wanted if table.display else 0)  # the heading, the rows
-            section = self.query_one(box)
-            section.styles.max_height = wanted
-            section.styles.min_height = min(wanted, 4)
+        """Packages, appointments and history share the height: each is as tall as its rows when
+        that fits, the others share the rest (what one does not need goes to the others), and each
+        scrolls inside itself, so twenty appointments never push the history out of view."""
+        sections = [(self.query_one(box), self.query_one(table_id, FittedTable))
+                    for box, table_id in (("#holdings-box", "#holdings"), ("#appointments-box", "#appointments"),
+                                          ("#history-box", "#history"))]
+        others = sum(widget.outer_size.height for widget in (self.query_one(Header), self.query_one("#contact"),
+                                                             self.query_one(KeysFooter)))
+        wanted = [1 + (table.lines_wanted if table.display else 0) for _, table in sections]  # heading, rows
+        for (box, _), height in zip(sections, share_lines(self.size.height - others, wanted), strict=True):
+            box.styles.height = height
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.fit_sections)  # the tables refit their rows to the new width first
+
+    @on(FittedTable.LinesChanged)
+    def _table_lines_changed(self) -> None:
+        """A table refitted to its width, or given rows, may want more or fewer lines than its share had."""
+        self.fit_sections()
 
     def show_holdings(self) -> None:
         assert self.page is not None

@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from frontdesk.domain.kinds import AppointmentStatus
 from frontdesk.domain.parsing import parse_day
@@ -31,6 +31,7 @@ from frontdesk.services.daybook import DayBook, DayLine, DayState, ProviderDay, 
 from frontdesk.widgets.appointments import tone
 from frontdesk.widgets.fitted import FitColumn, FittedTable
 from frontdesk.widgets.parsed_input import ParsedInput
+from frontdesk.widgets.footer import KeysFooter
 
 COLUMNS = (
     FitColumn("Time", "time", min_width=11),  # a provider's name heads her group in this column
@@ -116,7 +117,7 @@ class DayBookScreen(MarksNoShows):
                               placeholder="tomorrow, fri, 3/12, 2026-12-24")
             yield Static("", id="daybook-goto-error")
         yield DayTable(id="daybook")
-        yield Footer(compact=True, show_command_palette=False)  # room for every key at 80 columns
+        yield KeysFooter(compact=True, show_command_palette=False)  # room for every key at 80 columns
 
     def on_mount(self) -> None:
         self.query_one("#daybook", DayTable).set_columns(COLUMNS, widest_first=True)

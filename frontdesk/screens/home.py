@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from frontdesk.domain.money import format_money
 from frontdesk.domain.periods import local_date, to_local
@@ -29,6 +29,7 @@ from frontdesk.services.views import AppointmentView, CustomerView
 from frontdesk.widgets.appointments import state_text
 from frontdesk.widgets.fitted import FitColumn, FittedTable
 from frontdesk.widgets.keys_in_order import FieldInput
+from frontdesk.widgets.footer import KeysFooter
 
 RESULTS_LIMIT = 50
 RESULT_COLUMNS = (
@@ -128,7 +129,7 @@ class HomeScreen(EditsCustomers):
                 yield Static(id="day-title")
                 yield Static("", id="status")
             yield FittedTable(id="today")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#results", ResultsTable).set_columns(RESULT_COLUMNS)

@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input, Label, Sparkline, Static
+from textual.widgets import DataTable, Header, Input, Label, Sparkline, Static
 
 from frontdesk.documents.tables import exports_folder, write_csv
 from frontdesk.domain.money import format_money
@@ -35,6 +35,7 @@ from frontdesk.services.liability import MovementLine, OwedPage, Trends, movemen
 from frontdesk.widgets.appointments import day_text
 from frontdesk.widgets.fitted import FitColumn, FittedTable
 from frontdesk.widgets.parsed_input import ParsedInput
+from frontdesk.widgets.footer import KeysFooter
 
 FIGURES = (FitColumn("What moved", "what", min_width=16), FitColumn("Amount", "amount"))
 EXPIRING = (  # who and how to reach her first; what and how much after, shortened when narrow
@@ -128,7 +129,7 @@ class OwedScreen(DeskScreen[None]):
                         with Vertical(classes="owed-trend"):
                             yield Static("", id=f"owed-{name}-title", classes="owed-trend-title")
                             yield Sparkline([], id=f"owed-{name}", summary_function=max)
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def today(self) -> date:

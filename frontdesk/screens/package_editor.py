@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Header, Input, RadioSet, Select, Static
+from textual.widgets import Checkbox, Header, Input, RadioSet, Select, Static
 
 from frontdesk.domain.periods import local_date
 from frontdesk.domain.terms import Contents, Terms, summary, validate_terms
@@ -33,6 +33,7 @@ from frontdesk.widgets.keys_in_order import focus_chain_in_order
 from frontdesk.widgets.package_form import FIELD_ORDER, PackageForm, set_text
 from frontdesk.widgets.service_checklist import ServiceChecklist
 from frontdesk.widgets.weekday_picker import WeekdayPicker
+from frontdesk.widgets.footer import KeysFooter
 
 REQUIRED_BLANKS = {"title": "a title", "quantity": "the quantity", "price": "a price"}
 
@@ -90,7 +91,7 @@ class PackageEditorScreen(DeskScreen[PackageView]):
             yield Static("", id="summary")
             yield Static("", id="form-status")
         yield PackageForm(business.currency, local_date(self.desk.now(), business.tz), id="form")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def focus_chain(self) -> list[Widget]:

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.markup import escape
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from frontdesk.domain.describe import format_duration, plural
 from frontdesk.domain.lifecycle import parse_days
@@ -27,6 +27,7 @@ from frontdesk.screens.package_editor import PackageEditorScreen
 from frontdesk.services import catalogue, lifecycle
 from frontdesk.services.lifecycle import BulkExtension
 from frontdesk.services.views import PackageView
+from frontdesk.widgets.footer import KeysFooter
 
 
 def short_contents(terms: Terms, currency: Currency) -> str:
@@ -97,7 +98,7 @@ class PackagesScreen(DeskScreen[None]):
         yield Static("", id="packages-readonly")
         yield DataTable(id="packages", cursor_type="row", zebra_stripes=True)
         yield Static("", id="package-detail")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#packages", DataTable)

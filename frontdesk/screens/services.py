@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from frontdesk.domain.describe import format_duration
 from frontdesk.domain.money import format_money
@@ -35,6 +35,7 @@ from frontdesk.services import catalogue, schedule
 from frontdesk.services.schedule import ProviderServices, opening_hours
 from frontdesk.services.catalogue import ServicesAndProviders, services_and_providers
 from frontdesk.services.views import ProviderView, ServiceView
+from frontdesk.widgets.footer import KeysFooter
 
 
 # ---- the screen -------------------------------------------------------------------------------
@@ -90,7 +91,7 @@ class ServicesScreen(DeskScreen[None]):
             with Vertical(id="providers-pane", classes="pane"):
                 yield Static("Providers", id="providers-title", classes="pane-title")
                 yield DataTable(id="providers", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         services = self.query_one("#services", DataTable)
@@ -192,6 +193,8 @@ class ServicesScreen(DeskScreen[None]):
     def why_not(self, action: str) -> str | None:
         if self.desk.is_manager and action in ("edit", "archive") and self.current is None:
             return "Nothing highlighted: n adds one."
+        if action == "provider_services" and self.desk.is_manager:
+            return "Highlight a provider first (Tab moves to the providers)."
         return super().why_not(action)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -216,11 +219,6 @@ class ServicesScreen(DeskScreen[None]):
         if action == "provider_services":
             return True if manager and self.focused_table == "providers" and row is not None else None
         return True
-
-    def why_not(self, action: str) -> str | None:
-        if action == "provider_services" and self.desk.is_manager:
-            return "Highlight a provider first (Tab moves to the providers)."
-        return super().why_not(action)
 
     # ---- opening hours and what each provider gives ------------------------------------------------
 

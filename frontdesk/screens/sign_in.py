@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from frontdesk.screens.base import DeskScreen
@@ -27,6 +27,7 @@ from frontdesk.services.staff import SignIn
 from frontdesk.services.views import StaffView
 from frontdesk.widgets.fields import field_error, sentence
 from frontdesk.widgets.keys_in_order import FieldInput
+from frontdesk.widgets.footer import KeysFooter
 
 
 class SignInScreen(DeskScreen[StaffView]):
@@ -65,7 +66,7 @@ class SignInScreen(DeskScreen[StaffView]):
             yield Label("PIN", id="sign-in-pin-label")
             yield FieldInput(id="pin", password=True, placeholder="↑↓ your name, then your PIN and Enter", max_length=8)
             yield field_error("pin")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#sign-in-box").border_title = "Sign in"
@@ -168,7 +169,7 @@ class OwnerSetupScreen(DeskScreen[StaffView]):
             yield Label("PIN again")
             yield FieldInput(id="pin-again", password=True, max_length=8)
             yield field_error("pin-again")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#sign-in-box").border_title = "Set up the owner"

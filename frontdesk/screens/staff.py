@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from frontdesk.domain.kinds import Role
 from frontdesk.domain.pins import pin_problem
@@ -28,6 +28,7 @@ from frontdesk.services.staff import StaffRow
 from frontdesk.widgets.fields import field_error
 from frontdesk.widgets.fitted import FitColumn, FittedTable
 from frontdesk.widgets.keys_in_order import FieldInput
+from frontdesk.widgets.footer import KeysFooter
 
 COLUMNS = (FitColumn("Name", "name"), FitColumn("Role", "role"), FitColumn("Signs in", "pin"),
            FitColumn("State", "state"))
@@ -76,7 +77,7 @@ class PinDialog(FormDialog[NewPerson]):
             yield field_error("pin-again")
             yield field_error("form")
             yield self.buttons()
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.show_role()
@@ -146,7 +147,7 @@ class StaffScreen(DeskScreen[None]):
         yield Header()
         yield Static("Staff", id="staff-title")
         yield FittedTable(id="staff")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(FittedTable).set_columns(COLUMNS)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual import events
+from textual.message import Message
 from textual.widgets import DataTable
 
 SCROLLBAR = 2  # room kept for the vertical scrollbar
@@ -27,6 +28,20 @@ class FitColumn:
     wrap: bool = False  # when shrunk: wrap onto more lines (True) or end in "…" (False)
 
 
+def share_lines(available: int, wanted: Sequence[int], *, least: int = 2) -> list[int]:
+    """Heights for sections stacked in `available` lines, each wanting `wanted[i]`: each gets what
+    it wants when that fits; the rest share what is left evenly (what one does not need goes to
+    the others), none under `least` (a heading and a row)."""
+    heights = [0] * len(wanted)
+    left, waiting = max(available, 0), sorted(range(len(wanted)), key=lambda index: wanted[index])
+    while waiting:
+        index = waiting.pop(0)
+        share = left // (len(waiting) + 1)
+        heights[index] = max(min(wanted[index], share), least)
+        left -= heights[index]
+    return heights
+
+
 def row_of(rows: Sequence[tuple[str, list[Text]]], key: str | None) -> int | None:
     """Where the row keyed `key` is among `rows`, or None."""
     return next((index for index, (row_key, _) in enumerate(rows) if row_key == key), None) if key else None
@@ -34,6 +49,13 @@ def row_of(rows: Sequence[tuple[str, list[Text]]], key: str | None) -> int | Non
 
 class FittedTable(DataTable):
     """Rows are given whole with `set_rows`; the table lays them out for its width."""
+
+    @dataclass
+    class LinesChanged(Message):
+        """The lines it takes to show every row whole changed (new rows, or a new width wrapped
+        them differently): a screen that sizes its sections by them sizes them again."""
+
+        table: FittedTable
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
@@ -126,6 +148,7 @@ class FittedTable(DataTable):
         natural = self.natural_widths()
         shrunk = {key for key, width in widths.items() if width < natural[key]}
         wraps = any(column.wrap and column.key in shrunk for column in self.fit_columns)
+        before = self.lines_wanted
         self.lines_wanted = int(self.show_header) + sum(
             max((-(-cell.cell_len // max(widths[column.key], 1)) if column.wrap and column.key in shrunk else 1
                  for column, cell in zip(self.fit_columns, cells, strict=False)), default=1)
@@ -143,6 +166,8 @@ class FittedTable(DataTable):
             self.add_row(*shown, key=key, height=None if wraps else 1)
         if self.fit_rows:
             self.move_cursor(row=max(0, min(row, len(self.fit_rows) - 1)))
+        if self.lines_wanted != before:
+            self.post_message(self.LinesChanged(self))
 
     def on_resize(self, event: events.Resize) -> None:
         if self.fit_columns and self.fitted() != self.fitted_widths:

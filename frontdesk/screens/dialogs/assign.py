@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from frontdesk.domain.money import format_money
 from frontdesk.screens.dialogs.form import FormDialog
@@ -18,6 +18,7 @@ from frontdesk.widgets.fields import field_error
 from frontdesk.services.catalogue import list_packages
 from frontdesk.services.views import PackageView
 from frontdesk.widgets.keys_in_order import FieldInput
+from frontdesk.widgets.footer import KeysFooter
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +62,7 @@ class AssignDialog(FormDialog[Assignment]):
             yield field_error("reason")
             yield field_error("form")
             yield self.buttons("Assign")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#package", DataTable).add_columns("Package", "Sold for", "Contents")

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from frontdesk.domain.money import format_money
 from frontdesk.domain.parsing import parse_minutes
@@ -18,6 +18,7 @@ from frontdesk.services.views import ServiceView
 from frontdesk.widgets.keys_in_order import FieldInput
 from frontdesk.widgets.money_input import MoneyInput
 from frontdesk.widgets.parsed_input import ParsedInput
+from frontdesk.widgets.footer import KeysFooter
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +97,7 @@ class ServiceDialog(CatalogueForm[ServiceDetails]):
                 yield Static("Packages already sold keep what they cover.", classes="dialog-note")
             yield field_error("form")
             yield self.buttons()
-        yield Footer()
+        yield KeysFooter()
 
     def answer_from_fields(self) -> ServiceDetails:
         duration = self.query_one("#duration_min", ParsedInput).parsed
@@ -117,7 +118,7 @@ class ProviderDialog(CatalogueForm[ProviderDetails]):
                                                               placeholder="Who gives the treatments, e.g. Anna"))
             yield field_error("form")
             yield self.buttons()
-        yield Footer()
+        yield KeysFooter()
 
     def answer_from_fields(self) -> ProviderDetails:
         return ProviderDetails(self.value("name"))

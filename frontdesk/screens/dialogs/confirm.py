@@ -6,9 +6,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from frontdesk.screens.base import DeskModal
+from frontdesk.widgets.footer import KeysFooter
 
 
 class ConfirmDialog(DeskModal[bool]):
@@ -32,7 +33,7 @@ class ConfirmDialog(DeskModal[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.confirm_label, variant="primary", id="yes")
                 yield Button(self.cancel_label, id="no")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#yes", Button).focus()

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from frontdesk.screens.base import DeskScreen
 from frontdesk.screens.dialogs.confirm import ConfirmDialog
@@ -21,6 +21,7 @@ from frontdesk.services import customers
 from frontdesk.services.errors import DuplicateCustomer, FrontDeskError
 from frontdesk.services.views import CustomerView
 from frontdesk.widgets.keys_in_order import FieldInput
+from frontdesk.widgets.footer import KeysFooter
 
 CUSTOMER_FIELDS = ("name", "phone", "email", "note")
 LABELS = {"name": "Name", "phone": "Phone", "email": "Email", "note": "Note"}
@@ -90,7 +91,7 @@ class CustomerFormDialog(FormDialog[CustomerDetails | OpenExisting]):
             yield warning
             yield field_error("form")
             yield self.buttons()
-        yield Footer()
+        yield KeysFooter()
 
     def focus_first(self) -> None:
         first_empty = next((f for f in ("name", "phone", "email") if not self.values[f]), "name")

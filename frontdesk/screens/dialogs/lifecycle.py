@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from frontdesk.domain.lifecycle import Freeze
 from frontdesk.domain.parsing import parse_date
@@ -23,6 +23,7 @@ from frontdesk.services.views import CustomerView, HoldingView
 from frontdesk.widgets.fields import field_error
 from frontdesk.widgets.keys_in_order import FieldInput
 from frontdesk.widgets.parsed_input import ParsedInput
+from frontdesk.widgets.footer import KeysFooter
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +73,7 @@ class FreezeDialog(FormDialog[Freezing]):
             yield field_error("reason")
             yield field_error("form")
             yield self.buttons("Freeze")
-        yield Footer()
+        yield KeysFooter()
 
     def _day(self, text: str) -> date:
         return parse_date(text, self.today)
@@ -157,7 +158,7 @@ class TransferDialog(FormDialog[Moving]):
             yield field_error("reason")
             yield field_error("form")
             yield self.buttons("Move")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#customer", DataTable).add_columns("Customer", "Phone", "Email")

@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from frontdesk.screens.dialogs.form import FormDialog
 from frontdesk.services.customers import MergePlan, find_duplicates, merge_plan, search_customers
 from frontdesk.services.views import CustomerView
 from frontdesk.widgets.fields import field_error
 from frontdesk.widgets.keys_in_order import FieldInput
+from frontdesk.widgets.footer import KeysFooter
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +77,7 @@ class MergeDialog(FormDialog[Merging]):
             yield field_error("reason")
             yield field_error("form")
             yield self.buttons("Merge")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#customer", DataTable).add_columns("Customer", "Phone", "Email")

@@ -9,13 +9,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from frontdesk.domain.money import format_money
 from frontdesk.domain.periods import local_date, to_local
 from frontdesk.screens.base import DeskModal
 from frontdesk.services.liability import MovementLine
 from frontdesk.widgets.fitted import FitColumn, FittedTable
+from frontdesk.widgets.footer import KeysFooter
 
 COLUMNS = (
     FitColumn("When", "when"),
@@ -49,7 +50,7 @@ class MovementDialog(DeskModal[None]):
             yield Static(self.title_text, id="movement-title")
             yield FittedTable(id="movement-lines")
             yield Static("" if self.lines else "Nothing moved here in this period.", id="movement-note")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         business = self.desk.business

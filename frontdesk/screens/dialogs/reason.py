@@ -9,7 +9,7 @@ from typing import NamedTuple
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Checkbox, Footer, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Static
 
 from frontdesk.domain.kinds import Tender
 from frontdesk.domain.money import format_money
@@ -19,6 +19,7 @@ from frontdesk.widgets.fields import field_error
 from frontdesk.widgets.keys_in_order import FieldInput
 from frontdesk.widgets.money_input import MoneyInput
 from frontdesk.widgets.parsed_input import ParsedInput
+from frontdesk.widgets.footer import KeysFooter
 
 
 class Change(NamedTuple):
@@ -108,7 +109,7 @@ class ReasonDialog(FormDialog[str | Change | Refunding]):
             yield field_error("reason")
             yield field_error("form")
             yield self.buttons(self.confirm_label, self.cancel_label)
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def reason_label(self) -> str:

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from frontdesk.domain.kinds import Tender
 from frontdesk.domain.money import format_money
@@ -21,6 +21,7 @@ from frontdesk.services.tenders import TenderLine
 from frontdesk.services.views import HoldingView, PaymentLine, Receipt
 from frontdesk.domain.periods import local_date
 from frontdesk.widgets.appointments import when_text
+from frontdesk.widgets.footer import KeysFooter
 
 
 def payment_table(payments: tuple[PaymentLine, ...], money: Callable[[int], str], *, taken_words: str) -> Table:
@@ -82,7 +83,7 @@ class ReceiptDialog(DeskModal[Receipt]):
                 yield Static("This checkout had already been recorded: nothing was charged twice.",
                              id="receipt-replayed")
             yield Static("Enter or Esc: done", id="receipt-hint")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#receipt-box").border_title = "Receipt"
@@ -118,7 +119,7 @@ class SaleReceiptDialog(ReceiptDialog):
             yield Static(Text.assemble((holding.title, "bold"), f": {left} · {holding.expiry_text}"),
                          id="receipt-balances")
             yield Static("Enter or Esc: done", id="receipt-hint")
-        yield Footer()
+        yield KeysFooter()
 
     def action_done(self) -> None:
         self.dismiss(None)
@@ -143,7 +144,7 @@ class RefundReceiptDialog(DeskModal[Receipt]):
             yield Static(payment_table(self.receipt.payments, money, taken_words="Money given back"),
                          id="receipt-lines")
             yield Static("Enter or Esc: done", id="receipt-hint")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#receipt-box").border_title = "Refund"

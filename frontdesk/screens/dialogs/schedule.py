@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.markup import escape
-from textual.widgets import Checkbox, Footer, Label, Static
+from textual.widgets import Checkbox, Label, Static
 
 from frontdesk.domain.parsing import parse_clock
 from frontdesk.domain.schedule import WEEKDAY_NAMES, OpeningHours
@@ -21,6 +21,7 @@ from frontdesk.services.schedule import ProviderServices
 from frontdesk.widgets.fields import field_error
 from frontdesk.widgets.parsed_input import ParsedInput
 from frontdesk.widgets.service_checklist import ServiceChecklist
+from frontdesk.widgets.footer import KeysFooter
 
 Week = tuple[tuple[time, time] | None, ...]  # Monday first; None: closed
 
@@ -68,7 +69,7 @@ class OpeningHoursDialog(FormDialog[Week]):
                          classes="dialog-note")
             yield field_error("form")
             yield self.buttons()
-        yield Footer()
+        yield KeysFooter()
 
     def action_submit(self) -> None:
         problems = {field: box.error for field in self.FIELDS
@@ -111,7 +112,7 @@ class ProviderServicesDialog(FormDialog[Gives]):
                          classes="dialog-note")
             yield field_error("form")
             yield self.buttons()
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         checklist = self.query_one("#services", ServiceChecklist)

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from frontdesk.domain.money import format_money
@@ -28,6 +28,7 @@ from frontdesk.services.errors import FrontDeskError
 from frontdesk.services.sales import SaleChoice, SalePage, TenderLine, sale_page
 from frontdesk.widgets.tenders import TenderChooser, tender_bindings
 from frontdesk.widgets.verdict import take_words, verdict
+from frontdesk.widgets.footer import KeysFooter
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +73,7 @@ class SellDialog(DeskModal[Sale]):
                 yield Static(id="sell-picked")
                 yield TenderChooser(lead="Price", id="sell-tenders")
             yield Static(id="sell-message")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#sell-box").border_title = "Sell & apply" if self.appointment_id else "Sell a package"
