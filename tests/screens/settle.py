@@ -32,7 +32,15 @@ async def tables_laid_out(pilot: Pilot) -> None:
     """Return once every DataTable has processed what it was sent so far, its idle handler (where
     it measures new rows and cells) included: `call_next` runs a callback right after that."""
     tables = [table for screen in pilot.app.screen_stack for table in screen.query(DataTable)]
-    done = [asyncio.Event() for _ in tables]
-    for table, event in zip(tables, done, strict=True):
-        table.call_next(event.set)
+    await _drained(tables)
+    # what the tables told their screens on the way (a section sized to its rows) is handled too
+    await _drained(pilot.app.screen_stack)
+    await pilot.pause()
+
+
+async def _drained(nodes: list) -> None:
+    """Once each node has processed what it was sent so far: `call_next` runs right after that."""
+    done = [asyncio.Event() for _ in nodes]
+    for node, event in zip(nodes, done, strict=True):
+        node.call_next(event.set)
     await asyncio.wait_for(asyncio.gather(*(event.wait() for event in done)), TABLE_TIMEOUT_S)
