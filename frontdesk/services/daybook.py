@@ -98,10 +98,13 @@ class DayBook:
 
     @property
     def summary(self) -> str:
-        """"5 appointments, 2 unpaid, 1 no-show, 1 cancelled"; "No appointments on Sunday 6 December."."""
+        """"5 appointments, 2 unpaid, 1 no-show, 1 cancelled" (no-shows and cancelled only when
+        there are some); "No appointments on Sunday 6 December."."""
         if not self.count:
             return f"No appointments on {self.day:%A} {self.day.day} {self.day:%B}."
-        words = [plural(self.count, "appointment"), f"{self.unpaid} unpaid", plural(self.no_shows, "no-show")]
+        words = [plural(self.count, "appointment"), f"{self.unpaid or 'none'} unpaid"]
+        if self.no_shows:
+            words.append(plural(self.no_shows, "no-show"))
         if self.cancelled:
             words.append(f"{self.cancelled} cancelled")
         return ", ".join(words)

@@ -95,7 +95,7 @@ def test_once_paid_it_no_longer_reads_to_be_covered(spa: Spa) -> None:
     pay(spa, visit, "k1", package=holding)
     book = read_book(spa, MON)
     assert [line.words for line in book.lines] == ["paid from Massage Pack"]
-    assert book.summary == "1 appointment, 0 unpaid, 0 no-shows"
+    assert book.summary == "1 appointment, none unpaid"
 
 
 @contextmanager
