@@ -168,6 +168,8 @@ async def test_escape_cancels(screen_desk: Desk) -> None:
     salon = build_salon(screen_desk)
     async with FrontDeskApp(screen_desk).run_test(size=SIZE) as pilot:
         screen = await open_booking(pilot, salon.maria)
+        # she has no package: said of her by name
+        assert shown(screen, "#verdict") == "Maria Lopez has no active package: paid at checkout."
         screen.query_one("#date").focus()
         await pilot.press("escape")
         await settle(pilot)
