@@ -3,18 +3,21 @@ spa built once.
 
 The PostgreSQL server is a throwaway cluster started once per test run (see `pgserver.py`);
 each test gets its own database cloned from a migrated template, and each SQLite test its own
-copy of a migrated file. The demo spa (`built_demo`) is built once per test session; tests work
-on copies of it.
+copy of a migrated file. The demo spa (`built_demo`) is built once per test run, whatever the
+number of workers; tests work on copies of it.
 """
 
 from __future__ import annotations
 
+import fcntl
 import itertools
+import json
+import os
 import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -123,8 +126,21 @@ class BuiltDemo:
 
 @pytest.fixture(scope="session")
 def built_demo(tmp_path_factory: pytest.TempPathFactory) -> BuiltDemo:
-    """Built once per test session (per worker): tests use copies of its file, never the file."""
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    """Built once per test run: the first worker to need it builds it while the others wait, then
+    each reads it. Tests use copies of its file, never the file."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:  # not under xdist: this process is the whole run
+        return _build_demo(tmp_path_factory.mktemp("demo") / "demo.db")
+    shared = tmp_path_factory.getbasetemp().parent / "demo"  # the run's folder, shared by the workers
+    shared.mkdir(exist_ok=True)
+    path, done = shared / "demo.db", shared / "summary.json"
+    with open(shared / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if not done.exists():
+            done.write_text(json.dumps(asdict(_build_demo(path).summary)))
+    return BuiltDemo(path, DemoSummary(**json.loads(done.read_text())))
+
+
+def _build_demo(path: Path) -> BuiltDemo:
     summary = build_demo(path, new_business(), now=NOW)
     with closing(sqlite3.connect(path)) as connection:  # everything in the main file, for a plain copy
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
