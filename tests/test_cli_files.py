@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import random
 import resource
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -349,19 +350,21 @@ def test_demo_refuses_to_overwrite_a_file_it_did_not_make(capsys: pytest.Capture
 @pytest.mark.slow
 def test_demo_replaces_its_own_file_or_any_file_with_replace(capsys: pytest.CaptureFixture[str],
                                                              tmp_path: Path) -> None:
-    path = tmp_path / "demo.db"
-    code, out, _ = run(capsys, "demo", "--path", str(path), "--no-start")
-    assert (code, out) == (0, f"Demo database: {path}\n")
-    sql(path, "INSERT INTO customer (name, phone, email, note, search_text, phone_digits, created_at) "
-              "VALUES ('Marker Only', '', '', '', 'marker only', '', '2026-03-02 15:00:00')")
-    code, out, _ = run(capsys, "demo", "--path", str(path), "--no-start")  # a demo file: rebuilt without asking
-    assert (code, out) == (0, f"Demo database: {path}\n")
-    assert sql(path, "SELECT count(*) FROM customer WHERE name = 'Marker Only'") == [(0,)]
+    """Two builds: a foreign file replaced with --replace, then a copy of the demo file that made,
+    with a customer added, rebuilt without asking."""
     other = tmp_path / "other.db"
     _foreign(other)
     code, out, _ = run(capsys, "demo", "--path", str(other), "--no-start", "--replace")
-    assert code == 0
+    assert (code, out) == (0, f"Demo database: {other}\n")
     assert sql(other, "SELECT count(*) FROM sqlite_master WHERE name = 'recipe'") == [(0,)]
+    path = tmp_path / "demo.db"
+    shutil.copy(settled(other), path)  # a demo file as `frontdesk demo` made and marked it
+    sql(path, "INSERT INTO customer (name, phone, email, note, search_text, phone_digits, created_at) "
+              "VALUES ('Marker Only', '', '', '', 'marker only', '', '2026-03-02 15:00:00')")
+    assert sql(path, "SELECT count(*) FROM customer WHERE name = 'Marker Only'") == [(1,)]
+    code, out, _ = run(capsys, "demo", "--path", str(path), "--no-start")  # a demo file: rebuilt without asking
+    assert (code, out) == (0, f"Demo database: {path}\n")
+    assert sql(path, "SELECT count(*) FROM customer WHERE name = 'Marker Only'") == [(0,)]
 
 
 # ---- both databases: check reads only, cross-checks payments; migrating races --------------------
