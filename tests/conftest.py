@@ -65,20 +65,24 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def fresh_database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL of a new migrated database of `backend`, dropped after the test."""
+def fresh_database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path,
+                       template: str | None = None) -> Iterator[str]:
+    """A URL of a new migrated database of `backend`, dropped after the test: a copy of the empty
+    migrated template, or of `template` (a fixture giving a SQLite file's path or a PostgreSQL
+    template database's name, e.g. one with a small world already in it)."""
     if backend == "sqlite":
         path = tmp_path / "frontdesk.db"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        shutil.copy(request.getfixturevalue(template or "sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
     server: PostgresServer = request.getfixturevalue("postgres")
+    source = request.getfixturevalue(template) if template else TEMPLATE
     name = f"test_{next(_counter)}"
     admin = create_db_engine(server.url())
     with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         # FILE_COPY copies the template's few files; the default (WAL_LOG) writes every page through
         # the WAL, twice the time for a database this small
-        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE} STRATEGY FILE_COPY"))
+        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {source} STRATEGY FILE_COPY"))
     try:
         yield server.url(name)
     finally:
@@ -89,7 +93,9 @@ def fresh_database_url(backend: str, request: pytest.FixtureRequest, tmp_path: P
 
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    yield from fresh_database_url(request.param, request, tmp_path)
+    # a test of the small spa starts from a copy of a database the spa was built in once
+    template = f"spa_{request.param}_template" if "spa" in request.fixturenames else None
+    yield from fresh_database_url(request.param, request, tmp_path, template)
 
 
 @pytest.fixture

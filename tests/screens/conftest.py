@@ -9,12 +9,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import textual._wait
 
 from frontdesk.db import create_db_engine
 from frontdesk.domain.business import Business
 from frontdesk.services import catalogue
 from frontdesk.services.desk import Desk
 from tests.conftest import NOW, BuiltDemo, fresh_database_url
+
+# `pilot.press` waits after each key until the process looks idle: it sleeps in steps of 20 ms and
+# checks the CPU time used meanwhile. Steps of 4 ms (the same share of busy time for "idle") make a
+# key cost ~8 ms of waiting instead of ~40 ms; what a test waits for deterministically (workers done,
+# tables laid out) it waits for with `settle`, never with this heuristic.
+textual._wait.SLEEP_GRANULARITY = 0.004
+textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20
 
 
 @pytest.fixture
