@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, text
+from sqlalchemy import text
 
 import frontdesk.db
 from frontdesk.cli import main
@@ -192,6 +192,28 @@ def test_migrate_a_new_file_prints_the_revision_and_makes_no_backup(capsys: pyte
     assert backups(path) == []
 
 
+def test_the_newest_migration_file_names_alembics_head(tmp_path: Path) -> None:
+    """Start-up knows the head from the file names alone; Alembic, reading the scripts, agrees."""
+    engine = create_db_engine(sqlite_url(tmp_path / "spa.db"))
+    assert frontdesk.db.newest_revision() == head_revision(engine) == HEAD
+    engine.dispose()
+
+
+def test_opening_a_current_database_does_not_load_alembic(tmp_path: Path) -> None:
+    """Alembic and Mako load only when there is something to migrate: not when the app opens a
+    database at the newest revision, nor for a command that only reads it."""
+    path = tmp_path / "spa.db"
+    assert run_process("--db", sqlite_url(path), "migrate", tmp_path=tmp_path).returncode == 0
+    code = ("import sys; from frontdesk.cli import _open; from frontdesk.config import load_settings; "
+            "settings = load_settings(database_url=sys.argv[1]); _open(settings).dispose(); "
+            "_open(settings, read_only=True).dispose(); "
+            "print(sorted(name for name in sys.modules if name.split('.')[0] in ('alembic', 'mako')))")
+    environment = {**os.environ, "PYTHONPATH": str(REPO)}
+    opened = subprocess.run([sys.executable, "-c", code, sqlite_url(path)], capture_output=True, text=True,
+                            env=environment, timeout=120)
+    assert (opened.returncode, opened.stderr, opened.stdout) == (0, "", "[]\n")
+
+
 def test_migrate_uses_the_default_file_when_no_url_is_given(capsys: pytest.CaptureFixture[str],
                                                            tmp_path: Path) -> None:
     code, out, _ = run(capsys, "migrate")
@@ -239,14 +261,7 @@ def newer_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[s
     shutil.copytree(Path(frontdesk.db.__file__).parent / "migrations", scripts,
                     ignore=shutil.ignore_patterns("__pycache__"))
     (scripts / "versions" / "0099_gift_card.py").write_text(SECOND_REVISION.replace("{head}", HEAD))
-    original = frontdesk.db.alembic_config
-
-    def newer_config(engine: Engine):  # type: ignore[no-untyped-def]
-        config = original(engine)
-        config.set_main_option("script_location", str(scripts))
-        return config
-
-    monkeypatch.setattr(frontdesk.db, "alembic_config", newer_config)
+    monkeypatch.setattr(frontdesk.db, "MIGRATIONS", scripts)
     yield "0099"
 
 
