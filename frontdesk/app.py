@@ -128,8 +128,11 @@ class FrontDeskApp(App[None]):
         self.show_who()
 
     def on_mount(self) -> None:
-        if self.desk.staff is None:
-            self.ask_who()
+        if self.desk.staff is None:  # sign-in at once, before any database work: keys typed now are the PIN
+            from frontdesk.screens.sign_in import SignInScreen
+
+            self.push_screen(SignInScreen(), self.signed_in)
+            self.ask_who()  # a new database, with nobody to sign in, sets up its owner instead
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
 
     # ---- who is at the desk -------------------------------------------------------------------------
@@ -152,7 +155,10 @@ class FrontDeskApp(App[None]):
     def staff_counted(self, message: StaffCounted) -> None:
         from frontdesk.screens.sign_in import OwnerSetupScreen, SignInScreen
 
-        if not self.locked:
+        if not message.count and isinstance(self.screen, SignInScreen):
+            self.pop_screen()
+            self.push_screen(OwnerSetupScreen(), self.signed_in)
+        elif not self.locked:
             screen = SignInScreen(message.reason, last=self.last_staff) if message.count else OwnerSetupScreen()
             self.push_screen(screen, self.signed_in)
 

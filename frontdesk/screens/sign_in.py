@@ -56,6 +56,9 @@ class SignInScreen(DeskScreen[StaffView]):
         self.reason = reason  # why the desk asks ("Locked after 5 minutes without use.")
         self.last = last  # who was at the desk before: highlighted, as they are likely back
         self.staff: list[StaffView] = []
+        self.named = False  # the names have been read
+        self.send_when_named = False  # Enter came before the names: the PIN goes as soon as they do
+        self.moved = 0  # ↑↓ pressed before the names arrived
         self.checking = False
 
     def compose(self) -> ComposeResult:
@@ -81,13 +84,18 @@ class SignInScreen(DeskScreen[StaffView]):
     @on(NamesRead)
     def names_read(self, message: NamesRead) -> None:
         self.staff = message.staff
+        self.named = True
         names = self.query_one(OptionList)
         names.clear_options()
         names.add_options(Option(Text(member.name + ("  · manager" if member.is_manager else "")), id=str(member.id))
                           for member in self.staff)
         last = self.last
-        names.highlighted = next((i for i, m in enumerate(self.staff) if last and m.id == last.id), 0)
+        start = next((i for i, m in enumerate(self.staff) if last and m.id == last.id), 0)
+        names.highlighted = (start + self.moved) % len(self.staff) if self.staff else 0
         self.query_one("#pin", Input).focus()
+        if self.send_when_named:
+            self.send_when_named = False
+            self.pin_sent()
 
     @property
     def chosen(self) -> StaffView | None:
@@ -100,7 +108,9 @@ class SignInScreen(DeskScreen[StaffView]):
 
     def action_move(self, step: int) -> None:
         names = self.query_one(OptionList)
-        if self.staff:
+        if not self.named:
+            self.moved += step
+        elif self.staff:
             names.highlighted = ((names.highlighted or 0) + step) % len(self.staff)
 
     def action_clear(self) -> None:
@@ -108,6 +118,9 @@ class SignInScreen(DeskScreen[StaffView]):
 
     @on(Input.Submitted, "#pin")
     def pin_sent(self) -> None:
+        if not self.named:  # typed at once when the app opened: sent when the names arrive
+            self.send_when_named = True
+            return
         member, box = self.chosen, self.query_one("#pin", Input)
         if member is None or self.checking:
             return

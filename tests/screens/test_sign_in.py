@@ -5,6 +5,7 @@ reachable while it is locked."""
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -81,6 +82,32 @@ async def test_the_app_opens_at_sign_in_and_a_right_pin_lets_her_in(locked_spa: 
     kinds = [line.kind for line in locked_spa.desk.by(locked_spa.grace.id).read(audit.events,
                                                                                 staff_id=locked_spa.rita.id)]
     assert kinds[0] == "sign-in"
+
+
+async def test_a_pin_typed_the_moment_the_app_opens_is_not_lost(locked_spa: Spa) -> None:
+    """The sign-in takes keys before the names are read (a cold start, a slow disk): the arrow,
+    the PIN and Enter typed at once are kept, and she is signed in when the names arrive."""
+    desk = locked_spa.desk
+    names_wanted, names_may_go = threading.Event(), threading.Event()
+    read = desk.read
+
+    def held(use_case, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if use_case is staff.sign_in_list:  # the names come only once the keys are in
+            names_wanted.set()
+            assert names_may_go.wait(timeout=60)
+        return read(use_case, *args, **kwargs)
+
+    desk.read = held  # type: ignore[method-assign]
+    app = FrontDeskApp(desk)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, SignInScreen)
+        await pilot.press("down", *chars("1357"), "enter")
+        assert names_wanted.is_set() and not app.screen.named
+        assert app.screen.query_one("#pin", Input).value == "1357"
+        names_may_go.set()
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert desk.staff is not None and desk.staff.name == "Rita Alvarez"
 
 
 async def test_a_wrong_pin_says_how_many_tries_are_left_and_lets_nobody_in(locked_spa: Spa) -> None:
