@@ -131,6 +131,20 @@ def test_a_file_that_is_not_a_database(capsys: pytest.CaptureFixture[str], not_a
     assert backups(not_a_database) == []
 
 
+def test_opening_the_app_on_a_file_that_is_not_a_database(capsys: pytest.CaptureFixture[str], not_a_database: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app shows its sign-in before the database is open; when it cannot be, the app closes
+    and the same one line is printed, with exit code 2."""
+    from frontdesk.app import FrontDeskApp
+
+    run_app = FrontDeskApp.run
+    monkeypatch.setattr(FrontDeskApp, "run", lambda app: run_app(app, headless=True, size=(100, 32)))
+    before = not_a_database.read_bytes()
+    code, out, err = run(capsys, "--db", sqlite_url(not_a_database))
+    assert_one_line_failure(code, out, err, str(not_a_database), "file is not a database")
+    assert not_a_database.read_bytes() == before
+
+
 def test_a_database_folder_that_cannot_be_made(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("in the way")

@@ -144,10 +144,7 @@ class HomeScreen(EditsCustomers):
     def on_screen_resume(self) -> None:
         """Shown (first, or back from a customer or a checkout): read today's list and the
         results again, so what was paid or added meanwhile shows. The search is focused with its
-        text selected: typing the next customer's name replaces it, arrows keep it. Under the
-        sign-in the app opens at, nothing is read: home is shown again once someone signs in."""
-        if self.desk.staff is None:
-            return
+        text selected: typing the next customer's name replaces it, arrows keep it."""
         self.action_refresh()
         search = self.query_one("#search", Input)
         search.focus()
