@@ -166,6 +166,7 @@ class FrontDeskApp(App[str | None]):
             self.call_from_thread(self.exit, (str(error).strip().splitlines() or [type(error).__name__])[0], 2)
             return
         self.post_message(self.DeskOpened(desk, idle_lock))
+        import frontdesk.screens.home  # noqa: F401  (home, the first area, loads while the PIN is typed)
 
     @on(DeskOpened)
     def desk_opened(self, message: DeskOpened) -> None:

@@ -145,6 +145,32 @@ def test_opening_the_app_on_a_file_that_is_not_a_database(capsys: pytest.Capture
     assert not_a_database.read_bytes() == before
 
 
+def test_opening_the_app_migrates_a_new_file_behind_the_sign_in(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app opens the database in its worker as the command line did: a new file gets the
+    schema, and with nobody on the staff list the owner is set up first."""
+    from frontdesk.app import FrontDeskApp
+    from frontdesk.screens.sign_in import OwnerSetupScreen
+
+    asked: list[bool] = []
+
+    async def owner_asked(pilot) -> None:  # type: ignore[no-untyped-def]
+        for _ in range(2000):  # each round waits for the app to go idle
+            if isinstance(pilot.app.screen, OwnerSetupScreen):
+                asked.append(True)
+                break
+            await pilot.pause()
+        pilot.app.exit()
+
+    run_app = FrontDeskApp.run
+    monkeypatch.setattr(FrontDeskApp, "run",
+                        lambda app: run_app(app, headless=True, size=(100, 32), auto_pilot=owner_asked))
+    path = tmp_path / "new.db"
+    code, out, err = run(capsys, "--db", sqlite_url(path))
+    assert (code, out, err, asked) == (0, "", "", [True])
+    assert sql(path, "SELECT version_num FROM alembic_version") == [(HEAD,)]
+
+
 def test_a_database_folder_that_cannot_be_made(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("in the way")
