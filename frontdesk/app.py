@@ -9,6 +9,7 @@ screen underneath shows."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -163,6 +164,7 @@ class FrontDeskApp(App[str | None]):
         try:
             desk, idle_lock = self.opening()
         except Exception as error:  # noqa: BLE001  (the opener says why in one line; anything else too)
+            logging.getLogger("frontdesk").warning("The desk could not be opened", exc_info=error)
             self.call_from_thread(self.exit, (str(error).strip().splitlines() or [type(error).__name__])[0], 2)
             return
         self.post_message(self.DeskOpened(desk, idle_lock))
