@@ -9,6 +9,7 @@ screen underneath shows."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,13 +23,13 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
-from frontdesk.services.desk import Desk
-from frontdesk.services.staff import staff_count
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the services, the ORM under them and the database load after the sign-in shows
+    from frontdesk.services.desk import Desk
     from frontdesk.services.views import CustomerView, StaffView
 
 IDLE_LOCK = timedelta(minutes=5)
+HOME = "home"  # the area the desk works in
+OPENING = "opening"  # not an area: a blank screen under the first sign-in (home loads once someone signs in)
 MANAGERS_AREAS = ("audit", "staff", "owed")
 IDLE_CHECK_SECONDS = 10
 
@@ -81,14 +82,18 @@ def _customer_search() -> type:
     return CustomerSearch
 
 
-class FrontDeskApp(App[None]):
-    """Sell and redeem prepaid appointment packages at the reception counter."""
+class FrontDeskApp(App[str | None]):
+    """Sell and redeem prepaid appointment packages at the reception counter.
+
+    Given a desk, the app uses it; given `opening` instead, the sign-in shows (and takes keys)
+    at once, while `opening` opens the database in a worker and returns the desk and its idle
+    lock. If it fails, the app exits with code 2 and the one line saying why as its result."""
 
     CSS_PATH = Path(__file__).parent / "frontdesk.tcss"  # one stylesheet for every screen
     TITLE = "Front Desk"
     MODES = {"home": _home, "packages": _packages, "services": _services, "audit": _audit, "staff": _staff,
              "owed": _owed, "daybook": _day_book}
-    DEFAULT_MODE = "home"
+    DEFAULT_MODE = HOME
     COMMANDS = App.COMMANDS | {_customer_search}
     BINDINGS = [
         # shown in the home screen's footer; elsewhere the keys work and the palette lists them
@@ -118,24 +123,64 @@ class FrontDeskApp(App[None]):
         count: int
         reason: str
 
-    def __init__(self, desk: Desk, *, idle_lock: timedelta = IDLE_LOCK) -> None:
+    @dataclass
+    class DeskOpened(Message):
+        desk: Desk
+        idle_lock: timedelta
+
+    def __init__(self, desk: Desk | None = None, *, idle_lock: timedelta = IDLE_LOCK,
+                 opening: Callable[[], tuple[Desk, timedelta]] | None = None) -> None:
+        if desk is None or desk.staff is None:  # Textual opens this mode first
+            self.DEFAULT_MODE = OPENING
         super().__init__()
-        self.desk = desk
+        self.desk: Desk = desk  # type: ignore[assignment]  # None only until `opening` has opened it
+        self.opening = opening
         self.idle_lock = idle_lock
-        self.last_key = desk.now()
+        self.last_key = desk.now() if desk is not None else None
         self.last_staff: StaffView | None = None  # who was at the desk before it locked
-        self.came_from = self.DEFAULT_MODE  # the area to go back to from packages or services
+        self.came_from = HOME  # the area to go back to from packages or services
         self.show_who()
 
+    @property
+    def nobody_at_desk(self) -> bool:
+        return self.desk is None or self.desk.staff is None
+
     def on_mount(self) -> None:
-        if self.desk.staff is None:
-            self.ask_who()
+        if self.nobody_at_desk:  # sign-in at once, before any database work: keys typed now are the PIN
+            from frontdesk.screens.sign_in import SignInScreen
+
+            self.push_screen(SignInScreen(), self.signed_in)
+            if self.desk is None:
+                self.call_after_refresh(self.open_desk)  # once the sign-in is on screen
+            else:
+                self.ask_who()  # a new database, with nobody to sign in, sets up its owner instead
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
 
     # ---- who is at the desk -------------------------------------------------------------------------
 
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def open_desk(self) -> None:
+        assert self.opening is not None
+        try:
+            desk, idle_lock = self.opening()
+        except Exception as error:  # noqa: BLE001  (the opener says why in one line; anything else too)
+            logging.getLogger("frontdesk").warning("The desk could not be opened", exc_info=error)
+            self.call_from_thread(self.exit, (str(error).strip().splitlines() or [type(error).__name__])[0], 2)
+            return
+        self.post_message(self.DeskOpened(desk, idle_lock))
+        import frontdesk.screens.home  # noqa: F401  (home, the first area, loads while the PIN is typed)
+
+    @on(DeskOpened)
+    def desk_opened(self, message: DeskOpened) -> None:
+        from frontdesk.screens.sign_in import SignInScreen
+
+        self.desk, self.idle_lock, self.last_key = message.desk, message.idle_lock, message.desk.now()
+        if isinstance(self.screen, SignInScreen):
+            self.screen.read_names()
+        self.ask_who()
+
     def show_who(self) -> None:
-        staff = self.desk.staff
+        staff = self.desk.staff if self.desk is not None else None
         self.sub_title = f"{staff.name} · {staff.role}" if staff is not None else "locked"
 
     @property
@@ -146,13 +191,18 @@ class FrontDeskApp(App[None]):
 
     @work(thread=True, exclusive=True, group="who", exit_on_error=False)
     def ask_who(self, reason: str = "") -> None:
+        from frontdesk.services.staff import staff_count
+
         self.post_message(self.StaffCounted(self.desk.read(staff_count), reason))
 
     @on(StaffCounted)
     def staff_counted(self, message: StaffCounted) -> None:
         from frontdesk.screens.sign_in import OwnerSetupScreen, SignInScreen
 
-        if not self.locked:
+        if not message.count and isinstance(self.screen, SignInScreen):
+            self.pop_screen()
+            self.push_screen(OwnerSetupScreen(), self.signed_in)
+        elif not self.locked:
             screen = SignInScreen(message.reason, last=self.last_staff) if message.count else OwnerSetupScreen()
             self.push_screen(screen, self.signed_in)
 
@@ -162,9 +212,9 @@ class FrontDeskApp(App[None]):
         self.desk.staff = member
         self.last_key = self.desk.now()
         self.show_who()
-        if not member.is_manager and self.current_mode in MANAGERS_AREAS:
-            self.came_from = self.DEFAULT_MODE  # a manager's area is not left open for reception
-            self.switch_mode(self.DEFAULT_MODE)
+        if self.current_mode == OPENING or (not member.is_manager and self.current_mode in MANAGERS_AREAS):
+            self.came_from = HOME  # a manager's area is not left open for reception
+            self.switch_mode(HOME)
         self.screen.refresh_bindings()
 
     def action_lock(self, reason: str = "") -> None:
@@ -177,20 +227,20 @@ class FrontDeskApp(App[None]):
         self.ask_who(reason)
 
     def lock_if_idle(self) -> None:
-        if self.desk.staff is not None and not self.locked and self.desk.now() - self.last_key >= self.idle_lock:
+        if not self.nobody_at_desk and not self.locked and self.desk.now() - self.last_key >= self.idle_lock:
             minutes = int(self.idle_lock.total_seconds() // 60)
             self.action_lock(f"Locked after {minutes} minutes without use. Who is at the desk?")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While the desk is locked, only signing in (and quitting) works."""
-        if self.desk.staff is None and action in ("open_packages", "open_services", "open_audit", "open_staff",
-                                                  "open_owed", "open_balances", "open_day_book", "lock",
-                                                  "command_palette"):
+        if self.nobody_at_desk and action in ("open_packages", "open_services", "open_audit", "open_staff",
+                                              "open_owed", "open_balances", "open_day_book", "lock",
+                                              "command_palette"):
             return False
         return True
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, (events.Key, events.MouseDown)):
+        if isinstance(event, (events.Key, events.MouseDown)) and self.desk is not None:
             self.last_key = self.desk.now()
         await super().on_event(event)
 
@@ -222,14 +272,14 @@ class FrontDeskApp(App[None]):
     def open_area(self, mode: str) -> None:
         """Go to a top-level area; `back_from_area` returns to where this was pressed."""
         if self.current_mode != mode:
-            if mode != self.DEFAULT_MODE:
+            if mode != HOME:
                 self.came_from = self.current_mode
             self.switch_mode(mode)
 
     def back_from_area(self) -> None:
         """Leave packages or services for the area they were opened from."""
-        back = self.came_from if self.came_from != self.current_mode else self.DEFAULT_MODE
-        self.came_from = self.DEFAULT_MODE
+        back = self.came_from if self.came_from != self.current_mode else HOME
+        self.came_from = HOME
         self.switch_mode(back)
 
     def action_open_packages(self) -> None:
@@ -287,9 +337,9 @@ class FrontDeskApp(App[None]):
 
     def show_customer(self, customer: CustomerView) -> None:
         """Open a customer found in the command palette, from any screen."""
-        if self.current_mode != self.DEFAULT_MODE:
-            self.came_from = self.DEFAULT_MODE
-            self.switch_mode(self.DEFAULT_MODE)
+        if self.current_mode != HOME:
+            self.came_from = HOME
+            self.switch_mode(HOME)
         self.open_customer(customer.id)
 
     # ---- command palette ------------------------------------------------------------------------

@@ -2,6 +2,10 @@
 statements and CSV files, import customers.
 
 A wrong setting or an unusable database prints one line and exits with code 2.
+
+What a command needs loads when it runs: opening the app shows the sign-in first, and the
+settings, SQLAlchemy, the models and the database are read behind it (`_open_desk`, in the app's
+worker), so the desk takes keys while they load.
 """
 
 from __future__ import annotations
@@ -10,28 +14,26 @@ import argparse
 import getpass
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import platformdirs
-from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 
-from frontdesk.config import Settings, SettingsError, default_database_path, load_settings, sqlite_url
-from frontdesk.db import (DatabaseError, create_db_engine, integrity_problems, is_demo_file, mark_demo_file, migrate,
-                          open_read_only, read_session, sqlite_file)
 from frontdesk.domain.business import Business
 from frontdesk.domain.kinds import Role
 from frontdesk.domain.money import format_money
 from frontdesk.domain.terms import ValueType
-from frontdesk.services import checkup, ledger, staff
-from frontdesk.services.desk import Desk
 from frontdesk.services.errors import FrontDeskError, InvalidInput
 
-if TYPE_CHECKING:  # the import use case loads only when it runs
+if TYPE_CHECKING:  # SQLAlchemy, the settings, the database and the use cases load where they are used
+    from sqlalchemy import Engine
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from frontdesk.config import Settings
+    from frontdesk.services.desk import Desk
     from frontdesk.services.imports import ImportPlan
 
 
@@ -114,6 +116,8 @@ READ_ONLY_COMMANDS = {"check", "statement", "export"}  # open the database read-
 
 def shown(url: str) -> str:
     """A database URL fit to print: the password hidden."""
+    from sqlalchemy.engine import make_url
+
     return make_url(url).render_as_string(hide_password=True)
 
 
@@ -129,6 +133,10 @@ def _reason(error: SQLAlchemyError) -> str:
 def _open(settings: Settings, *, read_only: bool = False) -> Engine:
     """The database engine, migrated first (or, `read_only`, an existing database at the newest
     revision, opened so that nothing can change it); failures raise DatabaseError with one line."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from frontdesk.db import DatabaseError, create_db_engine, migrate, open_read_only
+
     try:
         if read_only:
             return open_read_only(settings.url)
@@ -141,6 +149,8 @@ def _open(settings: Settings, *, read_only: bool = False) -> Engine:
 
 def _desk(settings: Settings, engine: Engine) -> Desk:
     """The desk, with nobody at it: the app asks who is (sign-in with a PIN)."""
+    from frontdesk.services.desk import Desk
+
     return Desk(engine, Business(tz=settings.zone, currency=settings.money, phone_region=settings.phone_region))
 
 
@@ -155,6 +165,8 @@ def _ask_pin(name: str) -> str:
 def _add_staff(desk: Desk, name: str, role: Role) -> int:
     """`frontdesk staff add NAME --role R`: from the shell, for the person who runs the desk's
     machine (the first one on a new database, or anyone a manager asked for)."""
+    from frontdesk.services import staff
+
     pin = _ask_pin(name)
     try:
         member = desk.write(staff.add_from_shell, name=name, role=role, pin=pin)
@@ -179,19 +191,48 @@ def _log_to_file() -> Path:
     return path
 
 
-def _start_app(desk: Desk, idle_lock: timedelta) -> None:
+def _open_desk(args: argparse.Namespace, database_url: str | None = None) -> tuple[Desk, timedelta]:
+    """The settings read and the database opened (migrated first) as the app needs them: run in the
+    app's worker while the sign-in already shows. A wrong setting or an unusable database raises
+    an error whose text is the one line to print."""
+    from frontdesk.config import load_settings
+
+    settings = load_settings(database_url=database_url or args.db, timezone=args.timezone, currency=args.currency,
+                             locale=args.locale)
+    return _desk(settings, _open(settings)), timedelta(minutes=settings.idle_lock_minutes)
+
+
+def _start_app(opening: Callable[[], tuple[Desk, timedelta]]) -> int:
+    """Open the app at sign-in; `opening` opens the desk behind it. If it cannot, the app closes
+    and the one line saying why is printed (exit code 2)."""
     from frontdesk.app import FrontDeskApp  # the UI loads only when it is needed
 
     _log_to_file()
-    FrontDeskApp(desk, idle_lock=idle_lock).run()
+    app = FrontDeskApp(opening=opening)
+    app.run()
+    if app.return_code == 2 and app.return_value:
+        return _fail(app.return_value)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if (args.command or "run") == "run":
+        return _start_app(partial(_open_desk, args))
+    return _command(args)
+
+
+def _command(args: argparse.Namespace) -> int:
+    """Every command but opening the app: settings first, then the database, then the work."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from frontdesk.config import SettingsError, default_database_path, load_settings, sqlite_url
+    from frontdesk.db import DatabaseError, create_db_engine, is_demo_file, mark_demo_file, migrate
+
     try:
         settings = load_settings(database_url=args.db, timezone=args.timezone, currency=args.currency,
                                  locale=args.locale)
-        command = args.command or "run"
+        command = args.command
         if command == "demo":
             from frontdesk.demo import build_demo
 
@@ -205,6 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"Demo database: {path}")
             if args.no_start:
                 return 0
+            return _start_app(partial(_open_desk, args, sqlite_url(path)))
         if command == "migrate":
             engine = create_db_engine(settings.url)
             try:
@@ -224,10 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _statement(_desk(settings, engine), args.customer, args.out)
         if command == "export":
             return _export(_desk(settings, engine), args.what, args.first, args.last, args.out)
-        if command == "import":
-            return _import(_desk(settings, engine), args.file, dry_run=args.dry_run, yes=args.yes)
-        _start_app(_desk(settings, engine), timedelta(minutes=settings.idle_lock_minutes))
-        return 0
+        return _import(_desk(settings, engine), args.file, dry_run=args.dry_run, yes=args.yes)
     except (SettingsError, DatabaseError) as error:
         return _fail(str(error))
     except FrontDeskError as error:
@@ -371,6 +410,9 @@ def _check(engine: Engine) -> int:
     """`frontdesk check`: the file is intact (SQLite's integrity check), every stored amount is a
     whole number, every balance equals the sum of its ledger entries, and every package payment
     matches its ledger entry. Damage is an error (exit 2); any other finding is listed (exit 1)."""
+    from frontdesk.db import integrity_problems, read_session, sqlite_file
+    from frontdesk.services import checkup, ledger
+
     damage = integrity_problems(engine)
     if damage:
         more = f" (and {len(damage) - 1} more problem{'' if len(damage) == 2 else 's'})" if len(damage) > 1 else ""

@@ -16,13 +16,9 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -30,6 +26,9 @@ from sqlmodel import Session
 
 from frontdesk import guards
 from frontdesk.domain.contacts import DEFAULT_REGION
+
+if TYPE_CHECKING:  # Alembic (and Mako under it) loads only when a schema is to be migrated or checked
+    from alembic.config import Config
 
 WRITE = "frontdesk_write"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -40,6 +39,8 @@ DEMO_MARK = 0x4644_444D  # a demo database's SQLite application id ("FDDM")
 VERSION_TABLE = "alembic_version"
 MARK_TABLE = "ledger_entry"  # a table only Front Desk's schema has
 BACKUP_STAMP = re.compile(r"\.backup-.*-(\d{8}-\d{6})$")
+MIGRATIONS = Path(__file__).parent / "migrations"
+REVISION_FILE = re.compile(r"^(\d{4})_\w+\.py$")  # versions/0008_customer_search_phones_merges.py is revision 0008
 
 
 class DatabaseError(Exception):
@@ -116,13 +117,17 @@ def read_session(engine: Engine) -> Iterator[Session]:
 # ---- migrations ---------------------------------------------------------------------------
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
-    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
     return config
 
 
 def current_revision(engine: Engine | Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     if isinstance(engine, Connection):
         return MigrationContext.configure(engine).get_current_revision()
     with engine.connect() as connection:
@@ -130,7 +135,19 @@ def current_revision(engine: Engine | Connection) -> str | None:
 
 
 def head_revision(engine: Engine) -> str | None:
+    """The newest revision as Alembic reads it from the migration scripts."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
+def newest_revision() -> str | None:
+    """The newest revision, read from the names of the migration files without loading Alembic:
+    each file is named after its revision (0008_….py), and each revision follows the one before,
+    so the newest name is the head (a test holds this against `head_revision`). Opening a database
+    that is already at it needs no migration, so Alembic is never imported then."""
+    found = [match.group(1) for name in os.listdir(MIGRATIONS / "versions") if (match := REVISION_FILE.match(name))]
+    return max(found, default=None)
 
 
 def sqlite_file(engine: Engine) -> Path | None:
@@ -161,7 +178,9 @@ def _tables(engine: Engine) -> tuple[set[str], str | None]:
     if path is None:
         with engine.connect() as connection:
             names = set(inspect(connection).get_table_names())
-            revision = MigrationContext.configure(connection).get_current_revision() if VERSION_TABLE in names else None
+            revision = None
+            if VERSION_TABLE in names:
+                revision = connection.exec_driver_sql(f"SELECT version_num FROM {VERSION_TABLE}").scalar()
         return names, revision
     if not path.exists():
         return set(), None
@@ -189,7 +208,7 @@ def front_desk_revision(engine: Engine) -> str | None:
     if user_tables and VERSION_TABLE not in names:
         raise DatabaseError(f"{where} is not a Front Desk database (it holds other tables, such as "
                             f"{sorted(user_tables)[0]!r}); nothing was changed")
-    if revision is not None:
+    if revision is not None and revision != newest_revision():  # the newest needs no script to be read
         if MARK_TABLE not in names and not _known_revision(engine, revision):
             raise DatabaseError(f"{where} is not a Front Desk database (its schema revision {revision} is "
                                 "another program's); nothing was changed")
@@ -209,7 +228,7 @@ def open_read_only(url: str) -> Engine:
     engine = create_db_engine(url, read_only=True)
     try:
         revision = front_desk_revision(engine)
-        head = head_revision(engine)
+        head = newest_revision()
         where = sqlite_file(engine) or engine.url.render_as_string(hide_password=True)
         if revision is None:
             raise DatabaseError(f"{where} has no Front Desk schema yet (run 'frontdesk migrate' to make one)")
@@ -285,6 +304,9 @@ def backup_sqlite(engine: Engine, label: str) -> Path | None:
 
 
 def _known_revision(engine: Engine, revision: str) -> bool:
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
     try:
         return ScriptDirectory.from_config(alembic_config(engine)).get_revision(revision) is not None
     except CommandError:
@@ -350,11 +372,12 @@ def migrate(engine: Engine, *, phone_region: str = DEFAULT_REGION) -> tuple[str 
     cannot be written is refused with DatabaseError, and nothing is migrated.
     Returns (revision before, revision after, backup path or None).
     """
-    head = head_revision(engine)
     path = sqlite_file(engine)
     if path is not None and not path.exists():
         _create_sqlite_file(path)
     found = front_desk_revision(engine)
+    # the newest revision from the file names: a database already at it is opened without loading Alembic
+    head = found if found is not None and found == newest_revision() else head_revision(engine)
     if found == head:  # the common case: nothing to migrate, nothing locked; the guards all the same
         with engine.begin() as connection:
             guards.install(connection)
@@ -370,6 +393,8 @@ def migrate(engine: Engine, *, phone_region: str = DEFAULT_REGION) -> tuple[str 
         if before != head:
             if before is not None:
                 _require_known_revision(engine, before)
+            from alembic import command
+
             config = alembic_config(engine)
             config.attributes["connection"] = connection
             config.attributes["phone_region"] = phone_region

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, text
+from sqlalchemy import text
 
 import frontdesk.db
 from frontdesk.cli import main
@@ -131,6 +131,46 @@ def test_a_file_that_is_not_a_database(capsys: pytest.CaptureFixture[str], not_a
     assert backups(not_a_database) == []
 
 
+def test_opening_the_app_on_a_file_that_is_not_a_database(capsys: pytest.CaptureFixture[str], not_a_database: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app shows its sign-in before the database is open; when it cannot be, the app closes
+    and the same one line is printed, with exit code 2."""
+    from frontdesk.app import FrontDeskApp
+
+    run_app = FrontDeskApp.run
+    monkeypatch.setattr(FrontDeskApp, "run", lambda app: run_app(app, headless=True, size=(100, 32)))
+    before = not_a_database.read_bytes()
+    code, out, err = run(capsys, "--db", sqlite_url(not_a_database))
+    assert_one_line_failure(code, out, err, str(not_a_database), "file is not a database")
+    assert not_a_database.read_bytes() == before
+
+
+def test_opening_the_app_migrates_a_new_file_behind_the_sign_in(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app opens the database in its worker as the command line did: a new file gets the
+    schema, and with nobody on the staff list the owner is set up first."""
+    from frontdesk.app import FrontDeskApp
+    from frontdesk.screens.sign_in import OwnerSetupScreen
+
+    asked: list[bool] = []
+
+    async def owner_asked(pilot) -> None:  # type: ignore[no-untyped-def]
+        for _ in range(2000):  # each round waits for the app to go idle
+            if isinstance(pilot.app.screen, OwnerSetupScreen):
+                asked.append(True)
+                break
+            await pilot.pause()
+        pilot.app.exit()
+
+    run_app = FrontDeskApp.run
+    monkeypatch.setattr(FrontDeskApp, "run",
+                        lambda app: run_app(app, headless=True, size=(100, 32), auto_pilot=owner_asked))
+    path = tmp_path / "new.db"
+    code, out, err = run(capsys, "--db", sqlite_url(path))
+    assert (code, out, err, asked) == (0, "", "", [True])
+    assert sql(path, "SELECT version_num FROM alembic_version") == [(HEAD,)]
+
+
 def test_a_database_folder_that_cannot_be_made(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("in the way")
@@ -192,6 +232,28 @@ def test_migrate_a_new_file_prints_the_revision_and_makes_no_backup(capsys: pyte
     assert backups(path) == []
 
 
+def test_the_newest_migration_file_names_alembics_head(tmp_path: Path) -> None:
+    """Start-up knows the head from the file names alone; Alembic, reading the scripts, agrees."""
+    engine = create_db_engine(sqlite_url(tmp_path / "spa.db"))
+    assert frontdesk.db.newest_revision() == head_revision(engine) == HEAD
+    engine.dispose()
+
+
+def test_opening_a_current_database_does_not_load_alembic(tmp_path: Path) -> None:
+    """Alembic and Mako load only when there is something to migrate: not when the app opens a
+    database at the newest revision, nor for a command that only reads it."""
+    path = tmp_path / "spa.db"
+    assert run_process("--db", sqlite_url(path), "migrate", tmp_path=tmp_path).returncode == 0
+    code = ("import sys; from frontdesk.cli import _open; from frontdesk.config import load_settings; "
+            "settings = load_settings(database_url=sys.argv[1]); _open(settings).dispose(); "
+            "_open(settings, read_only=True).dispose(); "
+            "print(sorted(name for name in sys.modules if name.split('.')[0] in ('alembic', 'mako')))")
+    environment = {**os.environ, "PYTHONPATH": str(REPO)}
+    opened = subprocess.run([sys.executable, "-c", code, sqlite_url(path)], capture_output=True, text=True,
+                            env=environment, timeout=120)
+    assert (opened.returncode, opened.stderr, opened.stdout) == (0, "", "[]\n")
+
+
 def test_migrate_uses_the_default_file_when_no_url_is_given(capsys: pytest.CaptureFixture[str],
                                                            tmp_path: Path) -> None:
     code, out, _ = run(capsys, "migrate")
@@ -239,14 +301,7 @@ def newer_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[s
     shutil.copytree(Path(frontdesk.db.__file__).parent / "migrations", scripts,
                     ignore=shutil.ignore_patterns("__pycache__"))
     (scripts / "versions" / "0099_gift_card.py").write_text(SECOND_REVISION.replace("{head}", HEAD))
-    original = frontdesk.db.alembic_config
-
-    def newer_config(engine: Engine):  # type: ignore[no-untyped-def]
-        config = original(engine)
-        config.set_main_option("script_location", str(scripts))
-        return config
-
-    monkeypatch.setattr(frontdesk.db, "alembic_config", newer_config)
+    monkeypatch.setattr(frontdesk.db, "MIGRATIONS", scripts)
     yield "0099"
 
 

@@ -232,14 +232,7 @@ def with_newer(scripts: str) -> None:
     """In a child process: use the migrations at `scripts` (the newer version's)."""
     import frontdesk.db
 
-    original = frontdesk.db.alembic_config
-
-    def newer_config(engine):  # type: ignore[no-untyped-def]
-        config = original(engine)
-        config.set_main_option("script_location", scripts)
-        return config
-
-    frontdesk.db.alembic_config = newer_config
+    frontdesk.db.MIGRATIONS = Path(scripts)
 
 
 def test_a_read_only_folder_refuses_the_backup_and_migrates_nothing(capsys: pytest.CaptureFixture[str],

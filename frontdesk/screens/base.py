@@ -24,7 +24,6 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from frontdesk.app import FrontDeskApp
-from frontdesk.services.desk import Desk
 from frontdesk.services.errors import FrontDeskError
 
 log = logging.getLogger("frontdesk")
@@ -33,6 +32,7 @@ ResultType = TypeVar("ResultType")
 
 if TYPE_CHECKING:
     from frontdesk.screens.dialogs.form import FormDialog
+    from frontdesk.services.desk import Desk  # the ORM loads after the sign-in shows
 
 
 def as_desk_error(error: BaseException | None) -> FrontDeskError:

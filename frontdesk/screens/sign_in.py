@@ -9,6 +9,7 @@ nothing of the screen underneath shows. On a new database with nobody on the sta
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -21,16 +22,17 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from frontdesk.screens.base import DeskScreen
-from frontdesk.services import staff
 from frontdesk.services.errors import FrontDeskError, InvalidInput
-from frontdesk.services.staff import SignIn
-from frontdesk.services.views import StaffView
 from frontdesk.widgets.fields import field_error, sentence
 from frontdesk.widgets.keys_in_order import FieldInput
 from frontdesk.widgets.footer import KeysFooter
 
+if TYPE_CHECKING:  # the use cases (and the ORM under them) load in the workers, after the screen shows
+    from frontdesk.services.staff import SignIn
+    from frontdesk.services.views import StaffView
 
-class SignInScreen(DeskScreen[StaffView]):
+
+class SignInScreen(DeskScreen["StaffView"]):
     """↑↓ picks a name, type the PIN, Enter. Dismisses with who signed in.
 
     The PIN field keeps the focus the whole time (↑↓ move the highlighted name), so keys that
@@ -56,6 +58,9 @@ class SignInScreen(DeskScreen[StaffView]):
         self.reason = reason  # why the desk asks ("Locked after 5 minutes without use.")
         self.last = last  # who was at the desk before: highlighted, as they are likely back
         self.staff: list[StaffView] = []
+        self.named = False  # the names have been read
+        self.send_when_named = False  # Enter came before the names: the PIN goes as soon as they do
+        self.moved = 0  # ↑↓ pressed before the names arrived
         self.checking = False
 
     def compose(self) -> ComposeResult:
@@ -72,22 +77,30 @@ class SignInScreen(DeskScreen[StaffView]):
         self.query_one("#sign-in-box").border_title = "Sign in"
         self.query_one(OptionList).can_focus = False  # the PIN field keeps the focus; ↑↓ pick the name
         self.query_one("#pin", Input).focus()
-        self.read_names()
+        if self.app.desk is not None:  # else the app reads them once it has opened the database
+            self.read_names()
 
     @work(thread=True, exclusive=True, group="names", exit_on_error=False)
     def read_names(self) -> None:
+        from frontdesk.services import staff
+
         self.post_fresh(self.NamesRead(self.desk.read(staff.sign_in_list)))
 
     @on(NamesRead)
     def names_read(self, message: NamesRead) -> None:
         self.staff = message.staff
+        self.named = True
         names = self.query_one(OptionList)
         names.clear_options()
         names.add_options(Option(Text(member.name + ("  · manager" if member.is_manager else "")), id=str(member.id))
                           for member in self.staff)
         last = self.last
-        names.highlighted = next((i for i, m in enumerate(self.staff) if last and m.id == last.id), 0)
+        start = next((i for i, m in enumerate(self.staff) if last and m.id == last.id), 0)
+        names.highlighted = (start + self.moved) % len(self.staff) if self.staff else 0
         self.query_one("#pin", Input).focus()
+        if self.send_when_named:
+            self.send_when_named = False
+            self.pin_sent()
 
     @property
     def chosen(self) -> StaffView | None:
@@ -100,7 +113,9 @@ class SignInScreen(DeskScreen[StaffView]):
 
     def action_move(self, step: int) -> None:
         names = self.query_one(OptionList)
-        if self.staff:
+        if not self.named:
+            self.moved += step
+        elif self.staff:
             names.highlighted = ((names.highlighted or 0) + step) % len(self.staff)
 
     def action_clear(self) -> None:
@@ -108,6 +123,9 @@ class SignInScreen(DeskScreen[StaffView]):
 
     @on(Input.Submitted, "#pin")
     def pin_sent(self) -> None:
+        if not self.named:  # typed at once when the app opened: sent when the names arrive
+            self.send_when_named = True
+            return
         member, box = self.chosen, self.query_one("#pin", Input)
         if member is None or self.checking:
             return
@@ -122,6 +140,8 @@ class SignInScreen(DeskScreen[StaffView]):
     @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
     def check(self, staff_id: int, pin: str) -> None:
         """The PIN is checked off the UI thread: its hash takes about 100 ms on purpose."""
+        from frontdesk.services import staff
+
         desk = self.desk
         self.post_fresh(self.Answered(desk.write(staff.sign_in, staff_id=staff_id, pin=pin)))
 
@@ -145,7 +165,7 @@ class SignInScreen(DeskScreen[StaffView]):
         error.display = bool(message)
 
 
-class OwnerSetupScreen(DeskScreen[StaffView]):
+class OwnerSetupScreen(DeskScreen["StaffView"]):
     """A new database: the owner's name and PIN (twice). The owner is a manager."""
 
     BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", tooltip="Leave Front Desk", id="owner-quit")]
@@ -197,6 +217,8 @@ class OwnerSetupScreen(DeskScreen[StaffView]):
 
     @work(thread=True, exclusive=True, group="owner", exit_on_error=False)
     def create(self, name: str, pin: str) -> None:
+        from frontdesk.services import staff
+
         desk = self.desk
         owner = desk.write(staff.create_owner, name=name, pin=pin)
         answer = desk.write(staff.sign_in, staff_id=owner.id, pin=pin)

@@ -5,6 +5,7 @@ reachable while it is locked."""
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -83,6 +84,66 @@ async def test_the_app_opens_at_sign_in_and_a_right_pin_lets_her_in(locked_spa: 
     assert kinds[0] == "sign-in"
 
 
+async def test_a_pin_typed_the_moment_the_app_opens_is_not_lost(locked_spa: Spa) -> None:
+    """The sign-in takes keys before the names are read (a cold start, a slow disk): the arrow,
+    the PIN and Enter typed at once are kept, and she is signed in when the names arrive."""
+    desk = locked_spa.desk
+    names_wanted, names_may_go = threading.Event(), threading.Event()
+    read = desk.read
+
+    def held(use_case, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if use_case is staff.sign_in_list:  # the names come only once the keys are in
+            names_wanted.set()
+            assert names_may_go.wait(timeout=60)
+        return read(use_case, *args, **kwargs)
+
+    desk.read = held  # type: ignore[method-assign]
+    app = FrontDeskApp(desk)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, SignInScreen)
+        await pilot.press("down", *chars("1357"), "enter")
+        assert names_wanted.is_set() and not app.screen.named
+        assert app.screen.query_one("#pin", Input).value == "1357"
+        names_may_go.set()
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert desk.staff is not None and desk.staff.name == "Rita Alvarez"
+
+
+async def test_the_sign_in_takes_keys_while_the_database_is_still_being_opened(locked_spa: Spa) -> None:
+    """Opened from the command line, the app shows the sign-in before the database is open (the
+    settings, the ORM and the file are read behind it): what is typed meanwhile is kept."""
+    opened = threading.Event()
+
+    def opening() -> tuple[Desk, timedelta]:
+        assert opened.wait(timeout=60)
+        return locked_spa.desk, timedelta(minutes=7)
+
+    app = FrontDeskApp(opening=opening)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", *chars("1357"), "enter")
+        assert isinstance(app.screen, SignInScreen) and app.desk is None and app.sub_title == "locked"
+        await pilot.press("f2")  # nobody is at the desk: the areas stay closed
+        assert isinstance(app.screen, SignInScreen) and app.current_mode == "opening"
+        opened.set()
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen) and app.idle_lock == timedelta(minutes=7)
+        assert app.desk is locked_spa.desk and app.desk.staff is not None and app.desk.staff.name == "Rita Alvarez"
+
+
+async def test_a_database_that_cannot_be_opened_closes_the_app_with_why() -> None:
+    def opening() -> tuple[Desk, timedelta]:
+        raise RuntimeError("cannot use the database /tmp/notes.db: file is not a database\nmore")
+
+    app = FrontDeskApp(opening=opening)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(500):  # until the app has closed itself (each round waits for the app to go idle)
+            if app.return_code is not None:
+                break
+            await pilot.pause()
+    assert (app.return_code, app.return_value) == (2, "cannot use the database /tmp/notes.db: file is not a database")
+
+
 async def test_a_wrong_pin_says_how_many_tries_are_left_and_lets_nobody_in(locked_spa: Spa) -> None:
     app = FrontDeskApp(locked_spa.desk)
     async with app.run_test(size=SIZE) as pilot:
@@ -93,7 +154,7 @@ async def test_a_wrong_pin_says_how_many_tries_are_left_and_lets_nobody_in(locke
         assert locked_spa.desk.staff is None
         await pilot.press("f2")  # the areas stay closed while nobody is signed in
         await settle(pilot)
-        assert isinstance(app.screen, SignInScreen) and app.current_mode == "home"
+        assert isinstance(app.screen, SignInScreen) and app.current_mode == "opening"  # no area opened
 
 
 async def test_ctrl_l_lets_the_next_person_sign_in_over_the_screen_she_was_on(locked_spa: Spa) -> None:
