@@ -22,6 +22,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
+from frontdesk.services.changes import ChangeWatcher
 from frontdesk.services.desk import Desk
 from frontdesk.services.staff import staff_count
 
@@ -118,6 +119,14 @@ class FrontDeskApp(App[None]):
         count: int
         reason: str
 
+    @dataclass
+    class DeskChanged(Message, bubble=False):  # a screen's copy stays with the screen
+        """A desk (another one, or this one) committed a change: what is shown may be stale. The
+        app passes it to the screen on top, which reads what it shows again; a screen underneath
+        reads again when it comes back. `tables` names what changed (empty: not known)."""
+
+        tables: frozenset[str] = frozenset()
+
     def __init__(self, desk: Desk, *, idle_lock: timedelta = IDLE_LOCK) -> None:
         super().__init__()
         self.desk = desk
@@ -125,12 +134,24 @@ class FrontDeskApp(App[None]):
         self.last_key = desk.now()
         self.last_staff: StaffView | None = None  # who was at the desk before it locked
         self.came_from = self.DEFAULT_MODE  # the area to go back to from packages or services
+        self.changes = 0  # changes heard from the database: a screen compares it with what it read
+        self.watcher = ChangeWatcher(desk.engine, lambda tables: self.post_message(self.DeskChanged(tables)))
         self.show_who()
 
     def on_mount(self) -> None:
         if self.desk.staff is None:
             self.ask_who()
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+        self.watcher.start()
+
+    def on_unmount(self) -> None:
+        self.watcher.stop()
+
+    @on(DeskChanged)
+    def desk_changed(self, message: DeskChanged) -> None:
+        """Another desk changed something: the screen on top shows it now."""
+        self.changes += 1
+        self.screen.post_message(self.DeskChanged(message.tables))
 
     # ---- who is at the desk -------------------------------------------------------------------------
 
