@@ -131,7 +131,7 @@ class ChangeWatcher:
             self._watching()
             checked = time.monotonic()
             while not self._stop.is_set():
-                tables = {notice.payload for notice in connection.notifies(timeout=self.poll)}
+                tables = {notice.payload for notice in connection.notifies(timeout=self.poll, stop_after=1)}
                 if tables:
                     until = time.monotonic() + self.settle
                     while (left := until - time.monotonic()) > 0 and not self._stop.is_set():
