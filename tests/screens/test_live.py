@@ -73,7 +73,8 @@ async def test_a_sale_at_desk_a_shows_on_desk_b_customer_view_where_it_was(desks
     spa = spa_on(desk_a, desk_b)
     for hour in (14, 15, 16):
         spa.book(spa.at(1, hour))
-    async with FrontDeskApp(desk_b).run_test(size=SIZE) as b:
+    app = FrontDeskApp(desk_b)
+    async with app.run_test(size=SIZE) as b:
         b.app.open_customer(spa.maria)
         await settle(b)
         screen = b.app.screen
@@ -86,6 +87,7 @@ async def test_a_sale_at_desk_a_shows_on_desk_b_customer_view_where_it_was(desks
         await until(b, lambda: [r[:2] for r in rows(b.app, "#holdings")] == [["Massage Pack", "5 of 5 visits"]],
                     "the Massage Pack sold at desk A")
         assert b.app.screen is screen and b.app.focused is focused and table.cursor_row == row
+    assert not app.watcher.running  # stopped with the app
 
 
 async def test_a_redemption_at_desk_a_checkout_shows_on_desk_b_day_book(desks: tuple[Desk, Desk]) -> None:
@@ -179,3 +181,31 @@ async def test_desk_b_checkout_shows_the_package_desk_a_just_spent_before_pay(de
         assert b.app.screen is screen
         assert "no visits left" in str(screen.query_one("#checkout-message", Static).content)
     assert desk_b.read(checkout.checkout_page, spa.business, appointment_id=visit).appointment.due == 8000
+
+
+async def test_desk_b_checkout_under_a_dialog_reads_again_when_it_comes_back(desks: tuple[Desk, Desk]) -> None:
+    """A change heard while the sell dialog is over B's checkout shows once the dialog closes."""
+    from frontdesk.screens.dialogs.sell import SellDialog
+
+    desk_a, desk_b = desks
+    spa = spa_on(desk_a, desk_b)
+    pack = spa.sell(spa.massage_pack, days_ago=3)
+    for hour in (9, 10, 11, 12):
+        spa.pay_by_package(spa.book(spa.at(-1, hour)), pack)
+    visit = spa.book(spa.at(0, 14))
+    other = spa.book(spa.at(0, 16))
+    async with FrontDeskApp(desk_b).run_test(size=SIZE) as b:
+        b.app.open_checkout(visit)
+        await settle(b)
+        screen = b.app.screen
+        await b.press("s")
+        await settle(b)
+        assert isinstance(b.app.screen, SellDialog)
+        heard = b.app.changes
+        spa.pay_by_package(other, pack)  # desk A takes the last visit
+        await until(b, lambda: b.app.changes > heard, "that something changed")
+        assert screen.options[0].coverage.ok  # not read again under the dialog
+        await b.press("escape")
+        await until(b, lambda: b.app.screen is screen and rows(b.app, "#checkout-options")[0][3] == "no visits left",
+                    "that the Massage Pack has no visit left, once back")
+        assert screen.query_one("#checkout-options", DataTable).cursor_row == 0
