@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 if TYPE_CHECKING:  # the services, the ORM under them and the database load after the sign-in shows
+    from frontdesk.services.changes import ChangeWatcher
     from frontdesk.services.desk import Desk
     from frontdesk.services.views import CustomerView, StaffView
 
@@ -128,6 +129,14 @@ class FrontDeskApp(App[str | None]):
         desk: Desk
         idle_lock: timedelta
 
+    @dataclass
+    class DeskChanged(Message, bubble=False):  # a screen's copy stays with the screen
+        """A desk (another one, or this one) committed a change: what is shown may be stale. The
+        app passes it to the screen on top, which reads what it shows again; a screen underneath
+        reads again when it comes back. `tables` names what changed (empty: not known)."""
+
+        tables: frozenset[str] = frozenset()
+
     def __init__(self, desk: Desk | None = None, *, idle_lock: timedelta = IDLE_LOCK,
                  opening: Callable[[], tuple[Desk, timedelta]] | None = None) -> None:
         if desk is None or desk.staff is None:  # Textual opens this mode first
@@ -139,6 +148,8 @@ class FrontDeskApp(App[str | None]):
         self.last_key = desk.now() if desk is not None else None
         self.last_staff: StaffView | None = None  # who was at the desk before it locked
         self.came_from = HOME  # the area to go back to from packages or services
+        self.changes = 0  # changes heard from the database: a screen compares it with what it read
+        self.watcher: ChangeWatcher | None = None  # starts once the desk is open
         self.show_who()
 
     @property
@@ -155,6 +166,25 @@ class FrontDeskApp(App[str | None]):
             else:
                 self.ask_who()  # a new database, with nobody to sign in, sets up its owner instead
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+        if self.desk is not None:
+            self.watch_changes()
+
+    def watch_changes(self) -> None:
+        """Hear what other desks commit (and this one): the screen on top reads again."""
+        from frontdesk.services.changes import ChangeWatcher
+
+        self.watcher = ChangeWatcher(self.desk.engine, lambda tables: self.post_message(self.DeskChanged(tables)))
+        self.watcher.start()
+
+    def on_unmount(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+
+    @on(DeskChanged)
+    def desk_changed(self, message: DeskChanged) -> None:
+        """Another desk changed something: the screen on top shows it now."""
+        self.changes += 1
+        self.screen.post_message(self.DeskChanged(message.tables))
 
     # ---- who is at the desk -------------------------------------------------------------------------
 
@@ -175,6 +205,7 @@ class FrontDeskApp(App[str | None]):
         from frontdesk.screens.sign_in import SignInScreen
 
         self.desk, self.idle_lock, self.last_key = message.desk, message.idle_lock, message.desk.now()
+        self.watch_changes()
         if isinstance(self.screen, SignInScreen):
             self.screen.read_names()
         self.ask_who()

@@ -24,6 +24,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Static
 
+from frontdesk.app import FrontDeskApp
 from frontdesk.domain.describe import format_duration
 from frontdesk.domain.kinds import AppointmentStatus, Tender
 from frontdesk.domain.money import format_money
@@ -87,6 +88,11 @@ class CheckoutScreen(DeskScreen[Receipt]):
         self.options: list[Option] = []
         self.paying = False
         self._table_width = 0
+        self.live = False  # the page on its way was read again for a change: the cursor and focus stay
+        self.afresh = False  # ... unless it was also read again after a refusal: the cursor goes to the default
+        # the app's count of changes when the page was last read; None: no longer read for changes
+        # (paid, the receipt is next; or a payment's answer was lost, and its retry says what happened)
+        self.heard: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -98,7 +104,20 @@ class CheckoutScreen(DeskScreen[Receipt]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        self.heard = self.app.changes
         self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self.heard is not None and self.heard != self.app.changes:  # changed while a dialog was open
+            self.desk_changed()
+
+    @on(FrontDeskApp.DeskChanged)
+    def desk_changed(self) -> None:
+        """Changed at another desk (a package spent, the appointment paid): read again, so Pay
+        shows why it cannot go ahead before it is pressed. Not while paying: the receipt is next."""
+        if self.appointment is not None and not self.paying and self.heard is not None:
+            self.heard, self.live = self.app.changes, True
+            self.reload()
 
     # ---- loading ----------------------------------------------------------------------------------
 
@@ -118,6 +137,9 @@ class CheckoutScreen(DeskScreen[Receipt]):
         business = self.desk.business
         money = lambda amount: format_money(amount, business.currency)  # noqa: E731
         page = message.page
+        live = self.live and not self.afresh
+        self.live = self.afresh = False
+        before = self.chosen() if live else None
         self.appointment = appointment = page.appointment
         self.options = page.options
         today = local_date(self.desk.now(), business.tz)
@@ -137,8 +159,14 @@ class CheckoutScreen(DeskScreen[Receipt]):
         self.query_one("#checkout-appointment", Static).update(head)
 
         default = page.default
-        self._fill_table(self.options.index(default) if default is not None else len(self.options))
-        self.query_one(OptionsTable).focus()
+        row = self.options.index(default) if default is not None else len(self.options)
+        if live:  # the cursor stays on the holding (or "No package") it was on; its ✗ says what changed
+            row = next((i for i, option in enumerate(self.options)
+                        if before is not None and option.holding.id == before.holding.id),
+                       row if before is not None else len(self.options))
+        self._fill_table(row)
+        if not live:
+            self.query_one(OptionsTable).focus()
         self._update_choice()
 
     def _fill_table(self, cursor_row: int) -> None:
@@ -370,6 +398,7 @@ class CheckoutScreen(DeskScreen[Receipt]):
     @on(Done)
     def _paid(self, message: Done) -> None:
         self.paying = False
+        self.heard = None
         self._say("")
         self.app.push_screen(ReceiptDialog(message.paid), self._receipt_closed)
 
@@ -381,7 +410,10 @@ class CheckoutScreen(DeskScreen[Receipt]):
         text = error.message
         if isinstance(error, (NotCovered, NoBalanceLeft, AlreadyPaid)):
             text += " The choices were read again: check the highlighted row, then pay."
+            self.afresh = True
             self.reload()
+        else:  # perhaps saved, its answer lost: only the retry (same key) can say
+            self.heard = None
         self._say(text, error=True)
         self.refresh_bindings()
 

@@ -21,6 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
+from frontdesk.app import FrontDeskApp
 from frontdesk.documents.statement import statements_folder, write_both
 from frontdesk.domain.controls import cancel_needs_manager
 from frontdesk.domain.kinds import AppointmentStatus
@@ -181,6 +182,11 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.page and self.show_page(self.page))
 
     def on_screen_resume(self) -> None:
+        self.reload()
+
+    @on(FrontDeskApp.DeskChanged)
+    def desk_changed(self) -> None:
+        """Changed at another desk: read again (the cursor stays on its row)."""
         self.reload()
 
     # ---- reading ----------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Label, Static
 
+from frontdesk.app import FrontDeskApp
 from frontdesk.domain.kinds import AppointmentStatus
 from frontdesk.domain.parsing import parse_day
 from frontdesk.domain.periods import local_date
@@ -125,6 +126,11 @@ class DayBookScreen(MarksNoShows):
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.book and self.show_book(self.book))
 
     def on_screen_resume(self) -> None:
+        self.reload()
+
+    @on(FrontDeskApp.DeskChanged)
+    def desk_changed(self) -> None:
+        """Changed at another desk: read the day again (the cursor stays on its appointment)."""
         self.reload()
 
     # ---- the day ------------------------------------------------------------------------------------

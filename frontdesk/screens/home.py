@@ -20,6 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Static
 
+from frontdesk.app import FrontDeskApp
 from frontdesk.domain.money import format_money
 from frontdesk.domain.periods import local_date, to_local
 from frontdesk.screens.dialogs.customer import EditsCustomers
@@ -154,6 +155,12 @@ class HomeScreen(EditsCustomers):
         self.load_today()
         if self.query_text:
             self.search(self.query_text)
+
+    @on(FrontDeskApp.DeskChanged)
+    def desk_changed(self) -> None:
+        """Changed at another desk: today's list and the results again; what is typed and the
+        cursor stay."""
+        self.action_refresh()
 
     # ---- search ---------------------------------------------------------------------------------
 
