@@ -1,13 +1,15 @@
 """Customers: create, edit, find by name / phone / email fragments, warn about duplicates, and
 merge two records of one person (managers).
 
-Search uses an index on both databases so it stays instant at 100k customers: FTS5 with the
-trigram tokenizer on SQLite, a pg_trgm GIN index on PostgreSQL. Each word typed must appear
+Search stays instant at a chain's million customers on both databases. Each word typed must appear
 somewhere in the search text, "name phone-key email" folded (lower case, no accents:
 `contacts.search_text`); what is typed is folded alike, so "zoe" finds Zoë and "zoë" finds Zoe.
 Phones match whatever spaces or dashes were typed. The best first: customers whose name has a word
 starting with each word typed, then those whose name contains them, then phone and email matches;
-among equals a name that starts with all that was typed, then name order.
+among equals a name that starts with all that was typed, then name order. Words starting a
+name's word are looked up in a B-tree of the names from each word on (`customer_word`, kept by
+the use cases here), walked in the order results are shown and stopped at the limit; fragments
+inside words, phones and emails in a trigram index (FTS5 on SQLite, pg_trgm GIN on PostgreSQL).
 
 A phone number is kept in one form and compared by its E.164 digits (`contacts.read_phone`,
 read in the business's `phone_region`), so duplicates are found across formats and country codes.
@@ -17,16 +19,18 @@ A customer merged into another stays for the history that names her, and is foun
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import isqrt
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, text, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, text, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from frontdesk.domain.business import Business
-from frontdesk.domain.contacts import contact_errors, fold, phone_key, read_phone, search_text
+from frontdesk.domain.contacts import contact_errors, fold, name_words, phone_key, read_phone, search_text
 from frontdesk.domain.periods import local_date
-from frontdesk.models import Appointment, Checkout, Customer, Holding
+from frontdesk.models import Appointment, Checkout, Customer, CustomerWord, Holding
 from frontdesk.services import appointments, ledger
 from frontdesk.services.audit import AuditKind, record
 from frontdesk.services.errors import DuplicateCustomer, InvalidInput, NotFound, require_reason
@@ -103,6 +107,7 @@ def create_customer(
     customer = customer_row(business, name=name, phone=phone, email=email, note=note, at=clock(session))
     session.add(customer)
     session.flush()
+    index_words(session, customer)
     record(session, kind=AuditKind.CUSTOMER_ADDED, at=clock(session), staff_id=actor, customer_id=customer.id,
            subject=f"customer {customer.id}", detail=_contact(customer))
     return customer_view(customer)
@@ -134,6 +139,7 @@ def update_customer(
     fill_search(customer, business.phone_region)
     session.add(customer)
     session.flush()
+    index_words(session, customer)
     record(session, kind=AuditKind.CUSTOMER_EDITED, at=clock(session), staff_id=actor, customer_id=customer.id,
            subject=f"customer {customer.id}", detail=_contact(customer))
     return customer_view(customer)
@@ -143,39 +149,194 @@ def get_customer(session: Session, customer_id: int) -> CustomerView:
     return customer_view(_customer(session, customer_id))
 
 
-def _rank(words: list[str]) -> list[Any]:
-    """ORDER BY terms, best first: a word of the name starts with each word typed (0), the name
-    contains each (1), else phone or email (2); then a name that starts with all that was typed."""
-    name = col(Customer.search_name)
+# ---- search ----------------------------------------------------------------------------------
 
-    def like(pattern: str) -> Any:
-        return name.like(pattern, escape="\\")
+TOP = "\U0010ffff"  # sorts after every letter: ("ann", "ann" + TOP) holds all that starts with "ann"
+WALK = 1000  # rows of name order looked at before an index is asked for rarer matches
+FEWEST_SORTED = 1000  # matches always sorted rather than found by walking the name order
 
-    starts_a_word = [or_(like(f"{word}%"), like(f"% {word}%"), like(f"%-{word}%"))
-                     for word in map(like_escaped, words)]
-    inside = [like(f"%{like_escaped(word)}%") for word in words]
-    tier = case((and_(*starts_a_word), 0), (and_(*inside), 1), else_=2)
-    whole = case((like(f"{like_escaped(' '.join(words))}%"), 0), else_=1)
-    return [tier, whole]
+
+def word_rows(customer: Customer) -> list[dict[str, Any]]:
+    """Her rows of the prefix index (`models.CustomerWord`); none once she is merged into another."""
+    if customer.merged_into_id is not None:
+        return []
+    return [{"customer_id": customer.id, "word": word, "whole": at == 0, "name": customer.name}
+            for at, word in enumerate(name_words(customer.search_name))]
+
+
+def index_words(session: Session, customer: Customer) -> None:
+    """Keep her rows of the prefix index in step with her name (after it is flushed)."""
+    session.execute(delete(CustomerWord).where(col(CustomerWord.customer_id) == customer.id))
+    rows = word_rows(customer)
+    if rows:
+        session.execute(insert(CustomerWord), rows)
+
+
+def rebuild_search_index(connection: Connection | Session, batch: int = 5000) -> None:
+    """Fill the prefix index afresh from the customer table, in bulk: for files made before it
+    existed (the migration) and for loaders that insert customers without the use cases."""
+    connection.execute(delete(CustomerWord))
+    last = 0
+    while True:
+        found = connection.execute(
+            select(Customer.id, Customer.name, Customer.search_name)
+            .where(col(Customer.id) > last, col(Customer.merged_into_id).is_(None))
+            .order_by(Customer.id).limit(batch)).all()
+        if not found:
+            break
+        last = found[-1].id
+        rows = [{"customer_id": row.id, "word": word, "whole": at == 0, "name": row.name}
+                for row in found for at, word in enumerate(name_words(row.search_name))]
+        if rows:
+            connection.execute(insert(CustomerWord), rows)
+    dialect = connection.get_bind().dialect if isinstance(connection, Session) else connection.dialect
+    if dialect.name == "postgresql":  # the planner's figures for the new rows
+        connection.execute(text("ANALYZE customer_word"))
+
+
+@dataclass(frozen=True)
+class _Query:
+    """What was typed, folded into words, and the conditions of each rank on the customer row."""
+
+    words: list[str]
+    sqlite: bool
+    customers: int  # about how many (the highest id): what makes a set of matches dense
+
+    @property
+    def typed(self) -> str:
+        return " ".join(self.words)
+
+    def like(self, pattern: str) -> Any:
+        return col(Customer.search_name).like(pattern, escape="\\")
+
+    @property
+    def whole(self) -> Any:
+        """Her name starts with all that was typed."""
+        return self.like(f"{like_escaped(self.typed)}%")
+
+    @property
+    def word_starts(self) -> Any:
+        """A word of her name starts with each word typed."""
+        return and_(*(or_(self.like(f"{word}%"), self.like(f"% {word}%"), self.like(f"%-{word}%"))
+                      for word in map(like_escaped, self.words)))
+
+    @property
+    def inside(self) -> Any:
+        """Her name contains each word typed."""
+        return and_(*(self.like(f"%{like_escaped(word)}%") for word in self.words))
+
+    def sorted_at_most(self, limit: int) -> int:
+        """Matches beyond this many are found faster by walking the name order (each about
+        `customers / matches` rows apart) than by sorting them all: about √(limit · customers)."""
+        return max(FEWEST_SORTED, isqrt(4 * limit * self.customers))
+
+
+def _prefix(word: str) -> Any:
+    """Rows of the prefix index that start with `word` (a range of the B-tree)."""
+    return and_(col(CustomerWord.word) >= word, col(CustomerWord.word) < word + TOP)
+
+
+def _more_than(session: Session, statement: Any, most: int) -> bool:
+    """Whether `statement` has more than `most` rows (counting no further)."""
+    return session.execute(select(func.count()).select_from(statement.limit(most + 1).subquery())).scalar_one() > most
+
+
+def _ids(session: Session, statement: Any) -> list[int]:
+    return list(session.execute(statement).scalars())
+
+
+def _in_name_order(condition: Any, limit: int) -> Any:
+    return select(Customer.id).where(condition, col(Customer.merged_into_id).is_(None)) \
+        .order_by(Customer.name, Customer.id).limit(limit)
+
+
+def _whole_names(session: Session, query: _Query, limit: int) -> list[int]:
+    """Rank 0, first: names that start with all that was typed, in name order."""
+    rows = select(CustomerWord.customer_id).where(_prefix(query.typed), col(CustomerWord.whole))
+    if _more_than(session, rows, query.sorted_at_most(limit)):
+        return _ids(session, _in_name_order(query.whole, limit))
+    return _ids(session, rows.order_by(CustomerWord.name, CustomerWord.customer_id).limit(limit))
+
+
+def _word_starts(session: Session, query: _Query, limit: int) -> list[int]:
+    """Rank 0, then: the other names with a word starting with each word typed, in name order.
+    The rare word's range of the prefix index gives the candidates, unless every word is common."""
+    most = query.sorted_at_most(limit)
+    rare = None
+    for word in query.words:
+        if not _more_than(session, select(CustomerWord.customer_id).where(_prefix(word)), most):
+            rare = word
+            break
+    if rare is None:
+        return _ids(session, _in_name_order(and_(query.word_starts, ~query.whole), limit))
+    if len(query.words) == 1:  # all from the index: her rows starting with it, but not her whole name
+        whole = aliased(CustomerWord)
+        return _ids(session, select(CustomerWord.customer_id).where(
+            _prefix(rare), ~select(whole.customer_id).where(
+                whole.customer_id == CustomerWord.customer_id, col(whole.whole),
+                whole.word >= rare, whole.word < rare + TOP).exists())
+            .group_by(CustomerWord.name, CustomerWord.customer_id)
+            .order_by(CustomerWord.name, CustomerWord.customer_id).limit(limit))
+    candidates = select(CustomerWord.customer_id).where(_prefix(rare))
+    return _ids(session, _in_name_order(and_(col(Customer.id).in_(candidates), query.word_starts, ~query.whole),
+                                        limit))
+
+
+def _walked(session: Session, query: _Query, condition: Any, limit: int) -> list[int] | None:
+    """The first `limit` matches when they lie among the first rows of the name order, else None."""
+    first = select(Customer.id).order_by(Customer.name, Customer.id).limit(WALK).subquery()
+    found = _ids(session, _in_name_order(and_(col(Customer.id).in_(select(first.c.id)), condition), limit))
+    return found if len(found) >= limit or query.customers <= WALK else None
+
+
+def _trigrams(query: _Query, column: str) -> Any:
+    """On SQLite, the FTS5 trigram index's rows whose `column` holds each word of 3+ letters."""
+    words = [word for word in query.words if len(word) >= TRIGRAM]
+    match = " AND ".join(f'{column} : "' + word.replace('"', '""') + '"' for word in words)
+    return text("SELECT rowid FROM customer_fts WHERE customer_fts MATCH :match").bindparams(match=match)
+
+
+def _by_trigrams(session: Session, query: _Query, condition: Any, column: str, limit: int) -> list[int]:
+    """Matches of `condition` (fragments inside words) in name order: among the first rows of the
+    name order when they are common, else found by the trigram index (pg_trgm's GIN on PostgreSQL
+    serves the LIKE conditions themselves)."""
+    walked = _walked(session, query, condition, limit)
+    if walked is not None:
+        return walked
+    if query.sqlite and any(len(word) >= TRIGRAM for word in query.words):
+        condition = and_(col(Customer.id).in_(_trigrams(query, column)), condition)
+    return _ids(session, _in_name_order(condition, limit))
 
 
 def search_customers(session: Session, query: str, limit: int = 50) -> list[CustomerView]:
     """Customers whose name, phone or email contain every word of `query` (accents and case aside),
-    best first (see the module's note); customers merged into another are not found."""
+    best first (see the module's note); customers merged into another are not found.
+
+    Each rank is asked in turn until `limit` are found, each in the order it returns, so no plan
+    sorts every match: names starting with what was typed and names with words starting with it
+    come from the prefix index (a range of it when it is short, else the name order walked until
+    enough match); fragments inside a name, then phone and email matches, from the trigram index
+    unless they are common enough to be met walking the name order."""
     words = search_terms(query)
-    if not words:
+    if not words or limit <= 0:
         return []
-    statement = select(Customer)
-    long_words = [word for word in words if len(word) >= TRIGRAM]
-    if long_words and session.get_bind().dialect.name == "sqlite":
-        match = " AND ".join('"' + word.replace('"', '""') + '"' for word in long_words)
-        statement = statement.where(col(Customer.id).in_(
-            text("SELECT rowid FROM customer_fts WHERE customer_fts MATCH :match").bindparams(match=match)
-        ))
-    # on PostgreSQL the trigram index serves these; on SQLite they re-check what FTS found
-    statement = statement.where(*contains_every(words), col(Customer.merged_into_id).is_(None))
-    statement = statement.order_by(*_rank(words), Customer.name, Customer.id).limit(limit)
-    return [customer_view(row) for row in session.exec(statement)]
+    found_query = _Query(words, session.get_bind().dialect.name == "sqlite",
+                         session.execute(select(func.max(Customer.id))).scalar_one() or 0)
+    found: list[int] = []
+    ranks = (
+        lambda left: _whole_names(session, found_query, left),
+        lambda left: _word_starts(session, found_query, left),
+        lambda left: _by_trigrams(session, found_query, and_(found_query.inside, ~found_query.word_starts),
+                                  "search_name", left),
+        lambda left: _by_trigrams(session, found_query, and_(*contains_every(words), ~found_query.inside),
+                                  "search_text", left),
+    )
+    for rank in ranks:
+        found += rank(limit - len(found))
+        if len(found) >= limit:
+            break
+    rows = {row.id: row for row in session.exec(select(Customer).where(col(Customer.id).in_(found)))}
+    return [customer_view(rows[customer_id]) for customer_id in found]
 
 
 # ---- merging two records of one person (managers) -------------------------------------------
@@ -260,6 +421,8 @@ def merge_customers(session: Session, business: Business, *, keep_id: int, merge
     merged.merged_into_id = keep_id
     session.add_all([kept, merged])
     session.flush()
+    index_words(session, kept)
+    index_words(session, merged)  # found no more
     now = clock(session)
     record(session, kind=AuditKind.CUSTOMER_MERGED, at=now, staff_id=actor, customer_id=keep_id,
            subject=f"customer {merge_id} into {keep_id}", detail=f"{plan.summary}: {reason}")
