@@ -176,7 +176,7 @@ class CustomerWord(SQLModel, table=True):
     the customer use cases (`services.customers.index_words`)."""
 
     __tablename__ = "customer_word"
-    __table_args__ = (Index("ix_customer_word_word", "word", "whole", "name", "customer_id"),)
+    __table_args__ = (Index("ix_customer_word_word", "whole", "word", "name", "customer_id"),)
 
     customer_id: int = Field(foreign_key="customer.id", primary_key=True)
     word: str = Field(sa_column=Column(BYTEWISE_WORD, primary_key=True, nullable=False))

@@ -194,17 +194,16 @@ def rebuild_search_index(connection: Connection | Session, batch: int = 5000) ->
         connection.execute(text("ANALYZE customer_word"))
 
 
-@dataclass(frozen=True)
 class _Query:
     """What was typed, folded into words, and the conditions of each rank on the customer row."""
 
-    words: list[str]
-    sqlite: bool
-    customers: int  # about how many (the highest id): what makes a set of matches dense
-
-    @property
-    def typed(self) -> str:
-        return " ".join(self.words)
+    def __init__(self, session: Session, words: list[str]) -> None:
+        self.session, self.words = session, words
+        self.typed = " ".join(words)
+        self.sqlite = session.get_bind().dialect.name == "sqlite"
+        # about how many customers there are (the highest id): what makes a set of matches dense
+        self.customers = session.execute(select(func.max(Customer.id))).scalar_one() or 0
+        self._walk_end: tuple[str | None] | None = None
 
     def like(self, pattern: str) -> Any:
         return col(Customer.search_name).like(pattern, escape="\\")
@@ -230,19 +229,37 @@ class _Query:
         `customers / matches` rows apart) than by sorting them all: about √(limit · customers)."""
         return max(FEWEST_SORTED, isqrt(4 * limit * self.customers))
 
+    @property
+    def walk_end(self) -> str | None:
+        """The name `WALK` rows down the name order (None when there are fewer customers)."""
+        if self._walk_end is None:
+            self._walk_end = (self.session.execute(select(Customer.name).order_by(Customer.name, Customer.id)
+                                                   .offset(WALK - 1).limit(1)).scalar_one_or_none(),)
+        return self._walk_end[0]
 
-def _prefix(word: str) -> Any:
-    """Rows of the prefix index that start with `word` (a range of the B-tree)."""
-    return and_(col(CustomerWord.word) >= word, col(CustomerWord.word) < word + TOP)
+    def ids(self, statement: Any) -> list[int]:
+        return list(self.session.execute(statement).scalars())
+
+    def more_than(self, statement: Any, most: int) -> bool:
+        """Whether `statement` has more than `most` rows (counting no further)."""
+        counted = select(func.count()).select_from(statement.limit(most + 1).subquery())
+        return self.session.execute(counted).scalar_one() > most
+
+    def walked(self, condition: Any, limit: int) -> list[int] | None:
+        """The first `limit` matches of `condition` in name order when they lie among the first
+        `WALK` rows of it, else None: common matches are met long before the walk's end."""
+        end = self.walk_end
+        if end is None:
+            return self.ids(_in_name_order(condition, limit))
+        found = self.ids(_in_name_order(and_(col(Customer.name) <= end, condition), limit))
+        return found if len(found) >= limit else None
 
 
-def _more_than(session: Session, statement: Any, most: int) -> bool:
-    """Whether `statement` has more than `most` rows (counting no further)."""
-    return session.execute(select(func.count()).select_from(statement.limit(most + 1).subquery())).scalar_one() > most
-
-
-def _ids(session: Session, statement: Any) -> list[int]:
-    return list(session.execute(statement).scalars())
+def _prefix(word: str, whole: bool | None = None) -> Any:
+    """Rows of the prefix index starting with `word`: one range of the B-tree (two when `whole`
+    is None: her rows from any word on)."""
+    return and_(col(CustomerWord.whole).in_([False, True] if whole is None else [whole]),
+                col(CustomerWord.word) >= word, col(CustomerWord.word) < word + TOP)
 
 
 def _in_name_order(condition: Any, limit: int) -> Any:
@@ -250,62 +267,53 @@ def _in_name_order(condition: Any, limit: int) -> Any:
         .order_by(Customer.name, Customer.id).limit(limit)
 
 
-def _whole_names(session: Session, query: _Query, limit: int) -> list[int]:
-    """Rank 0, first: names that start with all that was typed, in name order."""
-    rows = select(CustomerWord.customer_id).where(_prefix(query.typed), col(CustomerWord.whole))
-    if _more_than(session, rows, query.sorted_at_most(limit)):
-        return _ids(session, _in_name_order(query.whole, limit))
-    return _ids(session, rows.order_by(CustomerWord.name, CustomerWord.customer_id).limit(limit))
+def _whole_names(query: _Query, limit: int) -> list[int]:
+    """Rank 0, first: names that start with all that was typed, in name order. One or two letters
+    begin many names: the name order is walked first."""
+    if len(query.typed) <= 2 and (walked := query.walked(query.whole, limit)) is not None:
+        return walked
+    rows = select(CustomerWord.customer_id).where(_prefix(query.typed, whole=True))
+    if query.more_than(rows, query.sorted_at_most(limit)):
+        return query.ids(_in_name_order(query.whole, limit))
+    return query.ids(rows.order_by(CustomerWord.name, CustomerWord.customer_id).limit(limit))
 
 
-def _word_starts(session: Session, query: _Query, limit: int) -> list[int]:
+def _word_starts(query: _Query, limit: int) -> list[int]:
     """Rank 0, then: the other names with a word starting with each word typed, in name order.
-    The rare word's range of the prefix index gives the candidates, unless every word is common."""
+    The range of the prefix index of a word typed that is not common gives the candidates."""
+    condition = and_(query.word_starts, ~query.whole)
+    if len(query.typed) <= 2 and (walked := query.walked(condition, limit)) is not None:
+        return walked
     most = query.sorted_at_most(limit)
-    rare = None
-    for word in query.words:
-        if not _more_than(session, select(CustomerWord.customer_id).where(_prefix(word)), most):
-            rare = word
-            break
+    rare = next((word for word in query.words
+                 if not query.more_than(select(CustomerWord.customer_id).where(_prefix(word)), most)), None)
     if rare is None:
-        return _ids(session, _in_name_order(and_(query.word_starts, ~query.whole), limit))
+        return query.ids(_in_name_order(condition, limit))
     if len(query.words) == 1:  # all from the index: her rows starting with it, but not her whole name
         whole = aliased(CustomerWord)
-        return _ids(session, select(CustomerWord.customer_id).where(
-            _prefix(rare), ~select(whole.customer_id).where(
+        return query.ids(select(CustomerWord.customer_id).where(
+            _prefix(rare, whole=False), ~select(whole.customer_id).where(
                 whole.customer_id == CustomerWord.customer_id, col(whole.whole),
                 whole.word >= rare, whole.word < rare + TOP).exists())
             .group_by(CustomerWord.name, CustomerWord.customer_id)
             .order_by(CustomerWord.name, CustomerWord.customer_id).limit(limit))
     candidates = select(CustomerWord.customer_id).where(_prefix(rare))
-    return _ids(session, _in_name_order(and_(col(Customer.id).in_(candidates), query.word_starts, ~query.whole),
-                                        limit))
+    return query.ids(_in_name_order(and_(col(Customer.id).in_(candidates), condition), limit))
 
 
-def _walked(session: Session, query: _Query, condition: Any, limit: int) -> list[int] | None:
-    """The first `limit` matches when they lie among the first rows of the name order, else None."""
-    first = select(Customer.id).order_by(Customer.name, Customer.id).limit(WALK).subquery()
-    found = _ids(session, _in_name_order(and_(col(Customer.id).in_(select(first.c.id)), condition), limit))
-    return found if len(found) >= limit or query.customers <= WALK else None
-
-
-def _trigrams(query: _Query, column: str) -> Any:
-    """On SQLite, the FTS5 trigram index's rows whose `column` holds each word of 3+ letters."""
-    words = [word for word in query.words if len(word) >= TRIGRAM]
-    match = " AND ".join(f'{column} : "' + word.replace('"', '""') + '"' for word in words)
-    return text("SELECT rowid FROM customer_fts WHERE customer_fts MATCH :match").bindparams(match=match)
-
-
-def _by_trigrams(session: Session, query: _Query, condition: Any, column: str, limit: int) -> list[int]:
+def _by_trigrams(query: _Query, condition: Any, table: str, limit: int) -> list[int]:
     """Matches of `condition` (fragments inside words) in name order: among the first rows of the
-    name order when they are common, else found by the trigram index (pg_trgm's GIN on PostgreSQL
-    serves the LIKE conditions themselves)."""
-    walked = _walked(session, query, condition, limit)
+    name order when they are common, else found by the trigram index: on SQLite the FTS5 table
+    `table`, on PostgreSQL pg_trgm's GIN index, which serves the LIKE conditions themselves."""
+    walked = query.walked(condition, limit)
     if walked is not None:
         return walked
-    if query.sqlite and any(len(word) >= TRIGRAM for word in query.words):
-        condition = and_(col(Customer.id).in_(_trigrams(query, column)), condition)
-    return _ids(session, _in_name_order(condition, limit))
+    words = [word for word in query.words if len(word) >= TRIGRAM]
+    if query.sqlite and words:
+        match = " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
+        condition = and_(col(Customer.id).in_(
+            text(f"SELECT rowid FROM {table} WHERE {table} MATCH :match").bindparams(match=match)), condition)
+    return query.ids(_in_name_order(condition, limit))
 
 
 def search_customers(session: Session, query: str, limit: int = 50) -> list[CustomerView]:
@@ -320,21 +328,14 @@ def search_customers(session: Session, query: str, limit: int = 50) -> list[Cust
     words = search_terms(query)
     if not words or limit <= 0:
         return []
-    found_query = _Query(words, session.get_bind().dialect.name == "sqlite",
-                         session.execute(select(func.max(Customer.id))).scalar_one() or 0)
-    found: list[int] = []
-    ranks = (
-        lambda left: _whole_names(session, found_query, left),
-        lambda left: _word_starts(session, found_query, left),
-        lambda left: _by_trigrams(session, found_query, and_(found_query.inside, ~found_query.word_starts),
-                                  "search_name", left),
-        lambda left: _by_trigrams(session, found_query, and_(*contains_every(words), ~found_query.inside),
-                                  "search_text", left),
-    )
-    for rank in ranks:
-        found += rank(limit - len(found))
-        if len(found) >= limit:
-            break
+    typed = _Query(session, words)
+    found = _whole_names(typed, limit)
+    if len(found) < limit:
+        found += _word_starts(typed, limit - len(found))
+    if len(found) < limit:
+        found += _by_trigrams(typed, and_(typed.inside, ~typed.word_starts), "customer_fts_name", limit - len(found))
+    if len(found) < limit:
+        found += _by_trigrams(typed, and_(*contains_every(words), ~typed.inside), "customer_fts", limit - len(found))
     rows = {row.id: row for row in session.exec(select(Customer).where(col(Customer.id).in_(found)))}
     return [customer_view(rows[customer_id]) for customer_id in found]
 

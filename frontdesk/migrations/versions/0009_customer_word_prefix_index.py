@@ -8,8 +8,9 @@ Create Date: 2026-11-30
   that word on, with her name to sort by (`models.CustomerWord`); it is filled here for the
   customers on file (not those merged into another).
 - The trigram index covers the folded name on its own as well, for fragments inside a name's
-  words: SQLite's FTS5 table gets a `search_name` column (and is rebuilt), PostgreSQL's GIN index
-  a second column.
+  words: on SQLite a second FTS5 table, `customer_fts_name` (an FTS5 query reads the postings of
+  every column, so a column of the first would not spare the emails' many matches), on
+  PostgreSQL a second column of the GIN index.
 """
 
 from alembic import op
@@ -25,35 +26,27 @@ branch_labels = None
 depends_on = None
 
 
-def _sqlite_search(columns: str) -> list[str]:
-    """The FTS5 table over `columns` of customer and the triggers that keep it."""
-    new = ", ".join(f"new.{column}" for column in columns.split(", "))
-    old = ", ".join(f"old.{column}" for column in columns.split(", "))
-    return [
-        f"""CREATE VIRTUAL TABLE customer_fts USING fts5(
-               {columns}, content='customer', content_rowid='id', tokenize='trigram')""",
-        f"""CREATE TRIGGER customer_fts_insert AFTER INSERT ON customer BEGIN
-               INSERT INTO customer_fts(rowid, {columns}) VALUES (new.id, {new}); END""",
-        f"""CREATE TRIGGER customer_fts_delete AFTER DELETE ON customer BEGIN
-               INSERT INTO customer_fts(customer_fts, rowid, {columns}) VALUES ('delete', old.id, {old}); END""",
-        f"""CREATE TRIGGER customer_fts_update AFTER UPDATE OF {columns} ON customer BEGIN
-               INSERT INTO customer_fts(customer_fts, rowid, {columns}) VALUES ('delete', old.id, {old});
-               INSERT INTO customer_fts(rowid, {columns}) VALUES (new.id, {new}); END""",
-        "INSERT INTO customer_fts(customer_fts) VALUES ('rebuild')",
-    ]
+NAME_TRIGRAMS = [  # SQLite: the folded names on their own (FTS5 reads every column's postings)
+    """CREATE VIRTUAL TABLE customer_fts_name USING fts5(
+           search_name, content='customer', content_rowid='id', tokenize='trigram')""",
+    """CREATE TRIGGER customer_fts_name_insert AFTER INSERT ON customer BEGIN
+           INSERT INTO customer_fts_name(rowid, search_name) VALUES (new.id, new.search_name); END""",
+    """CREATE TRIGGER customer_fts_name_delete AFTER DELETE ON customer BEGIN
+           INSERT INTO customer_fts_name(customer_fts_name, rowid, search_name)
+           VALUES ('delete', old.id, old.search_name); END""",
+    """CREATE TRIGGER customer_fts_name_update AFTER UPDATE OF search_name ON customer BEGIN
+           INSERT INTO customer_fts_name(customer_fts_name, rowid, search_name)
+           VALUES ('delete', old.id, old.search_name);
+           INSERT INTO customer_fts_name(rowid, search_name) VALUES (new.id, new.search_name); END""",
+    "INSERT INTO customer_fts_name(customer_fts_name) VALUES ('rebuild')",
+]
 
 
-def _replace_search(columns: str) -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        for trigger in ("insert", "delete", "update"):
-            op.execute(f"DROP TRIGGER customer_fts_{trigger}")
-        op.execute("DROP TABLE customer_fts")
-        for statement in _sqlite_search(columns):
-            op.execute(statement)
-    else:
-        op.execute("DROP INDEX ix_customer_search_trgm")
-        ops = ", ".join(f"{column} gin_trgm_ops" for column in columns.split(", "))
-        op.execute(f"CREATE INDEX ix_customer_search_trgm ON customer USING gin ({ops})")
+def _trigram_index(columns: str) -> None:
+    """PostgreSQL: the trigram index over `columns` of customer."""
+    op.execute("DROP INDEX ix_customer_search_trgm")
+    ops = ", ".join(f"{column} gin_trgm_ops" for column in columns.split(", "))
+    op.execute(f"CREATE INDEX ix_customer_search_trgm ON customer USING gin ({ops})")
 
 
 def upgrade() -> None:
@@ -65,12 +58,21 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], ),
     sa.PrimaryKeyConstraint('customer_id', 'word')
     )
-    op.create_index('ix_customer_word_word', 'customer_word', ['word', 'whole', 'name', 'customer_id'], unique=False)
+    op.create_index('ix_customer_word_word', 'customer_word', ['whole', 'word', 'name', 'customer_id'], unique=False)
     rebuild_search_index(op.get_bind())
-    _replace_search("search_text, search_name")
+    if op.get_bind().dialect.name == "sqlite":
+        for statement in NAME_TRIGRAMS:
+            op.execute(statement)
+    else:
+        _trigram_index("search_text, search_name")
 
 
 def downgrade() -> None:
-    _replace_search("search_text")
+    if op.get_bind().dialect.name == "sqlite":
+        for trigger in ("insert", "delete", "update"):
+            op.execute(f"DROP TRIGGER customer_fts_name_{trigger}")
+        op.execute("DROP TABLE customer_fts_name")
+    else:
+        _trigram_index("search_text")
     op.drop_index('ix_customer_word_word', table_name='customer_word')
     op.drop_table('customer_word')
