@@ -154,6 +154,7 @@ def get_customer(session: Session, customer_id: int) -> CustomerView:
 TOP = "\U0010ffff"  # sorts after every letter: ("ann", "ann" + TOP) holds all that starts with "ann"
 WALK = 1000  # rows of name order looked at before an index is asked for rarer matches
 FEWEST_SORTED = 1000  # matches always sorted rather than found by walking the name order
+SORT_WEIGHT = 4  # reading a row of the customer table and testing it costs about this many index entries
 
 
 def word_rows(customer: Customer) -> list[dict[str, Any]]:
@@ -227,7 +228,7 @@ class _Query:
     def sorted_at_most(self, limit: int) -> int:
         """Matches beyond this many are found faster by walking the name order (each about
         `customers / matches` rows apart) than by sorting them all: about √(limit · customers)."""
-        return max(FEWEST_SORTED, isqrt(4 * limit * self.customers))
+        return max(FEWEST_SORTED, isqrt(SORT_WEIGHT * limit * self.customers))
 
     @property
     def walk_end(self) -> str | None:
