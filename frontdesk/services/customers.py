@@ -20,10 +20,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from math import isqrt
+from time import monotonic
 from datetime import datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, text, update
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, text, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -195,6 +197,25 @@ def rebuild_search_index(connection: Connection | Session, batch: int = 5000) ->
         connection.execute(text("ANALYZE customer_word"))
 
 
+_SCALES: WeakKeyDictionary[Engine, tuple[float, int, int, str | None]] = WeakKeyDictionary()
+SCALE_AGE = 60.0  # seconds the figures below are reused for: they only choose plans, never change results
+
+
+def _scale(session: Session) -> tuple[int, str | None]:
+    """About how many customers there are (the highest id), what makes a set of matches common; and
+    the name `WALK` rows down the name order (None when there are fewer), where a walk looking for
+    common matches gives up. Read once a minute per database: stale figures cost time, never a
+    wrong result (a walk to any name is a prefix of the name order; an unbounded one is complete)."""
+    engine = session.get_bind()
+    known = _SCALES.get(engine)
+    if known is not None and known[1] == WALK and monotonic() - known[0] < SCALE_AGE:
+        return known[2], known[3]
+    walk_end = select(Customer.name).order_by(Customer.name).offset(WALK - 1).limit(1).scalar_subquery()
+    customers, end = session.execute(select(func.max(Customer.id), walk_end)).one()
+    _SCALES[engine] = (monotonic(), WALK, customers or 0, end)
+    return customers or 0, end
+
+
 class _Query:
     """What was typed, folded into words, and the conditions of each rank on the customer row."""
 
@@ -202,9 +223,7 @@ class _Query:
         self.session, self.words = session, words
         self.typed = " ".join(words)
         self.sqlite = session.get_bind().dialect.name == "sqlite"
-        # about how many customers there are (the highest id): what makes a set of matches dense
-        self.customers = session.execute(select(func.max(Customer.id))).scalar_one() or 0
-        self._walk_end: tuple[str | None] | None = None
+        self.customers, self.walk_end = _scale(session)
 
     def like(self, pattern: str) -> Any:
         return col(Customer.search_name).like(pattern, escape="\\")
@@ -230,23 +249,26 @@ class _Query:
         `customers / matches` rows apart) than by sorting them all: about √(limit · customers)."""
         return max(FEWEST_SORTED, isqrt(SORT_WEIGHT * limit * self.customers))
 
-    @property
-    def walk_end(self) -> str | None:
-        """The name `WALK` rows down the name order (None when there are fewer customers)."""
-        if self._walk_end is None:
-            self._walk_end = (self.session.execute(select(Customer.name).order_by(Customer.name, Customer.id)
-                                                   .offset(WALK - 1).limit(1)).scalar_one_or_none(),)
-        return self._walk_end[0]
-
-    def ids(self, statement: Any) -> list[int]:
-        return list(self.session.execute(statement).scalars())
+    def ids(self, statement: Any) -> list[Customer]:
+        """The customers `statement` selects, in its order."""
+        return list(self.session.exec(statement))
 
     def more_than(self, statement: Any, most: int) -> bool:
         """Whether `statement` has more than `most` rows (counting no further)."""
         counted = select(func.count()).select_from(statement.limit(most + 1).subquery())
         return self.session.execute(counted).scalar_one() > most
 
-    def walked(self, condition: Any, limit: int) -> list[int] | None:
+    def first_of_few(self, rows: Any, limit: int, *, distinct: bool = False) -> list[Customer] | None:
+        """The first `limit` customers of the prefix index's `rows` in name order (once each when
+        `distinct`: she may have several), when there are few enough of them to sort; else None.
+        One statement: the rows counted up to the most worth sorting, and the first of them."""
+        rows = rows.add_columns(CustomerWord.name)
+        few = (rows.distinct() if distinct else rows).limit(self.sorted_at_most(limit) + 1).subquery()
+        found = self.session.execute(select(Customer, func.count().over()).join(few, few.c.customer_id == Customer.id)
+                                     .order_by(few.c.name, few.c.customer_id).limit(limit)).all()
+        return None if found and found[0][1] > self.sorted_at_most(limit) else [row[0] for row in found]
+
+    def walked(self, condition: Any, limit: int) -> list[Customer] | None:
         """The first `limit` matches of `condition` in name order when they lie among the first
         `WALK` rows of it, else None: common matches are met long before the walk's end."""
         end = self.walk_end
@@ -264,45 +286,43 @@ def _prefix(word: str, whole: bool | None = None) -> Any:
 
 
 def _in_name_order(condition: Any, limit: int) -> Any:
-    return select(Customer.id).where(condition, col(Customer.merged_into_id).is_(None)) \
+    return select(Customer).where(condition, col(Customer.merged_into_id).is_(None)) \
         .order_by(Customer.name, Customer.id).limit(limit)
 
 
-def _whole_names(query: _Query, limit: int) -> list[int]:
+def _whole_names(query: _Query, limit: int) -> list[Customer]:
     """Rank 0, first: names that start with all that was typed, in name order. One or two letters
     begin many names: the name order is walked first."""
     if len(query.typed) <= 2 and (walked := query.walked(query.whole, limit)) is not None:
         return walked
-    rows = select(CustomerWord.customer_id).where(_prefix(query.typed, whole=True))
-    if query.more_than(rows, query.sorted_at_most(limit)):
-        return query.ids(_in_name_order(query.whole, limit))
-    return query.ids(rows.order_by(CustomerWord.name, CustomerWord.customer_id).limit(limit))
+    found = query.first_of_few(select(CustomerWord.customer_id).where(_prefix(query.typed, whole=True)), limit)
+    return found if found is not None else query.ids(_in_name_order(query.whole, limit))
 
 
-def _word_starts(query: _Query, limit: int) -> list[int]:
+def _word_starts(query: _Query, limit: int) -> list[Customer]:
     """Rank 0, then: the other names with a word starting with each word typed, in name order.
     The range of the prefix index of a word typed that is not common gives the candidates."""
     condition = and_(query.word_starts, ~query.whole)
     if len(query.typed) <= 2 and (walked := query.walked(condition, limit)) is not None:
         return walked
+    if len(query.words) == 1:  # all from the index: her rows starting with it, but not her whole name
+        whole = aliased(CustomerWord)
+        word = query.typed
+        found = query.first_of_few(select(CustomerWord.customer_id).where(
+            _prefix(word, whole=False), ~select(whole.customer_id).where(
+                whole.customer_id == CustomerWord.customer_id, col(whole.whole),
+                whole.word >= word, whole.word < word + TOP).exists()), limit, distinct=True)
+        return found if found is not None else query.ids(_in_name_order(condition, limit))
     most = query.sorted_at_most(limit)
     rare = next((word for word in query.words
                  if not query.more_than(select(CustomerWord.customer_id).where(_prefix(word)), most)), None)
     if rare is None:
         return query.ids(_in_name_order(condition, limit))
-    if len(query.words) == 1:  # all from the index: her rows starting with it, but not her whole name
-        whole = aliased(CustomerWord)
-        return query.ids(select(CustomerWord.customer_id).where(
-            _prefix(rare, whole=False), ~select(whole.customer_id).where(
-                whole.customer_id == CustomerWord.customer_id, col(whole.whole),
-                whole.word >= rare, whole.word < rare + TOP).exists())
-            .group_by(CustomerWord.name, CustomerWord.customer_id)
-            .order_by(CustomerWord.name, CustomerWord.customer_id).limit(limit))
     candidates = select(CustomerWord.customer_id).where(_prefix(rare))
     return query.ids(_in_name_order(and_(col(Customer.id).in_(candidates), condition), limit))
 
 
-def _by_trigrams(query: _Query, condition: Any, table: str, limit: int) -> list[int]:
+def _by_trigrams(query: _Query, condition: Any, table: str, limit: int) -> list[Customer]:
     """Matches of `condition` (fragments inside words) in name order: among the first rows of the
     name order when they are common, else found by the trigram index: on SQLite the FTS5 table
     `table`, on PostgreSQL pg_trgm's GIN index, which serves the LIKE conditions themselves."""
@@ -330,15 +350,14 @@ def search_customers(session: Session, query: str, limit: int = 50) -> list[Cust
     if not words or limit <= 0:
         return []
     typed = _Query(session, words)
-    found = _whole_names(typed, limit)
+    found: list[Customer] = _whole_names(typed, limit)
     if len(found) < limit:
         found += _word_starts(typed, limit - len(found))
     if len(found) < limit:
         found += _by_trigrams(typed, and_(typed.inside, ~typed.word_starts), "customer_fts_name", limit - len(found))
     if len(found) < limit:
         found += _by_trigrams(typed, and_(*contains_every(words), ~typed.inside), "customer_fts", limit - len(found))
-    rows = {row.id: row for row in session.exec(select(Customer).where(col(Customer.id).in_(found)))}
-    return [customer_view(rows[customer_id]) for customer_id in found]
+    return [customer_view(customer) for customer in found]
 
 
 # ---- merging two records of one person (managers) -------------------------------------------
