@@ -264,8 +264,10 @@ class _Query:
         One statement: the rows counted up to the most worth sorting, and the first of them."""
         rows = rows.add_columns(CustomerWord.name)
         few = (rows.distinct() if distinct else rows).limit(self.sorted_at_most(limit) + 1).subquery()
-        found = self.session.execute(select(Customer, func.count().over()).join(few, few.c.customer_id == Customer.id)
-                                     .order_by(few.c.name, few.c.customer_id).limit(limit)).all()
+        first = select(few.c.customer_id, few.c.name, func.count().over().label("rows")) \
+            .order_by(few.c.name, few.c.customer_id).limit(limit).subquery()
+        found = self.session.execute(select(Customer, first.c.rows).join(first, first.c.customer_id == Customer.id)
+                                     .order_by(first.c.name, first.c.customer_id)).all()
         return None if found and found[0][1] > self.sorted_at_most(limit) else [row[0] for row in found]
 
     def walked(self, condition: Any, limit: int) -> list[Customer] | None:
