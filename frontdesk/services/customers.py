@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, text, update
+from sqlalchemy import Connection, Engine, and_, case, delete, func, insert, or_, text, union_all, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -324,19 +324,46 @@ def _word_starts(query: _Query, limit: int) -> list[Customer]:
     return query.ids(_in_name_order(and_(col(Customer.id).in_(candidates), condition), limit))
 
 
+def _one_word(query: _Query, limit: int) -> list[Customer] | None:
+    """All of rank 0 for one word typed, in one statement, when its range of the prefix index is
+    short enough to sort: names starting with it, then names with a later word starting with it;
+    else None."""
+    most = query.sorted_at_most(limit)
+    rows = select(CustomerWord.customer_id, CustomerWord.name, CustomerWord.whole) \
+        .where(_prefix(query.typed)).limit(most + 1).cte("word_rows")
+    counted = select(func.count()).select_from(rows).scalar_subquery()
+    starts = func.max(case((rows.c.whole, 1), else_=0)).label("starts")
+    each = select(rows.c.customer_id, rows.c.name, starts).group_by(rows.c.customer_id, rows.c.name).subquery()
+    first = select(each.c.customer_id, each.c.name, each.c.starts, counted.label("rows")) \
+        .order_by(each.c.starts.desc(), each.c.name, each.c.customer_id).limit(limit).subquery()
+    found = query.session.execute(select(Customer, first.c.rows).join(first, first.c.customer_id == Customer.id)
+                                  .order_by(first.c.starts.desc(), first.c.name, first.c.customer_id)).all()
+    return None if found and found[0][1] > most else [row[0] for row in found]
+
+
 def _by_trigrams(query: _Query, condition: Any, table: str, limit: int) -> list[Customer]:
-    """Matches of `condition` (fragments inside words) in name order: among the first rows of the
-    name order when they are common, else found by the trigram index: on SQLite the FTS5 table
-    `table`, on PostgreSQL pg_trgm's GIN index, which serves the LIKE conditions themselves."""
-    walked = query.walked(condition, limit)
-    if walked is not None:
-        return walked
+    """Matches of `condition` (fragments inside words) in name order: among the first `WALK` rows
+    of the name order when they are common, else found by the trigram index: on
+    SQLite the FTS5 table `table`, on PostgreSQL pg_trgm's GIN index, which serves the LIKE
+    conditions themselves."""
+    indexed = condition
     words = [word for word in query.words if len(word) >= TRIGRAM]
     if query.sqlite and words:
         match = " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
-        condition = and_(col(Customer.id).in_(
+        indexed = and_(col(Customer.id).in_(
             text(f"SELECT rowid FROM {table} WHERE {table} MATCH :match").bindparams(match=match)), condition)
-    return query.ids(_in_name_order(condition, limit))
+    if query.walk_end is None:  # fewer customers than a walk: walk them all
+        return query.ids(_in_name_order(condition, limit))
+    if query.sqlite:  # in the process: two statements cost nothing more, and SQLite would run both plans
+        walked = query.walked(condition, limit)
+        return walked if walked is not None else query.ids(_in_name_order(indexed, limit))
+    # one round trip to the server: the lookup runs only when the walk found too few
+    walk = _in_name_order(and_(col(Customer.name) <= query.walk_end, condition), limit).cte("walk")
+    enough = select(func.count()).select_from(walk).scalar_subquery() >= limit
+    looked_up = _in_name_order(indexed, limit).subquery("looked_up")
+    found = union_all(select(walk).where(enough), select(looked_up).where(~enough)).subquery("found")
+    return list(query.session.execute(select(Customer).from_statement(
+        select(found).order_by(found.c.name, found.c.id))).scalars())
 
 
 def search_customers(session: Session, query: str, limit: int = 50) -> list[CustomerView]:
@@ -352,9 +379,11 @@ def search_customers(session: Session, query: str, limit: int = 50) -> list[Cust
     if not words or limit <= 0:
         return []
     typed = _Query(session, words)
-    found: list[Customer] = _whole_names(typed, limit)
-    if len(found) < limit:
-        found += _word_starts(typed, limit - len(found))
+    found = _one_word(typed, limit) if len(words) == 1 and len(typed.typed) > 2 else None
+    if found is None:
+        found = _whole_names(typed, limit)
+        if len(found) < limit:
+            found += _word_starts(typed, limit - len(found))
     if len(found) < limit:
         found += _by_trigrams(typed, and_(typed.inside, ~typed.word_starts), "customer_fts_name", limit - len(found))
     if len(found) < limit:
