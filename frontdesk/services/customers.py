@@ -6,7 +6,8 @@ somewhere in the search text, "name phone-key email" folded (lower case, no acce
 `contacts.search_text`); what is typed is folded alike, so "zoe" finds Zoë and "zoë" finds Zoe.
 Phones match whatever spaces or dashes were typed. The best first: customers whose name has a word
 starting with each word typed, then those whose name contains them, then phone and email matches;
-among equals a name that starts with all that was typed, then name order. Words starting a
+among equals a name that starts with all that was typed (those in the order of the folded name,
+so "Ánna" and "anna" sort with "Anna"), then name order. Words starting a
 name's word are looked up in a B-tree of the names from each word on (`customer_word`, kept by
 the use cases here), walked in the order results are shown and stopped at the limit; fragments
 inside words, phones and emails in a trigram index (FTS5 on SQLite, pg_trgm GIN on PostgreSQL).
@@ -293,12 +294,14 @@ def _in_name_order(condition: Any, limit: int) -> Any:
 
 
 def _whole_names(query: _Query, limit: int) -> list[Customer]:
-    """Rank 0, first: names that start with all that was typed, in name order. One or two letters
-    begin many names: the name order is walked first."""
-    if len(query.typed) <= 2 and (walked := query.walked(query.whole, limit)) is not None:
-        return walked
-    found = query.first_of_few(select(CustomerWord.customer_id).where(_prefix(query.typed, whole=True)), limit)
-    return found if found is not None else query.ids(_in_name_order(query.whole, limit))
+    """Rank 0, first: names that start with all that was typed, in the order of the folded name
+    (then the name): the prefix index's range walked in its own order and stopped at `limit`,
+    however many names start so."""
+    first = select(CustomerWord.customer_id, CustomerWord.word, CustomerWord.name) \
+        .where(_prefix(query.typed, whole=True)) \
+        .order_by(CustomerWord.word, CustomerWord.name, CustomerWord.customer_id).limit(limit).subquery()
+    return query.ids(select(Customer).join(first, first.c.customer_id == Customer.id)
+                     .order_by(first.c.word, first.c.name, first.c.customer_id))
 
 
 def _word_starts(query: _Query, limit: int) -> list[Customer]:
@@ -329,15 +332,19 @@ def _one_word(query: _Query, limit: int) -> list[Customer] | None:
     short enough to sort: names starting with it, then names with a later word starting with it;
     else None."""
     most = query.sorted_at_most(limit)
-    rows = select(CustomerWord.customer_id, CustomerWord.name, CustomerWord.whole) \
+    rows = select(CustomerWord.customer_id, CustomerWord.name, CustomerWord.whole, CustomerWord.word) \
         .where(_prefix(query.typed)).limit(most + 1).cte("word_rows")
     counted = select(func.count()).select_from(rows).scalar_subquery()
     starts = func.max(case((rows.c.whole, 1), else_=0)).label("starts")
-    each = select(rows.c.customer_id, rows.c.name, starts).group_by(rows.c.customer_id, rows.c.name).subquery()
-    first = select(each.c.customer_id, each.c.name, each.c.starts, counted.label("rows")) \
-        .order_by(each.c.starts.desc(), each.c.name, each.c.customer_id).limit(limit).subquery()
+    folded = func.max(case((rows.c.whole, rows.c.word), else_="")).label("folded")  # her whole name's row
+    each = select(rows.c.customer_id, rows.c.name, starts, folded) \
+        .group_by(rows.c.customer_id, rows.c.name).subquery()
+    order = (each.c.starts.desc(), each.c.folded, each.c.name, each.c.customer_id)
+    first = select(each.c.customer_id, each.c.name, each.c.starts, each.c.folded, counted.label("rows")) \
+        .order_by(*order).limit(limit).subquery()
     found = query.session.execute(select(Customer, first.c.rows).join(first, first.c.customer_id == Customer.id)
-                                  .order_by(first.c.starts.desc(), first.c.name, first.c.customer_id)).all()
+                                  .order_by(first.c.starts.desc(), first.c.folded, first.c.name,
+                                            first.c.customer_id)).all()
     return None if found and found[0][1] > most else [row[0] for row in found]
 
 
