@@ -26,8 +26,7 @@ from datetime import datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Engine, and_, case, delete, func, insert, or_, text, union_all, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, text, union_all, update
 from sqlmodel import Session, col, select
 
 from frontdesk.domain.business import Business
@@ -259,18 +258,6 @@ class _Query:
         counted = select(func.count()).select_from(statement.limit(most + 1).subquery())
         return self.session.execute(counted).scalar_one() > most
 
-    def first_of_few(self, rows: Any, limit: int, *, distinct: bool = False) -> list[Customer] | None:
-        """The first `limit` customers of the prefix index's `rows` in name order (once each when
-        `distinct`: she may have several), when there are few enough of them to sort; else None.
-        One statement: the rows counted up to the most worth sorting, and the first of them."""
-        rows = rows.add_columns(CustomerWord.name)
-        few = (rows.distinct() if distinct else rows).limit(self.sorted_at_most(limit) + 1).subquery()
-        first = select(few.c.customer_id, few.c.name, func.count().over().label("rows")) \
-            .order_by(few.c.name, few.c.customer_id).limit(limit).subquery()
-        found = self.session.execute(select(Customer, first.c.rows).join(first, first.c.customer_id == Customer.id)
-                                     .order_by(first.c.name, first.c.customer_id)).all()
-        return None if found and found[0][1] > self.sorted_at_most(limit) else [row[0] for row in found]
-
     def walked(self, condition: Any, limit: int) -> list[Customer] | None:
         """The first `limit` matches of `condition` in name order when they lie among the first
         `WALK` rows of it, else None: common matches are met long before the walk's end."""
@@ -306,46 +293,21 @@ def _whole_names(query: _Query, limit: int) -> list[Customer]:
 
 def _word_starts(query: _Query, limit: int) -> list[Customer]:
     """Rank 0, then: the other names with a word starting with each word typed, in name order.
-    The range of the prefix index of a word typed that is not common gives the candidates."""
+    The range of the prefix index of a word typed that is not common gives the candidates; one
+    common word typed alone is met often enough walking the name order."""
     condition = and_(query.word_starts, ~query.whole)
     if len(query.typed) <= 2 and (walked := query.walked(condition, limit)) is not None:
         return walked
-    if len(query.words) == 1:  # all from the index: her rows starting with it, but not her whole name
-        whole = aliased(CustomerWord)
-        word = query.typed
-        found = query.first_of_few(select(CustomerWord.customer_id).where(
-            _prefix(word, whole=False), ~select(whole.customer_id).where(
-                whole.customer_id == CustomerWord.customer_id, col(whole.whole),
-                whole.word >= word, whole.word < word + TOP).exists()), limit, distinct=True)
-        return found if found is not None else query.ids(_in_name_order(condition, limit))
     most = query.sorted_at_most(limit)
     rare = next((word for word in query.words
                  if not query.more_than(select(CustomerWord.customer_id).where(_prefix(word)), most)), None)
-    if rare is None:
+    if rare is None and len(query.words) == 1:  # common: met often enough walking the name order
         return query.ids(_in_name_order(condition, limit))
-    candidates = select(CustomerWord.customer_id).where(_prefix(rare))
-    return query.ids(_in_name_order(and_(col(Customer.id).in_(candidates), condition), limit))
-
-
-def _one_word(query: _Query, limit: int) -> list[Customer] | None:
-    """All of rank 0 for one word typed, in one statement, when its range of the prefix index is
-    short enough to sort: names starting with it, then names with a later word starting with it;
-    else None."""
-    most = query.sorted_at_most(limit)
-    rows = select(CustomerWord.customer_id, CustomerWord.name, CustomerWord.whole, CustomerWord.word) \
-        .where(_prefix(query.typed)).limit(most + 1).cte("word_rows")
-    counted = select(func.count()).select_from(rows).scalar_subquery()
-    starts = func.max(case((rows.c.whole, 1), else_=0)).label("starts")
-    folded = func.max(case((rows.c.whole, rows.c.word), else_="")).label("folded")  # her whole name's row
-    each = select(rows.c.customer_id, rows.c.name, starts, folded) \
-        .group_by(rows.c.customer_id, rows.c.name).subquery()
-    order = (each.c.starts.desc(), each.c.folded, each.c.name, each.c.customer_id)
-    first = select(each.c.customer_id, each.c.name, each.c.starts, each.c.folded, counted.label("rows")) \
-        .order_by(*order).limit(limit).subquery()
-    found = query.session.execute(select(Customer, first.c.rows).join(first, first.c.customer_id == Customer.id)
-                                  .order_by(first.c.starts.desc(), first.c.folded, first.c.name,
-                                            first.c.customer_id)).all()
-    return None if found and found[0][1] > most else [row[0] for row in found]
+    # several common words: together they may be rare, and met only late in the name order (the
+    # first names typed cluster there), so the candidates are those in each word's range
+    candidates = [col(Customer.id).in_(select(CustomerWord.customer_id).where(_prefix(word)))
+                  for word in ([rare] if rare is not None else query.words)]
+    return query.ids(_in_name_order(and_(*candidates, condition), limit))
 
 
 def _by_trigrams(query: _Query, condition: Any, table: str, limit: int) -> list[Customer]:
@@ -386,11 +348,9 @@ def search_customers(session: Session, query: str, limit: int = 50) -> list[Cust
     if not words or limit <= 0:
         return []
     typed = _Query(session, words)
-    found = _one_word(typed, limit) if len(words) == 1 and len(typed.typed) > 2 else None
-    if found is None:
-        found = _whole_names(typed, limit)
-        if len(found) < limit:
-            found += _word_starts(typed, limit - len(found))
+    found = _whole_names(typed, limit)
+    if len(found) < limit:
+        found += _word_starts(typed, limit - len(found))
     if len(found) < limit:
         found += _by_trigrams(typed, and_(typed.inside, ~typed.word_starts), "customer_fts_name", limit - len(found))
     if len(found) < limit:
