@@ -10,7 +10,7 @@ enforced by database triggers created in the baseline migration.
 from datetime import date, datetime, time, timezone
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Integer, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Integer, Column, Index, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 # The kinds live in the domain; importing them from here still works.
@@ -19,6 +19,8 @@ from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Role, Tender  #
 
 # money, balances and their changes: BIGINT on PostgreSQL; SQLite's INTEGER is 64-bit already
 INT64 = BigInteger().with_variant(Integer(), "sqlite")
+# compared byte by byte on both databases, so a range of them is a prefix ("ann" ≤ word < "ann\U0010ffff")
+BYTEWISE_WORD = String(400).with_variant(String(400, collation="C"), "postgresql")
 
 
 def utcnow() -> datetime:
@@ -164,6 +166,22 @@ class Customer(SQLModel, table=True):
     # hidden from search, duplicates and lists
     merged_into_id: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class CustomerWord(SQLModel, table=True):
+    """Customer search's prefix index: for each word of a customer's folded name, the rest of the
+    name from that word on ("maria lopez-ruiz" → "maria lopez-ruiz", "lopez-ruiz", "ruiz"), with
+    her name to sort by. Typed words are looked up as prefixes, a range of the B-tree; her row
+    marked `whole` is her whole name. Customers merged into another have no rows. Kept by
+    the customer use cases (`services.customers.index_words`)."""
+
+    __tablename__ = "customer_word"
+    __table_args__ = (Index("ix_customer_word_word", "whole", "word", "name", "customer_id"),)
+
+    customer_id: int = Field(foreign_key="customer.id", primary_key=True)
+    word: str = Field(sa_column=Column(BYTEWISE_WORD, primary_key=True, nullable=False))
+    whole: bool  # her whole name: a name that starts with what was typed ranks first
+    name: str = Field(max_length=200)  # Customer.name, what equals are sorted by
 
 
 class Holding(SQLModel, table=True):

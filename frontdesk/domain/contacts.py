@@ -133,6 +133,15 @@ def search_text(name: str, phone: str, email: str, region: str) -> str:
     return text[:SEARCH_TEXT_LENGTH]
 
 
+def name_words(folded_name: str) -> list[str]:
+    """What customer search looks typed words up in: the folded name from each of its words on
+    ("maria lopez-ruiz" → "maria lopez-ruiz", "lopez-ruiz", "ruiz"); a word starts the name or
+    follows a space or a hyphen. A typed word begins a word of the name when one of these begins
+    with it; the first is the whole name."""
+    starts = [0] + [at + 1 for at, letter in enumerate(folded_name[:-1]) if letter in " -"]
+    return [folded_name[start:] for start in starts] if folded_name else []
+
+
 def contact_errors(
     name: str, phone: str, email: str, note: str = "", *, region: str = DEFAULT_REGION
 ) -> dict[str, str]:

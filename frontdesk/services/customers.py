@@ -1,13 +1,16 @@
 """Customers: create, edit, find by name / phone / email fragments, warn about duplicates, and
 merge two records of one person (managers).
 
-Search uses an index on both databases so it stays instant at 100k customers: FTS5 with the
-trigram tokenizer on SQLite, a pg_trgm GIN index on PostgreSQL. Each word typed must appear
+Search stays instant at a chain's million customers on both databases. Each word typed must appear
 somewhere in the search text, "name phone-key email" folded (lower case, no accents:
 `contacts.search_text`); what is typed is folded alike, so "zoe" finds Zoë and "zoë" finds Zoe.
 Phones match whatever spaces or dashes were typed. The best first: customers whose name has a word
 starting with each word typed, then those whose name contains them, then phone and email matches;
-among equals a name that starts with all that was typed, then name order.
+among equals a name that starts with all that was typed (those in the order of the folded name,
+so "Ánna" and "anna" sort with "Anna"), then name order. Words starting a
+name's word are looked up in a B-tree of the names from each word on (`customer_word`, kept by
+the use cases here), walked in the order results are shown and stopped at the limit; fragments
+inside words, phones and emails in a trigram index (FTS5 on SQLite, pg_trgm GIN on PostgreSQL).
 
 A phone number is kept in one form and compared by its E.164 digits (`contacts.read_phone`,
 read in the business's `phone_region`), so duplicates are found across formats and country codes.
@@ -17,16 +20,19 @@ A customer merged into another stays for the history that names her, and is foun
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import isqrt
+from time import monotonic
 from datetime import datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import and_, case, func, or_, text, update
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, text, union_all, update
 from sqlmodel import Session, col, select
 
 from frontdesk.domain.business import Business
-from frontdesk.domain.contacts import contact_errors, fold, phone_key, read_phone, search_text
+from frontdesk.domain.contacts import contact_errors, fold, name_words, phone_key, read_phone, search_text
 from frontdesk.domain.periods import local_date
-from frontdesk.models import Appointment, Checkout, Customer, Holding
+from frontdesk.models import Appointment, Checkout, Customer, CustomerWord, Holding
 from frontdesk.services import appointments, ledger
 from frontdesk.services.audit import AuditKind, record
 from frontdesk.services.errors import DuplicateCustomer, InvalidInput, NotFound, require_reason
@@ -103,6 +109,7 @@ def create_customer(
     customer = customer_row(business, name=name, phone=phone, email=email, note=note, at=clock(session))
     session.add(customer)
     session.flush()
+    index_words(session, customer)
     record(session, kind=AuditKind.CUSTOMER_ADDED, at=clock(session), staff_id=actor, customer_id=customer.id,
            subject=f"customer {customer.id}", detail=_contact(customer))
     return customer_view(customer)
@@ -134,6 +141,7 @@ def update_customer(
     fill_search(customer, business.phone_region)
     session.add(customer)
     session.flush()
+    index_words(session, customer)
     record(session, kind=AuditKind.CUSTOMER_EDITED, at=clock(session), staff_id=actor, customer_id=customer.id,
            subject=f"customer {customer.id}", detail=_contact(customer))
     return customer_view(customer)
@@ -143,39 +151,211 @@ def get_customer(session: Session, customer_id: int) -> CustomerView:
     return customer_view(_customer(session, customer_id))
 
 
-def _rank(words: list[str]) -> list[Any]:
-    """ORDER BY terms, best first: a word of the name starts with each word typed (0), the name
-    contains each (1), else phone or email (2); then a name that starts with all that was typed."""
-    name = col(Customer.search_name)
+# ---- search ----------------------------------------------------------------------------------
 
-    def like(pattern: str) -> Any:
-        return name.like(pattern, escape="\\")
+TOP = "\U0010ffff"  # sorts after every letter: ("ann", "ann" + TOP) holds all that starts with "ann"
+WALK = 1000  # rows of name order looked at before an index is asked for rarer matches
+FEWEST_SORTED = 1000  # matches always sorted rather than found by walking the name order
+SORT_WEIGHT = 4  # reading a row of the customer table and testing it costs about this many index entries
 
-    starts_a_word = [or_(like(f"{word}%"), like(f"% {word}%"), like(f"%-{word}%"))
-                     for word in map(like_escaped, words)]
-    inside = [like(f"%{like_escaped(word)}%") for word in words]
-    tier = case((and_(*starts_a_word), 0), (and_(*inside), 1), else_=2)
-    whole = case((like(f"{like_escaped(' '.join(words))}%"), 0), else_=1)
-    return [tier, whole]
+
+def word_rows(customer: Customer) -> list[dict[str, Any]]:
+    """Her rows of the prefix index (`models.CustomerWord`); none once she is merged into another."""
+    if customer.merged_into_id is not None:
+        return []
+    return [{"customer_id": customer.id, "word": word, "whole": at == 0, "name": customer.name}
+            for at, word in enumerate(name_words(customer.search_name))]
+
+
+def index_words(session: Session, customer: Customer) -> None:
+    """Keep her rows of the prefix index in step with her name (after it is flushed)."""
+    session.execute(delete(CustomerWord).where(col(CustomerWord.customer_id) == customer.id))
+    rows = word_rows(customer)
+    if rows:
+        session.execute(insert(CustomerWord), rows)
+
+
+def rebuild_search_index(connection: Connection | Session, batch: int = 5000) -> None:
+    """Fill the prefix index afresh from the customer table, in bulk: for files made before it
+    existed (the migration) and for loaders that insert customers without the use cases."""
+    connection.execute(delete(CustomerWord))
+    last = 0
+    while True:
+        found = connection.execute(
+            select(Customer.id, Customer.name, Customer.search_name)
+            .where(col(Customer.id) > last, col(Customer.merged_into_id).is_(None))
+            .order_by(Customer.id).limit(batch)).all()
+        if not found:
+            break
+        last = found[-1].id
+        rows = [{"customer_id": row.id, "word": word, "whole": at == 0, "name": row.name}
+                for row in found for at, word in enumerate(name_words(row.search_name))]
+        if rows:
+            connection.execute(insert(CustomerWord), rows)
+    dialect = connection.get_bind().dialect if isinstance(connection, Session) else connection.dialect
+    if dialect.name == "postgresql":  # the planner's figures for the new rows
+        connection.execute(text("ANALYZE customer_word"))
+
+
+_SCALES: WeakKeyDictionary[Engine, tuple[float, int, int, str | None]] = WeakKeyDictionary()
+SCALE_AGE = 60.0  # seconds the figures below are reused for: they only choose plans, never change results
+
+
+def _scale(session: Session) -> tuple[int, str | None]:
+    """About how many customers there are (the highest id), what makes a set of matches common; and
+    the name `WALK` rows down the name order (None when there are fewer), where a walk looking for
+    common matches gives up. Read once a minute per database: stale figures cost time, never a
+    wrong result (a walk to any name is a prefix of the name order; an unbounded one is complete)."""
+    engine = session.get_bind()
+    known = _SCALES.get(engine)
+    if known is not None and known[1] == WALK and monotonic() - known[0] < SCALE_AGE:
+        return known[2], known[3]
+    walk_end = select(Customer.name).order_by(Customer.name).offset(WALK - 1).limit(1).scalar_subquery()
+    customers, end = session.execute(select(func.max(Customer.id), walk_end)).one()
+    _SCALES[engine] = (monotonic(), WALK, customers or 0, end)
+    return customers or 0, end
+
+
+class _Query:
+    """What was typed, folded into words, and the conditions of each rank on the customer row."""
+
+    def __init__(self, session: Session, words: list[str]) -> None:
+        self.session, self.words = session, words
+        self.typed = " ".join(words)
+        self.sqlite = session.get_bind().dialect.name == "sqlite"
+        self.customers, self.walk_end = _scale(session)
+
+    def like(self, pattern: str) -> Any:
+        return col(Customer.search_name).like(pattern, escape="\\")
+
+    @property
+    def whole(self) -> Any:
+        """Her name starts with all that was typed."""
+        return self.like(f"{like_escaped(self.typed)}%")
+
+    @property
+    def word_starts(self) -> Any:
+        """A word of her name starts with each word typed."""
+        return and_(*(or_(self.like(f"{word}%"), self.like(f"% {word}%"), self.like(f"%-{word}%"))
+                      for word in map(like_escaped, self.words)))
+
+    @property
+    def inside(self) -> Any:
+        """Her name contains each word typed."""
+        return and_(*(self.like(f"%{like_escaped(word)}%") for word in self.words))
+
+    def sorted_at_most(self, limit: int) -> int:
+        """Matches beyond this many are found faster by walking the name order (each about
+        `customers / matches` rows apart) than by sorting them all: about √(limit · customers)."""
+        return max(FEWEST_SORTED, isqrt(SORT_WEIGHT * limit * self.customers))
+
+    def ids(self, statement: Any) -> list[Customer]:
+        """The customers `statement` selects, in its order."""
+        return list(self.session.exec(statement))
+
+    def more_than(self, statement: Any, most: int) -> bool:
+        """Whether `statement` has more than `most` rows (counting no further)."""
+        counted = select(func.count()).select_from(statement.limit(most + 1).subquery())
+        return self.session.execute(counted).scalar_one() > most
+
+    def walked(self, condition: Any, limit: int) -> list[Customer] | None:
+        """The first `limit` matches of `condition` in name order when they lie among the first
+        `WALK` rows of it, else None: common matches are met long before the walk's end."""
+        end = self.walk_end
+        if end is None:
+            return self.ids(_in_name_order(condition, limit))
+        found = self.ids(_in_name_order(and_(col(Customer.name) <= end, condition), limit))
+        return found if len(found) >= limit else None
+
+
+def _prefix(word: str, whole: bool | None = None) -> Any:
+    """Rows of the prefix index starting with `word`: one range of the B-tree (two when `whole`
+    is None: her rows from any word on)."""
+    return and_(col(CustomerWord.whole).in_([False, True] if whole is None else [whole]),
+                col(CustomerWord.word) >= word, col(CustomerWord.word) < word + TOP)
+
+
+def _in_name_order(condition: Any, limit: int) -> Any:
+    return select(Customer).where(condition, col(Customer.merged_into_id).is_(None)) \
+        .order_by(Customer.name, Customer.id).limit(limit)
+
+
+def _whole_names(query: _Query, limit: int) -> list[Customer]:
+    """Rank 0, first: names that start with all that was typed, in the order of the folded name
+    (then the name): the prefix index's range walked in its own order and stopped at `limit`,
+    however many names start so."""
+    first = select(CustomerWord.customer_id, CustomerWord.word, CustomerWord.name) \
+        .where(_prefix(query.typed, whole=True)) \
+        .order_by(CustomerWord.word, CustomerWord.name, CustomerWord.customer_id).limit(limit).subquery()
+    return query.ids(select(Customer).join(first, first.c.customer_id == Customer.id)
+                     .order_by(first.c.word, first.c.name, first.c.customer_id))
+
+
+def _word_starts(query: _Query, limit: int) -> list[Customer]:
+    """Rank 0, then: the other names with a word starting with each word typed, in name order.
+    The range of the prefix index of a word typed that is not common gives the candidates; one
+    common word typed alone is met often enough walking the name order."""
+    condition = and_(query.word_starts, ~query.whole)
+    if len(query.typed) <= 2 and (walked := query.walked(condition, limit)) is not None:
+        return walked
+    most = query.sorted_at_most(limit)
+    rare = next((word for word in query.words
+                 if not query.more_than(select(CustomerWord.customer_id).where(_prefix(word)), most)), None)
+    if rare is None and len(query.words) == 1:  # common: met often enough walking the name order
+        return query.ids(_in_name_order(condition, limit))
+    # several common words: together they may be rare, and met only late in the name order (the
+    # first names typed cluster there), so the candidates are those in each word's range
+    candidates = [col(Customer.id).in_(select(CustomerWord.customer_id).where(_prefix(word)))
+                  for word in ([rare] if rare is not None else query.words)]
+    return query.ids(_in_name_order(and_(*candidates, condition), limit))
+
+
+def _by_trigrams(query: _Query, condition: Any, table: str, limit: int) -> list[Customer]:
+    """Matches of `condition` (fragments inside words) in name order: among the first `WALK` rows
+    of the name order when they are common, else found by the trigram index: on
+    SQLite the FTS5 table `table`, on PostgreSQL pg_trgm's GIN index, which serves the LIKE
+    conditions themselves."""
+    indexed = condition
+    words = [word for word in query.words if len(word) >= TRIGRAM]
+    if query.sqlite and words:
+        match = " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
+        indexed = and_(col(Customer.id).in_(
+            text(f"SELECT rowid FROM {table} WHERE {table} MATCH :match").bindparams(match=match)), condition)
+    if query.walk_end is None:  # fewer customers than a walk: walk them all
+        return query.ids(_in_name_order(condition, limit))
+    if query.sqlite:  # in the process: two statements cost nothing more, and SQLite would run both plans
+        walked = query.walked(condition, limit)
+        return walked if walked is not None else query.ids(_in_name_order(indexed, limit))
+    # one round trip to the server: the lookup runs only when the walk found too few
+    walk = _in_name_order(and_(col(Customer.name) <= query.walk_end, condition), limit).cte("walk")
+    enough = select(func.count()).select_from(walk).scalar_subquery() >= limit
+    looked_up = _in_name_order(indexed, limit).subquery("looked_up")
+    found = union_all(select(walk).where(enough), select(looked_up).where(~enough)).subquery("found")
+    return list(query.session.execute(select(Customer).from_statement(
+        select(found).order_by(found.c.name, found.c.id))).scalars())
 
 
 def search_customers(session: Session, query: str, limit: int = 50) -> list[CustomerView]:
     """Customers whose name, phone or email contain every word of `query` (accents and case aside),
-    best first (see the module's note); customers merged into another are not found."""
+    best first (see the module's note); customers merged into another are not found.
+
+    Each rank is asked in turn until `limit` are found, each in the order it returns, so no plan
+    sorts every match: names starting with what was typed and names with words starting with it
+    come from the prefix index (a range of it when it is short, else the name order walked until
+    enough match); fragments inside a name, then phone and email matches, from the trigram index
+    unless they are common enough to be met walking the name order."""
     words = search_terms(query)
-    if not words:
+    if not words or limit <= 0:
         return []
-    statement = select(Customer)
-    long_words = [word for word in words if len(word) >= TRIGRAM]
-    if long_words and session.get_bind().dialect.name == "sqlite":
-        match = " AND ".join('"' + word.replace('"', '""') + '"' for word in long_words)
-        statement = statement.where(col(Customer.id).in_(
-            text("SELECT rowid FROM customer_fts WHERE customer_fts MATCH :match").bindparams(match=match)
-        ))
-    # on PostgreSQL the trigram index serves these; on SQLite they re-check what FTS found
-    statement = statement.where(*contains_every(words), col(Customer.merged_into_id).is_(None))
-    statement = statement.order_by(*_rank(words), Customer.name, Customer.id).limit(limit)
-    return [customer_view(row) for row in session.exec(statement)]
+    typed = _Query(session, words)
+    found = _whole_names(typed, limit)
+    if len(found) < limit:
+        found += _word_starts(typed, limit - len(found))
+    if len(found) < limit:
+        found += _by_trigrams(typed, and_(typed.inside, ~typed.word_starts), "customer_fts_name", limit - len(found))
+    if len(found) < limit:
+        found += _by_trigrams(typed, and_(*contains_every(words), ~typed.inside), "customer_fts", limit - len(found))
+    return [customer_view(customer) for customer in found]
 
 
 # ---- merging two records of one person (managers) -------------------------------------------
@@ -260,6 +440,8 @@ def merge_customers(session: Session, business: Business, *, keep_id: int, merge
     merged.merged_into_id = keep_id
     session.add_all([kept, merged])
     session.flush()
+    index_words(session, kept)
+    index_words(session, merged)  # found no more
     now = clock(session)
     record(session, kind=AuditKind.CUSTOMER_MERGED, at=now, staff_id=actor, customer_id=keep_id,
            subject=f"customer {merge_id} into {keep_id}", detail=f"{plan.summary}: {reason}")

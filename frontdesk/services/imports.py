@@ -42,7 +42,7 @@ from frontdesk.domain.terms import describe_amount, opening_balances
 from frontdesk.models import Customer, Holding, HoldingLine, Package
 from frontdesk.services.audit import AuditKind, record
 from frontdesk.services.catalogue import package_terms
-from frontdesk.services.customers import customer_row
+from frontdesk.services.customers import customer_row, index_words
 from frontdesk.services.errors import FrontDeskError, InvalidInput
 from frontdesk.services.ledger import append_entry
 from frontdesk.services.roles import clock, require_manager
@@ -229,6 +229,7 @@ def run_import(
             customer = customer_row(business, name=row.name, phone=row.phone, email=row.email, note=row.notes, at=now)
             session.add(customer)
             session.flush()
+            index_words(session, customer)
             customers[row.first_row] = customer.id
             contact = " · ".join(part for part in (row.name, row.phone, row.email, row.notes) if part)
             record(session, kind=AuditKind.CUSTOMER_ADDED, at=now, staff_id=actor, customer_id=customer.id,

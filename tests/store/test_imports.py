@@ -127,7 +127,8 @@ def test_accepting_the_report_imports_the_good_rows_in_one_transaction(spa: Spa,
     result = run(spa, skip_rejected=True, agreed=dry)
     after = counts(spa)
     assert {name: after[name] - before[name] for name in after if after[name] != before[name]} == {
-        "customer": 5, "holding": 5, "holding_line": 5, "ledger_entry": 5, "audit_event": 5 + 1}
+        "customer": 5, "holding": 5, "holding_line": 5, "ledger_entry": 5, "audit_event": 5 + 1,
+        "customer_word": 5 * 2}  # search's index: each two-word name from each word on
     assert (len(result.customer_ids), len(result.holding_ids), result.worth, result.left_out) == (5, 5, WORTH, 6)
     manager = spa.desk.by(spa.manager)
     assert manager.read(ledger.check) == []

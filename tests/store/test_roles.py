@@ -71,7 +71,7 @@ PARTS = {  # building blocks the use cases are made of, called inside them
     "sales.open_holding", "tenders.record_refunds", "views.appointment_views", "views.holding_views",
     "views.next_round", "views.receipt_view", "views.standing_redemptions", "liability.worth_now",
     "appointments.hold_or_refuse", "views.with_holds",
-    "schedule.booking_checks", "schedule.lock_provider",
+    "schedule.booking_checks", "schedule.lock_provider", "customers.index_words",
 }
 
 PACK = Terms(title="Massage Pack", value_type=ValueType.VISITS, quantity=5, all_services=False, price=35000)

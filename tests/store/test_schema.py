@@ -17,7 +17,9 @@ from frontdesk.migrations.env import include_object
 
 SEARCH_OBJECTS = {
     "sqlite": {("remove_table", name) for name in (
-        "customer_fts", "customer_fts_config", "customer_fts_data", "customer_fts_docsize", "customer_fts_idx")},
+        "customer_fts", "customer_fts_config", "customer_fts_data", "customer_fts_docsize", "customer_fts_idx",
+        "customer_fts_name", "customer_fts_name_config", "customer_fts_name_data", "customer_fts_name_docsize",
+        "customer_fts_name_idx")},
     "postgresql": {("remove_index", "ix_customer_search_trgm")},
 }
 
