@@ -1,7 +1,7 @@
 """PostgreSQL tells the other desks when data changes (NOTIFY on commit)
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-30
 
 A statement-level trigger on each table a desk shows sends `NOTIFY frontdesk_changes` with the
