@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench.balances import BUSINESS, NOW
-from bench.dataset import SCALES, cache_folder, copy_of
-from frontdesk.db import create_db_engine
+from bench.dataset import SCALES, cache_folder, copy_of, fill, size
+from frontdesk.db import create_db_engine, migrate
 from frontdesk.services import catalogue
 from frontdesk.services.desk import Desk
 
@@ -49,3 +52,43 @@ def signed_in_app(desk: Desk):  # type: ignore[no-untyped-def]
     from frontdesk.app import FrontDeskApp
 
     return FrontDeskApp(signed_in(desk))
+
+
+class PostgresSpa:
+    """A throwaway PostgreSQL server with a spa built in bulk (COPY) and copies of it."""
+
+    def __init__(self, server, scale: str) -> None:  # type: ignore[no-untyped-def]
+        self.server, self.scale = server, scale
+
+    def copy(self, name: str) -> str:
+        """A fresh copy of the spa (a database made from it as a template)."""
+        engine = create_db_engine(self.server.url())
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE spa')
+        engine.dispose()
+        return self.server.url(name)
+
+
+@contextmanager
+def postgres_spa(setting: Setting, scale: str | None = None) -> Iterator[PostgresSpa]:
+    """A PostgreSQL spa, `small` (10k customers) unless told: enough for what is measured there."""
+    from tests.pgserver import PostgresServer
+
+    scale = scale or ("tiny" if setting.quick else "small")
+    server = PostgresServer.start()
+    try:
+        engine = create_db_engine(server.url())
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("CREATE DATABASE spa")
+        engine.dispose()
+        engine = create_db_engine(server.url("spa"))
+        migrate(engine)
+        started = time.perf_counter()
+        counts = fill(engine, size(scale))
+        engine.dispose()
+        print(f"built the {scale} spa on PostgreSQL in {time.perf_counter() - started:.1f} s: "
+              + ", ".join(f"{count:,} {table}" for table, count in counts.items()), flush=True)
+        yield PostgresSpa(server, scale)
+    finally:
+        server.stop()
