@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 
 from bench.floors import BareLookup, fts_copy, fts_lookup
 from bench.harness import Report, interleaved, p95
-from bench.setting import Setting, signed_in_app
+from bench.setting import Setting, facing, signed_in_app
 from frontdesk.services.customers import search_customers
 
 TYPED = ["a", "an", "ann", "anna"]  # a name typed letter by letter
@@ -53,6 +53,7 @@ def use_case(report: Report, setting: Setting) -> None:
 
 
 async def _key_to_match(pilot: Pilot, key: str, shown: callable) -> float:  # type: ignore[valid-type]
+    facing(pilot.app)
     started = time.perf_counter()
     await pilot.press(key)
     while not shown():
@@ -82,9 +83,11 @@ async def _screen(setting: Setting) -> tuple[list[float], list[float]]:
                 if round_:  # the first round warms both
                     samples.append(took)
                     floor.append(bare_took)
+            facing(app)
             await pilot.press("escape")  # empties the lookup
             while home.query_text:
                 await pilot.pause()
+            facing(bare)
             await bare_pilot.press(*["backspace"] * len(typed))
             while bare.shown_for:
                 await bare_pilot.pause()

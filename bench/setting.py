@@ -47,6 +47,13 @@ def signed_in(desk: Desk, name: str = "Grace Kim") -> Desk:
     return desk
 
 
+def facing(app) -> None:  # type: ignore[no-untyped-def]
+    """Two apps run side by side in one event loop: Textual's "active app" is the one acted on."""
+    from textual._context import active_app
+
+    active_app.set(app)
+
+
 def signed_in_app(desk: Desk):  # type: ignore[no-untyped-def]
     """The real app on `desk`, the manager signed in (as the screen tests build it)."""
     from frontdesk.app import FrontDeskApp
