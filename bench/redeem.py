@@ -163,7 +163,7 @@ def measure(report: Report, label: str, urls: Callable[[str], str], floor_target
     single, single_raw, multi, multi_raw, counting = (urls(name) for name in ("one", "one-raw", "four", "four-raw",
                                                                              "count"))
     work = booked(single)
-    wanted = 200 if quick else 2000
+    wanted = 100 if quick else 600
     if len(work) < 2 * wanted + 40:
         wanted = max(DESKS, (len(work) - 40) // 2)
     one, four, counted = work[:wanted], work[wanted:2 * wanted], work[2 * wanted:2 * wanted + 20]
