@@ -48,6 +48,7 @@ FUTURE_SHARE = 0.2  # of the appointments: booked, still to come; the rest took 
 HER_ID, HER_NAME = 1, "Beatrix Vandermeer"
 HER_ENTRIES, HER_APPOINTMENTS = 2000, 100
 CHUNK = 20_000
+GENERATOR = 2  # part of the cache key with the scale and the schema head: bump when the rows change
 
 FIRST = ["Maria", "Anna", "John", "Li", "Sofia", "Omar", "Grace", "Ivan", "Chloe", "Dev", "Nora", "Paul", "Rita",
          "Sam", "Yuki", "Zoe", "Ben", "Ada", "Luis", "Mei", "Tom", "Ella", "Ravi", "Ines", "Annika", "Hannah",
@@ -259,10 +260,11 @@ class Spa:
             appointment_id = self.appointment(customer_id, service, provider, starts, AppointmentStatus.COMPLETED,
                                               holding_id, booked=starts - timedelta(days=self.rng.randint(1, 20)))
             remaining -= units
-            entry_id = self._entry(holding_id, line_id, EntryKind.REDEEM, -units, remaining, starts, appointment_id,
+            # paid at the desk a little after it began: in the order the line's changes were written
+            entry_id = self._entry(holding_id, line_id, EntryKind.REDEEM, -units, remaining, moment, appointment_id,
                                    "1 visit" if units == 1 else f"{units} units")
             self.sink.add("payment", (self.next_id("payment"), appointment_id, holding_id, entry_id, Tender.PACKAGE,
-                                      price, 2, _naive(starts), ""))
+                                      price, 2, _naive(moment), ""))
             return remaining
         delta = -units if change == "down" and remaining >= units else units
         remaining += delta
@@ -383,7 +385,7 @@ def sqlite_spa(scale: str | int, *, log: Callable[[str], None] = print) -> Path:
     engine = create_db_engine("sqlite://")
     head = head_revision(engine)
     engine.dispose()
-    path = cache_folder() / f"spa-{scale}-{head}.db"
+    path = cache_folder() / f"spa-{scale}-{head}-g{GENERATOR}.db"
     if path.exists():
         return path
     part = path.with_suffix(f".part{os.getpid()}")
