@@ -76,10 +76,10 @@ async def _screen(setting: Setting) -> tuple[list[float], list[float]]:
             typed = ""
             for key in TYPED[-1]:
                 typed += key
-                took = await _key_to_match(
-                    pilot, key, lambda: home.shown_for == typed and home.results and home.query_one("#results").row_count)
-                bare_took = await _key_to_match(
-                    bare_pilot, key, lambda: bare.shown_for == typed and bare.query_one("#results").row_count)
+                took = await _key_to_match(pilot, key, lambda: home.shown_for == typed and home.results
+                                           and home.query_one("#results").row_count)
+                bare_took = await _key_to_match(bare_pilot, key, lambda: bare.shown_for == typed
+                                                and bare.query_one("#results").row_count)
                 if round_:  # the first round warms both
                     samples.append(took)
                     floor.append(bare_took)

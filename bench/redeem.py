@@ -72,7 +72,8 @@ def raw_all(url: str, work: list[Booked]) -> tuple[int, int, float, list[str]]:
     engine = create_db_engine(url)
     sqlite = engine.dialect.name == "sqlite"
     mark = "?" if sqlite else "%s"
-    spend = f"UPDATE holding_line SET remaining = remaining - 1 WHERE id = {mark} AND remaining >= 1 RETURNING remaining"
+    spend = (f"UPDATE holding_line SET remaining = remaining - 1 WHERE id = {mark} AND remaining >= 1 "
+             "RETURNING remaining")
     entry = (f"INSERT INTO ledger_entry (holding_id, line_id, kind, delta, balance_after, appointment_id, staff_id, "
              f"created_at, note, seq) VALUES ({', '.join([mark] * 10)})")
     connection = engine.raw_connection()
