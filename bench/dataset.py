@@ -125,26 +125,12 @@ class Sink:
                 self.buffers[table] = []
 
 
-def _sqlite_value(value: object) -> object:
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's form for SQLite, UTC
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return json.dumps(value)
-    return value
-
-
-def _postgres_value(value: object) -> object:
-    return json.dumps(value) if isinstance(value, dict) else value
-
-
 def sqlite_writer(connection: Connection) -> Callable[[str, tuple[str, ...], list[tuple]], None]:
     raw = connection.connection.driver_connection
 
     def write(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
         statement = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        raw.executemany(statement, [tuple(map(_sqlite_value, row)) for row in rows])
+        raw.executemany(statement, rows)
     return write
 
 
@@ -154,21 +140,38 @@ def postgres_writer(connection: Connection) -> Callable[[str, tuple[str, ...], l
     def write(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
         with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row(tuple(map(_postgres_value, row)))
+                copy.write_row(row)
     return write
 
 
 # ---- the spa's rows ------------------------------------------------------------------------------------
 
-def _naive(moment: datetime) -> datetime:
+def sqlite_moment(moment: datetime) -> str:
+    """A UTC time as SQLAlchemy keeps it in SQLite."""
+    return moment.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def sqlite_day(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def postgres_moment(moment: datetime) -> datetime:
     return moment.replace(tzinfo=None)
+
+
+def postgres_day(day: date | None) -> date | None:
+    return day
 
 
 class Spa:
     """Generates the rows into a sink; ids are given here, in order, from 1."""
 
-    def __init__(self, sink: Sink, packs: list[Terms], wanted: Size, seed: int = 1) -> None:
+    def __init__(self, sink: Sink, packs: list[Terms], wanted: Size, seed: int = 1, *, postgres: bool = False) -> None:
         self.sink, self.packs, self.wanted = sink, packs, wanted
+        # values as each database's writer takes them (UTC times are kept naive)
+        self.moment = postgres_moment if postgres else sqlite_moment
+        self.day = postgres_day if postgres else sqlite_day
+        self.terms_json = [json.dumps(terms.to_dict()) for terms in packs]
         self.rng = random.Random(seed)
         self.ids = dict.fromkeys(ORDER, 0)
         lines_per_holding = sum(len(opening_balances(terms)) for terms in packs) / len(packs)
@@ -191,7 +194,7 @@ class Spa:
         customer_id = self.next_id("customer")
         created = NOW - timedelta(days=rng.randint(400, 1500), minutes=rng.randint(0, 1440))
         self.sink.add("customer", (customer_id, name, phone, email, "", search_text(name, phone, email, DEFAULT_REGION),
-                                   fold(name), phone_key(phone, DEFAULT_REGION), None, _naive(created)))
+                                   fold(name), phone_key(phone, DEFAULT_REGION), None, self.moment(created)))
         return customer_id
 
     def holding(self, customer_id: int, package: int, bought: datetime, events: int, *,
@@ -204,8 +207,9 @@ class Spa:
         until = valid_until(local_date(bought, BUSINESS.tz), terms.expires_in)
         holding_id = self.next_id("holding")
         voided_at = bought + timedelta(days=1) if voided else None
-        self.sink.add("holding", (holding_id, customer_id, package + 1, terms.title, terms.to_dict(), _naive(bought),
-                                  until, terms.price, False, voided_at and _naive(voided_at), 1, until, terms.unit,
+        self.sink.add("holding", (holding_id, customer_id, package + 1, terms.title, self.terms_json[package],
+                                  self.moment(bought), self.day(until), terms.price, False,
+                                  voided_at and self.moment(voided_at), 1, self.day(until), terms.unit,
                                   terms.provider_id, 0))
         left = []
         end = min(NOW, datetime.combine(until, datetime.min.time(), BUSINESS.tz)) if until else NOW
@@ -264,7 +268,7 @@ class Spa:
             entry_id = self._entry(holding_id, line_id, EntryKind.REDEEM, -units, remaining, moment, appointment_id,
                                    "1 visit" if units == 1 else f"{units} units")
             self.sink.add("payment", (self.next_id("payment"), appointment_id, holding_id, entry_id, Tender.PACKAGE,
-                                      price, 2, _naive(moment), ""))
+                                      price, 2, self.moment(moment), ""))
             return remaining
         delta = -units if change == "down" and remaining >= units else units
         remaining += delta
@@ -277,15 +281,15 @@ class Spa:
         entry_id = self.next_id("ledger_entry")
         staff = 1 if kind in (EntryKind.ADJUST, EntryKind.VOID) else 2
         self.sink.add("ledger_entry", (entry_id, holding_id, line_id, kind, delta, after, appointment_id, staff,
-                                       _naive(at), note, 0))
+                                       self.moment(at), note, 0))
         return entry_id
 
     def appointment(self, customer_id: int, service: int, provider: int | None, starts: datetime, status: str,
                     cover: int | None, booked: datetime) -> int:
         appointment_id = self.next_id("appointment")
         duration, price = SERVICES[service]
-        self.sink.add("appointment", (appointment_id, customer_id, service, provider, _naive(starts), duration, price,
-                                      status, cover, "", 2, _naive(booked)))
+        self.sink.add("appointment", (appointment_id, customer_id, service, provider, self.moment(starts), duration,
+                                      price, status, cover, "", 2, self.moment(booked)))
         return appointment_id
 
     def bookings(self, customer_id: int, holding_id: int, terms: Terms, until: date | None,
@@ -360,7 +364,7 @@ def fill(engine: Engine, wanted: Size, seed: int = 1) -> dict[str, int]:
         if not postgres:
             connection.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MB for the indexes being built
         sink = Sink(postgres_writer(connection) if postgres else sqlite_writer(connection))
-        Spa(sink, packs, wanted, seed).build()
+        Spa(sink, packs, wanted, seed, postgres=postgres).build()
         rebuild = getattr(customer_service, "rebuild_search_index", None)
         if rebuild is not None:  # the customers' word index, when the schema has one
             rebuild(connection)
