@@ -112,11 +112,11 @@ class Report:
         return "\n".join([HEADING, *map(row, self.results)])
 
 
-HEADING = f"{'measurement':<52}{'value':>12} {'unit':<10}{'baseline':>12}{'ratio':>8}  {'target':<32}met"
+HEADING = f"{'measurement':<52}{'value':>12} {'unit':<10}{'baseline':>12}{'ratio':>10}  {'target':<32}met"
 
 
 def row(result: Result) -> str:
     base = "—" if result.baseline_value is None else f"{result.baseline_value:g}"
     ratio = "—" if result.ratio is None else f"{result.ratio:.2f}×"
-    return (f"{result.name[:51]:<52}{result.value:>12g} {result.unit[:10]:<10}{base:>12}{ratio:>8}  "
+    return (f"{result.name[:51]:<52}{result.value:>12g} {result.unit[:10]:<10}{base:>12} {ratio:>9}  "
             f"{result.target[:31]:<32}{'yes' if result.met else 'NO'}")
