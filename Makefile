@@ -33,8 +33,7 @@ test: setup postgres pango lint
 	$(PY) -m pytest -n 3 --dist loadgroup -q  # three: screen tests wait on the UI as much as they compute
 
 bench: setup postgres
-	$(PY) -m bench
-	$(PY) -m bench.balances
+	$(PY) -m bench  # every group against its floor; bench/results.json (python -m bench --help)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .import_linter_cache

@@ -1,110 +1,72 @@
-"""Benchmarks at scale: `make bench` (or `python -m bench [--customers N] [--sqlite-only]`).
+"""Benchmarks at chain scale: `make bench` (or `python -m bench [--only GROUP,…] [--scale 1m]
+[--quick] [--skip-tests]`).
 
-Customer search at 100k customers, indexed (FTS5 trigram on SQLite, pg_trgm on PostgreSQL)
-against the baseline of the same query as a plain scan, measured in the same run; figures are
-reported as ratios because the machines are noisy.
+Builds (or reuses) a spa at the scale asked (bench/dataset.py), then runs each group of
+measurements against its floor in the same run, in turns (bench/harness.py): a table on the
+terminal and bench/results.json. Figures are ratios first: the machines are noisy and shared.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
-import statistics
 import tempfile
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Engine, func, insert, or_, select, text
+from bench import balances, lookup, redeem, screens, startup, suite
+from bench.dataset import SCALES, sqlite_spa
+from bench.harness import RESULTS, Report
+from bench.setting import Setting
 
-from frontdesk.db import create_db_engine, migrate, read_session
-from frontdesk.domain.contacts import DEFAULT_REGION, fold, kept_phone, phone_digits, phone_key, search_text
-from frontdesk.models import Customer
-from frontdesk.services.customers import search_customers
-
-FIRST = ["Maria", "Anna", "John", "Li", "Sofia", "Omar", "Grace", "Ivan", "Chloe", "Dev", "Nora", "Paul",
-         "Rita", "Sam", "Yuki", "Zoe", "Ben", "Ada", "Luis", "Mei", "Tom", "Ella", "Ravi", "Ines"]
-LAST = ["Lopez", "Smith", "Kim", "Patel", "Nguyen", "Garcia", "Brown", "Rossi", "Muller", "Silva",
-        "Khan", "Cohen", "Dubois", "Novak", "Ito", "Okafor", "Larsen", "Moreau", "Haddad", "Walsh"]
-QUERIES = ["mar", "lopez", "soph", "maria lop", "555 20", "201-33", "example.com", "zoe.walsh", "ana"]
-
-
-def populate(engine: Engine, count: int) -> None:
-    rng = random.Random(1)
-    rows = []
-    for number in range(count):
-        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}{'' if number % 3 else '-' + rng.choice(LAST)}"
-        phone = kept_phone(f"({rng.randint(200, 999)}) {rng.randint(200, 999)}-{rng.randint(1000, 9999)}",
-                           DEFAULT_REGION)
-        email = f"{name.lower().replace(' ', '.')}{number}@example.com"
-        rows.append({"name": name, "phone": phone, "email": email, "note": "",
-                     "phone_digits": phone_key(phone, DEFAULT_REGION), "search_name": fold(name),
-                     "search_text": search_text(name, phone, email, DEFAULT_REGION)})
-    with engine.begin() as connection:
-        for start in range(0, count, 5000):
-            connection.execute(insert(Customer), rows[start:start + 5000])
-        if engine.dialect.name == "postgresql":
-            connection.execute(text("ANALYZE customer"))
-
-
-def scan(session, query: str, limit: int = 50) -> list:  # type: ignore[no-untyped-def]
-    """The baseline: the same words matched by a plain scan of name, phone and email."""
-    statement = select(Customer.id)
-    for word in query.lower().split():
-        pattern = f"%{phone_digits(word) or word}%" if phone_digits(word) == word.replace(" ", "") else f"%{word}%"
-        statement = statement.where(or_(func.lower(Customer.name).like(pattern), Customer.phone_digits.like(pattern),
-                                         func.lower(Customer.email).like(pattern)))
-    return session.execute(statement.order_by(Customer.name).limit(limit)).all()
-
-
-def timed(work: Callable[[], object], repeat: int = 7) -> float:
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        work()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
-
-
-def bench_search(engine: Engine, label: str, count: int) -> None:
-    started = time.perf_counter()
-    populate(engine, count)
-    print(f"\n{label}: {count:,} customers loaded in {time.perf_counter() - started:.1f} s")
-    print(f"  {'query':<14}{'indexed ms':>12}{'scan ms':>10}{'scan / indexed':>16}")
-    ratios = []
-    with read_session(engine) as session:
-        for query in QUERIES:
-            search_customers(session, query)  # warm the cache for both
-            scan(session, query)
-            indexed = timed(lambda: search_customers(session, query))
-            baseline = timed(lambda: scan(session, query))
-            ratios.append(baseline / indexed)
-            print(f"  {query!r:<14}{indexed * 1000:>12.2f}{baseline * 1000:>10.2f}{baseline / indexed:>15.1f}×")
-    print(f"  geometric mean speed-up over the scan: {statistics.geometric_mean(ratios):.1f}×")
+GROUPS: dict[str, Callable[[Report, Setting], None]] = {
+    "lookup": lookup.use_case,  # per keystroke, through the use case
+    "typing": lookup.screen,  # per keystroke, through the real screen
+    "open": screens.open_customer,  # the customer with 2,000 entries
+    "redeem": redeem.run,  # redemptions per second, SQLite and PostgreSQL
+    "start": startup.cold_start,  # cold start in a pseudo-terminal
+    "memory": startup.memory,  # peak memory after a lookup
+    "balances": balances.run,  # the managers' overview
+    "refresh": screens.refresh,  # desk to desk
+    "tests": suite.run,  # make test's wall time
+}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("--customers", type=int, default=100_000)
-    parser.add_argument("--sqlite-only", action="store_true")
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", default="", help=f"groups, comma-separated: {', '.join(GROUPS)}")
+    parser.add_argument("--scale", default="100k", help=f"{', '.join(SCALES)} customers, or a number")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: the tiny spa, few rounds")
+    parser.add_argument("--skip-tests", action="store_true", help="do not time the test suite")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the results (JSON)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        engine = create_db_engine(f"sqlite:///{Path(folder) / 'bench.db'}")
-        migrate(engine)
-        bench_search(engine, "SQLite", args.customers)
-        engine.dispose()
-    if args.sqlite_only:
-        return
-    from tests.pgserver import PostgresServer
+    chosen = [name.strip() for name in args.only.split(",") if name.strip()] or list(GROUPS)
+    unknown = [name for name in chosen if name not in GROUPS]
+    if unknown:
+        parser.error(f"unknown group {', '.join(unknown)}; the groups: {', '.join(GROUPS)}")
+    if args.skip_tests and "tests" in chosen:
+        chosen.remove("tests")
+    scale = "tiny" if args.quick and args.scale == "100k" else args.scale
+    if scale not in SCALES:
+        scale = str(int(scale))
+    started = time.perf_counter()
+    report = Report(scale, args.out)
+    with tempfile.TemporaryDirectory(prefix="frontdesk-bench-") as scratch:
+        setting = Setting(scale, sqlite_spa(scale if scale in SCALES else int(scale)), Path(scratch), args.quick)
+        from bench.harness import HEADING
 
-    server = PostgresServer.start()
-    try:
-        engine = create_db_engine(server.url())
-        migrate(engine)
-        bench_search(engine, "PostgreSQL", args.customers)
-        engine.dispose()
-    finally:
-        server.stop()
+        print(HEADING, flush=True)
+        for name in chosen:
+            try:
+                GROUPS[name](report, setting)
+            except Exception as error:  # a group that fails is reported, the others still run
+                traceback.print_exc()
+                report.add(f"{name}: failed ({type(error).__name__}: {error})"[:120], 0, "", baseline="—",
+                           baseline_value=None, target="runs", met=False)
+            report.write()  # what was measured so far survives a later failure
+    print(f"\n{report.table()}\n\n{sum(r.met for r in report.results)} of {len(report.results)} targets met; "
+          f"{time.perf_counter() - started:.0f} s in all; written to {args.out}")
 
 
 if __name__ == "__main__":
