@@ -155,6 +155,7 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
         self.first_load = True
         self.select_holding: int | None = None  # put the cursor here once read again
         self.select_appointment: int | None = None  # likewise
+        self.read_on_mount = False  # the first read starts on mount: the first resume does not start another
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -179,8 +180,14 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
     def on_mount(self) -> None:
         self.query_one("#appointments", FittedTable).set_columns(APPOINTMENT_COLUMNS)
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.page and self.show_page(self.page))
+        # read at once, while the empty screen is laid out, rather than once it has been shown
+        self.read_on_mount = True
+        self.reload()
 
     def on_screen_resume(self) -> None:
+        if self.read_on_mount:
+            self.read_on_mount = False
+            return
         self.reload()
 
     # ---- reading ----------------------------------------------------------------------------------
@@ -233,11 +240,20 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
         sections = [(self.query_one(box), self.query_one(table_id, FittedTable))
                     for box, table_id in (("#holdings-box", "#holdings"), ("#appointments-box", "#appointments"),
                                           ("#history-box", "#history"))]
-        others = sum(widget.outer_size.height for widget in (self.query_one(Header), self.query_one("#contact"),
-                                                             self.query_one(KeysFooter)))
+        others = sum(widget.outer_size.height for widget in (self.query_one(Header), self.query_one(KeysFooter)))
+        others += self.contact_height()
         wanted = [1 + (table.lines_wanted if table.display else 0) for _, table in sections]  # heading, rows
         for (box, _), height in zip(sections, share_lines(self.size.height - others, wanted), strict=True):
             box.styles.height = height
+
+    def contact_height(self) -> int:
+        """The lines the contact takes with what it says now (her note may have just been read or
+        changed), not as it was last laid out: the sections are fitted in the same pass."""
+        contact = self.query_one("#contact", Static)
+        if not contact.size.width:
+            return contact.outer_size.height
+        size = self.size
+        return contact.get_content_height(size, size, contact.size.width) + contact.styles.gutter.height
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.fit_sections)  # the tables refit their rows to the new width first
@@ -336,7 +352,8 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
             return True if manager else None
         if action == "adjust":
             holding = self.selected_holding
-            return True if manager and holding and not holding.voided and holding.terms.value_type is not ValueType.UNLIMITED else None
+            return True if manager and holding and not holding.voided \
+                and holding.terms.value_type is not ValueType.UNLIMITED else None
         if action == "void":
             holding = self.selected_holding
             return True if manager and holding and not holding.voided else None
