@@ -9,16 +9,21 @@ sqlite3 queries of the same rows (`time_bare_screen`), in the same run, rounds i
 Two figures per opening, both read from the app's own paints (headless, the compositor still
 renders every frame; nothing is slept): *shown*, the first paint with her rows in the tables,
 and *settled*, the last paint before the app goes idle (every later layout or footer rebuild is
-in it). Medians, and their ratio to the bare screen's, because the machines are noisy.
+in it); each also as the CPU time of the process until then (steadier when the machine is
+shared), and the time spent collecting garbage. Medians, and their ratio to the bare screen's,
+because the machines are noisy. `--freeze` freezes what each app holds once started
+(`gc.freeze()`), so that a full collection does not walk it again during an opening.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import sqlite3
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -174,6 +179,7 @@ class Opening:
     settled: float  # seconds to the last paint before the app went idle
     shown_cpu: float  # the process's CPU seconds (every thread) spent until then: steadier on a busy machine
     settled_cpu: float
+    collecting: float  # seconds of it spent collecting garbage (Python's cyclic collector), until settled
 
 
 async def time_opening(pilot: Any, open_screen: Callable[[], object], ready: Callable[[Screen], bool]) -> Opening:
@@ -191,7 +197,16 @@ async def time_opening(pilot: Any, open_screen: Callable[[], object], ready: Cal
         if screen is not before:
             paints.append((perf_counter(), process_time(), ready(screen)))
 
+    collected = [0.0, 0.0]  # seconds collecting; when the running collection began
+
+    def collecting(phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            collected[1] = perf_counter()
+        else:
+            collected[0] += perf_counter() - collected[1]
+
     app._display = painted
+    gc.callbacks.append(collecting)
     try:
         started, started_cpu = perf_counter(), process_time()
         open_screen()
@@ -203,9 +218,11 @@ async def time_opening(pilot: Any, open_screen: Callable[[], object], ready: Cal
         await pilot.pause()
     finally:
         del app._display
+        gc.callbacks.remove(collecting)
     first, first_cpu = next((moment, cpu) for moment, cpu, shown in paints if shown)
     last, last_cpu, _ = paints[-1]
-    opening = Opening(first - started, last - started, first_cpu - started_cpu, last_cpu - started_cpu)
+    opening = Opening(first - started, last - started, first_cpu - started_cpu, last_cpu - started_cpu,
+                      collected[0])
     app.pop_screen()
     await pilot.pause()
     return opening
@@ -225,21 +242,36 @@ def bare_ready(screen: Screen) -> bool:
     return isinstance(screen, BareScreen) and screen.query_one(DataTable).row_count > 0
 
 
-async def time_customer_screen(desk: Desk, customer_id: int, times: int) -> list[Opening]:
+async def time_customer_screen(desk: Desk, customer_id: int, times: int, *, freeze: bool = False) -> list[Opening]:
     """Open her customer screen `times` times in one app (the desk's manager signed in)."""
     from frontdesk.app import FrontDeskApp
 
     app = FrontDeskApp(desk)
     async with app.run_test(size=SIZE) as pilot:
-        return [await time_opening(pilot, lambda: app.open_customer(customer_id), customer_ready(customer_id))
-                for _ in range(times)]
+        with frozen(freeze):
+            return [await time_opening(pilot, lambda: app.open_customer(customer_id), customer_ready(customer_id))
+                    for _ in range(times)]
 
 
-async def time_bare_screen(path: Path, customer_id: int, times: int) -> list[Opening]:
+async def time_bare_screen(path: Path, customer_id: int, times: int, *, freeze: bool = False) -> list[Opening]:
     app = BareApp()
     async with app.run_test(size=SIZE) as pilot:
-        return [await time_opening(pilot, lambda: app.push_screen(BareScreen(path, customer_id)), bare_ready)
-                for _ in range(times)]
+        with frozen(freeze):
+            return [await time_opening(pilot, lambda: app.push_screen(BareScreen(path, customer_id)), bare_ready)
+                    for _ in range(times)]
+
+
+@contextmanager
+def frozen(freeze: bool) -> Iterator[None]:
+    """With `freeze`, what the process holds now is left out of garbage collections until the end."""
+    if freeze:
+        gc.collect()
+        gc.freeze()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.unfreeze()
 
 
 def manager_desk(path: Path, business: Business) -> Desk:
@@ -250,21 +282,21 @@ def manager_desk(path: Path, business: Business) -> Desk:
 
 
 async def compare(path: Path, business: Business, customer_id: int, *, rounds: int = 7,
-                  per_round: int = 3) -> dict[str, list[Opening]]:
+                  per_round: int = 3, freeze: bool = False) -> dict[str, list[Opening]]:
     """Rounds of the customer screen and the bare screen, interleaved (the first opening of each
     app is left out: imports and first styles)."""
     desk = manager_desk(path, business)
     found: dict[str, list[Opening]] = {"customer": [], "bare": []}
     for _ in range(rounds):
-        found["customer"] += (await time_customer_screen(desk, customer_id, per_round + 1))[1:]
-        found["bare"] += (await time_bare_screen(path, customer_id, per_round + 1))[1:]
+        found["customer"] += (await time_customer_screen(desk, customer_id, per_round + 1, freeze=freeze))[1:]
+        found["bare"] += (await time_bare_screen(path, customer_id, per_round + 1, freeze=freeze))[1:]
     desk.engine.dispose()
     return found
 
 
 def summary(found: dict[str, list[Opening]]) -> str:
     lines = []
-    fields = ("shown", "settled", "shown_cpu", "settled_cpu")
+    fields = ("shown", "settled", "shown_cpu", "settled_cpu", "collecting")
     medians = {name: [statistics.median(getattr(opening, field) for opening in openings) for field in fields]
                for name, openings in found.items()}
     for name, figures in medians.items():
@@ -293,6 +325,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--per-round", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="profile the customer screen with pyinstrument")
+    parser.add_argument("--freeze", action="store_true", help="gc.freeze() each app once started")
     arguments = parser.parse_args()
     settings = load_settings()
     business = Business(tz=settings.zone, currency=settings.money, phone_region=settings.phone_region)
@@ -310,7 +343,7 @@ def main() -> None:
         print(profiler.output_text(unicode=True, color=False, show_all=False))
         return
     print(summary(asyncio.run(compare(arguments.db, business, customer_id, rounds=arguments.rounds,
-                                      per_round=arguments.per_round))))
+                                      per_round=arguments.per_round, freeze=arguments.freeze))))
 
 
 if __name__ == "__main__":

@@ -224,7 +224,7 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
                 contact.append(f"  ·  {part}")
         if customer.note:
             contact.append(f"\n{customer.note}", style="italic")
-        self.query_one("#contact", Static).update(contact)
+        self.say("#contact", contact)
         self.show_holdings()
         self.show_appointments(keep)
         self.query_one("#history", HistoryTable).show(page.history, tz=self.desk.business.tz, today=self.today)
@@ -232,6 +232,13 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
         self.fit_sections()
         self.first_load = False
         self.refresh_bindings()
+
+    def say(self, selector: str, words: str | Text) -> None:
+        """Put `words` in the Static at `selector`, unless it says them already (the same words
+        again would lay the screen out again: a note is said again on every highlighted row)."""
+        static = self.query_one(selector, Static)
+        if static.content != words:
+            static.update(words)
 
     def fit_sections(self) -> None:
         """Packages, appointments and history share the height: each is as tall as its rows when
@@ -277,7 +284,7 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
                                                          else "— h shows them")
         if self.desk.is_manager and self.page.holdings:
             note += " · d extend, f freeze, t move"
-        self.query_one("#holdings-note", Static).update(note)
+        self.say("#holdings-note", note)
         table.display = bool(table.holdings)
 
     def show_appointments(self, keep: int | None = None) -> None:
@@ -308,7 +315,7 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
         selected = self.selected_appointment
         if selected is not None and self.may_be_no_show(selected):
             note += " · n no-show"
-        self.query_one("#appointments-note", Static).update(note)
+        self.say("#appointments-note", note)
 
     def show_history_note(self) -> None:
         assert self.page is not None
@@ -317,7 +324,7 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
             note = "no changes yet"
         else:
             note = f"newest {shown}" + (" — m loads older" if self.page.more_history else ", all shown")
-        self.query_one("#history-note", Static).update(note)
+        self.say("#history-note", note)
 
     # ---- what is selected --------------------------------------------------------------------------
 

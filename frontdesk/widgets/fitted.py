@@ -157,19 +157,22 @@ class FittedTable(DataTable):
         self.clear(columns=True)
         for column in self.fit_columns:
             self.add_column(column.label, key=column.key, width=widths[column.key])
+        cut = [column.key in shrunk and not column.wrap for column in self.fit_columns]
         for key, cells in self.fit_rows:
-            shown = []
-            for column, cell in zip(self.fit_columns, cells, strict=False):
-                cell = cell.copy()
-                if column.key in shrunk and not column.wrap:
-                    cell.no_wrap, cell.overflow = True, "ellipsis"
-                shown.append(cell)
-            self.add_row(*shown, key=key, height=None if wraps else 1)
+            if any(cut):  # a copy ends in "…": the row as given stays whole, for a wider table
+                cells = [self._cut(cell) if ends else cell for ends, cell in zip(cut, cells, strict=False)]
+            self.add_row(*cells, key=key, height=None if wraps else 1)
         self._measure_now(wraps)
         if self.fit_rows:
             self.move_cursor(row=max(0, min(row, len(self.fit_rows) - 1)))
         if self.lines_wanted != before:
             self.post_message(self.LinesChanged(self))
+
+    @staticmethod
+    def _cut(cell: Text) -> Text:
+        cell = cell.copy()
+        cell.no_wrap, cell.overflow = True, "ellipsis"
+        return cell
 
     def _measure_now(self, wraps: bool) -> None:
         """Size the table for its rows now, not when it is next idle as Textual's table does: the
