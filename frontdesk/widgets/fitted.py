@@ -159,9 +159,10 @@ class FittedTable(DataTable):
             self.add_column(column.label, key=column.key, width=widths[column.key])
         cut = [column.key in shrunk and not column.wrap for column in self.fit_columns]
         for key, cells in self.fit_rows:
-            if any(cut):  # a copy ends in "…": the row as given stays whole, for a wider table
-                cells = [self._cut(cell) if ends else cell for ends, cell in zip(cut, cells, strict=False)]
-            self.add_row(*cells, key=key, height=None if wraps else 1)
+            # a cell to be cut is a copy ending in "…" (the row as given stays whole, for a wider
+            # table); cells beyond the columns shown are left out
+            shown = [self._cut(cell) if ends else cell for ends, cell in zip(cut, cells, strict=False)]
+            self.add_row(*shown, key=key, height=None if wraps else 1)
         self._measure_now(wraps)
         if self.fit_rows:
             self.move_cursor(row=max(0, min(row, len(self.fit_rows) - 1)))

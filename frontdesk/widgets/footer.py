@@ -52,7 +52,7 @@ class KeysFooter(Footer):
 
     async def _rebuild_if_changed(self) -> None:
         self._check_pending = False
-        if not self.is_attached or not self.screen.is_current:  # closing, or covered: checked again on resume
+        if not self.is_attached or self.screen not in self.app.screen_stack:  # its screen is closing
             return
         now = self._what_shows()
         if self._shown is not None and now[0] == self._shown[0]:
