@@ -2,10 +2,10 @@
 
 Textual's footer takes itself apart and builds its keys again each time a screen says its
 bindings may have changed (`refresh_bindings`: on every focus move, every highlighted row, every
-form state), and only after the next refresh, so a screen that has just read its data paints
-twice. This one compares what it would show with what it shows, soon after it is told (one
-check for many calls): the same keys are kept, a key that can or cannot act now is lit or dimmed
-in place, and only a key that appears, goes or changes its words rebuilds the footer.
+form state): a screen that has just read its data lays itself out again for it. This one
+compares what it would show with what it shows after the next refresh (one check for many
+calls): the same keys are kept, a key that can or cannot act now is lit or dimmed in place, and
+only a key that appears, goes or changes its words rebuilds the footer.
 """
 
 from __future__ import annotations
@@ -48,7 +48,9 @@ class KeysFooter(Footer):
             return
         if self.is_attached and screen is self.screen and not self._check_pending:
             self._check_pending = True
-            self.call_later(self._rebuild_if_changed)
+            # after the screen's next refresh, as Textual's footer does: its widgets are all there
+            # then for its check_action (a screen may be recomposing its parts meanwhile)
+            self.call_after_refresh(self._rebuild_if_changed)
 
     async def _rebuild_if_changed(self) -> None:
         self._check_pending = False
