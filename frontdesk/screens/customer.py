@@ -156,6 +156,7 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
         self.first_load = True
         self.select_holding: int | None = None  # put the cursor here once read again
         self.select_appointment: int | None = None  # likewise
+        self.read_on_mount = False  # the first read starts on mount: the first resume does not start another
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -180,8 +181,14 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
     def on_mount(self) -> None:
         self.query_one("#appointments", FittedTable).set_columns(APPOINTMENT_COLUMNS)
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.page and self.show_page(self.page))
+        # read at once, while the empty screen is laid out, rather than once it has been shown
+        self.read_on_mount = True
+        self.reload()
 
     def on_screen_resume(self) -> None:
+        if self.read_on_mount:
+            self.read_on_mount = False
+            return
         self.reload()
 
     @on(FrontDeskApp.DeskChanged)
@@ -223,7 +230,7 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
                 contact.append(f"  ·  {part}")
         if customer.note:
             contact.append(f"\n{customer.note}", style="italic")
-        self.query_one("#contact", Static).update(contact)
+        self.say("#contact", contact)
         self.show_holdings()
         self.show_appointments(keep)
         self.query_one("#history", HistoryTable).show(page.history, tz=self.desk.business.tz, today=self.today)
@@ -232,6 +239,13 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
         self.first_load = False
         self.refresh_bindings()
 
+    def say(self, selector: str, words: str | Text) -> None:
+        """Put `words` in the Static at `selector`, unless it says them already (the same words
+        again would lay the screen out again: a note is said again on every highlighted row)."""
+        static = self.query_one(selector, Static)
+        if static.content != words:
+            static.update(words)
+
     def fit_sections(self) -> None:
         """Packages, appointments and history share the height: each is as tall as its rows when
         that fits, the others share the rest (what one does not need goes to the others), and each
@@ -239,11 +253,20 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
         sections = [(self.query_one(box), self.query_one(table_id, FittedTable))
                     for box, table_id in (("#holdings-box", "#holdings"), ("#appointments-box", "#appointments"),
                                           ("#history-box", "#history"))]
-        others = sum(widget.outer_size.height for widget in (self.query_one(Header), self.query_one("#contact"),
-                                                             self.query_one(KeysFooter)))
+        others = sum(widget.outer_size.height for widget in (self.query_one(Header), self.query_one(KeysFooter)))
+        others += self.contact_height()
         wanted = [1 + (table.lines_wanted if table.display else 0) for _, table in sections]  # heading, rows
         for (box, _), height in zip(sections, share_lines(self.size.height - others, wanted), strict=True):
             box.styles.height = height
+
+    def contact_height(self) -> int:
+        """The lines the contact takes with what it says now (her note may have just been read or
+        changed), not as it was last laid out: the sections are fitted in the same pass."""
+        contact = self.query_one("#contact", Static)
+        if not contact.size.width:
+            return contact.outer_size.height
+        size = self.size
+        return contact.get_content_height(size, size, contact.size.width) + contact.styles.gutter.height
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.fit_sections)  # the tables refit their rows to the new width first
@@ -267,7 +290,7 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
                                                          else "— h shows them")
         if self.desk.is_manager and self.page.holdings:
             note += " · d extend, f freeze, t move"
-        self.query_one("#holdings-note", Static).update(note)
+        self.say("#holdings-note", note)
         table.display = bool(table.holdings)
 
     def show_appointments(self, keep: int | None = None) -> None:
@@ -298,7 +321,7 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
         selected = self.selected_appointment
         if selected is not None and self.may_be_no_show(selected):
             note += " · n no-show"
-        self.query_one("#appointments-note", Static).update(note)
+        self.say("#appointments-note", note)
 
     def show_history_note(self) -> None:
         assert self.page is not None
@@ -307,7 +330,7 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
             note = "no changes yet"
         else:
             note = f"newest {shown}" + (" — m loads older" if self.page.more_history else ", all shown")
-        self.query_one("#history-note", Static).update(note)
+        self.say("#history-note", note)
 
     # ---- what is selected --------------------------------------------------------------------------
 
@@ -342,7 +365,8 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
             return True if manager else None
         if action == "adjust":
             holding = self.selected_holding
-            return True if manager and holding and not holding.voided and holding.terms.value_type is not ValueType.UNLIMITED else None
+            return True if manager and holding and not holding.voided \
+                and holding.terms.value_type is not ValueType.UNLIMITED else None
         if action == "void":
             holding = self.selected_holding
             return True if manager and holding and not holding.voided else None

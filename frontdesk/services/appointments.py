@@ -121,12 +121,13 @@ def customer_holdings(
 def customer_appointments(session: Session, *, customer_id: int, limit: int = 100) -> list[AppointmentView]:
     """A customer's appointments: every unpaid one (booked or completed) first, oldest first, then the
     `limit` newest others."""
-    paid = (select(Payment.appointment_id, func.sum(Payment.amount).label("paid"))
-            .group_by(Payment.appointment_id).subquery())
+    # what each of her appointments was paid, summed by its payment index: not every payment of
+    # the spa grouped first and joined after
+    paid = (select(func.coalesce(func.sum(Payment.amount), 0)).where(Payment.appointment_id == Appointment.id)
+            .correlate(Appointment).scalar_subquery())
     unpaid = col(Appointment.status).in_((AppointmentStatus.BOOKED, AppointmentStatus.COMPLETED)) & (
-        Appointment.price > func.coalesce(paid.c.paid, 0))
-    base = (select(Appointment).outerjoin(paid, paid.c.appointment_id == Appointment.id)
-            .where(Appointment.customer_id == customer_id))
+        Appointment.price > paid)
+    base = select(Appointment).where(Appointment.customer_id == customer_id)
     rows = [*session.exec(base.where(unpaid).order_by(Appointment.starts_at)),
             *session.exec(base.where(~unpaid).order_by(col(Appointment.starts_at).desc()).limit(limit))]
     return appointment_views(session, rows)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual import events
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -156,18 +157,39 @@ class FittedTable(DataTable):
         self.clear(columns=True)
         for column in self.fit_columns:
             self.add_column(column.label, key=column.key, width=widths[column.key])
+        cut = [column.key in shrunk and not column.wrap for column in self.fit_columns]
         for key, cells in self.fit_rows:
-            shown = []
-            for column, cell in zip(self.fit_columns, cells, strict=False):
-                cell = cell.copy()
-                if column.key in shrunk and not column.wrap:
-                    cell.no_wrap, cell.overflow = True, "ellipsis"
-                shown.append(cell)
+            # a cell to be cut is a copy ending in "…" (the row as given stays whole, for a wider
+            # table); cells beyond the columns shown are left out
+            shown = [self._cut(cell) if ends else cell for ends, cell in zip(cut, cells, strict=False)]
             self.add_row(*shown, key=key, height=None if wraps else 1)
+        self._measure_now(wraps)
         if self.fit_rows:
             self.move_cursor(row=max(0, min(row, len(self.fit_rows) - 1)))
         if self.lines_wanted != before:
             self.post_message(self.LinesChanged(self))
+
+    @staticmethod
+    def _cut(cell: Text) -> Text:
+        cell = cell.copy()
+        cell.no_wrap, cell.overflow = True, "ellipsis"
+        return cell
+
+    def _measure_now(self, wraps: bool) -> None:
+        """Size the table for its rows now, not when it is next idle as Textual's table does: the
+        screen then lays it out once, its scrollbar already there when the rows overflow, instead
+        of once without it and again with it (every row drawn twice). Every column's width is set,
+        so rows one line high need no measuring: only wrapped rows are measured, for their height."""
+        if not self._require_update_dimensions:
+            return
+        self._require_update_dimensions = False
+        new_rows = self._new_rows.copy()
+        self._new_rows.clear()
+        if wraps:
+            self._update_dimensions(new_rows)
+            return
+        self.virtual_size = Size(sum(column.get_render_width(self) for column in self.columns.values()),
+                                 self._total_row_height + (self.header_height if self.show_header else 0))
 
     def on_resize(self, event: events.Resize) -> None:
         if self.fit_columns and self.fitted() != self.fitted_widths:

@@ -4,6 +4,7 @@ reason — refused to the reception desk. Each test asserts the screen and the d
 
 from __future__ import annotations
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, RadioButton, Static
 
@@ -17,6 +18,8 @@ from frontdesk.screens.dialogs.reason import ReasonDialog
 from frontdesk.screens.dialogs.receipt import RefundReceiptDialog, SaleReceiptDialog
 from frontdesk.services import appointments, catalogue, customers, ledger
 from frontdesk.services.sales import TenderLine
+from frontdesk.widgets.fitted import FittedTable
+from frontdesk.widgets.footer import KeysFooter
 from tests.screens.customer_data import Spa
 from tests.screens.test_checkout import receipt_text
 from tests.screens.keys import type_text
@@ -63,6 +66,38 @@ async def open_customer(app: FrontDeskApp, pilot: Pilot, customer_id: int) -> Cu
     await settle(pilot)
     assert isinstance(app.screen, CustomerScreen)
     return app.screen
+
+
+async def test_opening_her_screen_fills_each_table_once_and_builds_its_keys_once(
+    spa: Spa, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Her page is read as the screen opens and shown in one pass: each table is given her rows
+    once (not again when the screen is laid out), and the footer's keys are built once — those
+    that can act on what was read are lit in place, not built again."""
+    Maria(spa)
+    filled: list[str | None] = []
+    built: list[KeysFooter] = []
+    rebuild, recompose = FittedTable.rebuild, KeysFooter.recompose
+
+    def counted_rebuild(table: FittedTable, *args: object, **kwargs: object) -> None:
+        if table.fit_rows and isinstance(table.screen, CustomerScreen):
+            filled.append(table.id)
+        rebuild(table, *args, **kwargs)  # type: ignore[arg-type]
+
+    async def counted_recompose(footer: KeysFooter) -> None:
+        if isinstance(footer.screen, CustomerScreen):
+            built.append(footer)
+        await recompose(footer)
+
+    monkeypatch.setattr(FittedTable, "rebuild", counted_rebuild)
+    monkeypatch.setattr(KeysFooter, "recompose", counted_recompose)
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_customer(app, pilot, spa.maria)
+        assert sorted(filled) == ["appointments", "history", "holdings"]
+        assert len(built) == 1
+        pay = next(key for key in screen.query_one(KeysFooter).query("FooterKey") if key.action == "checkout")
+        assert not pay.has_class("-disabled")  # her unpaid massage today is selected: Pay acts on it
 
 
 async def test_customer_screen_shows_holdings_appointments_and_history(spa: Spa) -> None:
