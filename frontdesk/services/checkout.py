@@ -42,6 +42,7 @@ from frontdesk.services.views import (
     Option,
     PaymentLine,
     Receipt,
+    booked_columns,
     current_round,
     money_line,
     package_line,
@@ -252,17 +253,20 @@ def _redeem(
 
     The holdings are read with their lines locked (lines, then the holding: the order every writer
     takes them in) and as committed now, so void, expiry and freeze are judged as they are; then
-    what other bookings hold on them (on SQLite only when the customer has such bookings: its
-    write transaction already keeps every other desk out)."""
-    holdings = _lock_holdings(session, customer_id=appointment.customer_id, holding_id=holding_id)
+    what other bookings hold on them, read after the lock. SQLite's write transaction already
+    keeps every other desk out: there the bookings come with the holdings, and only when the
+    customer has any."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    holdings, booked = _lock_holdings(session, customer_id=appointment.customer_id, holding_id=holding_id,
+                                      with_booked=sqlite and others_booked)
     if holding_id is not None:
         if not holdings:
             raise NotFound("No such package on this account.")
         if holdings[0][0].customer_id != appointment.customer_id:
             raise InvalidInput({"package": "That package belongs to another customer."})
     facts = [facts for facts, _, _ in holdings]
-    if others_booked or session.get_bind().dialect.name != "sqlite":
-        facts = with_holds(session, facts, business, now)  # judged against what other bookings leave free
+    if not sqlite or others_booked:  # judged against what other bookings leave free
+        facts = with_holds(session, facts, business, now, booked=booked if sqlite else None)
     if holding_id is None:
         coverage = default_choice(facts, appointment.facts, now, tz=business.tz, currency=business.currency,
                                   booked_for=appointment.cover_holding_id)
@@ -291,33 +295,47 @@ def _redeem(
 
 
 def _lock_holdings(
-    session: Session, *, customer_id: int, holding_id: int | None,
-) -> list[tuple[HoldingFacts, str, int]]:
+    session: Session, *, customer_id: int, holding_id: int | None, with_booked: bool = False,
+) -> tuple[list[tuple[HoldingFacts, str, int]], list[Row]]:
     """The holding `holding_id` (or every holding of the customer not void), with its lines, as
-    (facts without holds, title, id), locked for this transaction and read fresh: one statement."""
+    (facts without holds, title, id), locked for this transaction and read fresh: one statement.
+    `with_booked` adds the appointments booked to be covered by them (`views.booked_columns`),
+    for `with_holds`."""
     holding, line = HOLDING, HOLDING_LINE
     moved_to = HOLDING.alias("moved_to")
-    statement = (
-        select(holding.c.id, holding.c.customer_id, holding.c.title, holding.c.terms, holding.c.purchased_at,
+    columns = [holding.c.id, holding.c.customer_id, holding.c.title, holding.c.terms, holding.c.purchased_at,
                holding.c.valid_until, holding.c.voided_at, holding.c.frozen_from, holding.c.frozen_until,
                exists().where(moved_to.c.source_holding_id == holding.c.id).label("moved"),
-               line.c.id.label("line_id"), line.c.service_id, line.c.initial, line.c.remaining)
-        .select_from(line.join(holding, holding.c.id == line.c.holding_id))
+               line.c.id.label("line_id"), line.c.service_id, line.c.initial, line.c.remaining]
+    joined = line.join(holding, holding.c.id == line.c.holding_id)
+    first_booked = len(columns)  # where a row's booking starts, with `with_booked`
+    if with_booked:
+        booked = APPOINTMENT.alias("booked")
+        columns += booked_columns(booked)
+        joined = joined.outerjoin(booked, and_(booked.c.customer_id == holding.c.customer_id,
+                                               booked.c.cover_holding_id == holding.c.id,
+                                               booked.c.status == AppointmentStatus.BOOKED))
+    statement = (
+        select(*columns).select_from(joined)
         .where(holding.c.id == holding_id if holding_id is not None
                else and_(holding.c.customer_id == customer_id, holding.c.voided_at.is_(None)))
         .order_by(holding.c.id, line.c.id)
     )
     if session.get_bind().dialect.name != "sqlite":  # SQLite's write transaction locks the database
         statement = statement.with_for_update(of=[line, holding])
-    found: dict[int, tuple[Row, list[LineBalance]]] = {}
+    found: dict[int, tuple[Row, dict[int, LineBalance]]] = {}
+    bookings: dict[int, Row] = {}
     for row in session.execute(statement):
-        found.setdefault(row.id, (row, []))[1].append(
-            LineBalance(row.line_id, row.service_id, row.initial, row.remaining))
-    return [(HoldingFacts(
+        found.setdefault(row.id, (row, {}))[1][row.line_id] = LineBalance(
+            row.line_id, row.service_id, row.initial, row.remaining)
+        if with_booked and row[first_booked] is not None:  # a booking (its id first), once per line
+            bookings[row[first_booked]] = row[first_booked:]
+    holdings = [(HoldingFacts(
         id=row.id, customer_id=row.customer_id, terms=Terms.from_dict(row.terms), purchased_at=row.purchased_at,
-        valid_until=row.valid_until, voided=row.voided_at is not None, lines=tuple(lines),
+        valid_until=row.valid_until, voided=row.voided_at is not None, lines=tuple(lines.values()),
         frozen=(row.frozen_from, row.frozen_until) if row.frozen_from and row.frozen_until else None,
         moved=bool(row.moved)), row.title, row.id) for row, lines in found.values()]
+    return holdings, list(bookings.values())
 
 
 def receipt(session: Session, business: Business, record: Checkout, replayed: bool = False) -> Receipt:

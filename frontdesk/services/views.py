@@ -354,26 +354,25 @@ def holding_views(
 
 
 def with_holds(
-    session: Session, holdings: Sequence[HoldingFacts], business: Business, now: datetime
+    session: Session, holdings: Sequence[HoldingFacts], business: Business, now: datetime,
+    booked: Iterable[Sequence[Any]] | None = None,
 ) -> list[HoldingFacts]:
     """`holdings` with what their booked appointments hold on them (`coverage.holds_on`): the
     appointments booked "to be covered by" one of them, still booked, not paid (by a standing
     redemption or in full by money). Read in one batch for all of them (by the holdings' customers, an indexed
     column), fresh from the database: after `ledger.lock_holding` this counts every booking
-    committed before the lock."""
+    committed before the lock. A caller that read them already (the `booked_columns` of each, in
+    a statement of its own) passes them as `booked`."""
     ids = [holding.id for holding in holdings]
     if not ids:
         return list(holdings)
-    paid = (select(Payment.appointment_id, func.sum(Payment.amount).label("paid"))
-            .group_by(Payment.appointment_id).subquery())
-    booked = session.exec(
-        select(Appointment.id, Appointment.customer_id, Appointment.service_id, Appointment.provider_id,
-               Appointment.starts_at, Appointment.duration_min, Appointment.price, Appointment.cover_holding_id,
-               func.coalesce(paid.c.paid, 0), standing_exists(col(Appointment.id)))
-        .outerjoin(paid, paid.c.appointment_id == Appointment.id)
-        .where(col(Appointment.customer_id).in_({holding.customer_id for holding in holdings}),
-               col(Appointment.cover_holding_id).in_(ids), Appointment.status == AppointmentStatus.BOOKED)
-    ).all()
+    if booked is None:
+        appointment = Appointment.__table__
+        booked = session.execute(
+            select(*booked_columns(appointment))
+            .where(appointment.c.customer_id.in_({holding.customer_id for holding in holdings}),
+                   appointment.c.cover_holding_id.in_(ids), appointment.c.status == AppointmentStatus.BOOKED)
+        ).all()
     by_holding: dict[int, list[AppointmentFacts]] = {}
     for (appointment_id, customer_id, service_id, provider_id, starts_at, duration, price, holding_id,
          paid_so_far, standing) in booked:
@@ -386,6 +385,17 @@ def with_holds(
     return [replace(holding, holds=holds_on(holding, by_holding[holding.id], now, tz=business.tz,
                                             currency=business.currency))
             if holding.id in by_holding else holding for holding in holdings]
+
+
+def booked_columns(appointment: Any) -> list[Any]:
+    """What `with_holds` reads of a booked appointment (`appointment`: the table or an alias of
+    it): its facts, its holding, what was paid of it and whether a redemption stands for it."""
+    payment = Payment.__table__
+    return [appointment.c.id, appointment.c.customer_id, appointment.c.service_id, appointment.c.provider_id,
+            appointment.c.starts_at, appointment.c.duration_min, appointment.c.price, appointment.c.cover_holding_id,
+            select(func.coalesce(func.sum(payment.c.amount), 0)).where(payment.c.appointment_id == appointment.c.id)
+            .scalar_subquery(),
+            standing_exists(appointment.c.id)]
 
 
 def _money_paid(rows: Iterable[tuple[int, str, int]]) -> dict[int, tuple[int, Tender | None]]:
