@@ -135,9 +135,17 @@ def _configure_sqlite(engine: Engine, wait_ms: int, *, read_only: bool) -> None:
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """One write transaction: committed on success, rolled back on any error."""
-    with Session(engine.execution_options(**{WRITE: True}), expire_on_commit=False) as session:
+    with Session(_writer(engine), expire_on_commit=False) as session:
         with session.begin():
             yield session
+
+
+def _writer(engine: Engine) -> Engine:
+    """The engine as write transactions use it (made once per engine: making it costs a little)."""
+    writer = engine.__dict__.get("_frontdesk_writer")
+    if writer is None:
+        writer = engine.__dict__["_frontdesk_writer"] = engine.execution_options(**{WRITE: True})
+    return writer
 
 
 @contextmanager

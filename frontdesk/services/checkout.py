@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Row, and_, case, exists, func, insert, update
+from sqlalchemy import Row, and_, bindparam, case, exists, func, insert, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.compiler import compiles
@@ -55,6 +56,7 @@ from frontdesk.services.views import (
 APPOINTMENT, CHECKOUT, CUSTOMER, HOLDING, HOLDING_LINE, PAYMENT, PROVIDER, SERVICE, STAFF = (
     model.__table__ for model in (Appointment, Checkout, Customer, Holding, HoldingLine, Payment, Provider,
                                   Service, Staff))  # the tables: the checkout writes plain statements
+INSERT_PAYMENT = insert(PAYMENT)
 
 class _Returned(ColumnElement[Any]):
     """A subquery in a RETURNING clause with its columns named with their tables: SQLite's
@@ -168,7 +170,7 @@ def checkout(
                              actor=actor, now=now, round=opened.round, others_booked=opened.others_booked))
     check_tenders(tenders, appointment.due - sum(line.amount for line in lines), business)
     if tenders:
-        session.execute(insert(PAYMENT), [
+        session.execute(INSERT_PAYMENT, [
             dict(checkout_id=opened.id, appointment_id=locked.id, tender=line.tender, amount=line.amount,
                  staff_id=actor, created_at=now, note="") for line in tenders])
         lines += [money_line(line.tender, line.amount) for line in tenders]
@@ -177,10 +179,10 @@ def checkout(
         paid = receipt(session, business, session.get(Checkout, opened.id))
     else:
         paid = receipt_of(opened.id, key, locked.id, None, lines)
-    audit.record(session, kind=audit.AuditKind.CHECKOUT, at=now, staff_id=actor, customer_id=locked.customer_id,
-                 subject=f"appointment {locked.id}",
-                 detail="; ".join(f"{line.description} {format_money(line.amount, business.currency)}"
-                                  for line in paid.payments))
+    audit.record_now(session, kind=audit.AuditKind.CHECKOUT, at=now, staff_id=actor, customer_id=locked.customer_id,
+                     subject=f"appointment {locked.id}",
+                     detail="; ".join(f"{line.description} {format_money(line.amount, business.currency)}"
+                                      for line in paid.payments))
     return paid
 
 
@@ -191,20 +193,29 @@ def _lock_appointment(session: Session, *, appointment_id: int, key: str, actor:
     The same statement sets it COMPLETED when it is paid at or after its start: she came. Paid
     ahead, it stays booked (and can be a no-show). A checkout that fails rolls this back with
     everything else; a retry of a checkout already made (its key is there) leaves it as it is."""
+    row = session.execute(_lock_appointment_statement(), {
+        "for_appointment": appointment_id, "now": now, "for_key": key, "actor": actor}).first()
+    if row is None:
+        raise NotFound("No such appointment.")
+    return row
+
+
+@cache
+def _lock_appointment_statement() -> Any:
+    """`_lock_appointment`'s statement, built once (its values are parameters)."""
     appointment = APPOINTMENT
-    completed = and_(appointment.c.status == AppointmentStatus.BOOKED, appointment.c.starts_at <= now,
-                     ~exists().where(CHECKOUT.c.key == key))
-    row = session.execute(
-        update(appointment).where(appointment.c.id == appointment_id)
+    completed = and_(appointment.c.status == AppointmentStatus.BOOKED,
+                     appointment.c.starts_at <= bindparam("now", type_=appointment.c.starts_at.type),
+                     ~exists().where(CHECKOUT.c.key == bindparam("for_key")))
+    return (
+        update(appointment).where(appointment.c.id == bindparam("for_appointment"))
         .values(status=case((completed, AppointmentStatus.COMPLETED.value), else_=appointment.c.status))
         .returning(appointment.c.id, appointment.c.customer_id, appointment.c.service_id,
                    appointment.c.provider_id, appointment.c.starts_at, appointment.c.duration_min,
                    appointment.c.price, appointment.c.status, appointment.c.cover_holding_id,
-                   _Returned(select(STAFF.c.active).where(STAFF.c.id == actor).scalar_subquery()).label("staff_active"))
-    ).first()
-    if row is None:
-        raise NotFound("No such appointment.")
-    return row
+                   _Returned(select(STAFF.c.active).where(STAFF.c.id == bindparam("actor")).scalar_subquery())
+                   .label("staff_active"))
+    )
 
 
 def _open_checkout(session: Session, appointment: Row, *, key: str, actor: int, now: datetime) -> Row | None:
@@ -213,23 +224,32 @@ def _open_checkout(session: Session, appointment: Row, *, key: str, actor: int, 
     Made after the appointment's lock, so on PostgreSQL what it reads besides is as committed
     when the lock was granted: what was paid, the standing redemption, the round, whether other
     bookings of the customer are to be covered by a package (and may hold some of it)."""
-    appointment_id = appointment.id
+    return session.execute(_open_checkout_statement(session.get_bind().dialect.name), {
+        "key": key, "customer_id": appointment.customer_id, "appointment_id": appointment.id, "staff_id": actor,
+        "created_at": now, "for_appointment": appointment.id, "for_customer": appointment.customer_id,
+        "for_service": appointment.service_id, "for_provider": appointment.provider_id, "for_key": key,
+    }).first()
+
+
+@cache
+def _open_checkout_statement(dialect: str) -> Any:
+    """`_open_checkout`'s statement for a dialect, built once (its values are parameters)."""
+    appointment_id = bindparam("for_appointment")
     table = APPOINTMENT
     others_booked = exists().where(
-        table.c.customer_id == appointment.customer_id, table.c.id != appointment_id,
+        table.c.customer_id == bindparam("for_customer"), table.c.id != appointment_id,
         table.c.cover_holding_id.is_not(None), table.c.status == AppointmentStatus.BOOKED)
-    upsert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
-    return session.execute(
-        upsert(CHECKOUT).values(key=key, customer_id=appointment.customer_id, appointment_id=appointment_id,
-                                staff_id=actor, created_at=now)
+    upsert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    return (
+        upsert(CHECKOUT)
         .on_conflict_do_nothing(index_elements=[CHECKOUT.c.key])
         .returning(
             CHECKOUT.c.id,
-            _Returned(select(CUSTOMER.c.name).where(CUSTOMER.c.id == appointment.customer_id)
+            _Returned(select(CUSTOMER.c.name).where(CUSTOMER.c.id == bindparam("for_customer"))
                       .scalar_subquery()).label("customer_name"),
-            _Returned(select(SERVICE.c.name).where(SERVICE.c.id == appointment.service_id)
+            _Returned(select(SERVICE.c.name).where(SERVICE.c.id == bindparam("for_service"))
                       .scalar_subquery()).label("service_name"),
-            _Returned(select(PROVIDER.c.name).where(PROVIDER.c.id == appointment.provider_id)
+            _Returned(select(PROVIDER.c.name).where(PROVIDER.c.id == bindparam("for_provider"))
                       .scalar_subquery()).label("provider_name"),
             _Returned(select(func.coalesce(func.sum(PAYMENT.c.amount), 0))
                       .where(PAYMENT.c.appointment_id == appointment_id).scalar_subquery()).label("paid"),
@@ -237,11 +257,11 @@ def _open_checkout(session: Session, appointment: Row, *, key: str, actor: int, 
             _Returned(current_round(appointment_id)).label("round"),
             # checkouts that stand for it (what "paid" means for a free appointment): not this one, no refunds
             _Returned(select(func.count()).where(
-                CHECKOUT.c.appointment_id == appointment_id, CHECKOUT.c.key != key,
+                CHECKOUT.c.appointment_id == appointment_id, CHECKOUT.c.key != bindparam("for_key"),
                 ~CHECKOUT.c.key.startswith("refund-")).scalar_subquery()).label("checkouts"),
             _Returned(others_booked).label("others_booked"),
         )
-    ).first()
+    )
 
 
 def _redeem(
@@ -287,7 +307,7 @@ def _redeem(
     entry_id = write_entry(session, holding_id=chosen.id, line_id=take.line_id, kind=EntryKind.REDEEM,
                            delta=-take.units, balance_after=after, actor=actor, appointment_id=appointment.id,
                            note=note, at=now, seq=round, valid_until=starts)
-    session.execute(insert(PAYMENT).values(
+    session.execute(INSERT_PAYMENT, dict(
         checkout_id=checkout_id, appointment_id=appointment.id, holding_id=chosen.id, entry_id=entry_id,
         tender=Tender.PACKAGE, amount=take.value, staff_id=actor, created_at=now, note=""))
     return package_line(business, amount=take.value, holding_id=chosen.id, title=title, terms=terms,
@@ -301,31 +321,11 @@ def _lock_holdings(
     (facts without holds, title, id), locked for this transaction and read fresh: one statement.
     `with_booked` adds the appointments booked to be covered by them (`views.booked_columns`),
     for `with_holds`."""
-    holding, line = HOLDING, HOLDING_LINE
-    moved_to = HOLDING.alias("moved_to")
-    columns = [holding.c.id, holding.c.customer_id, holding.c.title, holding.c.terms, holding.c.purchased_at,
-               holding.c.valid_until, holding.c.voided_at, holding.c.frozen_from, holding.c.frozen_until,
-               exists().where(moved_to.c.source_holding_id == holding.c.id).label("moved"),
-               line.c.id.label("line_id"), line.c.service_id, line.c.initial, line.c.remaining]
-    joined = line.join(holding, holding.c.id == line.c.holding_id)
-    first_booked = len(columns)  # where a row's booking starts, with `with_booked`
-    if with_booked:
-        booked = APPOINTMENT.alias("booked")
-        columns += booked_columns(booked)
-        joined = joined.outerjoin(booked, and_(booked.c.customer_id == holding.c.customer_id,
-                                               booked.c.cover_holding_id == holding.c.id,
-                                               booked.c.status == AppointmentStatus.BOOKED))
-    statement = (
-        select(*columns).select_from(joined)
-        .where(holding.c.id == holding_id if holding_id is not None
-               else and_(holding.c.customer_id == customer_id, holding.c.voided_at.is_(None)))
-        .order_by(holding.c.id, line.c.id)
-    )
-    if session.get_bind().dialect.name != "sqlite":  # SQLite's write transaction locks the database
-        statement = statement.with_for_update(of=[line, holding])
+    statement, first_booked = _lock_holdings_statement(
+        session.get_bind().dialect.name, by_id=holding_id is not None, with_booked=with_booked)
     found: dict[int, tuple[Row, dict[int, LineBalance]]] = {}
     bookings: dict[int, Row] = {}
-    for row in session.execute(statement):
+    for row in session.execute(statement, {"holding_id": holding_id, "customer_id": customer_id}):
         found.setdefault(row.id, (row, {}))[1][row.line_id] = LineBalance(
             row.line_id, row.service_id, row.initial, row.remaining)
         if with_booked and row[first_booked] is not None:  # a booking (its id first), once per line
@@ -336,6 +336,35 @@ def _lock_holdings(
         frozen=(row.frozen_from, row.frozen_until) if row.frozen_from and row.frozen_until else None,
         moved=bool(row.moved)), row.title, row.id) for row, lines in found.values()]
     return holdings, list(bookings.values())
+
+
+@cache
+def _lock_holdings_statement(dialect: str, *, by_id: bool, with_booked: bool) -> tuple[Any, int]:
+    """`_lock_holdings`' statement, built once for each of its kinds, and where a row's booking
+    starts (with `with_booked`)."""
+    holding, line = HOLDING, HOLDING_LINE
+    moved_to = HOLDING.alias("moved_to")
+    columns = [holding.c.id, holding.c.customer_id, holding.c.title, holding.c.terms, holding.c.purchased_at,
+               holding.c.valid_until, holding.c.voided_at, holding.c.frozen_from, holding.c.frozen_until,
+               exists().where(moved_to.c.source_holding_id == holding.c.id).label("moved"),
+               line.c.id.label("line_id"), line.c.service_id, line.c.initial, line.c.remaining]
+    joined = line.join(holding, holding.c.id == line.c.holding_id)
+    first_booked = len(columns)
+    if with_booked:
+        booked = APPOINTMENT.alias("booked")
+        columns += booked_columns(booked)
+        joined = joined.outerjoin(booked, and_(booked.c.customer_id == holding.c.customer_id,
+                                               booked.c.cover_holding_id == holding.c.id,
+                                               booked.c.status == AppointmentStatus.BOOKED))
+    statement = (
+        select(*columns).select_from(joined)
+        .where(holding.c.id == bindparam("holding_id") if by_id
+               else and_(holding.c.customer_id == bindparam("customer_id"), holding.c.voided_at.is_(None)))
+        .order_by(holding.c.id, line.c.id)
+    )
+    if dialect != "sqlite":  # SQLite's write transaction locks the database
+        statement = statement.with_for_update(of=[line, holding])
+    return statement, first_booked
 
 
 def receipt(session: Session, business: Business, record: Checkout, replayed: bool = False) -> Receipt:

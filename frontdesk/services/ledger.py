@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from typing import Any
 
-from sqlalchemy import BigInteger, and_, cast, func, insert, or_, update
+from sqlalchemy import BigInteger, and_, bindparam, cast, func, insert, or_, update
 from sqlmodel import Session, col, select
 
 from frontdesk.domain.business import Business
@@ -75,12 +75,14 @@ def write_entry(
 ) -> int:
     """`append_entry` as one INSERT … RETURNING its id, without loading an object (the checkout's
     hot path); returns the entry's id."""
-    table = LedgerEntry.__table__
-    return session.execute(insert(table).values(
+    return session.execute(_INSERT_ENTRY, dict(
         holding_id=holding_id, line_id=line_id, kind=kind, delta=delta, balance_after=balance_after,
         appointment_id=appointment_id, staff_id=actor, note=entry_note(note), created_at=at, seq=seq,
         valid_until=valid_until,
-    ).returning(table.c.id)).scalar_one()
+    )).scalar_one()
+
+
+_INSERT_ENTRY = insert(LedgerEntry.__table__).returning(LedgerEntry.__table__.c.id)
 
 
 def entry_note(note: str) -> str:
@@ -104,12 +106,15 @@ def spend(session: Session, line_id: int, units: int, *, loaded: bool = True) ->
             .execution_options(synchronize_session="fetch")  # only the line changed, not every one loaded
         ).first()
     else:
-        line = HoldingLine.__table__
-        row = session.execute(update(line).where(line.c.id == line_id, line.c.remaining >= units)
-                              .values(remaining=line.c.remaining - units).returning(line.c.remaining)).first()
+        row = session.execute(_SPEND, {"line": line_id, "units": units}).first()
     if row is None:
         raise NoBalanceLeft("No balance left on this package: it was just used, perhaps at another desk.")
     return row[0]
+
+
+_LINE = HoldingLine.__table__
+_SPEND = (update(_LINE).where(_LINE.c.id == bindparam("line"), _LINE.c.remaining >= bindparam("units"))
+          .values(remaining=_LINE.c.remaining - bindparam("units")).returning(_LINE.c.remaining))
 
 
 def credit(session: Session, line_id: int, units: int) -> int:
