@@ -74,11 +74,45 @@ def create_db_engine(url: str, *, wait_ms: int | None = None, read_only: bool = 
         return engine
     wait = POSTGRES_LOCK_TIMEOUT_MS if wait_ms is None else wait_ms
     read_only_option = " -c default_transaction_read_only=on" if read_only else ""
-    return create_engine(
+    engine = create_engine(
         parsed,
-        pool_pre_ping=True,
         connect_args={"options": f"-c lock_timeout={wait} -c timezone=UTC{read_only_option}"},
     )
+    _ping_when_idle(engine)
+    return engine
+
+
+IDLE_PING_SECONDS = 30.0  # a pooled PostgreSQL connection unused this long is checked before use
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection before use only when it has sat idle a while: a server restarted
+    (or a connection dropped by a firewall) while the desk was quiet is found here and replaced
+    by a new connection, or, when the server is down, gives the usual "cannot reach" error. A busy
+    desk reuses its connections without a round trip each time (`pool_pre_ping` pays one per
+    transaction). A connection lost mid-transaction fails that transaction, which saves nothing;
+    the pool then starts afresh."""
+    import time
+
+    from sqlalchemy.exc import DisconnectionError
+
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: object, record: object) -> None:
+        record.info["idle_since"] = time.monotonic()  # type: ignore[attr-defined]
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: object, record: object, _proxy: object) -> None:
+        idle_since = record.info.pop("idle_since", None)  # type: ignore[attr-defined]
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)  # type: ignore[arg-type]
+        except dialect.loaded_dbapi.Error as error:
+            if not dialect.is_disconnect(error, dbapi_connection, None):  # type: ignore[arg-type]
+                raise
+            raise DisconnectionError("the connection was lost while idle") from error  # the pool connects anew
 
 
 def _configure_sqlite(engine: Engine, wait_ms: int, *, read_only: bool) -> None:
@@ -102,9 +136,17 @@ def _configure_sqlite(engine: Engine, wait_ms: int, *, read_only: bool) -> None:
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """One write transaction: committed on success, rolled back on any error."""
-    with Session(engine.execution_options(**{WRITE: True}), expire_on_commit=False) as session:
+    with Session(_writer(engine), expire_on_commit=False) as session:
         with session.begin():
             yield session
+
+
+def _writer(engine: Engine) -> Engine:
+    """The engine as write transactions use it (made once per engine: making it costs a little)."""
+    writer = engine.__dict__.get("_frontdesk_writer")
+    if writer is None:
+        writer = engine.__dict__["_frontdesk_writer"] = engine.execution_options(**{WRITE: True})
+    return writer
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, insert, or_
 from sqlmodel import Session, col, select
 
 from frontdesk.domain.business import Business
@@ -82,8 +82,24 @@ def record(
     subject: str = "", detail: str = "",
 ) -> None:
     """Add an event to the trail (in the caller's transaction)."""
-    session.add(AuditEvent(at=at, staff_id=staff_id, kind=kind, customer_id=customer_id,
-                           subject=subject[:200], detail=detail[:1000]))  # written with the next flush
+    session.add(AuditEvent(**_event(at, staff_id, kind, customer_id, subject, detail)))  # written with the next flush
+
+
+def record_now(
+    session: Session, *, kind: AuditKind, at: datetime, staff_id: int | None, customer_id: int | None = None,
+    subject: str = "", detail: str = "",
+) -> None:
+    """`record` as one INSERT sent at once, without making an object (for a use case's hot path)."""
+    session.execute(_INSERT_EVENT, _event(at, staff_id, kind, customer_id, subject, detail))
+
+
+_INSERT_EVENT = insert(AuditEvent.__table__)
+
+
+def _event(at: datetime, staff_id: int | None, kind: AuditKind, customer_id: int | None, subject: str,
+           detail: str) -> dict[str, object]:
+    return dict(at=at, staff_id=staff_id, kind=kind, customer_id=customer_id, subject=subject[:200],
+                detail=detail[:1000])
 
 
 def events(session: Session, *, kind: str | None = None, staff_id: int | None = None,

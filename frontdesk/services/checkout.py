@@ -11,9 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
+from sqlalchemy import Row, and_, bindparam, case, exists, func, insert, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import Session, select
 
 from frontdesk.domain.bounds import text_problem
@@ -23,23 +30,52 @@ from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Tender
 from frontdesk.domain.money import format_money
 from frontdesk.domain.terms import Terms
 from frontdesk.domain.lifecycle import first_visit_expiry
-from frontdesk.models import Checkout, Holding, Payment
+from frontdesk.models import Appointment, Checkout, Customer, Holding, HoldingLine, Payment, Provider, Service, Staff
 from frontdesk.services import audit
-from frontdesk.services.appointments import customer_holdings, get_appointment, lock_appointment
-from frontdesk.services.errors import AlreadyPaid, FrontDeskError, InvalidInput, NotCovered
-from frontdesk.services.ledger import append_entry, lock_holding, spend
-from frontdesk.services.roles import clock, require_staff
+from frontdesk.services.appointments import customer_holdings, get_appointment
+from frontdesk.services.errors import AlreadyPaid, FrontDeskError, InvalidInput, NotCovered, NotFound
+from frontdesk.services.ledger import entry_note, spend, write_entry
+from frontdesk.services.roles import acting, clock, require_staff
 from frontdesk.services.sales import TenderLine, check_tenders, sell
 from frontdesk.services.views import (
     AppointmentView,
     HoldingView,
     Option,
+    PaymentLine,
     Receipt,
-    appointment_views,
-    next_round,
+    booked_columns,
+    current_round,
+    money_line,
+    package_line,
+    receipt_of,
     receipt_view,
+    standing_title,
     with_holds,
 )
+
+APPOINTMENT, CHECKOUT, CUSTOMER, HOLDING, HOLDING_LINE, PAYMENT, PROVIDER, SERVICE, STAFF = (
+    model.__table__ for model in (Appointment, Checkout, Customer, Holding, HoldingLine, Payment, Provider,
+                                  Service, Staff))  # the tables: the checkout writes plain statements
+INSERT_PAYMENT = insert(PAYMENT)
+
+class _Returned(ColumnElement[Any]):
+    """A subquery in a RETURNING clause with its columns named with their tables: SQLite's
+    compiler names a RETURNING clause's columns bare (`id`), the subqueries' too, which SQLite
+    then finds ambiguous with the written table's."""
+
+    inherit_cache = True
+    _traverse_internals = [("element", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, element: ColumnElement[Any]) -> None:
+        self.element = element
+        self.type = element.type
+
+
+@compiles(_Returned)
+def _compile_returned(element: _Returned, compiler: Any, **kw: Any) -> str:
+    kw.pop("include_table", None)
+    return compiler.process(element.element, **kw)
+
 
 KEY_MAX_LENGTH = 64  # the key column's size
 
@@ -75,45 +111,6 @@ def options(
             for coverage in ranked]
 
 
-def _redeem(
-    session: Session, business: Business, *, appointment: AppointmentView, holding_id: int,
-    checkout_id: int, actor: int, now: datetime,
-) -> int:
-    """Spend the holding on the appointment; returns the money value it paid."""
-    holding, lines = lock_holding(session, holding_id)  # void, expiry and freeze as committed now
-    if holding.customer_id != appointment.customer_id:
-        raise InvalidInput({"package": "That package belongs to another customer."})
-    terms = Terms.from_dict(holding.terms)
-    facts = HoldingFacts(
-        id=holding.id, customer_id=holding.customer_id, terms=terms,
-        purchased_at=holding.purchased_at, valid_until=holding.valid_until,
-        voided=holding.voided_at is not None,
-        lines=tuple(LineBalance(line.id, line.service_id, line.initial, line.remaining) for line in lines),
-        frozen=(holding.frozen_from, holding.frozen_until) if holding.frozen_from and holding.frozen_until else None,
-        moved=session.exec(select(Holding.id).where(Holding.source_holding_id == holding.id)).first() is not None,
-    )
-    facts = with_holds(session, [facts], business, now)[0]  # judged against what other bookings leave free
-    coverage = covers(facts, appointment.facts, now, tz=business.tz, currency=business.currency)
-    if not coverage.ok:
-        raise NotCovered(holding.title, coverage.reasons)
-    take = coverage.take
-    after = spend(session, take.line_id, take.units)
-    starts = None  # a validity that runs from the first visit starts with this one
-    if terms.starts_on_first_visit and holding.valid_until is None and terms.expires_in is not None:
-        starts = first_visit_expiry(terms, appointment.starts_at, business.tz)
-        holding.valid_until = starts
-        session.add(holding)
-    entry = append_entry(session, holding_id=holding.id, line_id=take.line_id, kind=EntryKind.REDEEM,
-                         delta=-take.units, balance_after=after, actor=actor,
-                         appointment_id=appointment.id, note=take.description + (
-                             f" (first visit: valid to {starts:%-d %b %Y})" if starts else ""), at=now,
-                         seq=next_round(session, appointment.id), valid_until=starts)
-    session.add(Payment(checkout_id=checkout_id, appointment_id=appointment.id, holding_id=holding.id,
-                        entry_id=entry.id, tender=Tender.PACKAGE, amount=take.value, staff_id=actor,
-                        created_at=now))
-    return take.value
-
-
 def unpayable(appointment: AppointmentView) -> FrontDeskError | None:
     """Why `appointment` cannot be paid now (cancelled, or paid in full), or None when it can."""
     if appointment.status == AppointmentStatus.CANCELLED:
@@ -130,57 +127,244 @@ def checkout(
 ) -> Receipt:
     """Pay an appointment: from a package (a holding id, or DEFAULT) and/or money tenders that
     make up exactly the rest. With `sell_package_id` the package is sold (paid by
-    `sale_tenders`) and applied to this appointment in the same transaction."""
-    actor = require_staff(session)
+    `sale_tenders`) and applied to this appointment in the same transaction.
+
+    A redemption is a handful of statements (see `_lock_appointment`, `_open_checkout`,
+    `_redeem`): what is read comes with the locks and the writes, and the receipt is made from
+    what was written."""
+    actor = acting(session)
+    if actor is None:
+        require_staff(session)  # says why not
     if problem := key_problem(key):
         raise InvalidInput({"key": problem})
-    # the appointment is locked before the key is looked up: a second desk sending the same key at
-    # the same moment waits here, then finds the first desk's checkout and gets its receipt
-    row = lock_appointment(session, appointment_id)
-    existing = session.exec(select(Checkout).where(Checkout.key == key)).first()
-    if existing is not None:
+    now = clock(session)
+    locked = _lock_appointment(session, appointment_id=appointment_id, key=key, actor=actor, now=now)
+    if not locked.staff_active:
+        require_staff(session)  # says why not
+    opened = _open_checkout(session, locked, key=key, actor=actor, now=now)
+    if opened is None:  # the key was used before: the first checkout's receipt, or a refusal
+        existing = session.exec(select(Checkout).where(Checkout.key == key)).one()
         if existing.appointment_id != appointment_id:
             raise InvalidInput({"key": "This checkout key belongs to another appointment."})
         return receipt(session, business, existing, replayed=True)
-    now = clock(session)
-    appointment = appointment_views(session, [row])[0]
+    appointment = AppointmentView(
+        id=locked.id, customer_id=locked.customer_id, customer_name=opened.customer_name,
+        service_id=locked.service_id, service_name=opened.service_name, provider_id=locked.provider_id,
+        provider_name=opened.provider_name, starts_at=locked.starts_at, duration_min=locked.duration_min,
+        price=locked.price, paid=int(opened.paid), status=AppointmentStatus(locked.status),
+        cover_holding_id=locked.cover_holding_id, paid_from=opened.paid_from,
+        checked_out=opened.checkouts > opened.round,
+    )  # what a checkout needs of `appointment_views` (the money paid and refunded by tender aside)
     refusal = unpayable(appointment)
     if refusal is not None:
         raise refusal
-    record = Checkout(key=key, customer_id=row.customer_id, appointment_id=row.id, staff_id=actor,
-                      created_at=now)
-    session.add(record)
-    session.flush()
+    lines: list[PaymentLine] = []
     if sell_package_id is not None:
-        sold = sell(session, business, customer_id=row.customer_id, package_id=sell_package_id,
-                    tenders=sale_tenders, checkout_id=record.id)
-        record.sold_holding_id = sold.id
+        sold = sell(session, business, customer_id=locked.customer_id, package_id=sell_package_id,
+                    tenders=sale_tenders, checkout_id=opened.id)
+        session.execute(update(CHECKOUT).where(CHECKOUT.c.id == opened.id).values(sold_holding_id=sold.id))
         package = sold.id
-    paid_by_package = 0
-    if package == DEFAULT:
-        choice = next((option for option in options(session, business, appointment_id=row.id)
-                       if option.is_default), None)
-        if choice is None:
-            raise InvalidInput({"package": "No package of this customer covers this appointment."})
-        package = choice.holding.id
     if package is not None:
-        paid_by_package = _redeem(session, business, appointment=appointment, holding_id=package,
-                                  checkout_id=record.id, actor=actor, now=now)
-    check_tenders(tenders, appointment.due - paid_by_package, business)
-    session.add_all(Payment(checkout_id=record.id, appointment_id=row.id, tender=line.tender,
-                            amount=line.amount, staff_id=actor, created_at=now) for line in tenders)
-    if row.status == AppointmentStatus.BOOKED and row.starts_at <= now:
-        # paid at or after its start: she came. Paid ahead, it stays booked (and can be a no-show).
-        row.status = AppointmentStatus.COMPLETED
-    session.add(row)
-    session.add(record)
-    session.flush()
-    paid = receipt(session, business, record)
-    audit.record(session, kind=audit.AuditKind.CHECKOUT, at=now, staff_id=actor, customer_id=row.customer_id,
-                 subject=f"appointment {row.id}",
-                 detail="; ".join(f"{line.description} {format_money(line.amount, business.currency)}"
-                                  for line in paid.payments))
+        lines.append(_redeem(session, business, appointment=appointment,
+                             holding_id=None if package == DEFAULT else package, checkout_id=opened.id,
+                             actor=actor, now=now, round=opened.round, others_booked=opened.others_booked))
+    check_tenders(tenders, appointment.due - sum(line.amount for line in lines), business)
+    if tenders:
+        session.execute(INSERT_PAYMENT, [
+            dict(checkout_id=opened.id, appointment_id=locked.id, tender=line.tender, amount=line.amount,
+                 staff_id=actor, created_at=now, note="") for line in tenders])
+        lines += [money_line(line.tender, line.amount) for line in tenders]
+    if sell_package_id is not None:  # the sale's payments are on the receipt too: read it back
+        session.expire_all()  # the sold holding as the statements above left it
+        paid = receipt(session, business, session.get(Checkout, opened.id))
+    else:
+        paid = receipt_of(opened.id, key, locked.id, None, lines)
+    audit.record_now(session, kind=audit.AuditKind.CHECKOUT, at=now, staff_id=actor, customer_id=locked.customer_id,
+                     subject=f"appointment {locked.id}",
+                     detail="; ".join(f"{line.description} {format_money(line.amount, business.currency)}"
+                                      for line in paid.payments))
     return paid
+
+
+def _lock_appointment(session: Session, *, appointment_id: int, key: str, actor: int, now: datetime) -> Row:
+    """Lock the appointment (an UPDATE: a row lock on PostgreSQL; SQLite's write transaction holds
+    the database already) and read it, with whether the person acting is active staff.
+
+    The same statement sets it COMPLETED when it is paid at or after its start: she came. Paid
+    ahead, it stays booked (and can be a no-show). A checkout that fails rolls this back with
+    everything else; a retry of a checkout already made (its key is there) leaves it as it is."""
+    row = session.execute(_lock_appointment_statement(), {
+        "for_appointment": appointment_id, "now": now, "for_key": key, "actor": actor}).first()
+    if row is None:
+        raise NotFound("No such appointment.")
+    return row
+
+
+@cache
+def _lock_appointment_statement() -> Any:
+    """`_lock_appointment`'s statement, built once (its values are parameters)."""
+    appointment = APPOINTMENT
+    completed = and_(appointment.c.status == AppointmentStatus.BOOKED,
+                     appointment.c.starts_at <= bindparam("now", type_=appointment.c.starts_at.type),
+                     ~exists().where(CHECKOUT.c.key == bindparam("for_key")))
+    return (
+        update(appointment).where(appointment.c.id == bindparam("for_appointment"))
+        .values(status=case((completed, AppointmentStatus.COMPLETED.value), else_=appointment.c.status))
+        .returning(appointment.c.id, appointment.c.customer_id, appointment.c.service_id,
+                   appointment.c.provider_id, appointment.c.starts_at, appointment.c.duration_min,
+                   appointment.c.price, appointment.c.status, appointment.c.cover_holding_id,
+                   _Returned(select(STAFF.c.active).where(STAFF.c.id == bindparam("actor")).scalar_subquery())
+                   .label("staff_active"))
+    )
+
+
+def _open_checkout(session: Session, appointment: Row, *, key: str, actor: int, now: datetime) -> Row | None:
+    """Write the checkout record unless its key is taken (then None: a retry, or a key reused).
+
+    Made after the appointment's lock, so on PostgreSQL what it reads besides is as committed
+    when the lock was granted: what was paid, the standing redemption, the round, whether other
+    bookings of the customer are to be covered by a package (and may hold some of it)."""
+    return session.execute(_open_checkout_statement(session.get_bind().dialect.name), {
+        "key": key, "customer_id": appointment.customer_id, "appointment_id": appointment.id, "staff_id": actor,
+        "created_at": now, "for_appointment": appointment.id, "for_customer": appointment.customer_id,
+        "for_service": appointment.service_id, "for_provider": appointment.provider_id, "for_key": key,
+    }).first()
+
+
+@cache
+def _open_checkout_statement(dialect: str) -> Any:
+    """`_open_checkout`'s statement for a dialect, built once (its values are parameters)."""
+    appointment_id = bindparam("for_appointment")
+    table = APPOINTMENT
+    others_booked = exists().where(
+        table.c.customer_id == bindparam("for_customer"), table.c.id != appointment_id,
+        table.c.cover_holding_id.is_not(None), table.c.status == AppointmentStatus.BOOKED)
+    upsert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    return (
+        upsert(CHECKOUT)
+        .on_conflict_do_nothing(index_elements=[CHECKOUT.c.key])
+        .returning(
+            CHECKOUT.c.id,
+            _Returned(select(CUSTOMER.c.name).where(CUSTOMER.c.id == bindparam("for_customer"))
+                      .scalar_subquery()).label("customer_name"),
+            _Returned(select(SERVICE.c.name).where(SERVICE.c.id == bindparam("for_service"))
+                      .scalar_subquery()).label("service_name"),
+            _Returned(select(PROVIDER.c.name).where(PROVIDER.c.id == bindparam("for_provider"))
+                      .scalar_subquery()).label("provider_name"),
+            _Returned(select(func.coalesce(func.sum(PAYMENT.c.amount), 0))
+                      .where(PAYMENT.c.appointment_id == appointment_id).scalar_subquery()).label("paid"),
+            _Returned(standing_title(appointment_id)).label("paid_from"),
+            _Returned(current_round(appointment_id)).label("round"),
+            # checkouts that stand for it (what "paid" means for a free appointment): not this one, no refunds
+            _Returned(select(func.count()).where(
+                CHECKOUT.c.appointment_id == appointment_id, CHECKOUT.c.key != bindparam("for_key"),
+                ~CHECKOUT.c.key.startswith("refund-")).scalar_subquery()).label("checkouts"),
+            _Returned(others_booked).label("others_booked"),
+        )
+    )
+
+
+def _redeem(
+    session: Session, business: Business, *, appointment: AppointmentView, holding_id: int | None,
+    checkout_id: int, actor: int, now: datetime, round: int, others_booked: bool,
+) -> PaymentLine:
+    """Spend a holding on the appointment (`holding_id`, or None: the default choice among the
+    customer's holdings); returns the receipt's line.
+
+    The holdings are read with their lines locked (lines, then the holding: the order every writer
+    takes them in) and as committed now, so void, expiry and freeze are judged as they are; then
+    what other bookings hold on them, read after the lock. SQLite's write transaction already
+    keeps every other desk out: there the bookings come with the holdings, and only when the
+    customer has any."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    holdings, booked = _lock_holdings(session, customer_id=appointment.customer_id, holding_id=holding_id,
+                                      with_booked=sqlite and others_booked)
+    if holding_id is not None:
+        if not holdings:
+            raise NotFound("No such package on this account.")
+        if holdings[0][0].customer_id != appointment.customer_id:
+            raise InvalidInput({"package": "That package belongs to another customer."})
+    facts = [facts for facts, _, _ in holdings]
+    if not sqlite or others_booked:  # judged against what other bookings leave free
+        facts = with_holds(session, facts, business, now, booked=booked if sqlite else None)
+    if holding_id is None:
+        coverage = default_choice(facts, appointment.facts, now, tz=business.tz, currency=business.currency,
+                                  booked_for=appointment.cover_holding_id)
+        if coverage is None:
+            raise InvalidInput({"package": "No package of this customer covers this appointment."})
+    else:
+        coverage = covers(facts[0], appointment.facts, now, tz=business.tz, currency=business.currency)
+        if not coverage.ok:
+            raise NotCovered(holdings[0][1], coverage.reasons)
+    chosen, title, _ = next(holding for holding in holdings if holding[0].id == coverage.holding_id)
+    terms, take = chosen.terms, coverage.take
+    after = spend(session, take.line_id, take.units, loaded=False)
+    starts = None  # a validity that runs from the first visit starts with this one
+    if terms.starts_on_first_visit and chosen.valid_until is None and terms.expires_in is not None:
+        starts = first_visit_expiry(terms, appointment.starts_at, business.tz)
+        session.execute(update(HOLDING).where(HOLDING.c.id == chosen.id).values(valid_until=starts))
+    note = take.description + (f" (first visit: valid to {starts:%-d %b %Y})" if starts else "")
+    entry_id = write_entry(session, holding_id=chosen.id, line_id=take.line_id, kind=EntryKind.REDEEM,
+                           delta=-take.units, balance_after=after, actor=actor, appointment_id=appointment.id,
+                           note=note, at=now, seq=round, valid_until=starts)
+    session.execute(INSERT_PAYMENT, dict(
+        checkout_id=checkout_id, appointment_id=appointment.id, holding_id=chosen.id, entry_id=entry_id,
+        tender=Tender.PACKAGE, amount=take.value, staff_id=actor, created_at=now, note=""))
+    return package_line(business, amount=take.value, holding_id=chosen.id, title=title, terms=terms,
+                        taken=entry_note(note), balance_after=after)
+
+
+def _lock_holdings(
+    session: Session, *, customer_id: int, holding_id: int | None, with_booked: bool = False,
+) -> tuple[list[tuple[HoldingFacts, str, int]], list[Row]]:
+    """The holding `holding_id` (or every holding of the customer not void), with its lines, as
+    (facts without holds, title, id), locked for this transaction and read fresh: one statement.
+    `with_booked` adds the appointments booked to be covered by them (`views.booked_columns`),
+    for `with_holds`."""
+    statement, first_booked = _lock_holdings_statement(
+        session.get_bind().dialect.name, by_id=holding_id is not None, with_booked=with_booked)
+    found: dict[int, tuple[Row, dict[int, LineBalance]]] = {}
+    bookings: dict[int, Row] = {}
+    for row in session.execute(statement, {"holding_id": holding_id, "customer_id": customer_id}):
+        found.setdefault(row.id, (row, {}))[1][row.line_id] = LineBalance(
+            row.line_id, row.service_id, row.initial, row.remaining)
+        if with_booked and row[first_booked] is not None:  # a booking (its id first), once per line
+            bookings[row[first_booked]] = row[first_booked:]
+    holdings = [(HoldingFacts(
+        id=row.id, customer_id=row.customer_id, terms=Terms.from_dict(row.terms), purchased_at=row.purchased_at,
+        valid_until=row.valid_until, voided=row.voided_at is not None, lines=tuple(lines.values()),
+        frozen=(row.frozen_from, row.frozen_until) if row.frozen_from and row.frozen_until else None,
+        moved=bool(row.moved)), row.title, row.id) for row, lines in found.values()]
+    return holdings, list(bookings.values())
+
+
+@cache
+def _lock_holdings_statement(dialect: str, *, by_id: bool, with_booked: bool) -> tuple[Any, int]:
+    """`_lock_holdings`' statement, built once for each of its kinds, and where a row's booking
+    starts (with `with_booked`)."""
+    holding, line = HOLDING, HOLDING_LINE
+    moved_to = HOLDING.alias("moved_to")
+    columns = [holding.c.id, holding.c.customer_id, holding.c.title, holding.c.terms, holding.c.purchased_at,
+               holding.c.valid_until, holding.c.voided_at, holding.c.frozen_from, holding.c.frozen_until,
+               exists().where(moved_to.c.source_holding_id == holding.c.id).label("moved"),
+               line.c.id.label("line_id"), line.c.service_id, line.c.initial, line.c.remaining]
+    joined = line.join(holding, holding.c.id == line.c.holding_id)
+    first_booked = len(columns)
+    if with_booked:
+        booked = APPOINTMENT.alias("booked")
+        columns += booked_columns(booked)
+        joined = joined.outerjoin(booked, and_(booked.c.customer_id == holding.c.customer_id,
+                                               booked.c.cover_holding_id == holding.c.id,
+                                               booked.c.status == AppointmentStatus.BOOKED))
+    statement = (
+        select(*columns).select_from(joined)
+        .where(holding.c.id == bindparam("holding_id") if by_id
+               else and_(holding.c.customer_id == bindparam("customer_id"), holding.c.voided_at.is_(None)))
+        .order_by(holding.c.id, line.c.id)
+    )
+    if dialect != "sqlite":  # SQLite's write transaction locks the database
+        statement = statement.with_for_update(of=[line, holding])
+    return statement, first_booked
 
 
 def receipt(session: Session, business: Business, record: Checkout, replayed: bool = False) -> Receipt:

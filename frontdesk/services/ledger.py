@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from typing import Any
 
-from sqlalchemy import BigInteger, and_, cast, func, or_, update
+from sqlalchemy import BigInteger, and_, bindparam, cast, func, insert, or_, update
 from sqlmodel import Session, col, select
 
 from frontdesk.domain.business import Business
@@ -58,33 +58,63 @@ def append_entry(
 ) -> LedgerEntry:
     """Write one ledger entry (the caller has just moved the line's balance by `delta`). A
     redemption and its reversal carry their round, `seq` (see `views.next_round`)."""
-    if len(note) > NOTE_MAX_LENGTH:  # a full-length reason with the words an entry adds to it ("… (expiry …)")
-        note = note[:NOTE_MAX_LENGTH - 1] + "…"
     entry = LedgerEntry(
         holding_id=holding_id, line_id=line_id, kind=kind, delta=delta,
         balance_after=balance_after, appointment_id=appointment_id, staff_id=actor,
-        note=note, created_at=at, seq=seq, valid_until=valid_until,
+        note=entry_note(note), created_at=at, seq=seq, valid_until=valid_until,
     )
     session.add(entry)
     session.flush()
     return entry
 
 
-def spend(session: Session, line_id: int, units: int) -> int:
-    """Take `units` from a line if it still has them; returns the balance after.
+def write_entry(
+    session: Session, *, holding_id: int, line_id: int, kind: EntryKind, delta: int,
+    balance_after: int, actor: int, at: datetime, appointment_id: int | None = None, note: str = "",
+    seq: int = 0, valid_until: date | None = None,
+) -> int:
+    """`append_entry` as one INSERT … RETURNING its id, without loading an object (the checkout's
+    hot path); returns the entry's id."""
+    return session.execute(_INSERT_ENTRY, dict(
+        holding_id=holding_id, line_id=line_id, kind=kind, delta=delta, balance_after=balance_after,
+        appointment_id=appointment_id, staff_id=actor, note=entry_note(note), created_at=at, seq=seq,
+        valid_until=valid_until,
+    )).scalar_one()
+
+
+_INSERT_ENTRY = insert(LedgerEntry.__table__).returning(LedgerEntry.__table__.c.id)
+
+
+def entry_note(note: str) -> str:
+    """The note as an entry keeps it: a full-length reason with the words an entry adds to it
+    ("… (expiry …)") is cut to the column's size."""
+    return note if len(note) <= NOTE_MAX_LENGTH else note[:NOTE_MAX_LENGTH - 1] + "…"
+
+
+def spend(session: Session, line_id: int, units: int, *, loaded: bool = True) -> int:
+    """Take `units` from a line if it still has them; returns the balance after. With `loaded`
+    the session's object of the line (if any) is refreshed; without, one plain statement.
 
     Raises NoBalanceLeft when another transaction got there first.
     """
-    row = session.exec(  # type: ignore[call-overload]
-        update(HoldingLine)
-        .where(col(HoldingLine.id) == line_id, col(HoldingLine.remaining) >= units)
-        .values(remaining=HoldingLine.remaining - units)
-        .returning(HoldingLine.remaining)
-        .execution_options(synchronize_session="fetch")  # only the line changed, not every one loaded
-    ).first()
+    if loaded:
+        row = session.exec(  # type: ignore[call-overload]
+            update(HoldingLine)
+            .where(col(HoldingLine.id) == line_id, col(HoldingLine.remaining) >= units)
+            .values(remaining=HoldingLine.remaining - units)
+            .returning(HoldingLine.remaining)
+            .execution_options(synchronize_session="fetch")  # only the line changed, not every one loaded
+        ).first()
+    else:
+        row = session.execute(_SPEND, {"line": line_id, "units": units}).first()
     if row is None:
         raise NoBalanceLeft("No balance left on this package: it was just used, perhaps at another desk.")
     return row[0]
+
+
+_LINE = HoldingLine.__table__
+_SPEND = (update(_LINE).where(_LINE.c.id == bindparam("line"), _LINE.c.remaining >= bindparam("units"))
+          .values(remaining=_LINE.c.remaining - bindparam("units")).returning(_LINE.c.remaining))
 
 
 def credit(session: Session, line_id: int, units: int) -> int:

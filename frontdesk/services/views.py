@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import exists, func
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
@@ -353,31 +354,29 @@ def holding_views(
 
 
 def with_holds(
-    session: Session, holdings: Sequence[HoldingFacts], business: Business, now: datetime
+    session: Session, holdings: Sequence[HoldingFacts], business: Business, now: datetime,
+    booked: Iterable[Sequence[Any]] | None = None,
 ) -> list[HoldingFacts]:
     """`holdings` with what their booked appointments hold on them (`coverage.holds_on`): the
     appointments booked "to be covered by" one of them, still booked, not paid (by a standing
     redemption or in full by money). Read in one batch for all of them (by the holdings' customers, an indexed
     column), fresh from the database: after `ledger.lock_holding` this counts every booking
-    committed before the lock."""
+    committed before the lock. A caller that read them already (the `booked_columns` of each, in
+    a statement of its own) passes them as `booked`."""
     ids = [holding.id for holding in holdings]
     if not ids:
         return list(holdings)
-    paid = (select(Payment.appointment_id, func.sum(Payment.amount).label("paid"))
-            .group_by(Payment.appointment_id).subquery())
-    booked = session.exec(
-        select(Appointment.id, Appointment.customer_id, Appointment.service_id, Appointment.provider_id,
-               Appointment.starts_at, Appointment.duration_min, Appointment.price, Appointment.cover_holding_id,
-               func.coalesce(paid.c.paid, 0))
-        .outerjoin(paid, paid.c.appointment_id == Appointment.id)
-        .where(col(Appointment.customer_id).in_({holding.customer_id for holding in holdings}),
-               col(Appointment.cover_holding_id).in_(ids), Appointment.status == AppointmentStatus.BOOKED)
-    ).all()
-    standing = standing_redemptions(session, [row[0] for row in booked]) if booked else {}
+    if booked is None:
+        appointment = Appointment.__table__
+        booked = session.execute(
+            select(*booked_columns(appointment))
+            .where(appointment.c.customer_id.in_({holding.customer_id for holding in holdings}),
+                   appointment.c.cover_holding_id.in_(ids), appointment.c.status == AppointmentStatus.BOOKED)
+        ).all()
     by_holding: dict[int, list[AppointmentFacts]] = {}
     for (appointment_id, customer_id, service_id, provider_id, starts_at, duration, price, holding_id,
-         paid_so_far) in booked:
-        if appointment_id in standing or 0 < price <= paid_so_far:
+         paid_so_far, standing) in booked:
+        if standing or 0 < price <= paid_so_far:
             continue  # its redemption stands for it (or money paid it in full): it holds nothing more
         by_holding.setdefault(holding_id, []).append(AppointmentFacts(
             id=appointment_id, customer_id=customer_id, service_id=service_id, service_name="",
@@ -386,6 +385,17 @@ def with_holds(
     return [replace(holding, holds=holds_on(holding, by_holding[holding.id], now, tz=business.tz,
                                             currency=business.currency))
             if holding.id in by_holding else holding for holding in holdings]
+
+
+def booked_columns(appointment: Any) -> list[Any]:
+    """What `with_holds` reads of a booked appointment (`appointment`: the table or an alias of
+    it): its facts, its holding, what was paid of it and whether a redemption stands for it."""
+    payment = Payment.__table__
+    return [appointment.c.id, appointment.c.customer_id, appointment.c.service_id, appointment.c.provider_id,
+            appointment.c.starts_at, appointment.c.duration_min, appointment.c.price, appointment.c.cover_holding_id,
+            select(func.coalesce(func.sum(payment.c.amount), 0)).where(payment.c.appointment_id == appointment.c.id)
+            .scalar_subquery(),
+            standing_exists(appointment.c.id)]
 
 
 def _money_paid(rows: Iterable[tuple[int, str, int]]) -> dict[int, tuple[int, Tender | None]]:
@@ -454,27 +464,49 @@ def receipt_view(session: Session, business: Business, record: Checkout, replaye
     lines = []
     payments = session.exec(select(Payment).where(Payment.checkout_id == record.id).order_by(Payment.id)).all()
     for payment in payments:
-        title = None
         if payment.tender == Tender.PACKAGE:
             entry = session.get(LedgerEntry, payment.entry_id)
             holding = session.get(Holding, payment.holding_id)
-            terms = Terms.from_dict(holding.terms)
-            title = holding.title
-            left = describe_amount(terms, entry.balance_after, business.currency)
-            description = f"{entry.note} from {title}, {left} left"
-        elif payment.sale_holding_id is not None:
-            title = session.get(Holding, payment.sale_holding_id).title
-            description = f"{payment.tender} {'refund ' if payment.amount < 0 else ''}for {title}"
+            lines.append(package_line(business, amount=payment.amount, holding_id=holding.id, title=holding.title,
+                                      terms=Terms.from_dict(holding.terms), taken=entry.note,
+                                      balance_after=entry.balance_after, note=payment.note))
         else:
-            description = f"{payment.tender} refund" if payment.amount < 0 else str(payment.tender)
-        if payment.amount < 0 and payment.note:
-            description += f" — {payment.note}"
-        lines.append(PaymentLine(tender=Tender(payment.tender), amount=payment.amount,
-                                 holding_id=payment.holding_id or payment.sale_holding_id,
-                                 holding_title=title, description=description))
-    return Receipt(checkout_id=record.id, key=record.key, appointment_id=record.appointment_id,
-                   sold_holding_id=record.sold_holding_id, payments=tuple(lines),
+            sold = session.get(Holding, payment.sale_holding_id) if payment.sale_holding_id is not None else None
+            lines.append(money_line(Tender(payment.tender), payment.amount, note=payment.note,
+                                    sold_holding_id=payment.sale_holding_id, sold_title=sold.title if sold else None))
+    return receipt_of(record.id, record.key, record.appointment_id, record.sold_holding_id, lines, replayed)
+
+
+def receipt_of(checkout_id: int, key: str, appointment_id: int | None, sold_holding_id: int | None,
+               lines: Sequence[PaymentLine], replayed: bool = False) -> Receipt:
+    """A receipt of its payment lines (in the order they were written)."""
+    return Receipt(checkout_id=checkout_id, key=key, appointment_id=appointment_id,
+                   sold_holding_id=sold_holding_id, payments=tuple(lines),
                    total=sum(line.amount for line in lines), replayed=replayed)
+
+
+def package_line(business: Business, *, amount: int, holding_id: int, title: str, terms: Terms, taken: str,
+                 balance_after: int, note: str = "") -> PaymentLine:
+    """A receipt line paid from a package: what its ledger entry took (`taken`, the entry's note) and
+    what is left after it ("1 visit from Massage Pack, 4 of 5 visits left")."""
+    description = f"{taken} from {title}, {describe_amount(terms, balance_after, business.currency)} left"
+    if amount < 0 and note:
+        description += f" — {note}"
+    return PaymentLine(tender=Tender.PACKAGE, amount=amount, holding_id=holding_id, holding_title=title,
+                       description=description)
+
+
+def money_line(tender: Tender, amount: int, *, note: str = "", sold_holding_id: int | None = None,
+               sold_title: str | None = None) -> PaymentLine:
+    """A receipt line paid (or refunded, when negative) in money; for a package sold, "card for Massage Pack"."""
+    if sold_holding_id is not None:
+        description = f"{tender} {'refund ' if amount < 0 else ''}for {sold_title}"
+    else:
+        description = f"{tender} refund" if amount < 0 else str(tender)
+    if amount < 0 and note:
+        description += f" — {note}"
+    return PaymentLine(tender=tender, amount=amount, holding_id=sold_holding_id, holding_title=sold_title,
+                       description=description)
 
 
 Rounds = dict[int, dict[int, dict[str, LedgerEntry]]]  # appointment → round → kind → entry
@@ -510,6 +542,39 @@ def next_round(session: Session, appointment_id: int) -> int:
     While a redemption stands, that is its own round, so the database refuses a second one."""
     rounds = _redemption_rounds(session, [appointment_id]).get(appointment_id, {})
     return sum(EntryKind.REVERSE in entries for entries in rounds.values())
+
+
+def current_round(appointment_id: Any) -> Any:
+    """SQL for `next_round`: the number of the appointment's reversals (`appointment_id` a column or
+    a value), to use inside a larger statement."""
+    reversal = LedgerEntry.__table__.alias("reversal")
+    return (select(func.count()).select_from(reversal)
+            .where(reversal.c.appointment_id == appointment_id, reversal.c.kind == EntryKind.REVERSE)
+            .scalar_subquery())
+
+
+def _standing_redeem(appointment_id: Any) -> tuple[Any, list[Any]]:
+    """The ledger entry table aliased as the standing redemption of `appointment_id`, and its
+    conditions: a redemption of the current round. The database makes a redemption's round the
+    number of reversals before it, and a reversal carries the round of what it gives back, so a
+    redemption stands exactly when its round is the count of reversals (`_standing` in SQL)."""
+    redeem = LedgerEntry.__table__.alias("standing")
+    return redeem, [redeem.c.appointment_id == appointment_id, redeem.c.kind == EntryKind.REDEEM,
+                    redeem.c.seq == current_round(appointment_id)]
+
+
+def standing_exists(appointment_id: Any) -> Any:
+    """SQL: whether a redemption stands for the appointment (`standing_redemptions` in one expression)."""
+    _, conditions = _standing_redeem(appointment_id)
+    return exists().where(*conditions)
+
+
+def standing_title(appointment_id: Any) -> Any:
+    """SQL: the title of the package whose redemption stands for the appointment (None when none)."""
+    redeem, conditions = _standing_redeem(appointment_id)
+    holding = Holding.__table__
+    return (select(holding.c.title).select_from(redeem.join(holding, holding.c.id == redeem.c.holding_id))
+            .where(*conditions).scalar_subquery())
 
 
 def _names(session: Session, table: type, ids: set[int]) -> dict[int, str]:

@@ -66,7 +66,7 @@ BEFORE_SIGN_IN = {  # the sign-in itself; the owner on a new database; the shell
 }
 PARTS = {  # building blocks the use cases are made of, called inside them
     "appointments.lock_appointment", "audit.record", "ledger.append_entry", "ledger.credit", "ledger.lock_lines",
-    "ledger.lock_holding",
+    "ledger.lock_holding", "ledger.write_entry", "audit.record_now",
     "ledger.spend", "roles.acting", "roles.at_desk", "roles.clock", "roles.require_manager", "roles.require_staff",
     "sales.open_holding", "tenders.record_refunds", "views.appointment_views", "views.holding_views",
     "views.next_round", "views.receipt_view", "views.standing_redemptions", "liability.worth_now",

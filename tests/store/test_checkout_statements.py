@@ -1,0 +1,83 @@
+"""A redemption is a handful of statements: at most eight reach the database, counting SQLite's
+BEGIN IMMEDIATE (PostgreSQL's driver begins by itself), whichever package pays, on SQLite and
+PostgreSQL. Each statement is a round trip taken while the appointment and the package are
+locked, so their number is what a busy desk waits for."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, event
+
+from frontdesk.domain.terms import Terms, ValueType
+from frontdesk.services import checkout
+from frontdesk.services.checkout import DEFAULT
+from tests.store.conftest import Spa
+from tests.store.test_examples import TUE, at, balance
+
+MOST = 8
+PACK = Terms(title="Massage Pack", value_type=ValueType.VISITS, quantity=5, all_services=True, price=35000)
+
+
+@contextmanager
+def statements(engine: Engine) -> Iterator[list[str]]:
+    """Every statement sent on `engine` inside the block, as sent."""
+    sent: list[str] = []
+
+    def count(_connection, _cursor, statement, _parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def redeem(spa: Spa, appointment_id: int, key: str, package: object = DEFAULT) -> list[str]:
+    """Redeem the appointment; the statements it took."""
+    with statements(spa.desk.engine) as sent:
+        receipt = spa.desk.by(spa.reception).write(checkout.checkout, spa.business, key=key,
+                                                   appointment_id=appointment_id, package=package)
+    assert [line.tender for line in receipt.payments] == ["package"] and not receipt.replayed
+    return sent
+
+
+def test_a_redemption_from_the_default_package_takes_at_most_eight_statements(spa: Spa) -> None:
+    maria = spa.customer()
+    holding = spa.sell(maria, spa.package(PACK))
+    sent = redeem(spa, spa.book(maria, spa.swedish, at(TUE, 11)), "k-1")
+    assert len(sent) <= MOST, sent
+    assert balance(spa, holding) == f"{5 - 1} of 5 visits"
+
+
+def test_a_redemption_from_a_named_package_among_several_takes_at_most_eight_statements(spa: Spa) -> None:
+    maria = spa.customer()
+    spa.sell(maria, spa.package(PACK))
+    second = spa.sell(maria, spa.package(PACK, title="Second Pack"))
+    sent = redeem(spa, spa.book(maria, spa.swedish, at(TUE, 11)), "k-1", package=second)
+    assert len(sent) <= MOST, sent
+    assert balance(spa, second) == f"{5 - 1} of 5 visits"
+
+
+def test_a_redemption_with_other_bookings_holding_the_package_takes_at_most_eight_statements(spa: Spa) -> None:
+    maria = spa.customer()
+    holding = spa.sell(maria, spa.package(PACK))
+    visit = spa.book(maria, spa.swedish, at(TUE, 11), cover_holding_id=holding)
+    spa.book(maria, spa.swedish, at(TUE, 14), cover_holding_id=holding)  # holds one more visit
+    sent = redeem(spa, visit, "k-1")
+    assert len(sent) <= MOST, sent
+    assert balance(spa, holding) == f"{5 - 1} of 5 visits · 1 held"
+
+
+def test_a_retry_takes_no_more_than_the_first_checkout(spa: Spa) -> None:
+    maria = spa.customer()
+    spa.sell(maria, spa.package(PACK))
+    visit = spa.book(maria, spa.swedish, at(TUE, 11))
+    first = redeem(spa, visit, "k-1")
+    with statements(spa.desk.engine) as again:
+        receipt = spa.desk.by(spa.reception).write(checkout.checkout, spa.business, key="k-1", appointment_id=visit,
+                                                   package=DEFAULT)
+    assert receipt.replayed
+    assert len(again) <= len(first), again
