@@ -54,6 +54,7 @@ class ChangeWatcher:
         self.ready = threading.Event()  # set while it watches (again, after a lost connection)
         self.lost = threading.Event()  # set while the database cannot be reached: it is tried again
         self.tries = 0  # tries to reach it again since it was lost
+        self._tried = threading.Condition()  # told after each try, for `wait_for_tries`
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -67,6 +68,11 @@ class ChangeWatcher:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
+
+    def wait_for_tries(self, count: int, timeout: float) -> bool:
+        """Whether it has tried `count` times to reach a lost database, waiting up to `timeout`."""
+        with self._tried:
+            return self._tried.wait_for(lambda: self.tries >= count, timeout)
 
     @property
     def running(self) -> bool:
@@ -87,7 +93,9 @@ class ChangeWatcher:
                     log.warning("Live updates paused: cannot reach the database (%s); trying again",
                                 _first_line(error), exc_info=None if expected else error)
                 pause = self.retry[min(self.tries, len(self.retry) - 1)]
-                self.tries += 1
+                with self._tried:
+                    self.tries += 1
+                    self._tried.notify_all()
                 self._stop.wait(pause)
 
     def _watching(self) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import queue
-import time
 from collections.abc import Iterator
 from contextlib import suppress
 
@@ -92,14 +91,6 @@ def _start_again(server: PostgresServer) -> None:
     _pg_ctl(server, "-o", options, "-l", str(server.root / "server.log"), "-w", "-t", "60", "start")
 
 
-def _until(condition, what: str) -> None:  # type: ignore[no-untyped-def]
-    """Wait for `condition` (checked every 50 ms), failing after WAIT_S."""
-    deadline = time.monotonic() + WAIT_S
-    while not condition():
-        assert time.monotonic() < deadline, f"still waiting for {what}"
-        time.sleep(0.05)
-
-
 def test_a_stopped_server_neither_crashes_the_watcher_nor_fills_the_log(caplog: pytest.LogCaptureFixture) -> None:
     server = PostgresServer.start()  # its own server: this test stops it
     engine = create_db_engine(server.url())
@@ -109,7 +100,7 @@ def test_a_stopped_server_neither_crashes_the_watcher_nor_fills_the_log(caplog: 
         watcher, reports = watch(engine, retry=(0.05, 0.1))
         _pg_ctl(server, "-m", "immediate", "stop")
         assert watcher.lost.wait(WAIT_S)
-        _until(lambda: watcher.tries >= 5, "five tries to reach the stopped server")
+        assert watcher.wait_for_tries(5, WAIT_S), "five tries to reach the stopped server"
         assert watcher.running and not watcher.ready.is_set()
         _start_again(server)
         assert watcher.ready.wait(WAIT_S)
