@@ -153,14 +153,19 @@ async def test_a_cancellation_at_desk_a_shows_on_desk_b_day_book(desks: tuple[De
         assert book.cursor_row == kept and rows(b.app, "#daybook")[2][3] == "unpaid $80.00"
 
 
+def one_visit_left(spa):  # type: ignore[no-untyped-def]
+    """A Massage Pack with four of its five visits used yesterday, and two visits booked today:
+    (the pack, the visit desk B checks out, the other visit desk A pays with its last one)."""
+    pack = spa.sell(spa.massage_pack, days_ago=3)
+    for hour in (9, 10, 11, 12):
+        spa.pay_by_package(spa.book(spa.at(-1, hour)), pack)
+    return pack, spa.book(spa.at(0, 14)), spa.book(spa.at(0, 16))
+
+
 async def test_desk_b_checkout_shows_the_package_desk_a_just_spent_before_pay(desks: tuple[Desk, Desk]) -> None:
     desk_a, desk_b = desks
     spa = spa_on(desk_a, desk_b)
-    pack = spa.sell(spa.massage_pack, days_ago=3)
-    for hour in (9, 10, 11, 12):  # four of its five visits used yesterday
-        spa.pay_by_package(spa.book(spa.at(-1, hour)), pack)
-    visit = spa.book(spa.at(0, 14))
-    other = spa.book(spa.at(0, 16))
+    pack, visit, other = one_visit_left(spa)
     async with FrontDeskApp(desk_b).run_test(size=SIZE) as b:
         b.app.open_checkout(visit)
         await settle(b)
@@ -189,11 +194,7 @@ async def test_desk_b_checkout_under_a_dialog_reads_again_when_it_comes_back(des
 
     desk_a, desk_b = desks
     spa = spa_on(desk_a, desk_b)
-    pack = spa.sell(spa.massage_pack, days_ago=3)
-    for hour in (9, 10, 11, 12):
-        spa.pay_by_package(spa.book(spa.at(-1, hour)), pack)
-    visit = spa.book(spa.at(0, 14))
-    other = spa.book(spa.at(0, 16))
+    pack, visit, other = one_visit_left(spa)
     async with FrontDeskApp(desk_b).run_test(size=SIZE) as b:
         b.app.open_checkout(visit)
         await settle(b)
