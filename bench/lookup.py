@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 
 from bench.floors import BareLookup, fts_copy, fts_lookup
 from bench.harness import Report, interleaved, p95
-from bench.setting import Setting, facing, signed_in_app
+from bench.setting import Setting, facing, home_of, signed_in_app
 from frontdesk.services.customers import search_customers
 
 TYPED = ["a", "an", "ann", "anna"]  # a name typed letter by letter
@@ -62,16 +62,12 @@ async def _key_to_match(pilot: Pilot, key: str, shown: callable) -> float:  # ty
 
 
 async def _screen(setting: Setting) -> tuple[list[float], list[float]]:
-    from frontdesk.screens.home import HomeScreen
-
     app = signed_in_app(setting.desk())
     bare = BareLookup(fts_copy(setting.spa, setting.fts_path))
     samples: list[float] = []
     floor: list[float] = []
     async with app.run_test(size=(100, 32)) as pilot, bare.run_test(size=(100, 32)) as bare_pilot:
-        while not isinstance(app.screen, HomeScreen):
-            await pilot.pause()
-        home = app.screen
+        home = await home_of(pilot)
         for round_ in range(setting.rounds(10) + 1):
             typed = ""
             for key in TYPED[-1]:

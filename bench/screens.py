@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Footer, Header
 from bench.dataset import HER_NAME
 from bench.floors import BareApp
 from bench.harness import Report, p95
-from bench.setting import Setting, facing, postgres_spa, signed_in, signed_in_app
+from bench.setting import Setting, facing, home_of, postgres_spa, signed_in, signed_in_app
 from frontdesk.domain.kinds import Tender
 from frontdesk.services.sales import sell
 from frontdesk.services.tenders import TenderLine
@@ -61,16 +61,13 @@ class BareCustomer(Screen[None]):
 
 async def _open_her(setting: Setting) -> tuple[list[float], list[float]]:
     from frontdesk.screens.customer import CustomerScreen
-    from frontdesk.screens.home import HomeScreen
 
     app = signed_in_app(setting.desk())
     bare = BareApp()
     samples: list[float] = []
     floor: list[float] = []
     async with app.run_test(size=(100, 32)) as pilot, bare.run_test(size=(100, 32)) as bare_pilot:
-        while not isinstance(app.screen, HomeScreen):
-            await pilot.pause()
-        home = app.screen
+        home = await home_of(pilot)
         await pilot.press(*HER_NAME.split()[0].lower())
         while home.shown_for != HER_NAME.split()[0].lower() or not home.results:
             await pilot.pause()

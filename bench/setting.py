@@ -61,6 +61,15 @@ def signed_in_app(desk: Desk):  # type: ignore[no-untyped-def]
     return FrontDeskApp(signed_in(desk))
 
 
+async def home_of(pilot):  # type: ignore[no-untyped-def]
+    """The real app's home screen, once it is on top."""
+    from frontdesk.screens.home import HomeScreen
+
+    while not isinstance(pilot.app.screen, HomeScreen):
+        await pilot.pause()
+    return pilot.app.screen
+
+
 class PostgresSpa:
     """A throwaway PostgreSQL server with a spa built in bulk (COPY) and copies of it."""
 
