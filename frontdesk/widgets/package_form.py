@@ -433,6 +433,10 @@ class PackageForm(VerticalScroll):
         error = self.query_one(f"#{field}-error", Static) if field in FIELD_ORDER else None
 
         def into_view() -> None:
+            # a scroll still gliding to the field focused before Save (Tab then Ctrl+S at once) would
+            # carry the form away from the problem after this jump: it stops where it is
+            for axis in ("scroll_x", "scroll_y"):
+                self.app.animator.force_stop_animation(self, axis)
             if error is not None and error.display:
                 self.scroll_to_widget(error, animate=False)  # the message under the field too
             self.scroll_to_widget(target, animate=False)

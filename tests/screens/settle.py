@@ -38,6 +38,17 @@ async def tables_laid_out(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+async def refreshed(pilot: Pilot, node) -> None:
+    """Once what `node` asked to run after its next refresh has run (`call_after_refresh` keeps
+    order), and the screen has been drawn again with it, so regions read from the new layout."""
+    for waiting in (node, pilot.app.screen):
+        done = asyncio.Event()
+        waiting.call_after_refresh(done.set)
+        waiting.refresh()
+        await asyncio.wait_for(done.wait(), TABLE_TIMEOUT_S)
+    await pilot.pause()
+
+
 async def _drained(nodes: list) -> None:
     """Once each node has processed what it was sent so far: `call_next` runs right after that."""
     done = [asyncio.Event() for _ in nodes]

@@ -30,7 +30,7 @@ from frontdesk.widgets.fixed_lines import FixedLinesEditor
 from frontdesk.widgets.service_checklist import ServiceChecklist
 from frontdesk.widgets.weekday_picker import WeekdayPicker
 from tests.screens.keys import burst, type_text
-from tests.screens.settle import settle
+from tests.screens.settle import refreshed, settle
 from tests.world import World
 
 SIZE = (100, 32)
@@ -675,7 +675,7 @@ async def test_at_80x24_tab_reaches_every_field_and_keeps_it_in_view(screen_desk
             focused = app.focused
             assert focused is not None
             seen.append(focused.id)
-            await pilot.pause()
+            await refreshed(pilot, form)
             assert form.region.contains_region(focused.region), f"{focused.id} is out of view"
             await pilot.press("tab")
             await pilot.pause()
@@ -688,7 +688,7 @@ async def test_at_80x24_tab_reaches_every_field_and_keeps_it_in_view(screen_desk
         await pilot.pause()
         await save(pilot)
         assert app.focused is editor.query_one("#fixed-dates")
-        await pilot.pause()
+        await refreshed(pilot, form)  # the form scrolls the field into view once it is laid out
         assert form.region.contains_region(editor.query_one("#fixed-dates").region)
         assert form.region.contains_region(editor.query_one("#fixed_dates-error").region)
 
