@@ -20,6 +20,7 @@ A SQLite build is cached in the system's temp folder, keyed by scale and schema 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -383,13 +384,23 @@ def cache_folder() -> Path:
     return folder
 
 
+def schema_digest() -> str:
+    """A short digest of the migrations' text: two schemas at the same head revision (work on two
+    branches) never share a cached build."""
+    folder = Path(migrate.__code__.co_filename).parent / "migrations" / "versions"
+    digest = hashlib.sha256()
+    for migration in sorted(folder.glob("*.py")):
+        digest.update(migration.name.encode() + migration.read_bytes())
+    return digest.hexdigest()[:8]
+
+
 def sqlite_spa(scale: str | int, *, log: Callable[[str], None] = print) -> Path:
     """The path of a built SQLite spa at `scale` (built once, then reused): copy it before
     changing it."""
     engine = create_db_engine("sqlite://")
     head = head_revision(engine)
     engine.dispose()
-    path = cache_folder() / f"spa-{scale}-{head}-g{GENERATOR}.db"
+    path = cache_folder() / f"spa-{scale}-{head}-{schema_digest()}-g{GENERATOR}.db"
     if path.exists():
         return path
     part = path.with_suffix(f".part{os.getpid()}")
