@@ -20,12 +20,15 @@ A SQLite build is cached in the system's temp folder, keyed by scale and schema 
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import json
 import os
+import queue
 import random
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -103,12 +106,26 @@ def size(scale: str | int) -> Size:
 # ---- writing rows in bulk ---------------------------------------------------------------------------
 
 class Sink:
-    """Rows buffered per table and written in `ORDER`, so a row's references exist before it."""
+    """Rows buffered per table and written in `ORDER`, so a row's references exist before it.
+    A thread writes them while the next rows are made: the database driver lets go of the
+    interpreter while the database works, so the two overlap on two cores."""
 
     def __init__(self, write: Callable[[str, tuple[str, ...], list[tuple]], None]) -> None:
         self.write = write
         self.buffers: dict[str, list[tuple]] = {table: [] for table in ORDER}
         self.counts = dict.fromkeys(ORDER, 0)
+        self.waiting: queue.Queue[tuple[str, list[tuple]] | None] = queue.Queue(maxsize=len(ORDER) * 2)
+        self.failed: BaseException | None = None
+        self.writer = threading.Thread(target=self._writing, name="spa-writer", daemon=True)
+        self.writer.start()
+
+    def _writing(self) -> None:
+        while (item := self.waiting.get()) is not None:
+            if self.failed is None:  # after a failure the rest is drained, not written
+                try:
+                    self.write(item[0], COLUMNS[item[0]], item[1])
+                except BaseException as error:  # noqa: BLE001 - raised again by `close`
+                    self.failed = error
 
     def add(self, table: str, row: tuple) -> None:
         self.buffers[table].append(row)
@@ -119,11 +136,21 @@ class Sink:
             self.flush()
 
     def flush(self) -> None:
+        if self.failed is not None:
+            raise self.failed
         for table in ORDER:
             if rows := self.buffers[table]:
-                self.write(table, COLUMNS[table], rows)
+                self.waiting.put((table, rows))
                 self.counts[table] += len(rows)
                 self.buffers[table] = []
+
+    def close(self) -> None:
+        """Write what is buffered and wait for the writer; its failure is raised here."""
+        self.flush()
+        self.waiting.put(None)
+        self.writer.join()
+        if self.failed is not None:
+            raise self.failed
 
 
 def sqlite_writer(connection: Connection) -> Callable[[str, tuple[str, ...], list[tuple]], None]:
@@ -365,7 +392,12 @@ def fill(engine: Engine, wanted: Size, seed: int = 1) -> dict[str, int]:
         if not postgres:
             connection.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MB for the indexes being built
         sink = Sink(postgres_writer(connection) if postgres else sqlite_writer(connection))
-        Spa(sink, packs, wanted, seed, postgres=postgres).build()
+        gc.disable()  # millions of small rows, none of them in a cycle: collections would only cost
+        try:
+            Spa(sink, packs, wanted, seed, postgres=postgres).build()
+        finally:
+            gc.enable()
+            sink.close()
         rebuild = getattr(customer_service, "rebuild_search_index", None)
         if rebuild is not None:  # the customers' word index, when the schema has one
             rebuild(connection)

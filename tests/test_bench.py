@@ -8,24 +8,20 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from bench.dataset import HER_APPOINTMENTS, HER_ENTRIES, HER_ID, Size, fill
 from bench.harness import Report, interleaved, p95
-from frontdesk.db import create_db_engine, migrate, read_session
+from frontdesk.db import read_session
 from frontdesk.services import checkup, ledger
 
 CUSTOMERS = 60
 
 
-def built(tmp_path: Path):  # type: ignore[no-untyped-def]
-    engine = create_db_engine(f"sqlite:///{tmp_path / 'spa.db'}")
-    migrate(engine)
-    return engine, fill(engine, Size(CUSTOMERS))
-
-
-def test_the_generated_spa_keeps_a_consistent_ledger(tmp_path: Path) -> None:
-    engine, counts = built(tmp_path)
+def test_the_generated_spa_keeps_a_consistent_ledger(engine: Engine) -> None:
+    """On both databases: SQLite's rows go in by executemany, PostgreSQL's by COPY, each from a
+    thread writing while the next rows are made."""
+    counts = fill(engine, Size(CUSTOMERS))
     with read_session(engine) as session:
         assert ledger.check(session) == []
         assert checkup.payment_problems(session) == []
@@ -54,7 +50,6 @@ def test_the_generated_spa_keeps_a_consistent_ledger(tmp_path: Path) -> None:
         her_appointments = connection.execute(text(
             "SELECT count(*) FROM appointment WHERE customer_id = :her"), {"her": HER_ID}).scalar_one()
         customers = connection.execute(text("SELECT count(*) FROM customer")).scalar_one()
-    engine.dispose()
     assert (her_entries, her_appointments) == (HER_ENTRIES, HER_APPOINTMENTS)
     assert customers == counts["customer"] == CUSTOMERS
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
@@ -36,6 +37,7 @@ PLAIN = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ł": "l",
                        "ð": "d", "ı": "i", "ħ": "h", "ŧ": "t"})
 
 
+@lru_cache(maxsize=4096)  # one customer's name is folded for each of her search columns
 def fold(text: str) -> str:
     """Text as search compares it: lower case, without accents ("Zoë Ångström" → "zoe angstrom")."""
     folded = text
@@ -70,6 +72,7 @@ class Phone:
     key: str
 
 
+@lru_cache(maxsize=1024)  # one number is read for its kept form, its key and the search text
 def read_phone(typed: str, region: str) -> Phone:
     """`typed` in its one written form, a number without a country code read as one of `region`;
     ValueError with the message for the field when it cannot be a phone number."""
