@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from urllib.parse import quote
 
-import psycopg
 from sqlalchemy import Engine
 
 from frontdesk.db import sqlite_file
@@ -89,7 +89,9 @@ class ChangeWatcher:
                 self.ready.clear()
                 if not self.lost.is_set():
                     self.lost.set()
-                    expected = isinstance(error, (psycopg.Error, sqlite3.Error, OSError))
+                    driver = sys.modules.get("psycopg")  # loaded by the PostgreSQL watcher only
+                    expected = isinstance(error, (sqlite3.Error, OSError)) or (
+                        driver is not None and isinstance(error, driver.Error))
                     log.warning("Live updates paused: cannot reach the database (%s); trying again",
                                 _first_line(error), exc_info=None if expected else error)
                 pause = self.retry[min(self.tries, len(self.retry) - 1)]
@@ -132,6 +134,8 @@ class ChangeWatcher:
                 self._emit(frozenset())
 
     def _watch_postgres(self) -> None:
+        import psycopg  # here, in the watcher's thread: a SQLite desk never loads it
+
         conninfo = self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         with psycopg.connect(conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S, keepalives=1,
                              keepalives_idle=10, keepalives_interval=5, keepalives_count=3) as connection:
