@@ -548,9 +548,11 @@ def current_round(appointment_id: Any) -> Any:
     """SQL for `next_round`: the number of the appointment's reversals (`appointment_id` a column or
     a value), to use inside a larger statement."""
     reversal = LedgerEntry.__table__.alias("reversal")
+    # correlated with whatever statement holds the appointment's column, however deep it sits (inside
+    # `standing_exists` it is two levels down): the reversals of that appointment only
     return (select(func.count()).select_from(reversal)
             .where(reversal.c.appointment_id == appointment_id, reversal.c.kind == EntryKind.REVERSE)
-            .scalar_subquery())
+            .correlate_except(reversal).scalar_subquery())
 
 
 def _standing_redeem(appointment_id: Any) -> tuple[Any, list[Any]]:

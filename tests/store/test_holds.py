@@ -197,6 +197,27 @@ def test_checkout_settles_the_hold(spa: Spa, maria: int) -> None:
     assert view(spa, pack).balance_text == "4 of 5 visits"
 
 
+def test_a_paid_booking_holds_nothing_even_when_another_appointment_was_given_back(spa: Spa, maria: int) -> None:
+    """Whether a redemption stands for an appointment counts that appointment's reversals only:
+    a visit given back on another appointment (anyone's) changes nothing about this one. (A free
+    appointment shows it: no money paid it, only its standing redemption says it is settled.)"""
+    pack = spa.sell(maria, visits(spa, 5))
+    paid_ahead = book(spa, maria, at(TUE, 10), cover_holding_id=pack, price=0)
+    pay(spa, paid_ahead, "ahead")  # paid before it begins: still booked, its redemption stands
+    book(spa, maria, at(WED, 10), cover_holding_id=pack)  # holds one
+    given_back = book(spa, maria, at(THU, 10), cover_holding_id=pack)
+    pay(spa, given_back, "given back")
+    spa.desk.by(spa.reception).write(appointments.cancel, spa.business, appointment_id=given_back)
+    held = view(spa, pack)
+    left = 5 - 1  # Tuesday's visit taken; Thursday's taken and given back
+    assert (held.remaining, held.held, held.available) == (left, 1, left - 1)
+    assert held.balance_text == f"{left} of 5 visits · 1 held"
+    # at checkout too: three more visits are free for Friday (Wednesday's is held), not two
+    for number, day in enumerate((FRI, NEXT_MON, date(2026, 3, 10))):
+        pay(spa, book(spa, maria, at(day, 10), cover_holding_id=pack), f"more-{number}")
+    assert (view(spa, pack).remaining, view(spa, pack).held) == (left - 3, 1)
+
+
 def test_its_own_hold_is_free_to_it_at_checkout(spa: Spa, maria: int) -> None:
     pack = spa.sell(maria, visits(spa, 1))
     booked = book(spa, maria, at(TUE, 10), cover_holding_id=pack)
