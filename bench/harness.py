@@ -29,7 +29,7 @@ class Result:
     baseline_value: float | None
     ratio: float | None
     target: str
-    met: bool
+    met: bool | None  # None: no target, the figure is reported for what it is
     scale: str
 
 
@@ -94,12 +94,13 @@ class Report:
         self.results: list[Result] = []
 
     def add(self, name: str, value: float, unit: str, *, baseline: str, baseline_value: float | None,
-            target: str, met: bool, ratio: float | None = None) -> Result:
+            target: str, met: bool | None, ratio: float | None = None) -> Result:
         if ratio is None:
             ratio = ratio_of(value, baseline_value)
         result = Result(name, round(value, 3), unit, baseline,
                         None if baseline_value is None else round(baseline_value, 3),
-                        None if ratio is None else round(ratio, 3), target, bool(met), self.scale)
+                        None if ratio is None else round(ratio, 3), target, None if met is None else bool(met),
+                        self.scale)
         self.results.append(result)
         print(row(result), flush=True)
         return result
@@ -119,4 +120,4 @@ def row(result: Result) -> str:
     base = "—" if result.baseline_value is None else f"{result.baseline_value:g}"
     ratio = "—" if result.ratio is None else f"{result.ratio:.2f}×"
     return (f"{result.name[:51]:<52}{result.value:>12g} {result.unit[:10]:<10}{base:>12} {ratio:>9}  "
-            f"{result.target[:31]:<32}{'yes' if result.met else 'NO'}")
+            f"{result.target[:31]:<32}{'—' if result.met is None else 'yes' if result.met else 'NO'}")

@@ -61,13 +61,14 @@ def test_the_harness_writes_results_with_every_field(tmp_path: Path) -> None:
     report.add("a sum: p95", timings.p95 * 1000, "ms p95", baseline="a shorter sum",
                baseline_value=timings.floor_p95 * 1000, target="≤ 1.0× p95", met=timings.p95 <= timings.floor_p95)
     report.add("errors", 0, "errors", baseline="none", baseline_value=None, target="0 errors", met=True)
+    report.add("a figure", 2.5, "ms", baseline="none", baseline_value=None, target="none set", met=None)
     report.write()
     written = json.loads(path.read_text())
-    assert [row["name"] for row in written] == ["a sum: p95", "errors"]
+    assert [row["name"] for row in written] == ["a sum: p95", "errors", "a figure"]
     for row in written:
         assert set(row) == {"name", "value", "unit", "baseline", "baseline_value", "ratio", "target", "met", "scale"}
         assert row["scale"] == "tiny"
-        assert isinstance(row["met"], bool)
+    assert [row["met"] for row in written[1:]] == [True, None]  # a figure without a target is not "met"
     first = written[0]
     assert first["ratio"] == pytest.approx(timings.p95 / timings.floor_p95, abs=0.001)
     assert written[1]["ratio"] is None and written[1]["baseline_value"] is None
