@@ -90,10 +90,25 @@ def record_now(
     subject: str = "", detail: str = "",
 ) -> None:
     """`record` as one INSERT sent at once, without making an object (for a use case's hot path)."""
-    session.execute(_INSERT_EVENT, _event(at, staff_id, kind, customer_id, subject, detail))
+    record_event(session, _event(at, staff_id, kind, customer_id, subject, detail))
+
+
+def event(
+    *, kind: AuditKind, at: datetime, staff_id: int | None, customer_id: int | None = None, subject: str = "",
+    detail: str = "",
+) -> dict[str, object]:
+    """An event's columns as `record_now` writes them, for a statement that writes it with other
+    rows (or `record_event`)."""
+    return _event(at, staff_id, kind, customer_id, subject, detail)
+
+
+def record_event(session: Session, event: dict[str, object]) -> None:
+    """Write `event` (made by `event`) at once."""
+    session.execute(_INSERT_EVENT, event)
 
 
 _INSERT_EVENT = insert(AuditEvent.__table__)
+EVENT_COLUMNS = ("at", "staff_id", "kind", "customer_id", "subject", "detail")  # what `event` gives
 
 
 def _event(at: datetime, staff_id: int | None, kind: AuditKind, customer_id: int | None, subject: str,

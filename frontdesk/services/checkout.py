@@ -15,7 +15,7 @@ from functools import cache
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Row, and_, bindparam, case, exists, func, insert, update
+from sqlalchemy import Row, and_, bindparam, case, exists, func, insert, literal, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.compiler import compiles
@@ -30,10 +30,22 @@ from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Tender
 from frontdesk.domain.money import format_money
 from frontdesk.domain.terms import Terms
 from frontdesk.domain.lifecycle import first_visit_expiry
-from frontdesk.models import Appointment, Checkout, Customer, Holding, HoldingLine, Payment, Provider, Service, Staff
+from frontdesk.models import (
+    Appointment,
+    AuditEvent,
+    Checkout,
+    Customer,
+    Holding,
+    HoldingLine,
+    LedgerEntry,
+    Payment,
+    Provider,
+    Service,
+    Staff,
+)
 from frontdesk.services import audit
 from frontdesk.services.appointments import customer_holdings, get_appointment
-from frontdesk.services.errors import AlreadyPaid, FrontDeskError, InvalidInput, NotCovered, NotFound
+from frontdesk.services.errors import AlreadyPaid, FrontDeskError, InvalidInput, NoBalanceLeft, NotCovered, NotFound
 from frontdesk.services.ledger import entry_note, spend, write_entry
 from frontdesk.services.roles import acting, clock, require_staff
 from frontdesk.services.sales import TenderLine, check_tenders, sell
@@ -53,9 +65,9 @@ from frontdesk.services.views import (
     with_holds,
 )
 
-APPOINTMENT, CHECKOUT, CUSTOMER, HOLDING, HOLDING_LINE, PAYMENT, PROVIDER, SERVICE, STAFF = (
-    model.__table__ for model in (Appointment, Checkout, Customer, Holding, HoldingLine, Payment, Provider,
-                                  Service, Staff))  # the tables: the checkout writes plain statements
+APPOINTMENT, AUDIT_EVENT, CHECKOUT, CUSTOMER, HOLDING, HOLDING_LINE, LEDGER_ENTRY, PAYMENT, PROVIDER, SERVICE, STAFF = (
+    model.__table__ for model in (Appointment, AuditEvent, Checkout, Customer, Holding, HoldingLine, LedgerEntry,
+                                  Payment, Provider, Service, Staff))  # the tables: checkout writes plain statements
 INSERT_PAYMENT = insert(PAYMENT)
 
 class _Returned(ColumnElement[Any]):
@@ -159,16 +171,21 @@ def checkout(
     if refusal is not None:
         raise refusal
     lines: list[PaymentLine] = []
+    taking: _Taking | None = None  # PostgreSQL: the redemption decided, written with the audit event
     if sell_package_id is not None:
         sold = sell(session, business, customer_id=locked.customer_id, package_id=sell_package_id,
                     tenders=sale_tenders, checkout_id=opened.id)
         session.execute(update(CHECKOUT).where(CHECKOUT.c.id == opened.id).values(sold_holding_id=sold.id))
         package = sold.id
     if package is not None:
-        lines.append(_redeem(session, business, appointment=appointment,
-                             holding_id=None if package == DEFAULT else package, checkout_id=opened.id,
-                             actor=actor, now=now, round=opened.round, others_booked=opened.others_booked))
+        line, taking = _redeem(session, business, appointment=appointment,
+                               holding_id=None if package == DEFAULT else package, checkout_id=opened.id,
+                               actor=actor, now=now, round=opened.round, others_booked=opened.others_booked)
+        lines.append(line)
     check_tenders(tenders, appointment.due - sum(line.amount for line in lines), business)
+    if taking is not None and (tenders or sell_package_id is not None):  # written before what follows it
+        _write_taking(session, taking, event=None)  # (the receipt lists payments in the order written)
+        taking = None
     if tenders:
         session.execute(INSERT_PAYMENT, [
             dict(checkout_id=opened.id, appointment_id=locked.id, tender=line.tender, amount=line.amount,
@@ -179,10 +196,14 @@ def checkout(
         paid = receipt(session, business, session.get(Checkout, opened.id))
     else:
         paid = receipt_of(opened.id, key, locked.id, None, lines)
-    audit.record_now(session, kind=audit.AuditKind.CHECKOUT, at=now, staff_id=actor, customer_id=locked.customer_id,
-                     subject=f"appointment {locked.id}",
-                     detail="; ".join(f"{line.description} {format_money(line.amount, business.currency)}"
-                                      for line in paid.payments))
+    event = audit.event(kind=audit.AuditKind.CHECKOUT, at=now, staff_id=actor, customer_id=locked.customer_id,
+                        subject=f"appointment {locked.id}",
+                        detail="; ".join(f"{line.description} {format_money(line.amount, business.currency)}"
+                                         for line in paid.payments))
+    if taking is not None:
+        _write_taking(session, taking, event=event)
+    else:
+        audit.record_event(session, event)
     return paid
 
 
@@ -264,12 +285,25 @@ def _open_checkout_statement(dialect: str) -> Any:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Taking:
+    """A redemption decided on PostgreSQL and not yet written: `_write_taking` spends the units
+    and writes the ledger entry and the payment (and the checkout's audit event) in one statement."""
+
+    line_id: int
+    units: int
+    after: int  # the line's balance after it, as the locked line says
+    values: dict[str, Any]  # the entry's and the payment's columns
+
+
 def _redeem(
     session: Session, business: Business, *, appointment: AppointmentView, holding_id: int | None,
     checkout_id: int, actor: int, now: datetime, round: int, others_booked: bool,
-) -> PaymentLine:
+) -> tuple[PaymentLine, _Taking | None]:
     """Spend a holding on the appointment (`holding_id`, or None: the default choice among the
-    customer's holdings); returns the receipt's line.
+    customer's holdings); returns the receipt's line. On PostgreSQL the spending is returned
+    instead, for the caller to write with its audit event (one round trip for all the writes);
+    SQLite writes it here.
 
     The holdings are read with their lines locked (lines, then the holding: the order every writer
     takes them in) and as committed now, so void, expiry and freeze are judged as they are; then
@@ -285,8 +319,10 @@ def _redeem(
         if holdings[0][0].customer_id != appointment.customer_id:
             raise InvalidInput({"package": "That package belongs to another customer."})
     facts = [facts for facts, _, _ in holdings]
+    if not sqlite:  # what the customer's bookings hold, read after the lock
+        booked = session.execute(_bookings_statement(), {"customer_id": appointment.customer_id}).all()
     if not sqlite or others_booked:  # judged against what other bookings leave free
-        facts = with_holds(session, facts, business, now, booked=booked if sqlite else None)
+        facts = with_holds(session, facts, business, now, booked=booked)
     if holding_id is None:
         coverage = default_choice(facts, appointment.facts, now, tz=business.tz, currency=business.currency,
                                   booked_for=appointment.cover_holding_id)
@@ -298,20 +334,90 @@ def _redeem(
             raise NotCovered(holdings[0][1], coverage.reasons)
     chosen, title, _ = next(holding for holding in holdings if holding[0].id == coverage.holding_id)
     terms, take = chosen.terms, coverage.take
-    after = spend(session, take.line_id, take.units, loaded=False)
+    taking = None
+    if sqlite:
+        after = spend(session, take.line_id, take.units, loaded=False)
+    else:  # the line is locked: its balance after is known; `_write_taking` checks it
+        after = next(line.remaining for line in chosen.lines if line.line_id == take.line_id) - take.units
     starts = None  # a validity that runs from the first visit starts with this one
     if terms.starts_on_first_visit and chosen.valid_until is None and terms.expires_in is not None:
         starts = first_visit_expiry(terms, appointment.starts_at, business.tz)
         session.execute(update(HOLDING).where(HOLDING.c.id == chosen.id).values(valid_until=starts))
     note = take.description + (f" (first visit: valid to {starts:%-d %b %Y})" if starts else "")
-    entry_id = write_entry(session, holding_id=chosen.id, line_id=take.line_id, kind=EntryKind.REDEEM,
-                           delta=-take.units, balance_after=after, actor=actor, appointment_id=appointment.id,
-                           note=note, at=now, seq=round, valid_until=starts)
-    session.execute(INSERT_PAYMENT, dict(
-        checkout_id=checkout_id, appointment_id=appointment.id, holding_id=chosen.id, entry_id=entry_id,
-        tender=Tender.PACKAGE, amount=take.value, staff_id=actor, created_at=now, note=""))
+    if sqlite:
+        entry_id = write_entry(session, holding_id=chosen.id, line_id=take.line_id, kind=EntryKind.REDEEM,
+                               delta=-take.units, balance_after=after, actor=actor, appointment_id=appointment.id,
+                               note=note, at=now, seq=round, valid_until=starts)
+        session.execute(INSERT_PAYMENT, dict(
+            checkout_id=checkout_id, appointment_id=appointment.id, holding_id=chosen.id, entry_id=entry_id,
+            tender=Tender.PACKAGE, amount=take.value, staff_id=actor, created_at=now, note=""))
+    else:
+        taking = _Taking(take.line_id, take.units, after, dict(
+            holding_id=chosen.id, kind=EntryKind.REDEEM, delta=-take.units, appointment_id=appointment.id,
+            staff_id=actor, note=entry_note(note), created_at=now, seq=round, valid_until=starts,
+            checkout_id=checkout_id, tender=Tender.PACKAGE, amount=take.value))
     return package_line(business, amount=take.value, holding_id=chosen.id, title=title, terms=terms,
-                        taken=entry_note(note), balance_after=after)
+                        taken=entry_note(note), balance_after=after), taking
+
+
+def _write_taking(session: Session, taking: _Taking, *, event: dict[str, object] | None) -> None:
+    """PostgreSQL: spend `taking`'s units with the conditional UPDATE and, in the same statement,
+    write its ledger entry (with the balance the UPDATE left), its payment and `event` (the
+    checkout's audit event), each only when the one before was written.
+
+    Raises NoBalanceLeft when the line no longer has the units (nothing is then written)."""
+    values = {f"taken_{name}": value for name, value in taking.values.items()}
+    values.update(line=taking.line_id, units=taking.units)  # names no column has: an UPDATE would set those
+    if event is not None:
+        values.update({f"event_{name}": value for name, value in event.items()})
+    row = session.execute(_taking_statement(with_event=event is not None), values).first()
+    if row is None:
+        raise NoBalanceLeft("No balance left on this package: it was just used, perhaps at another desk.")
+    if row.balance_after != taking.after:  # the line is locked: it cannot have moved
+        raise FrontDeskError("The package's balance changed during the checkout; nothing was saved, try again.")
+
+
+@cache
+def _taking_statement(*, with_event: bool) -> Any:
+    """`_write_taking`'s statement, built once for each of its kinds (data-modifying CTEs: each
+    insert reads what the one before returned, so a spending refused writes nothing)."""
+    line, entry_table, event_table = HOLDING_LINE, LEDGER_ENTRY, AUDIT_EVENT
+
+    def value(table: Any, name: str, prefix: str = "taken_") -> Any:  # typed: PostgreSQL is told its type
+        return bindparam(f"{prefix}{name}", type_=table.c[name].type)
+
+    spent = (update(line).where(line.c.id == bindparam("line"), line.c.remaining >= bindparam("units"))
+             .values(remaining=line.c.remaining - bindparam("units"))
+             .returning(line.c.id, line.c.remaining).cte("spent"))
+    entry_columns = ["holding_id", "kind", "delta", "appointment_id", "staff_id", "note", "created_at", "seq",
+                     "valid_until"]
+    entry = (insert(entry_table).from_select(
+        ["line_id", "balance_after", *entry_columns],
+        select(spent.c.id, spent.c.remaining, *(value(entry_table, name) for name in entry_columns)))
+        .returning(entry_table.c.id, entry_table.c.balance_after).cte("entry"))
+    payment_columns = ["checkout_id", "appointment_id", "holding_id", "tender", "amount", "staff_id", "created_at"]
+    paid = (insert(PAYMENT).from_select(
+        ["entry_id", "note", *payment_columns],
+        select(entry.c.id, literal(""), *(value(PAYMENT, name) for name in payment_columns)))
+        .returning(PAYMENT.c.id).cte("paid"))
+    statement = select(entry.c.id, entry.c.balance_after).add_cte(paid)
+    if with_event:
+        names = audit.EVENT_COLUMNS
+        event = (insert(event_table).from_select(
+            names, select(*(value(event_table, name, "event_") for name in names))
+            .where(exists(select(paid.c.id))))
+            .returning(event_table.c.id).cte("event"))
+        statement = statement.add_cte(event)
+    return statement
+
+
+@cache
+def _bookings_statement() -> Any:
+    """The customer's appointments booked to be covered by a package, as `with_holds` reads them."""
+    appointment = APPOINTMENT
+    return select(*booked_columns(appointment)).where(
+        appointment.c.customer_id == bindparam("customer_id"), appointment.c.cover_holding_id.is_not(None),
+        appointment.c.status == AppointmentStatus.BOOKED)
 
 
 def _lock_holdings(
