@@ -550,6 +550,7 @@ def current_round(appointment_id: Any) -> Any:
     reversal = LedgerEntry.__table__.alias("reversal")
     return (select(func.count()).select_from(reversal)
             .where(reversal.c.appointment_id == appointment_id, reversal.c.kind == EntryKind.REVERSE)
+            .correlate_except(reversal)  # to the appointment however deep it sits (`standing_exists`)
             .scalar_subquery())
 
 
