@@ -90,7 +90,7 @@ def record_now(
     subject: str = "", detail: str = "",
 ) -> None:
     """`record` as one INSERT sent at once, without making an object (for a use case's hot path)."""
-    record_event(session, _event(at, staff_id, kind, customer_id, subject, detail))
+    session.execute(_INSERT_EVENT, _event(at, staff_id, kind, customer_id, subject, detail))
 
 
 def event(
@@ -98,13 +98,8 @@ def event(
     detail: str = "",
 ) -> dict[str, object]:
     """An event's columns as `record_now` writes them, for a statement that writes it with other
-    rows (or `record_event`)."""
+    rows (the checkout's redemption on PostgreSQL)."""
     return _event(at, staff_id, kind, customer_id, subject, detail)
-
-
-def record_event(session: Session, event: dict[str, object]) -> None:
-    """Write `event` (made by `event`) at once."""
-    session.execute(_INSERT_EVENT, event)
 
 
 _INSERT_EVENT = insert(AuditEvent.__table__)

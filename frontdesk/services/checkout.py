@@ -201,14 +201,14 @@ def checkout(
         paid = receipt(session, business, session.get(Checkout, opened.id))
     else:
         paid = receipt_of(opened.id, key, locked.id, None, lines)
-    event = audit.event(kind=audit.AuditKind.CHECKOUT, at=now, staff_id=actor, customer_id=locked.customer_id,
-                        subject=f"appointment {locked.id}",
-                        detail="; ".join(f"{line.description} {format_money(line.amount, business.currency)}"
-                                         for line in paid.payments))
+    event = dict(kind=audit.AuditKind.CHECKOUT, at=now, staff_id=actor, customer_id=locked.customer_id,
+                 subject=f"appointment {locked.id}",
+                 detail="; ".join(f"{line.description} {format_money(line.amount, business.currency)}"
+                                  for line in paid.payments))
     if taking is not None:
-        _write_taking(session, taking, event=event)
+        _write_taking(session, taking, event=audit.event(**event))
     else:
-        audit.record_event(session, event)
+        audit.record_now(session, **event)
     return paid
 
 
