@@ -5,6 +5,12 @@ A checkout locks the appointment, then the holding's lines, re-checks coverage o
 balance, spends with a conditional UPDATE, writes the ledger entry and the payments. It carries a
 key made when it started: a retry with the same key returns the first receipt. One appointment
 can be redeemed once: a unique index refuses a second redemption.
+
+On PostgreSQL each statement is a round trip to the server, taken while the locks are held, so a
+redemption is three: the appointment and the holdings locked and read; the checkout record written
+with what the customer's bookings hold (read after both locks); the spending, its ledger entry, the
+payment and the audit event (data-modifying CTEs). SQLite, which has no such CTEs and no round
+trips, sends them one by one.
 """
 
 from __future__ import annotations
