@@ -93,7 +93,17 @@ def record_now(
     session.execute(_INSERT_EVENT, _event(at, staff_id, kind, customer_id, subject, detail))
 
 
+def event(
+    *, kind: AuditKind, at: datetime, staff_id: int | None, customer_id: int | None = None, subject: str = "",
+    detail: str = "",
+) -> dict[str, object]:
+    """An event's columns as `record_now` writes them, for a statement that writes it with other
+    rows (the checkout's redemption on PostgreSQL)."""
+    return _event(at, staff_id, kind, customer_id, subject, detail)
+
+
 _INSERT_EVENT = insert(AuditEvent.__table__)
+EVENT_COLUMNS = ("at", "staff_id", "kind", "customer_id", "subject", "detail")  # what `event` gives
 
 
 def _event(at: datetime, staff_id: int | None, kind: AuditKind, customer_id: int | None, subject: str,

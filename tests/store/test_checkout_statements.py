@@ -1,7 +1,9 @@
-"""A redemption is a handful of statements: at most eight reach the database, counting SQLite's
-BEGIN IMMEDIATE (PostgreSQL's driver begins by itself), whichever package pays, on SQLite and
-PostgreSQL. Each statement is a round trip taken while the appointment and the package are
-locked, so their number is what a busy desk waits for."""
+"""A redemption is a handful of statements, whichever package pays: at most eight reach SQLite,
+counting its BEGIN IMMEDIATE, and three reach PostgreSQL (its driver begins by itself): the
+appointment and the package locked and read; the checkout record written with what the
+customer's bookings hold; the spending, the ledger entry, the payment and the audit event. Each
+statement is a round trip taken while the appointment and the package are locked, so their
+number is what a busy desk waits for. A retry reads the first receipt back: at most eight too."""
 
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from frontdesk.services.checkout import DEFAULT
 from tests.store.conftest import Spa
 from tests.store.test_examples import TUE, at, balance
 
-MOST = 8
+MOST = {"sqlite": 8, "postgresql": 3}  # statements per redemption, by backend
+RETRY_MOST = 8
 PACK = Terms(title="Massage Pack", value_type=ValueType.VISITS, quantity=5, all_services=True, price=35000)
 
 
@@ -35,6 +38,11 @@ def statements(engine: Engine) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", count)
 
 
+def most(spa: Spa) -> int:
+    """How many statements a redemption may take on the spa's backend."""
+    return MOST[spa.desk.engine.dialect.name]
+
+
 def redeem(spa: Spa, appointment_id: int, key: str, package: object = DEFAULT) -> list[str]:
     """Redeem the appointment; the statements it took."""
     with statements(spa.desk.engine) as sent:
@@ -44,34 +52,34 @@ def redeem(spa: Spa, appointment_id: int, key: str, package: object = DEFAULT) -
     return sent
 
 
-def test_a_redemption_from_the_default_package_takes_at_most_eight_statements(spa: Spa) -> None:
+def test_a_redemption_from_the_default_package_takes_at_most_its_statements(spa: Spa) -> None:
     maria = spa.customer()
     holding = spa.sell(maria, spa.package(PACK))
     sent = redeem(spa, spa.book(maria, spa.swedish, at(TUE, 11)), "k-1")
-    assert len(sent) <= MOST, sent
+    assert len(sent) <= most(spa), sent
     assert balance(spa, holding) == f"{5 - 1} of 5 visits"
 
 
-def test_a_redemption_from_a_named_package_among_several_takes_at_most_eight_statements(spa: Spa) -> None:
+def test_a_redemption_from_a_named_package_among_several_takes_at_most_its_statements(spa: Spa) -> None:
     maria = spa.customer()
     spa.sell(maria, spa.package(PACK))
     second = spa.sell(maria, spa.package(PACK, title="Second Pack"))
     sent = redeem(spa, spa.book(maria, spa.swedish, at(TUE, 11)), "k-1", package=second)
-    assert len(sent) <= MOST, sent
+    assert len(sent) <= most(spa), sent
     assert balance(spa, second) == f"{5 - 1} of 5 visits"
 
 
-def test_a_redemption_with_other_bookings_holding_the_package_takes_at_most_eight_statements(spa: Spa) -> None:
+def test_a_redemption_with_other_bookings_holding_the_package_takes_at_most_its_statements(spa: Spa) -> None:
     maria = spa.customer()
     holding = spa.sell(maria, spa.package(PACK))
     visit = spa.book(maria, spa.swedish, at(TUE, 11), cover_holding_id=holding)
     spa.book(maria, spa.swedish, at(TUE, 14), cover_holding_id=holding)  # holds one more visit
     sent = redeem(spa, visit, "k-1")
-    assert len(sent) <= MOST, sent
+    assert len(sent) <= most(spa), sent
     assert balance(spa, holding) == f"{5 - 1} of 5 visits · 1 held"
 
 
-def test_a_retry_takes_no_more_than_the_first_checkout(spa: Spa) -> None:
+def test_a_retry_takes_at_most_eight_statements(spa: Spa) -> None:
     maria = spa.customer()
     spa.sell(maria, spa.package(PACK))
     visit = spa.book(maria, spa.swedish, at(TUE, 11))
@@ -80,4 +88,4 @@ def test_a_retry_takes_no_more_than_the_first_checkout(spa: Spa) -> None:
         receipt = spa.desk.by(spa.reception).write(checkout.checkout, spa.business, key="k-1", appointment_id=visit,
                                                    package=DEFAULT)
     assert receipt.replayed
-    assert len(again) <= len(first), again
+    assert len(first) <= most(spa) and len(again) <= RETRY_MOST, again
