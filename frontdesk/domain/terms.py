@@ -8,8 +8,10 @@ can store it unchanged forever.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, time
 from enum import StrEnum
 from typing import Any
@@ -173,6 +175,13 @@ class Terms:
             late_cancel_forfeits=data.get("late_cancel_forfeits", False),
             no_show_forfeits=data.get("no_show_forfeits", False),
         )
+
+
+@lru_cache(maxsize=1024)
+def terms_from_json(text: str) -> Terms:
+    """`Terms.from_dict` of a holding's terms as stored (JSON text). A holding keeps a copy of its
+    package's terms, so a few texts serve many holdings: each is read once (Terms are frozen)."""
+    return Terms.from_dict(json.loads(text))
 
 
 def most_units(unit: str) -> int:

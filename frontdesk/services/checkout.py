@@ -21,7 +21,7 @@ from functools import cache
 from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
-from sqlalchemy import Row, and_, bindparam, case, exists, func, insert, literal, true, update
+from sqlalchemy import Row, Text, and_, bindparam, case, cast, exists, func, insert, literal, true, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.compiler import compiles
@@ -34,7 +34,7 @@ from frontdesk.domain.business import Business
 from frontdesk.domain.coverage import HoldingFacts, LineBalance, covers, default_choice, rank
 from frontdesk.domain.kinds import AppointmentStatus, EntryKind, Tender
 from frontdesk.domain.money import format_money
-from frontdesk.domain.terms import Terms
+from frontdesk.domain.terms import terms_from_json
 from frontdesk.domain.lifecycle import first_visit_expiry
 from frontdesk.models import (
     Appointment,
@@ -514,7 +514,7 @@ def _holdings_of(rows: Iterable[Row], first_booked: int | None = None) -> tuple[
         if with_booked and row[first_booked] is not None:  # a booking (its id first), once per line
             bookings[row[first_booked]] = row[first_booked:]
     holdings = [(HoldingFacts(
-        id=row.id, customer_id=row.customer_id, terms=Terms.from_dict(row.terms), purchased_at=row.purchased_at,
+        id=row.id, customer_id=row.customer_id, terms=terms_from_json(row.terms), purchased_at=row.purchased_at,
         valid_until=row.valid_until, voided=row.voided_at is not None, lines=tuple(lines.values()),
         frozen=(row.frozen_from, row.frozen_until) if row.frozen_from and row.frozen_until else None,
         moved=bool(row.moved)), row.title, row.id) for row, lines in found.values()]
@@ -541,7 +541,9 @@ def _lock_holdings_statement(dialect: str, *, by_id: bool, with_booked: bool, cu
     starts (with `with_booked`)."""
     holding, line = HOLDING, HOLDING_LINE
     moved_to = HOLDING.alias("moved_to")
-    columns = [holding.c.id, holding.c.customer_id, holding.c.title, holding.c.terms, holding.c.purchased_at,
+    columns = [holding.c.id, holding.c.customer_id, holding.c.title,
+               cast(holding.c.terms, Text).label("terms"),  # as stored: `terms_from_json` reads each text once
+               holding.c.purchased_at,
                holding.c.valid_until, holding.c.voided_at, holding.c.frozen_from, holding.c.frozen_until,
                exists().where(moved_to.c.source_holding_id == holding.c.id).label("moved"),
                line.c.id.label("line_id"), line.c.service_id, line.c.initial, line.c.remaining]

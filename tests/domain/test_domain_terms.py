@@ -18,6 +18,7 @@ from frontdesk.domain.terms import (
     Terms,
     ValueType,
     summary,
+    terms_from_json,
     validate_terms,
 )
 
@@ -71,6 +72,13 @@ terms_strategy = st.builds(
 def test_to_dict_is_json_safe_and_round_trips(terms):
     data = json.loads(json.dumps(terms.to_dict()))
     assert Terms.from_dict(data) == terms
+
+
+@given(terms_strategy)
+def test_terms_stored_as_text_read_back_the_same_and_once(terms):
+    stored = json.dumps(terms.to_dict())
+    assert terms_from_json(stored) == terms
+    assert terms_from_json(stored) is terms_from_json(stored)  # one text, one (frozen) Terms
 
 
 def test_to_dict_shape():
