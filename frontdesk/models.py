@@ -301,6 +301,12 @@ class Payment(SQLModel, table=True):
     """A tender towards an appointment or a package sale. Refunds are negative rows."""
 
     __tablename__ = "payment"
+    __table_args__ = (
+        # the payments for a package sold (what was paid for it, its refunds); most payments are
+        # for appointments and sell none, so they are left out
+        Index("ix_payment_sale_holding_id", "sale_holding_id", sqlite_where=text("sale_holding_id IS NOT NULL"),
+              postgresql_where=text("sale_holding_id IS NOT NULL")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     checkout_id: int | None = Field(default=None, foreign_key="checkout.id", index=True)

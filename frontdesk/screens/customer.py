@@ -156,9 +156,13 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
         self.first_load = True
         self.select_holding: int | None = None  # put the cursor here once read again
         self.select_appointment: int | None = None  # likewise
-        self.read_on_mount = False  # the first read starts on mount: the first resume does not start another
+        self.read_on_mount = False  # the first read starts in compose: the first resume does not start another
 
     def compose(self) -> ComposeResult:
+        # read at once, while the empty screen is built and laid out, rather than once it is mounted
+        # (the read is shown after `on_mount`: a screen handles its messages once mounted)
+        self.read_on_mount = True
+        self.reload()
         yield Header()
         yield Static("", id="contact")
         with Vertical(id="holdings-box", classes="section"):
@@ -181,9 +185,6 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
     def on_mount(self) -> None:
         self.query_one("#appointments", FittedTable).set_columns(APPOINTMENT_COLUMNS)
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.page and self.show_page(self.page))
-        # read at once, while the empty screen is laid out, rather than once it has been shown
-        self.read_on_mount = True
-        self.reload()
 
     def on_screen_resume(self) -> None:
         if self.read_on_mount:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from typing import Any
 
-from sqlalchemy import BigInteger, and_, bindparam, cast, func, insert, or_, update
+from sqlalchemy import BigInteger, and_, bindparam, cast, func, insert, or_, union_all, update
 from sqlmodel import Session, col, select
 
 from frontdesk.domain.business import Business
@@ -257,8 +257,8 @@ def history(
         .outerjoin(Holding, col(Holding.id) == Payment.sale_holding_id)
         .outerjoin(Appointment, col(Appointment.id) == Payment.appointment_id)
         .outerjoin(Service, col(Service.id) == Appointment.service_id)
-        .where(Payment.amount < 0, col(Payment.tender).in_(MONEY_TENDERS),
-               or_(Holding.customer_id == customer_id, Appointment.customer_id == customer_id))
+        .where(col(Payment.id).in_(_her_payments(customer_id)), Payment.amount < 0,
+               col(Payment.tender).in_(MONEY_TENDERS))
         .order_by(col(Payment.created_at).desc(), col(Payment.id).desc())
         .limit(limit)
     )
@@ -266,8 +266,9 @@ def history(
         entries = entries.where(_older(LedgerEntry.created_at, LedgerEntry.id, ENTRY_RANK, before))
         refunds = refunds.where(_older(Payment.created_at, Payment.id, REFUND_RANK, before))
     lines = []
+    terms_of: dict[int, Terms] = {}  # a holding's terms, read once for all its entries
     for entry, title, terms_dict, staff_name in session.exec(entries):
-        terms = Terms.from_dict(terms_dict)
+        terms = terms_of.get(entry.holding_id) or terms_of.setdefault(entry.holding_id, Terms.from_dict(terms_dict))
         sign = "+" if entry.delta > 0 else "-" if entry.delta < 0 else ""
         change = describe_amount(terms, abs(entry.delta), business.currency)
         lines.append(LedgerLine(
@@ -291,6 +292,23 @@ def history(
         ))
     lines.sort(key=lambda line: line.cursor, reverse=True)
     return lines[:limit]
+
+
+def _her_payments(customer_id: int) -> Any:
+    """The ids of the payments for a customer's packages or appointments: each half found by its
+    index (the sold package's, the appointment's), where "the package's customer or the
+    appointment's" in one condition would read every payment of the spa."""
+    payment, holding, appointment = _HERS
+    return union_all(
+        select(payment.c.id).join(holding, holding.c.id == payment.c.sale_holding_id)
+        .where(holding.c.customer_id == customer_id),
+        select(payment.c.id).join(appointment, appointment.c.id == payment.c.appointment_id)
+        .where(appointment.c.customer_id == customer_id),
+    )
+
+
+# not the outer query's tables; made once (an alias's columns are slow to make)
+_HERS = tuple(model.__table__.alias() for model in (Payment, Holding, Appointment))
 
 
 def _older(at_column: Any, id_column: Any, rank: int, cursor: HistoryCursor) -> Any:

@@ -134,3 +134,43 @@ def test_the_package_editor_and_the_services_lists_include_archived_rows(spa: Sp
     lists = spa.desk.read(catalogue.services_and_providers)
     assert [(p.name, p.archived) for p in lists.providers] == [("Anna", False), ("Ben", True)]
     assert len(lists.services) == 4
+
+
+def test_her_history_pages_through_entries_and_both_kinds_of_refund_newest_first(spa: Spa) -> None:
+    """The refunds of her appointments and of her packages sold are in her history among the
+    entries, in time order (an entry before a refund of the same moment), and page by page the
+    same as at once; another customer's refunds are not."""
+    maria, anna = spa.customer(), spa.customer("Anna Smith")
+    pack = spa.package(VISITS_5, service_ids=(spa.swedish,))
+    start = spa.desk.now()
+
+    def minutes(count: int):  # noqa: ANN202
+        return start + timedelta(minutes=count)
+
+    manager = spa.desk.by(spa.manager, at=minutes(3))
+    sold = spa.sell(maria, pack, now=minutes(0))  # +5 visits; $350.00 by card
+    spa.sell(anna, pack, now=minutes(0))
+    visit = spa.book(maria, spa.swedish, at(TUE, 11), now=minutes(1))
+    spa.desk.by(spa.reception, at=minutes(1)).write(checkout.checkout, spa.desk.business, key="card",
+                                                    appointment_id=visit, tenders=[TenderLine(Tender.CARD, 8000)])
+    spa.desk.by(spa.manager, at=minutes(2)).write(appointments.cancel, spa.desk.business, appointment_id=visit,
+                                                  reason="she is ill", refunds=[TenderLine(Tender.CARD, 8000)])
+    manager.write(ledger.void, spa.desk.business, holding_id=sold, reason="sold twice",
+                  refunds=[TenderLine(Tender.CARD, 35000)])  # -5 visits and $350.00 back, at the same moment
+    others = spa.desk.read(ledger.history, spa.desk.business, customer_id=anna)
+    assert [(line.kind, line.delta) for line in others] == [("sale", 5)]
+
+    def read(limit: int, before: ledger.HistoryCursor | None = None) -> list[ledger.LedgerLine]:
+        return spa.desk.read(ledger.history, spa.desk.business, customer_id=maria, limit=limit, before=before)
+
+    everything = read(50)
+    assert [(line.kind, line.delta, line.at) for line in everything] == [
+        ("void", -5, minutes(3)), ("refund", -35000, minutes(3)), ("refund", -8000, minutes(2)),
+        ("sale", 5, minutes(0))]
+    assert [line.holding_id for line in everything] == [sold, sold, None, sold]
+    for size in (1, 2, 3):
+        pages: list[ledger.LedgerLine] = []
+        while page := read(size, pages[-1].cursor if pages else None):
+            assert len(page) <= size
+            pages += page
+        assert [line.key for line in pages] == [line.key for line in everything]
