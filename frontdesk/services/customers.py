@@ -21,16 +21,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from math import isqrt
+from operator import add
 from time import monotonic
 from datetime import datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, text, union_all, update
+from sqlalchemy import Connection, Engine, and_, column, delete, func, insert, or_, text, union_all, update
 from sqlmodel import Session, col, select
 
 from frontdesk.domain.business import Business
-from frontdesk.domain.contacts import contact_errors, fold, name_words, phone_key, read_phone, search_text
+from frontdesk.domain.contacts import (
+    contact_errors, contact_words, fold, name_words, phone_key, read_phone, search_text,
+)
 from frontdesk.domain.periods import local_date
 from frontdesk.models import Appointment, Checkout, Customer, CustomerWord, Holding
 from frontdesk.services import appointments, ledger
@@ -47,6 +50,7 @@ from frontdesk.services.views import (
 )
 
 TRIGRAM = 3  # the index finds fragments of at least this many characters
+TRIGRAM_TABLES = ("customer_fts_name", "customer_fts")  # SQLite: the folded names; all the search text
 SEARCH_NAME_LENGTH = 400  # the folded name's column
 
 
@@ -157,18 +161,27 @@ TOP = "\U0010ffff"  # sorts after every letter: ("ann", "ann" + TOP) holds all t
 WALK = 1000  # rows of name order looked at before an index is asked for rarer matches
 FEWEST_SORTED = 1000  # matches always sorted rather than found by walking the name order
 SORT_WEIGHT = 4  # reading a row of the customer table and testing it costs about this many index entries
+WHOLE, NAME, CONTACT = 0, 1, 2  # the kinds of rows of the prefix index (`models.CustomerWord.kind`)
+NAMES = (WHOLE, NAME)
+ANY = (WHOLE, NAME, CONTACT)
+
+
+def _rows(customer_id: int, name: str, search_name: str, phone: str, key: str, email: str) -> list[dict[str, Any]]:
+    words = [(WHOLE if at == 0 else NAME, word) for at, word in enumerate(name_words(search_name))]
+    words += [(CONTACT, word) for word in contact_words(phone, key, email)]
+    return [{"customer_id": customer_id, "word": word, "kind": kind, "name": name} for kind, word in words]
 
 
 def word_rows(customer: Customer) -> list[dict[str, Any]]:
     """Her rows of the prefix index (`models.CustomerWord`); none once she is merged into another."""
     if customer.merged_into_id is not None:
         return []
-    return [{"customer_id": customer.id, "word": word, "whole": at == 0, "name": customer.name}
-            for at, word in enumerate(name_words(customer.search_name))]
+    return _rows(customer.id, customer.name, customer.search_name, customer.phone, customer.phone_digits or "",
+                 customer.email)
 
 
 def index_words(session: Session, customer: Customer) -> None:
-    """Keep her rows of the prefix index in step with her name (after it is flushed)."""
+    """Keep her rows of the prefix index in step with her name, phone and email (after they are flushed)."""
     session.execute(delete(CustomerWord).where(col(CustomerWord.customer_id) == customer.id))
     rows = word_rows(customer)
     if rows:
@@ -182,14 +195,15 @@ def rebuild_search_index(connection: Connection | Session, batch: int = 5000) ->
     last = 0
     while True:
         found = connection.execute(
-            select(Customer.id, Customer.name, Customer.search_name)
+            select(Customer.id, Customer.name, Customer.search_name, Customer.phone, Customer.phone_digits,
+                   Customer.email)
             .where(col(Customer.id) > last, col(Customer.merged_into_id).is_(None))
             .order_by(Customer.id).limit(batch)).all()
         if not found:
             break
         last = found[-1].id
-        rows = [{"customer_id": row.id, "word": word, "whole": at == 0, "name": row.name}
-                for row in found for at, word in enumerate(name_words(row.search_name))]
+        rows = [word for row in found for word in _rows(row.id, row.name, row.search_name, row.phone or "",
+                                                         row.phone_digits or "", row.email or "")]
         if rows:
             connection.execute(insert(CustomerWord), rows)
     dialect = connection.get_bind().dialect if isinstance(connection, Session) else connection.dialect
@@ -216,14 +230,47 @@ def _scale(session: Session) -> tuple[int, str | None]:
     return customers or 0, end
 
 
-class _Query:
-    """What was typed, folded into words, and the conditions of each rank on the customer row."""
+def _fts_match(words: list[str]) -> str:
+    """An FTS5 query for rows containing every word (of at least `TRIGRAM` letters)."""
+    return " AND ".join('"' + word.replace('"', '""') + '"' for word in words if len(word) >= TRIGRAM)
 
-    def __init__(self, session: Session, words: list[str]) -> None:
+
+class _Query:
+    """What was typed, folded into words, the conditions of each rank on the customer row, and how
+    many rows each word's ranges of the prefix index hold (counted once, up to a bound)."""
+
+    def __init__(self, session: Session, words: list[str], limit: int) -> None:
         self.session, self.words = session, words
         self.typed = " ".join(words)
         self.sqlite = session.get_bind().dialect.name == "sqlite"
         self.customers, self.walk_end = _scale(session)
+        self.most = self.sorted_at_most(limit)  # more matches than this are common
+        self._count()
+
+    def _count(self) -> None:
+        """In one statement: for each word, the rows of her names and of her contacts starting with
+        it; on SQLite also the customers each trigram table holds every long word in; each count
+        stops past `most` (more is common)."""
+        def bounded(statement: Any) -> Any:
+            return select(func.count()).select_from(statement.limit(self.most + 1).subquery()).scalar_subquery()
+
+        counts = [bounded(select(CustomerWord.customer_id).where(_prefix(word, kinds)))
+                  for word in self.words for kinds in (NAMES, (CONTACT,))]
+        match = _fts_match(self.words) if self.sqlite else ""
+        if match:
+            counts += [bounded(select(column("rowid")).select_from(text(table))
+                               .where(text(f"{table} MATCH :{table}").bindparams(**{table: match})))
+                       for table in TRIGRAM_TABLES]
+        found = list(self.session.execute(select(*counts)).one())
+        self.names = found[0:2 * len(self.words):2]
+        self.contacts = found[1:2 * len(self.words):2]
+        # the customers each trigram table holds every long word in (None: not counted)
+        self.trigrams: dict[str, int] | None = dict(zip(TRIGRAM_TABLES, found[-2:])) if match else None
+
+    def more_fragments(self, table: str, found: int) -> bool:
+        """Whether the trigram table `table` may hold matches besides the `found` so far: its
+        matches hold them all, so counted (not common) and as many means none are left."""
+        return self.trigrams is None or self.trigrams[table] > min(found, self.most)
 
     def like(self, pattern: str) -> Any:
         return col(Customer.search_name).like(pattern, escape="\\")
@@ -244,6 +291,14 @@ class _Query:
         """Her name contains each word typed."""
         return and_(*(self.like(f"%{like_escaped(word)}%") for word in self.words))
 
+    @property
+    def any_starts(self) -> Any:
+        """A word of her name, phone or email starts with each word typed (a row of hers in the
+        prefix index does: one seek of its primary key per word)."""
+        return and_(*(select(CustomerWord.customer_id).where(
+            col(CustomerWord.customer_id) == Customer.id, col(CustomerWord.word) >= word,
+            col(CustomerWord.word) < word + TOP).exists() for word in self.words))
+
     def sorted_at_most(self, limit: int) -> int:
         """Matches beyond this many are found faster by walking the name order (each about
         `customers / matches` rows apart) than by sorting them all: about √(limit · customers)."""
@@ -252,11 +307,6 @@ class _Query:
     def ids(self, statement: Any) -> list[Customer]:
         """The customers `statement` selects, in its order."""
         return list(self.session.exec(statement))
-
-    def more_than(self, statement: Any, most: int) -> bool:
-        """Whether `statement` has more than `most` rows (counting no further)."""
-        counted = select(func.count()).select_from(statement.limit(most + 1).subquery())
-        return self.session.execute(counted).scalar_one() > most
 
     def walked(self, condition: Any, limit: int) -> list[Customer] | None:
         """The first `limit` matches of `condition` in name order when they lie among the first
@@ -267,12 +317,24 @@ class _Query:
         found = self.ids(_in_name_order(and_(col(Customer.name) <= end, condition), limit))
         return found if len(found) >= limit else None
 
+    def sorted_from(self, sizes: list[int], kinds: tuple[int, ...], condition: Any, limit: int) -> list[Customer]:
+        """The first `limit` matches of `condition` among the customers with a row of `kinds`
+        starting with each word typed, sorted by name: driven by the range of the rarest word
+        (`sizes`: each word's rows), the others' ranges asked only when they are not common."""
+        order = sorted(range(len(self.words)), key=lambda at: sizes[at])
+        rarest, others = self.words[order[0]], [self.words[at] for at in order[1:] if sizes[at] <= self.most]
+        rows = select(CustomerWord.customer_id, CustomerWord.name).where(
+            _prefix(rarest, kinds), *(col(CustomerWord.customer_id).in_(
+                select(CustomerWord.customer_id).where(_prefix(word, kinds))) for word in others)
+        ).distinct().subquery()
+        return self.ids(select(Customer).join(rows, rows.c.customer_id == Customer.id)
+                        .where(condition, col(Customer.merged_into_id).is_(None))
+                        .order_by(rows.c.name, rows.c.customer_id).limit(limit))
 
-def _prefix(word: str, whole: bool | None = None) -> Any:
-    """Rows of the prefix index starting with `word`: one range of the B-tree (two when `whole`
-    is None: her rows from any word on)."""
-    return and_(col(CustomerWord.whole).in_([False, True] if whole is None else [whole]),
-                col(CustomerWord.word) >= word, col(CustomerWord.word) < word + TOP)
+
+def _prefix(word: str, kinds: tuple[int, ...] = NAMES) -> Any:
+    """Rows of the prefix index of `kinds` starting with `word`: one range of the B-tree per kind."""
+    return and_(col(CustomerWord.kind).in_(kinds), col(CustomerWord.word) >= word, col(CustomerWord.word) < word + TOP)
 
 
 def _in_name_order(condition: Any, limit: int) -> Any:
@@ -285,7 +347,7 @@ def _whole_names(query: _Query, limit: int) -> list[Customer]:
     (then the name): the prefix index's range walked in its own order and stopped at `limit`,
     however many names start so."""
     first = select(CustomerWord.customer_id, CustomerWord.word, CustomerWord.name) \
-        .where(_prefix(query.typed, whole=True)) \
+        .where(_prefix(query.typed, (WHOLE,))) \
         .order_by(CustomerWord.word, CustomerWord.name, CustomerWord.customer_id).limit(limit).subquery()
     return query.ids(select(Customer).join(first, first.c.customer_id == Customer.id)
                      .order_by(first.c.word, first.c.name, first.c.customer_id))
@@ -293,21 +355,29 @@ def _whole_names(query: _Query, limit: int) -> list[Customer]:
 
 def _word_starts(query: _Query, limit: int) -> list[Customer]:
     """Rank 0, then: the other names with a word starting with each word typed, in name order.
-    The range of the prefix index of a word typed that is not common gives the candidates; one
-    common word typed alone is met often enough walking the name order."""
+    The range of the prefix index of the rarest word typed gives the candidates when it is not
+    common; one common word typed alone is met often enough walking the name order."""
     condition = and_(query.word_starts, ~query.whole)
-    if len(query.typed) <= 2 and (walked := query.walked(condition, limit)) is not None:
-        return walked
-    most = query.sorted_at_most(limit)
-    rare = next((word for word in query.words
-                 if not query.more_than(select(CustomerWord.customer_id).where(_prefix(word)), most)), None)
-    if rare is None and len(query.words) == 1:  # common: met often enough walking the name order
+    if min(query.names) <= query.most:
+        return query.sorted_from(query.names, NAMES, condition, limit)
+    if len(query.words) == 1:  # common: met often enough walking the name order
         return query.ids(_in_name_order(condition, limit))
     # several common words: together they may be rare, and met only late in the name order (the
     # first names typed cluster there), so the candidates are those in each word's range
     candidates = [col(Customer.id).in_(select(CustomerWord.customer_id).where(_prefix(word)))
-                  for word in ([rare] if rare is not None else query.words)]
+                  for word in query.words]
     return query.ids(_in_name_order(and_(*candidates, condition), limit))
+
+
+def _contact_starts(query: _Query, limit: int) -> list[Customer]:
+    """Rank 2: a word of her name, phone or email starts with each word typed (not all in her
+    name), in name order: the range of the prefix index of the rarest word typed sorted when it
+    is not common; else met walking the name order, or in the index when the walk is too short."""
+    condition = and_(query.any_starts, ~query.inside)
+    sizes = [min(names + contacts, query.most + 1) for names, contacts in zip(query.names, query.contacts)]
+    if min(sizes) > query.most and (walked := query.walked(condition, limit)) is not None:
+        return walked
+    return query.sorted_from(sizes, ANY, condition, limit)
 
 
 def _by_trigrams(query: _Query, condition: Any, table: str, limit: int) -> list[Customer]:
@@ -315,21 +385,23 @@ def _by_trigrams(query: _Query, condition: Any, table: str, limit: int) -> list[
     of the name order when they are common, else found by the trigram index: on
     SQLite the FTS5 table `table`, on PostgreSQL pg_trgm's GIN index, which serves the LIKE
     conditions themselves."""
-    indexed = condition
-    words = [word for word in query.words if len(word) >= TRIGRAM]
-    if query.sqlite and words:
-        match = " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
-        indexed = and_(col(Customer.id).in_(
-            text(f"SELECT rowid FROM {table} WHERE {table} MATCH :match").bindparams(match=match)), condition)
     if query.walk_end is None:  # fewer customers than a walk: walk them all
         return query.ids(_in_name_order(condition, limit))
-    if query.sqlite:  # in the process: two statements cost nothing more, and SQLite would run both plans
+    if query.sqlite:  # in the process: the counts chose the plan
+        match = _fts_match(query.words)
+        if not match:  # no word long enough for the index: the name order walked to the limit
+            return query.ids(_in_name_order(condition, limit))
+        assert query.trigrams is not None
+        indexed = and_(col(Customer.id).in_(
+            text(f"SELECT rowid FROM {table} WHERE {table} MATCH :match").bindparams(match=match)), condition)
+        if query.trigrams[table] <= query.most:  # few: sorted
+            return query.ids(_in_name_order(indexed, limit))
         walked = query.walked(condition, limit)
         return walked if walked is not None else query.ids(_in_name_order(indexed, limit))
     # one round trip to the server: the lookup runs only when the walk found too few
     walk = _in_name_order(and_(col(Customer.name) <= query.walk_end, condition), limit).cte("walk")
     enough = select(func.count()).select_from(walk).scalar_subquery() >= limit
-    looked_up = _in_name_order(indexed, limit).subquery("looked_up")
+    looked_up = _in_name_order(condition, limit).subquery("looked_up")
     found = union_all(select(walk).where(enough), select(looked_up).where(~enough)).subquery("found")
     return list(query.session.execute(select(Customer).from_statement(
         select(found).order_by(found.c.name, found.c.id))).scalars())
@@ -340,21 +412,27 @@ def search_customers(session: Session, query: str, limit: int = 50) -> list[Cust
     best first (see the module's note); customers merged into another are not found.
 
     Each rank is asked in turn until `limit` are found, each in the order it returns, so no plan
-    sorts every match: names starting with what was typed and names with words starting with it
+    sorts every match; a rank the counts show empty is not asked. Names starting with what was
+    typed, names with words starting with it and phones and emails with words starting with it
     come from the prefix index (a range of it when it is short, else the name order walked until
-    enough match); fragments inside a name, then phone and email matches, from the trigram index
+    enough match); fragments inside a name, then inside a phone or email, from the trigram index
     unless they are common enough to be met walking the name order."""
     words = search_terms(query)
     if not words or limit <= 0:
         return []
-    typed = _Query(session, words)
-    found = _whole_names(typed, limit)
-    if len(found) < limit:
-        found += _word_starts(typed, limit - len(found))
-    if len(found) < limit:
+    typed = _Query(session, words, limit)
+    found: list[Customer] = []
+    if min(typed.names) > 0:
+        found += _whole_names(typed, limit)
+        if len(found) < limit:
+            found += _word_starts(typed, limit - len(found))
+    if len(found) < limit and typed.more_fragments("customer_fts_name", len(found)):
         found += _by_trigrams(typed, and_(typed.inside, ~typed.word_starts), "customer_fts_name", limit - len(found))
-    if len(found) < limit:
-        found += _by_trigrams(typed, and_(*contains_every(words), ~typed.inside), "customer_fts", limit - len(found))
+    if len(found) < limit and min(map(add, typed.names, typed.contacts)) > 0 and max(typed.contacts) > 0:
+        found += _contact_starts(typed, limit - len(found))
+    if len(found) < limit and typed.more_fragments("customer_fts", len(found)):
+        found += _by_trigrams(typed, and_(*contains_every(words), ~typed.inside, ~typed.any_starts), "customer_fts",
+                              limit - len(found))
     return [customer_view(customer) for customer in found]
 
 
