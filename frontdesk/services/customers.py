@@ -20,6 +20,7 @@ A customer merged into another stays for the history that names her, and is foun
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache, cached_property
 from math import isqrt
 from operator import add
 from time import monotonic
@@ -27,7 +28,7 @@ from datetime import datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Engine, and_, column, delete, func, insert, or_, text, union_all, update
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, text, union_all, update
 from sqlmodel import Session, col, select
 
 from frontdesk.domain.business import Business
@@ -166,6 +167,10 @@ NAMES = (WHOLE, NAME)
 ANY = (WHOLE, NAME, CONTACT)
 
 
+SHOWN = (Customer.id, Customer.name, Customer.phone, Customer.email, Customer.note)  # what `customer_view` reads
+Found = Any  # a row of `SHOWN` or a Customer: what `customer_view` reads
+
+
 def _rows(customer_id: int, name: str, search_name: str, phone: str, key: str, email: str) -> list[dict[str, Any]]:
     words = [(WHOLE if at == 0 else NAME, word) for at, word in enumerate(name_words(search_name))]
     words += [(CONTACT, word) for word in contact_words(phone, key, email)]
@@ -245,27 +250,36 @@ class _Query:
         self.sqlite = session.get_bind().dialect.name == "sqlite"
         self.customers, self.walk_end = _scale(session)
         self.most = self.sorted_at_most(limit)  # more matches than this are common
-        self._count()
 
-    def _count(self) -> None:
-        """In one statement: for each word, the rows of her names and of her contacts starting with
-        it; on SQLite also the customers each trigram table holds every long word in; each count
-        stops past `most` (more is common)."""
-        def bounded(statement: Any) -> Any:
-            return select(func.count()).select_from(statement.limit(self.most + 1).subquery()).scalar_subquery()
+    @cached_property
+    def _counts(self) -> list[int]:
+        """In one statement asked when first needed, for each word: the rows of names and of
+        contacts starting with it, each count stopping past `most` (more is common)."""
+        params: dict[str, Any] = {"most": self.most + 1}
+        for at, word in enumerate(self.words):
+            params[f"word{at}"], params[f"top{at}"] = word, word + TOP
+        return list(self.session.execute(_counting(len(self.words)), params).one())
 
-        counts = [bounded(select(CustomerWord.customer_id).where(_prefix(word, kinds)))
-                  for word in self.words for kinds in (NAMES, (CONTACT,))]
+    @property
+    def names(self) -> list[int]:
+        """For each word, the rows of the prefix index of names starting with it (see `_counts`)."""
+        return self._counts[0::2]
+
+    @property
+    def contacts(self) -> list[int]:
+        """For each word, the rows of the prefix index of phones and emails starting with it."""
+        return self._counts[1::2]
+
+    @cached_property
+    def trigrams(self) -> dict[str, int] | None:
+        """On SQLite, the customers each trigram table holds every long word in, counted up to past
+        `most`, in one statement asked when a fragment's rank is first needed; None when there are
+        no such words or counts (PostgreSQL)."""
         match = _fts_match(self.words) if self.sqlite else ""
-        if match:
-            counts += [bounded(select(column("rowid")).select_from(text(table))
-                               .where(text(f"{table} MATCH :{table}").bindparams(**{table: match})))
-                       for table in TRIGRAM_TABLES]
-        found = list(self.session.execute(select(*counts)).one())
-        self.names = found[0:2 * len(self.words):2]
-        self.contacts = found[1:2 * len(self.words):2]
-        # the customers each trigram table holds every long word in (None: not counted)
-        self.trigrams: dict[str, int] | None = dict(zip(TRIGRAM_TABLES, found[-2:])) if match else None
+        if not match:
+            return None
+        counted = self.session.execute(_counting_trigrams(), {"most": self.most + 1, "match": match}).one()
+        return dict(zip(TRIGRAM_TABLES, counted))
 
     def more_fragments(self, table: str, found: int) -> bool:
         """Whether the trigram table `table` may hold matches besides the `found` so far: its
@@ -304,11 +318,12 @@ class _Query:
         `customers / matches` rows apart) than by sorting them all: about √(limit · customers)."""
         return max(FEWEST_SORTED, isqrt(SORT_WEIGHT * limit * self.customers))
 
-    def ids(self, statement: Any) -> list[Customer]:
-        """The customers `statement` selects, in its order."""
-        return list(self.session.exec(statement))
+    def ids(self, statement: Any) -> list[Found]:
+        """The customers `statement` selects, in its order: the columns shown, read as plain rows
+        (making an ORM object of each costs more than finding it)."""
+        return list(self.session.execute(statement.with_only_columns(*SHOWN)))
 
-    def walked(self, condition: Any, limit: int) -> list[Customer] | None:
+    def walked(self, condition: Any, limit: int) -> list[Found] | None:
         """The first `limit` matches of `condition` in name order when they lie among the first
         `WALK` rows of it, else None: common matches are met long before the walk's end."""
         end = self.walk_end
@@ -317,7 +332,7 @@ class _Query:
         found = self.ids(_in_name_order(and_(col(Customer.name) <= end, condition), limit))
         return found if len(found) >= limit else None
 
-    def sorted_from(self, sizes: list[int], kinds: tuple[int, ...], condition: Any, limit: int) -> list[Customer]:
+    def sorted_from(self, sizes: list[int], kinds: tuple[int, ...], condition: Any, limit: int) -> list[Found]:
         """The first `limit` matches of `condition` among the customers with a row of `kinds`
         starting with each word typed, sorted by name: driven by the range of the rarest word
         (`sizes`: each word's rows), the others' ranges asked only when they are not common."""
@@ -332,6 +347,27 @@ class _Query:
                         .order_by(rows.c.name, rows.c.customer_id).limit(limit))
 
 
+def _bounded(rows: str) -> str:
+    return f"(SELECT count(*) FROM ({rows} LIMIT :most) AS counted)"
+
+
+@cache
+def _counting(words: int) -> Any:
+    """The statement of `_Query._count` for so many words; written out once per shape (built from
+    expressions on each key it would cost more than running it)."""
+    return text("SELECT " + ", ".join(
+        _bounded(f"SELECT 1 FROM customer_word WHERE kind IN ({', '.join(map(str, kinds))}) "
+                 f"AND word >= :word{at} AND word < :top{at}")
+        for at in range(words) for kinds in (NAMES, (CONTACT,))))
+
+
+@cache
+def _counting_trigrams() -> Any:
+    """The statement of `_Query.trigrams`."""
+    return text("SELECT " + ", ".join(_bounded(f"SELECT rowid FROM {table} WHERE {table} MATCH :match")
+                                      for table in TRIGRAM_TABLES))
+
+
 def _prefix(word: str, kinds: tuple[int, ...] = NAMES) -> Any:
     """Rows of the prefix index of `kinds` starting with `word`: one range of the B-tree per kind."""
     return and_(col(CustomerWord.kind).in_(kinds), col(CustomerWord.word) >= word, col(CustomerWord.word) < word + TOP)
@@ -342,7 +378,7 @@ def _in_name_order(condition: Any, limit: int) -> Any:
         .order_by(Customer.name, Customer.id).limit(limit)
 
 
-def _whole_names(query: _Query, limit: int) -> list[Customer]:
+def _whole_names(query: _Query, limit: int) -> list[Found]:
     """Rank 0, first: names that start with all that was typed, in the order of the folded name
     (then the name): the prefix index's range walked in its own order and stopped at `limit`,
     however many names start so."""
@@ -353,7 +389,7 @@ def _whole_names(query: _Query, limit: int) -> list[Customer]:
                      .order_by(first.c.word, first.c.name, first.c.customer_id))
 
 
-def _word_starts(query: _Query, limit: int) -> list[Customer]:
+def _word_starts(query: _Query, limit: int) -> list[Found]:
     """Rank 0, then: the other names with a word starting with each word typed, in name order.
     The range of the prefix index of the rarest word typed gives the candidates when it is not
     common; one common word typed alone is met often enough walking the name order."""
@@ -369,7 +405,7 @@ def _word_starts(query: _Query, limit: int) -> list[Customer]:
     return query.ids(_in_name_order(and_(*candidates, condition), limit))
 
 
-def _contact_starts(query: _Query, limit: int) -> list[Customer]:
+def _contact_starts(query: _Query, limit: int) -> list[Found]:
     """Rank 2: a word of her name, phone or email starts with each word typed (not all in her
     name), in name order: the range of the prefix index of the rarest word typed sorted when it
     is not common; else met walking the name order, or in the index when the walk is too short."""
@@ -380,7 +416,7 @@ def _contact_starts(query: _Query, limit: int) -> list[Customer]:
     return query.sorted_from(sizes, ANY, condition, limit)
 
 
-def _by_trigrams(query: _Query, condition: Any, table: str, limit: int) -> list[Customer]:
+def _by_trigrams(query: _Query, condition: Any, table: str, limit: int) -> list[Found]:
     """Matches of `condition` (fragments inside words) in name order: among the first `WALK` rows
     of the name order when they are common, else found by the trigram index: on
     SQLite the FTS5 table `table`, on PostgreSQL pg_trgm's GIN index, which serves the LIKE
@@ -412,20 +448,18 @@ def search_customers(session: Session, query: str, limit: int = 50) -> list[Cust
     best first (see the module's note); customers merged into another are not found.
 
     Each rank is asked in turn until `limit` are found, each in the order it returns, so no plan
-    sorts every match; a rank the counts show empty is not asked. Names starting with what was
-    typed, names with words starting with it and phones and emails with words starting with it
-    come from the prefix index (a range of it when it is short, else the name order walked until
-    enough match); fragments inside a name, then inside a phone or email, from the trigram index
-    unless they are common enough to be met walking the name order."""
+    sorts every match; a rank that counts in the indexes show empty is not asked. Names starting
+    with what was typed, names, phones and emails with words starting with it come from the
+    prefix index (a range of it when it is short, else the name order walked until enough
+    match); fragments inside a name, then inside a phone or email, from the trigram index unless
+    they are common enough to be met walking the name order."""
     words = search_terms(query)
     if not words or limit <= 0:
         return []
     typed = _Query(session, words, limit)
-    found: list[Customer] = []
-    if min(typed.names) > 0:
-        found += _whole_names(typed, limit)
-        if len(found) < limit:
-            found += _word_starts(typed, limit - len(found))
+    found = _whole_names(typed, limit)
+    if len(found) < limit and min(typed.names) > 0:
+        found += _word_starts(typed, limit - len(found))
     if len(found) < limit and typed.more_fragments("customer_fts_name", len(found)):
         found += _by_trigrams(typed, and_(typed.inside, ~typed.word_starts), "customer_fts_name", limit - len(found))
     if len(found) < limit and min(map(add, typed.names, typed.contacts)) > 0 and max(typed.contacts) > 0:
