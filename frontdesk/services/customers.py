@@ -281,6 +281,18 @@ class _Query:
         counted = self.session.execute(_counting_trigrams(), {"most": self.most + 1, "match": match}).one()
         return dict(zip(TRIGRAM_TABLES, counted))
 
+    def params(self, order: list[int] | None = None, **more: Any) -> dict[str, Any]:
+        """The bound values of the written-out statements (`_written`): the words typed, in `order`."""
+        params = dict(more)
+        for at, word in enumerate(self.words[index] for index in (order or range(len(self.words)))):
+            escaped = like_escaped(word)
+            params.update({f"word{at}": word, f"top{at}": word + TOP, f"inside{at}": f"%{escaped}%",
+                           f"start{at}": f"{escaped}%", f"space{at}": f"% {escaped}%", f"hyphen{at}": f"%-{escaped}%"})
+        return params
+
+    def written(self, statement: Any, order: list[int] | None = None, **more: Any) -> list[Found]:
+        return list(self.session.execute(statement, self.params(order, **more)))
+
     def more_fragments(self, table: str, found: int) -> bool:
         """Whether the trigram table `table` may hold matches besides the `found` so far: its
         matches hold them all, so counted (not common) and as many means none are left."""
@@ -368,6 +380,51 @@ def _counting_trigrams() -> Any:
                                       for table in TRIGRAM_TABLES))
 
 
+# Statements asked on most keys of a fragment, written out once per number of words: building them
+# from expressions on each key costs more than running them. Their values: `_Query.params`.
+def _every(condition: str, words: int) -> str:
+    return " AND ".join(condition.format(at=at) for at in range(words))
+
+
+def _range(at: int | str, kinds: tuple[int, ...]) -> str:
+    return f"kind IN ({', '.join(map(str, kinds))}) AND word >= :word{at} AND word < :top{at}"
+
+
+SHOWN_COLUMNS = ", ".join(f"customer.{column.key}" for column in SHOWN)
+INSIDE = "customer.search_name LIKE :inside{at} ESCAPE '\\'"  # her name contains the word
+CONTAINS = "customer.search_text LIKE :inside{at} ESCAPE '\\'"  # her name, phone or email does
+WORD_START = ("(customer.search_name LIKE :start{at} ESCAPE '\\' OR customer.search_name LIKE :space{at} "
+              "ESCAPE '\\' OR customer.search_name LIKE :hyphen{at} ESCAPE '\\')")  # a word of her name starts so
+ANY_START = ("EXISTS (SELECT 1 FROM customer_word AS own WHERE own.customer_id = customer.id "
+             "AND own.word >= :word{at} AND own.word < :top{at})")  # a word of her name, phone or email does
+
+
+@cache
+def _contacts_sorted(words: int, others: int) -> Any:
+    """Rank 2 among the customers with a row starting with the first word (the rarest) and with
+    each of the `others` after it (those not common), sorted by name."""
+    candidates = " AND ".join([_range(0, ANY)] + [
+        f"customer_id IN (SELECT customer_id FROM customer_word WHERE {_range(at, ANY)})"
+        for at in range(1, 1 + others)])
+    return text(
+        f"SELECT {SHOWN_COLUMNS} FROM (SELECT DISTINCT customer_id, name FROM customer_word WHERE {candidates}) "
+        "AS candidates JOIN customer ON customer.id = candidates.customer_id "
+        f"WHERE {_every(ANY_START, words)} AND NOT ({_every(INSIDE, words)}) AND customer.merged_into_id IS NULL "
+        "ORDER BY candidates.name, candidates.customer_id LIMIT :limit")
+
+
+@cache
+def _fragments_sorted(words: int, table: str) -> Any:
+    """SQLite: rank 1 (among the matches of the folded names' trigram table) or rank 3 (among
+    those of the search text's), sorted by name."""
+    rank = (f"{_every(INSIDE, words)} AND NOT ({_every(WORD_START, words)})" if table == "customer_fts_name"
+            else f"{_every(CONTAINS, words)} AND NOT ({_every(INSIDE, words)}) AND NOT ({_every(ANY_START, words)})")
+    return text(
+        f"SELECT {SHOWN_COLUMNS} FROM customer WHERE customer.id IN (SELECT rowid FROM {table} "
+        f"WHERE {table} MATCH :match) AND {rank} AND customer.merged_into_id IS NULL "
+        "ORDER BY customer.name, customer.id LIMIT :limit")
+
+
 def _prefix(word: str, kinds: tuple[int, ...] = NAMES) -> Any:
     """Rows of the prefix index of `kinds` starting with `word`: one range of the B-tree per kind."""
     return and_(col(CustomerWord.kind).in_(kinds), col(CustomerWord.word) >= word, col(CustomerWord.word) < word + TOP)
@@ -381,12 +438,15 @@ def _in_name_order(condition: Any, limit: int) -> Any:
 def _whole_names(query: _Query, limit: int) -> list[Found]:
     """Rank 0, first: names that start with all that was typed, in the order of the folded name
     (then the name): the prefix index's range walked in its own order and stopped at `limit`,
-    however many names start so."""
-    first = select(CustomerWord.customer_id, CustomerWord.word, CustomerWord.name) \
-        .where(_prefix(query.typed, (WHOLE,))) \
-        .order_by(CustomerWord.word, CustomerWord.name, CustomerWord.customer_id).limit(limit).subquery()
-    return query.ids(select(Customer).join(first, first.c.customer_id == Customer.id)
-                     .order_by(first.c.word, first.c.name, first.c.customer_id))
+    however many names start so. Asked on every key, so written out once (see `_counting`)."""
+    return list(query.session.execute(WHOLE_NAMES, {"typed": query.typed, "top": query.typed + TOP, "limit": limit}))
+
+
+WHOLE_NAMES = text(
+    f"SELECT {', '.join(f'customer.{column.key}' for column in SHOWN)} FROM (SELECT customer_id, word, name "
+    f"FROM customer_word WHERE kind = {WHOLE} AND word >= :typed AND word < :top "
+    "ORDER BY word, name, customer_id LIMIT :limit) AS first JOIN customer ON customer.id = first.customer_id "
+    "ORDER BY first.word, first.name, first.customer_id")
 
 
 def _word_starts(query: _Query, limit: int) -> list[Found]:
@@ -409,14 +469,18 @@ def _contact_starts(query: _Query, limit: int) -> list[Found]:
     """Rank 2: a word of her name, phone or email starts with each word typed (not all in her
     name), in name order: the range of the prefix index of the rarest word typed sorted when it
     is not common; else met walking the name order, or in the index when the walk is too short."""
-    condition = and_(query.any_starts, ~query.inside)
     sizes = [min(names + contacts, query.most + 1) for names, contacts in zip(query.names, query.contacts)]
-    if min(sizes) > query.most and (walked := query.walked(condition, limit)) is not None:
+    if min(sizes) > query.most and (walked := query.walked(and_(query.any_starts, ~query.inside), limit)) is not None:
         return walked
-    return query.sorted_from(sizes, ANY, condition, limit)
+    order = sorted(range(len(query.words)), key=lambda at: sizes[at])  # the rarest drives
+    others = sum(1 for at in order[1:] if sizes[at] <= query.most)
+    order = order[:1] + [at for at in order[1:] if sizes[at] <= query.most] + \
+        [at for at in order[1:] if sizes[at] > query.most]
+    return query.written(_contacts_sorted(len(query.words), others), order, limit=limit)
 
 
 def _by_trigrams(query: _Query, condition: Any, table: str, limit: int) -> list[Found]:
+    # `condition` is rank 1's on `customer_fts_name` (the folded names), rank 3's on `customer_fts`
     """Matches of `condition` (fragments inside words) in name order: among the first `WALK` rows
     of the name order when they are common, else found by the trigram index: on
     SQLite the FTS5 table `table`, on PostgreSQL pg_trgm's GIN index, which serves the LIKE
@@ -431,7 +495,7 @@ def _by_trigrams(query: _Query, condition: Any, table: str, limit: int) -> list[
         indexed = and_(col(Customer.id).in_(
             text(f"SELECT rowid FROM {table} WHERE {table} MATCH :match").bindparams(match=match)), condition)
         if query.trigrams[table] <= query.most:  # few: sorted
-            return query.ids(_in_name_order(indexed, limit))
+            return query.written(_fragments_sorted(len(query.words), table), match=match, limit=limit)
         walked = query.walked(condition, limit)
         return walked if walked is not None else query.ids(_in_name_order(indexed, limit))
     # one round trip to the server: the lookup runs only when the walk found too few
