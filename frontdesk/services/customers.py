@@ -344,19 +344,16 @@ class _Query:
         found = self.ids(_in_name_order(and_(col(Customer.name) <= end, condition), limit))
         return found if len(found) >= limit else None
 
-    def sorted_from(self, sizes: list[int], kinds: tuple[int, ...], condition: Any, limit: int) -> list[Found]:
-        """The first `limit` matches of `condition` among the customers with a row of `kinds`
-        starting with each word typed, sorted by name: driven by the range of the rarest word
-        (`sizes`: each word's rows), the others' ranges asked only when they are not common."""
+    def sorted_from(self, sizes: list[int], kinds: tuple[int, ...], limit: int) -> list[Found]:
+        """The first `limit` of rank 0 after the whole names (`kinds`: her names') or of rank 2 (all
+        kinds) among the customers with a row of `kinds` starting with each word typed, sorted by
+        name: driven by the range of the rarest word (`sizes`: each word's rows), the others'
+        ranges asked only when they are not common."""
         order = sorted(range(len(self.words)), key=lambda at: sizes[at])
-        rarest, others = self.words[order[0]], [self.words[at] for at in order[1:] if sizes[at] <= self.most]
-        rows = select(CustomerWord.customer_id, CustomerWord.name).where(
-            _prefix(rarest, kinds), *(col(CustomerWord.customer_id).in_(
-                select(CustomerWord.customer_id).where(_prefix(word, kinds))) for word in others)
-        ).distinct().subquery()
-        return self.ids(select(Customer).join(rows, rows.c.customer_id == Customer.id)
-                        .where(condition, col(Customer.merged_into_id).is_(None))
-                        .order_by(rows.c.name, rows.c.customer_id).limit(limit))
+        rare = [at for at in order[1:] if sizes[at] <= self.most]
+        order = order[:1] + rare + [at for at in order[1:] if sizes[at] > self.most]
+        return self.written(_sorted(len(self.words), len(rare), kinds), order, limit=limit,
+                            whole=f"{like_escaped(self.typed)}%")
 
 
 def _bounded(rows: str) -> str:
@@ -400,17 +397,19 @@ ANY_START = ("EXISTS (SELECT 1 FROM customer_word AS own WHERE own.customer_id =
 
 
 @cache
-def _contacts_sorted(words: int, others: int) -> Any:
-    """Rank 2 among the customers with a row starting with the first word (the rarest) and with
-    each of the `others` after it (those not common), sorted by name."""
-    candidates = " AND ".join([_range(0, ANY)] + [
-        f"customer_id IN (SELECT customer_id FROM customer_word WHERE {_range(at, ANY)})"
+def _sorted(words: int, others: int, kinds: tuple[int, ...]) -> Any:
+    """Among the customers with a row of `kinds` starting with the first word (the rarest) and
+    with each of the `others` after it (those not common), sorted by name: rank 0 after the whole
+    names (`kinds` her names') or rank 2 (all kinds)."""
+    candidates = " AND ".join([_range(0, kinds)] + [
+        f"customer_id IN (SELECT customer_id FROM customer_word WHERE {_range(at, kinds)})"
         for at in range(1, 1 + others)])
+    rank = (f"{_every(WORD_START, words)} AND NOT customer.search_name LIKE :whole ESCAPE '\\'" if kinds == NAMES
+            else f"{_every(ANY_START, words)} AND NOT ({_every(INSIDE, words)})")
     return text(
         f"SELECT {SHOWN_COLUMNS} FROM (SELECT DISTINCT customer_id, name FROM customer_word WHERE {candidates}) "
-        "AS candidates JOIN customer ON customer.id = candidates.customer_id "
-        f"WHERE {_every(ANY_START, words)} AND NOT ({_every(INSIDE, words)}) AND customer.merged_into_id IS NULL "
-        "ORDER BY candidates.name, candidates.customer_id LIMIT :limit")
+        f"AS candidates JOIN customer ON customer.id = candidates.customer_id WHERE {rank} "
+        "AND customer.merged_into_id IS NULL ORDER BY candidates.name, candidates.customer_id LIMIT :limit")
 
 
 @cache
@@ -455,7 +454,7 @@ def _word_starts(query: _Query, limit: int) -> list[Found]:
     common; one common word typed alone is met often enough walking the name order."""
     condition = and_(query.word_starts, ~query.whole)
     if min(query.names) <= query.most:
-        return query.sorted_from(query.names, NAMES, condition, limit)
+        return query.sorted_from(query.names, NAMES, limit)
     if len(query.words) == 1:  # common: met often enough walking the name order
         return query.ids(_in_name_order(condition, limit))
     # several common words: together they may be rare, and met only late in the name order (the
@@ -472,11 +471,7 @@ def _contact_starts(query: _Query, limit: int) -> list[Found]:
     sizes = [min(names + contacts, query.most + 1) for names, contacts in zip(query.names, query.contacts)]
     if min(sizes) > query.most and (walked := query.walked(and_(query.any_starts, ~query.inside), limit)) is not None:
         return walked
-    order = sorted(range(len(query.words)), key=lambda at: sizes[at])  # the rarest drives
-    others = sum(1 for at in order[1:] if sizes[at] <= query.most)
-    order = order[:1] + [at for at in order[1:] if sizes[at] <= query.most] + \
-        [at for at in order[1:] if sizes[at] > query.most]
-    return query.written(_contacts_sorted(len(query.words), others), order, limit=limit)
+    return query.sorted_from(sizes, ANY, limit)
 
 
 def _by_trigrams(query: _Query, condition: Any, table: str, limit: int) -> list[Found]:
