@@ -5,12 +5,15 @@ Search stays instant at a chain's million customers on both databases. Each word
 somewhere in the search text, "name phone-key email" folded (lower case, no accents:
 `contacts.search_text`); what is typed is folded alike, so "zoe" finds Zoë and "zoë" finds Zoe.
 Phones match whatever spaces or dashes were typed. The best first: customers whose name has a word
-starting with each word typed, then those whose name contains them, then phone and email matches;
-among equals a name that starts with all that was typed (those in the order of the folded name,
-so "Ánna" and "anna" sort with "Anna"), then name order. Words starting a
-name's word are looked up in a B-tree of the names from each word on (`customer_word`, kept by
-the use cases here), walked in the order results are shown and stopped at the limit; fragments
-inside words, phones and emails in a trigram index (FTS5 on SQLite, pg_trgm GIN on PostgreSQL).
+starting with each word typed, then those whose name contains them, then those whose name, phone
+or email has a word starting with each (the phone's digits from a group as written: "201-1234" or
+"1234" for "(555) 201-1234"; an email's words as FTS5 splits them: "example.com"), then the
+other phone and email matches; among equals a name that starts with all that was typed (those in
+the order of the folded name, so "Ánna" and "anna" sort with "Anna"), then name order. Words
+starting a word of a name, phone or email are looked up in a B-tree of each from every word on
+(`customer_word`, kept by the use cases here): the whole names walked in the order results are
+shown and stopped at the limit, the rest from the rarest word's range or the name order walked;
+fragments inside words in a trigram index (FTS5 on SQLite, pg_trgm GIN on PostgreSQL).
 
 A phone number is kept in one form and compared by its E.164 digits (`contacts.read_phone`,
 read in the business's `phone_region`), so duplicates are found across formats and country codes.

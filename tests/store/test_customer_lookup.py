@@ -1,8 +1,8 @@
-"""Customer lookup from the prefix index of name words (`customer_word`): the ranking, one and two
-letters, accents, merged customers hidden, the index kept in step by every path that writes a
-customer, and the migration that fills it. Each search runs twice: with the plans a small spa
-gets (the matches sorted) and with the plans of a chain's million customers forced (the name
-order walked until enough match). SQLite and PostgreSQL."""
+"""Customer lookup from the prefix index of the words of names, phones and emails
+(`customer_word`): the ranking, one and two letters, accents, merged customers hidden, the index
+kept in step by every path that writes a customer, and the migration that fills it. Each search
+runs twice: with the plans a small spa gets (the matches sorted) and with the plans of a chain's
+million customers forced (the name order walked until enough match). SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -110,6 +110,17 @@ def test_accents_and_case_fold_both_ways(spa: Spa, people: None, plans: str) -> 
     assert names(spa, "ÖLUND") == ["Ánna Ölund"]
     assert names(spa, "ánna ölu") == ["Ánna Ölund"]
     assert names(spa, "ANNA O") == ["Ánna Ölund", "Anna Lopez", "Bea Ross-Annan", "Joanna Anders", "Omar Haddad"]
+
+
+def test_a_phone_or_email_word_starting_with_it_comes_before_a_fragment_inside(spa: Spa, plans: str) -> None:
+    add(spa, "Kim Ode", phone="(555) 201-1234")  # a group of the phone starts with "1234"
+    add(spa, "Al Berg", phone="(555) 212-3400")  # "15552123400" holds it inside
+    add(spa, "Bo Chan", email="x1234@ex.io")  # inside the email's word "x1234"
+    add(spa, "Cy Dunn", email="bo.1234@ex.io")  # the email's word "1234"
+    assert names(spa, "1234") == ["Cy Dunn", "Kim Ode", "Al Berg", "Bo Chan"]
+    assert names(spa, "201-12") == names(spa, "(555) 201") == ["Kim Ode"]  # spaces and dashes aside
+    assert names(spa, "555 212") == ["Al Berg"]
+    assert names(spa, "ex.io bo") == ["Bo Chan", "Cy Dunn"]  # a word of the name, a word of the email
 
 
 def test_a_merged_customer_is_never_found(spa: Spa, plans: str) -> None:
