@@ -285,7 +285,8 @@ class _Query:
         return dict(zip(TRIGRAM_TABLES, counted))
 
     def params(self, order: list[int] | None = None, **more: Any) -> dict[str, Any]:
-        """The bound values of the written-out statements (`_written`): the words typed, in `order`."""
+        """The values bound in the written-out statements: each word typed (in `order`) as a range
+        of the prefix index and as LIKE patterns, and `more`."""
         params = dict(more)
         for at, word in enumerate(self.words[index] for index in (order or range(len(self.words)))):
             escaped = like_escaped(word)
@@ -294,6 +295,7 @@ class _Query:
         return params
 
     def written(self, statement: Any, order: list[int] | None = None, **more: Any) -> list[Found]:
+        """The customers a written-out statement selects, the words bound in `order`."""
         return list(self.session.execute(statement, self.params(order, **more)))
 
     def more_fragments(self, table: str, found: int) -> bool:
@@ -350,11 +352,11 @@ class _Query:
     def sorted_from(self, sizes: list[int], kinds: tuple[int, ...], limit: int) -> list[Found]:
         """The first `limit` of rank 0 after the whole names (`kinds`: her names') or of rank 2 (all
         kinds) among the customers with a row of `kinds` starting with each word typed, sorted by
-        name: driven by the range of the rarest word (`sizes`: each word's rows), the others'
-        ranges asked only when they are not common."""
-        order = sorted(range(len(self.words)), key=lambda at: sizes[at])
-        rare = [at for at in order[1:] if sizes[at] <= self.most]
-        order = order[:1] + rare + [at for at in order[1:] if sizes[at] > self.most]
+        name: driven by the range of the rarest word (`sizes`: each word's rows; the longest of
+        the common), the others' ranges asked only when they are not common, or when none is."""
+        order = sorted(range(len(self.words)), key=lambda at: (sizes[at], -len(self.words[at])))
+        rare = [at for at in order[1:] if sizes[at] <= self.most or sizes[order[0]] > self.most]
+        order = order[:1] + rare + [at for at in order[1:] if at not in rare]
         return self.written(_sorted(len(self.words), len(rare), kinds), order, limit=limit,
                             whole=f"{like_escaped(self.typed)}%")
 
@@ -365,7 +367,7 @@ def _bounded(rows: str) -> str:
 
 @cache
 def _counting(words: int) -> Any:
-    """The statement of `_Query._count` for so many words; written out once per shape (built from
+    """The statement of `_Query._counts` for so many words; written out once per shape (built from
     expressions on each key it would cost more than running it)."""
     return text("SELECT " + ", ".join(
         _bounded(f"SELECT 1 FROM customer_word WHERE kind IN ({', '.join(map(str, kinds))}) "
@@ -386,7 +388,7 @@ def _every(condition: str, words: int) -> str:
     return " AND ".join(condition.format(at=at) for at in range(words))
 
 
-def _range(at: int | str, kinds: tuple[int, ...]) -> str:
+def _range(at: int, kinds: tuple[int, ...]) -> str:
     return f"kind IN ({', '.join(map(str, kinds))}) AND word >= :word{at} AND word < :top{at}"
 
 
@@ -445,7 +447,7 @@ def _whole_names(query: _Query, limit: int) -> list[Found]:
 
 
 WHOLE_NAMES = text(
-    f"SELECT {', '.join(f'customer.{column.key}' for column in SHOWN)} FROM (SELECT customer_id, word, name "
+    f"SELECT {SHOWN_COLUMNS} FROM (SELECT customer_id, word, name "
     f"FROM customer_word WHERE kind = {WHOLE} AND word >= :typed AND word < :top "
     "ORDER BY word, name, customer_id LIMIT :limit) AS first JOIN customer ON customer.id = first.customer_id "
     "ORDER BY first.word, first.name, first.customer_id")
@@ -453,18 +455,13 @@ WHOLE_NAMES = text(
 
 def _word_starts(query: _Query, limit: int) -> list[Found]:
     """Rank 0, then: the other names with a word starting with each word typed, in name order.
-    The range of the prefix index of the rarest word typed gives the candidates when it is not
-    common; one common word typed alone is met often enough walking the name order."""
-    condition = and_(query.word_starts, ~query.whole)
-    if min(query.names) <= query.most:
-        return query.sorted_from(query.names, NAMES, limit)
-    if len(query.words) == 1:  # common: met often enough walking the name order
-        return query.ids(_in_name_order(condition, limit))
-    # several common words: together they may be rare, and met only late in the name order (the
-    # first names typed cluster there), so the candidates are those in each word's range
-    candidates = [col(Customer.id).in_(select(CustomerWord.customer_id).where(_prefix(word)))
-                  for word in query.words]
-    return query.ids(_in_name_order(and_(*candidates, condition), limit))
+    One common word typed alone is met often enough walking the name order; else the candidates
+    are those in the range of the prefix index of the rarest word typed (and in the others' when
+    each is common: together they may be rare, and met only late in the name order, where the
+    first names typed cluster), sorted."""
+    if min(query.names) > query.most and len(query.words) == 1:
+        return query.ids(_in_name_order(and_(query.word_starts, ~query.whole), limit))
+    return query.sorted_from(query.names, NAMES, limit)
 
 
 def _contact_starts(query: _Query, limit: int) -> list[Found]:
@@ -478,11 +475,11 @@ def _contact_starts(query: _Query, limit: int) -> list[Found]:
 
 
 def _by_trigrams(query: _Query, condition: Any, table: str, limit: int) -> list[Found]:
-    # `condition` is rank 1's on `customer_fts_name` (the folded names), rank 3's on `customer_fts`
-    """Matches of `condition` (fragments inside words) in name order: among the first `WALK` rows
-    of the name order when they are common, else found by the trigram index: on
-    SQLite the FTS5 table `table`, on PostgreSQL pg_trgm's GIN index, which serves the LIKE
-    conditions themselves."""
+    """Matches of `condition` (fragments inside words: rank 1's with `customer_fts_name`, the
+    folded names; rank 3's with `customer_fts`, the search text) in name order: among the first
+    `WALK` rows of the name order when they are common, else found by the trigram index: on
+    SQLite the FTS5 table `table` (few matches sorted, by a written-out statement), on
+    PostgreSQL pg_trgm's GIN index, which serves the LIKE conditions themselves."""
     if query.walk_end is None:  # fewer customers than a walk: walk them all
         return query.ids(_in_name_order(condition, limit))
     if query.sqlite:  # in the process: the counts chose the plan
