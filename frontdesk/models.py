@@ -170,17 +170,19 @@ class Customer(SQLModel, table=True):
 
 class CustomerWord(SQLModel, table=True):
     """Customer search's prefix index: for each word of a customer's folded name, the rest of the
-    name from that word on ("maria lopez-ruiz" → "maria lopez-ruiz", "lopez-ruiz", "ruiz"), with
-    her name to sort by. Typed words are looked up as prefixes, a range of the B-tree; her row
-    marked `whole` is her whole name. Customers merged into another have no rows. Kept by
-    the customer use cases (`services.customers.index_words`)."""
+    name from that word on ("maria lopez-ruiz" → "maria lopez-ruiz", "lopez-ruiz", "ruiz"), and
+    for each word of her phone and email, the rest of it from that word on ("2011234", "1234";
+    "example.com", "com"), with her name to sort by. Typed words are looked up as prefixes, a
+    range of the B-tree per `kind`: 0 her whole name, 1 her name from a later word on, 2 her phone
+    or email. Customers merged into another have no rows. Kept by the customer use cases
+    (`services.customers.index_words`)."""
 
     __tablename__ = "customer_word"
-    __table_args__ = (Index("ix_customer_word_word", "whole", "word", "name", "customer_id"),)
+    __table_args__ = (Index("ix_customer_word_word", "kind", "word", "name", "customer_id"),)
 
     customer_id: int = Field(foreign_key="customer.id", primary_key=True)
     word: str = Field(sa_column=Column(BYTEWISE_WORD, primary_key=True, nullable=False))
-    whole: bool  # her whole name: a name that starts with what was typed ranks first
+    kind: int = Field(primary_key=True)  # what ranks first: the whole name, then a name's words, then contacts
     name: str = Field(max_length=200)  # Customer.name, what equals are sorted by
 
 

@@ -32,7 +32,7 @@ from frontdesk.services.sales import TenderLine
 from frontdesk.services.staff import add_staff_member
 
 REPO = Path(__file__).resolve().parents[1]
-HEAD = "0011"
+HEAD = "0012"
 
 
 @pytest.fixture(autouse=True)

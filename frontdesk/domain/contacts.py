@@ -145,6 +145,24 @@ def name_words(folded_name: str) -> list[str]:
     return [folded_name[start:] for start in starts] if folded_name else []
 
 
+def contact_words(phone: str, key: str, email: str) -> list[str]:
+    """What customer search looks typed words up in besides her name, as `name_words` does: her
+    phone's digits from each group of digits on, as the number is written ("(555) 201-1234" →
+    "5552011234", "2011234", "1234"), and its `key` ("15552011234", `phone_key`); her folded email from each of
+    its words on ("mei.li@example.org" → "mei.li@example.org", "li@example.org", "example.org",
+    "org"), a word being a run of letters and digits (FTS5's words). A typed word begins a word of
+    her phone or email when one of these begins with it; each is a part of her search text."""
+    digits = phone_digits(phone)
+    groups = [match.start() for match in re.finditer(r"\d+", phone)]
+    words = [digits[len(phone_digits(phone[:start])):] for start in groups]
+    if key:
+        words.append(key)
+    folded = fold(email.strip())
+    words += [folded[at:] for at, letter in enumerate(folded)
+              if letter.isalnum() and (at == 0 or not folded[at - 1].isalnum())]
+    return list(dict.fromkeys(words))
+
+
 def contact_errors(
     name: str, phone: str, email: str, note: str = "", *, region: str = DEFAULT_REGION
 ) -> dict[str, str]:

@@ -128,7 +128,9 @@ def test_accepting_the_report_imports_the_good_rows_in_one_transaction(spa: Spa,
     after = counts(spa)
     assert {name: after[name] - before[name] for name in after if after[name] != before[name]} == {
         "customer": 5, "holding": 5, "holding_line": 5, "ledger_entry": 5, "audit_event": 5 + 1,
-        "customer_word": 5 * 2}  # search's index: each two-word name from each word on
+        # search's index: each two-word name from each word on; four phones (each group of digits
+        # on, and the key) and one email of three words
+        "customer_word": 5 * 2 + 4 * 4 + 3}
     assert (len(result.customer_ids), len(result.holding_ids), result.worth, result.left_out) == (5, 5, WORTH, 6)
     manager = spa.desk.by(spa.manager)
     assert manager.read(ledger.check) == []

@@ -5,8 +5,8 @@ Revises: 0008
 Create Date: 2026-11-30
 
 - `customer_word` holds, for each word of a customer's folded name, the rest of the name from
-  that word on, with her name to sort by (`models.CustomerWord`); it is filled here for the
-  customers on file (not those merged into another).
+  that word on, with her name to sort by (`models.CustomerWord`); it is filled for the
+  customers on file (not those merged into another) by 0011, which gives it the form it has now.
 - The trigram index covers the folded name on its own as well, for fragments inside a name's
   words: on SQLite a second FTS5 table, `customer_fts_name` (an FTS5 query reads the postings of
   every column, so a column of the first would not spare the emails' many matches), on
@@ -17,7 +17,6 @@ from alembic import op
 import sqlalchemy as sa
 
 from frontdesk.models import BYTEWISE_WORD
-from frontdesk.services.customers import rebuild_search_index
 
 
 revision = '0009'
@@ -59,7 +58,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('customer_id', 'word')
     )
     op.create_index('ix_customer_word_word', 'customer_word', ['whole', 'word', 'name', 'customer_id'], unique=False)
-    rebuild_search_index(op.get_bind())
     if op.get_bind().dialect.name == "sqlite":
         for statement in NAME_TRIGRAMS:
             op.execute(statement)
