@@ -118,6 +118,7 @@ class HomeScreen(EditsCustomers):
         self.shown_for: str | None = None  # the query whose results are on screen
         self.results: list[CustomerView] = []
         self.today: list[AppointmentView] = []
+        self.today_shown = False  # the list has been drawn from a read once
         self.open_when_found = False  # Enter was pressed before the results arrived
 
     def compose(self) -> ComposeResult:
@@ -264,6 +265,9 @@ class HomeScreen(EditsCustomers):
 
     @on(TodayRead)
     def today_read(self, message: TodayRead) -> None:
+        if self.today_shown and message.appointments == self.today:
+            return  # as shown (back from a customer, nothing changed): a busy day is not drawn again
+        self.today_shown = True
         self.show_today(message.appointments)
 
     def show_today(self, found: list[AppointmentView]) -> None:
