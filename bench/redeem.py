@@ -200,5 +200,5 @@ def run(report: Report, setting) -> None:  # type: ignore[no-untyped-def]
     for name in ("one", "one-raw", "four", "four-raw", "count"):
         for suffix in ("", "-wal", "-shm"):
             (setting.scratch / f"redeem-{name}.db{suffix}").unlink(missing_ok=True)
-    with postgres_spa(setting) as databases:
+    with postgres_spa(setting, None if setting.quick else setting.scale) as databases:  # the chain's size
         measure(report, f"PostgreSQL {databases.scale}", databases.copy, 300, setting.quick)
