@@ -10,6 +10,7 @@ checkout of an unpaid appointment.
 from __future__ import annotations
 
 import re
+from datetime import date
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -119,6 +120,7 @@ class HomeScreen(EditsCustomers):
         self.results: list[CustomerView] = []
         self.today: list[AppointmentView] = []
         self.today_shown = False  # the list has been drawn from a read once
+        self.read_for: tuple[int, int, date] | None = None  # `state_now` when the lists were last read
         self.open_when_found = False  # Enter was pressed before the results arrived
 
     def compose(self) -> ComposeResult:
@@ -138,21 +140,31 @@ class HomeScreen(EditsCustomers):
         today_table = self.query_one("#today", FittedTable)
         today_table.set_columns(TODAY_COLUMNS, shrink_order=("service", "customer", "with"), widest_first=True)
         self.query_one("#results", DataTable).display = False
-        desk = self.desk
-        today = local_date(desk.now(), desk.business.tz)
-        self.query_one("#day-title", Static).update(f"Today · {today:%A %-d %B %Y}")
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.show_today(self.today))
 
     def on_screen_resume(self) -> None:
         """Shown (first, or back from a customer or a checkout): read today's list and the
-        results again, so what was paid or added meanwhile shows. The search is focused with its
-        text selected: typing the next customer's name replaces it, arrows keep it."""
-        self.action_refresh()
+        results again if anything may have changed meanwhile (written at this desk, heard from
+        another, or a new day), so what was paid or added shows; a busy day is not read again
+        for nothing while the next customer is opened. The search is focused with its text
+        selected: typing the next customer's name replaces it, arrows keep it."""
+        watcher = self.app.watcher
+        hearing = watcher is not None and watcher.ready.is_set()  # else other desks' changes go unheard
+        if not hearing or self.read_for != self.state_now():
+            self.action_refresh()
         search = self.query_one("#search", Input)
         search.focus()
         search.select_all()
 
+    def state_now(self) -> tuple[int, int, date]:
+        """What tells whether a read may be out of date: changes heard from the database, writes
+        committed at this desk, and the day."""
+        desk = self.desk
+        return self.app.changes, desk.writes, local_date(desk.now(), desk.business.tz)
+
     def action_refresh(self) -> None:
+        self.read_for = self.state_now()
+        self.query_one("#day-title", Static).update(f"Today · {self.read_for[2]:%A %-d %B %Y}")  # a new day too
         self.load_today()
         if self.query_text:
             self.search(self.query_text)

@@ -9,6 +9,7 @@ at that time, and take neither from their caller.
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Callable
 from datetime import datetime
 from typing import Concatenate, ParamSpec, TypeVar
@@ -60,6 +61,15 @@ class Desk:
         self.clock = clock
         self.staff = staff  # who signed in at this desk (None while it is locked); acts in every use case
         self._acting: int | None | object = _SIGNED_IN
+        # how many write transactions this desk (and its copies from `by` and `at`) has committed,
+        # for screens that read again only when something may have changed
+        self._committed = itertools.count(1)
+        self._last_commit = [0]
+
+    @property
+    def writes(self) -> int:
+        """A number that changes whenever this desk (or a copy of it) commits a write."""
+        return self._last_commit[0]
 
     @property
     def is_manager(self) -> bool:
@@ -105,6 +115,8 @@ class Desk:
         """Run `use_case` in one write transaction: all of it is saved, or none of it."""
         try:
             with write_session(self.engine) as session:
-                return use_case(self._session(session), *args, **kwargs)
+                result = use_case(self._session(session), *args, **kwargs)
         except DBAPIError as error:
             raise translate(error) from error
+        self._last_commit[0] = next(self._committed)  # shared with the copies; `next` is atomic
+        return result

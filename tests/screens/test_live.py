@@ -210,3 +210,46 @@ async def test_desk_b_checkout_under_a_dialog_reads_again_when_it_comes_back(des
         await until(b, lambda: b.app.screen is screen and rows(b.app, "#checkout-options")[0][3] == "no visits left",
                     "that the Massage Pack has no visit left, once back")
         assert screen.query_one("#checkout-options", DataTable).cursor_row == 0
+
+
+async def test_desk_b_home_reads_today_again_on_return_only_when_something_changed(
+        desks: tuple[Desk, Desk]) -> None:
+    """Back from a customer, home reads a busy day again only if something may have changed: a
+    write at this desk, a change heard from another, or a new day; the list shows it either way."""
+    from frontdesk.services.appointments import day_appointments
+
+    desk_a, desk_b = desks
+    spa = spa_on(desk_a, desk_b)
+    spa.book(spa.at(0, 11))  # Maria at 11:00
+    reads: list[object] = []
+    read = desk_b.read
+
+    def counting(use_case, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if use_case is day_appointments:
+            reads.append(use_case)
+        return read(use_case, *args, **kwargs)
+
+    desk_b.read = counting  # type: ignore[method-assign]
+    async with FrontDeskApp(desk_b).run_test(size=SIZE) as b:
+        await settle(b)
+        home = b.app.screen
+        assert isinstance(home, HomeScreen) and [r[:2] for r in rows(b.app, "#today")] == [["11:00", "Maria Lopez"]]
+        first = len(reads)
+        await type_text(b, "maria", then_settle=True)
+        await b.press("enter")
+        await settle(b)
+        assert isinstance(b.app.screen, CustomerScreen)
+        await b.press("escape")
+        await settle(b)
+        assert b.app.screen is home and len(reads) == first  # nothing changed: not read again
+        assert [r[:2] for r in rows(b.app, "#today")] == [["11:00", "Maria Lopez"]]
+        await b.press("enter")  # Maria again; meanwhile desk A books her for 15:00
+        await settle(b)
+        heard = b.app.changes
+        spa.book(spa.at(0, 15), provider=spa.anna)
+        await until(b, lambda: b.app.changes > heard, "that something changed")
+        await b.press("escape")
+        await until(b, lambda: [r[:2] for r in rows(b.app, "#today")] == [["11:00", "Maria Lopez"],
+                                                                         ["15:00", "Maria Lopez"]],
+                    "the booking made at desk A while her page was open")
+        assert len(reads) == first + 1
