@@ -10,6 +10,7 @@ screen shows it, capped (live refresh may not exist yet: then every round times 
 from __future__ import annotations
 
 import asyncio
+import statistics
 import sqlite3
 import time
 from pathlib import Path
@@ -71,7 +72,7 @@ async def _open_her(setting: Setting) -> tuple[list[float], list[float]]:
         await pilot.press(*HER_NAME.split()[0].lower())
         while home.shown_for != HER_NAME.split()[0].lower() or not home.results:
             await pilot.pause()
-        for round_ in range(setting.rounds(10) + 1):
+        for round_ in range(setting.rounds(20) + 1):
             started = time.perf_counter()
             facing(app)
             await pilot.press("enter")
@@ -111,6 +112,11 @@ def open_customer(report: Report, setting: Setting) -> None:
     report.add("open her (2,000 entries, 100 appointments): p95", value, "ms p95",
                baseline="bare screen filled by raw SQL", baseline_value=base,
                target="≤ 100 ms and ≤ 1.5× p95", met=value <= 100 and value / base <= 1.5)
+    # the p95 of a score of openings is their slowest but one: the median says what is usual
+    value, base = statistics.median(samples) * 1000, statistics.median(floor) * 1000
+    report.add("open her (2,000 entries, 100 appointments): median", value, "ms median",
+               baseline="bare screen filled by raw SQL", baseline_value=base,
+               target="≤ 100 ms and ≤ 1.5× median", met=value <= 100 and value / base <= 1.5)
 
 
 async def _refresh(setting: Setting, url: str) -> list[float]:
