@@ -4,7 +4,9 @@ The search field has the focus from the start. Each keystroke starts a search in
 (group "search"); only the results of what is typed now are shown. Enter opens the highlighted
 result (the first one by default), Down moves into the results, ctrl+n adds a customer (with
 what was typed as the name, phone or email), ctrl+t goes to today's list, where Enter opens the
-checkout of an unpaid appointment.
+checkout of an unpaid appointment. A day longer than a page (a chain's desks sharing one
+database) is read a page at a time, from the appointments of now: ← and → (or PageUp at the
+top, PageDown at the bottom) turn to earlier and later ones.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from dataclasses import dataclass
+from typing import cast
 
 from rich.text import Text
 from textual import on, work
@@ -25,7 +28,7 @@ from frontdesk.app import FrontDeskApp
 from frontdesk.domain.money import format_money
 from frontdesk.domain.periods import local_date, to_local
 from frontdesk.screens.dialogs.customer import EditsCustomers
-from frontdesk.services.appointments import day_appointments
+from frontdesk.services.appointments import DAY_PAGE, DayPage, day_page
 from frontdesk.services.customers import search_customers
 from frontdesk.services.views import AppointmentView, CustomerView
 from frontdesk.widgets.appointments import state_text
@@ -74,6 +77,48 @@ class ResultsTable(FittedTable):
             super().action_cursor_up()
 
 
+class TodayTable(FittedTable):
+    """Today's list: ← and → turn to the day's earlier and later appointments when it is longer
+    than a page (shown in the footer then, hidden otherwise); PageUp on the first row and
+    PageDown on the last turn too."""
+
+    BINDINGS = [
+        Binding("left", "earlier", "Earlier", tooltip="Today's earlier appointments (the page before)",
+                id="today-earlier"),
+        Binding("right", "later", "Later", tooltip="Today's later appointments (the next page)", id="today-later"),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+    ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        page = cast("HomeScreen", self.screen).page
+        if action in ("earlier", "later"):
+            if page is None or not (page.earlier or page.later):
+                return False  # the whole day is on the list: ← and → scroll it as in any table
+            return True if (page.earlier if action == "earlier" else page.later) else None
+        return super().check_action(action, parameters)
+
+    def action_earlier(self) -> None:
+        cast("HomeScreen", self.screen).turn_page(-1)
+
+    def action_later(self) -> None:
+        cast("HomeScreen", self.screen).turn_page(+1)
+
+    def action_page_down(self) -> None:
+        page = cast("HomeScreen", self.screen).page
+        if self.row_count and self.cursor_row >= self.row_count - 1 and page is not None and page.later:
+            self.action_later()
+        else:
+            super().action_page_down()
+
+    def action_page_up(self) -> None:
+        page = cast("HomeScreen", self.screen).page
+        if self.cursor_row <= 0 and page is not None and page.earlier:
+            cast("HomeScreen", self.screen).turn_page(-1, at_end=True)
+        else:
+            super().action_page_up()
+
+
 class HomeScreen(EditsCustomers):
     """Customer lookup and today's appointments."""
 
@@ -86,7 +131,8 @@ class HomeScreen(EditsCustomers):
 
     @dataclass
     class TodayRead(Message):
-        appointments: list[AppointmentView]
+        page: DayPage
+        cursor_row: int | None = None  # where the cursor goes (None: it stays on its appointment)
 
     AUTO_FOCUS = "#search"
 
@@ -119,6 +165,8 @@ class HomeScreen(EditsCustomers):
         self.shown_for: str | None = None  # the query whose results are on screen
         self.results: list[CustomerView] = []
         self.today: list[AppointmentView] = []
+        self.page: DayPage | None = None  # the part of today's list on screen (all of it on most days)
+        self.today_first: int | None = None  # where the page starts in the day (None: at now, as time goes on)
         self.today_shown = False  # the list has been drawn from a read once
         self.read_for: tuple[int, int, date] | None = None  # `state_now` when the lists were last read
         self.open_when_found = False  # Enter was pressed before the results arrived
@@ -132,7 +180,7 @@ class HomeScreen(EditsCustomers):
             with Horizontal(id="day-heading"):
                 yield Static(id="day-title")
                 yield Static("", id="status")
-            yield FittedTable(id="today")
+            yield TodayTable(id="today")
         yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -140,7 +188,7 @@ class HomeScreen(EditsCustomers):
         today_table = self.query_one("#today", FittedTable)
         today_table.set_columns(TODAY_COLUMNS, shrink_order=("service", "customer", "with"), widest_first=True)
         self.query_one("#results", DataTable).display = False
-        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.show_today(self.today))
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.page and self.show_today(self.page))
 
     def on_screen_resume(self) -> None:
         """Shown (first, or back from a customer or a checkout): read today's list and the
@@ -163,9 +211,12 @@ class HomeScreen(EditsCustomers):
         return self.app.changes, desk.writes, local_date(desk.now(), desk.business.tz)
 
     def action_refresh(self) -> None:
+        day = self.state_now()[2]
+        if self.read_for is not None and self.read_for[2] != day:
+            self.today_first = None  # a new day starts at its now
         self.read_for = self.state_now()
-        self.query_one("#day-title", Static).update(f"Today · {self.read_for[2]:%A %-d %B %Y}")  # a new day too
-        self.load_today()
+        self.query_one("#day-title", Static).update(f"Today · {day:%A %-d %B %Y}")  # a new day too
+        self.load_today(self.today_first)
         if self.query_text:
             self.search(self.query_text)
 
@@ -270,20 +321,30 @@ class HomeScreen(EditsCustomers):
     # ---- today ----------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="today", exit_on_error=False)
-    def load_today(self) -> None:
+    def load_today(self, first: int | None, cursor_row: int | None = None) -> None:
         desk = self.desk
         day = local_date(desk.now(), desk.business.tz)
-        self.post_fresh(self.TodayRead(desk.read(day_appointments, desk.business, day=day)))
+        self.post_fresh(self.TodayRead(desk.read(day_page, desk.business, day=day, first=first), cursor_row))
+
+    def turn_page(self, step: int, *, at_end: bool = False) -> None:
+        """To today's earlier (-1) or later (+1) appointments, the cursor on the first of them
+        (on the last, `at_end`, for PageUp from the top)."""
+        page = self.page
+        if page is None or not (page.earlier if step < 0 else page.later):
+            return
+        self.today_first = max(0, page.first + step * DAY_PAGE)
+        self.load_today(self.today_first, cursor_row=DAY_PAGE - 1 if at_end else 0)
 
     @on(TodayRead)
     def today_read(self, message: TodayRead) -> None:
-        if self.today_shown and message.appointments == self.today:
+        if self.today_shown and message.page == self.page and message.cursor_row is None:
             return  # as shown (back from a customer, nothing changed): a busy day is not drawn again
         self.today_shown = True
-        self.show_today(message.appointments)
+        self.show_today(message.page, cursor_row=message.cursor_row)
 
-    def show_today(self, found: list[AppointmentView]) -> None:
-        self.today = found
+    def show_today(self, page: DayPage, *, cursor_row: int | None = None) -> None:
+        self.page = page
+        self.today = found = page.appointments
         business = self.desk.business
         rows = []
         for appointment in found:
@@ -293,12 +354,25 @@ class HomeScreen(EditsCustomers):
                 Text(appointment.provider_name or "—"), Text(format_money(appointment.price, business.currency)),
                 state_text(appointment, business.currency, self.app),
             ]))
-        self.query_one("#today", FittedTable).set_rows(rows)
+        table = self.query_one("#today", TodayTable)
+        table.set_rows(rows, cursor_row=None if cursor_row is None else max(0, min(cursor_row, len(rows) - 1)))
         unpaid = sum(1 for appointment in found if appointment.needs_payment)
         count = len(found)
-        self.query_one("#status", Static).update(
-            f"{count} appointment{'s' if count != 1 else ''} today, {unpaid} unpaid" if count
-            else "No appointments today.")
+        if page.earlier or page.later:  # part of a long day: which part, and how many are unpaid in it
+            status = f"{page.first + 1:,}–{page.first + count:,} of {page.total:,} today, {unpaid} unpaid"
+        elif count:
+            status = f"{count} appointment{'s' if count != 1 else ''} today, {unpaid} unpaid"
+        else:
+            status = "No appointments today."
+        self.query_one("#status", Static).update(status)
+        self.refresh_bindings()  # Earlier and Later show when there is more of the day
+
+    def why_not(self, action: str) -> str | None:
+        if action == "earlier":
+            return "These are today's first appointments."
+        if action == "later":
+            return "These are today's last appointments."
+        return super().why_not(action)
 
     def action_today(self) -> None:
         self.query_one("#today", DataTable).focus()

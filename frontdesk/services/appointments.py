@@ -144,6 +144,51 @@ def day_appointments(session: Session, business: Business, *, day: date) -> list
     return appointment_views(session, rows)
 
 
+DAY_PAGE = 100  # appointments read and shown at once on home: a chain's busy day is paged
+DAY_PAGE_LEAD = timedelta(hours=2)  # the page of "now" starts with those begun this long ago (still to pay)
+
+
+@dataclass(frozen=True, slots=True)
+class DayPage:
+    """Some of a day's appointments in time order: `appointments` are the day's numbers
+    `first` + 1 … `first` + len(appointments) of `total`."""
+
+    appointments: list[AppointmentView]
+    first: int
+    total: int
+
+    @property
+    def earlier(self) -> bool:
+        return self.first > 0
+
+    @property
+    def later(self) -> bool:
+        return self.first + len(self.appointments) < self.total
+
+
+def day_page(session: Session, business: Business, *, day: date, first: int | None = None,
+             limit: int = DAY_PAGE) -> DayPage:
+    """A page of the appointments of a local day, in time order, from the day's number `first`
+    (0: the first of the day). Without `first`, the page of now: from the first appointment that
+    began at most `DAY_PAGE_LEAD` ago (or the day's last page); a day that fits on one page is
+    read whole. A `first` past the end (appointments moved away meanwhile) reads the last page."""
+    start = datetime.combine(day, time(0), business.tz)
+    on_day = (Appointment.starts_at >= start, Appointment.starts_at < start + timedelta(days=1))
+    total = session.exec(select(func.count()).select_from(Appointment).where(*on_day)).one()
+    if first is None:
+        begun = session.exec(select(func.count()).select_from(Appointment).where(
+            *on_day, Appointment.starts_at < clock(session) - DAY_PAGE_LEAD)).one()
+        first = min(begun, total - limit)
+    if first >= total:
+        first = total - limit
+    first = max(0, first)
+    rows = session.exec(
+        select(Appointment).where(*on_day).order_by(Appointment.starts_at, Appointment.id)
+        .offset(first).limit(limit)
+    ).all() if total else []
+    return DayPage(appointment_views(session, rows), first, total)
+
+
 # ---- booking ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)

@@ -85,7 +85,7 @@ async def test_an_unexpected_failure_is_shown_plainly_and_logged(spa: Spa, monke
     def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr("frontdesk.screens.home.day_appointments", broken)
+    monkeypatch.setattr("frontdesk.screens.home.day_page", broken)
     shown: list[str] = []
 
     class Watched(FrontDeskApp):

@@ -4,6 +4,8 @@ marked. Each test asserts what is on screen and what is in the database."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from textual.widgets import DataTable, Input, Static
 
 from frontdesk.app import FrontDeskApp
@@ -15,6 +17,7 @@ from frontdesk.services import customers
 from frontdesk.widgets.fitted import FittedTable
 from tests.screens.customer_data import Spa
 from tests.screens.keys import type_text
+from tests.screens.notifications import Notifications
 from tests.screens.settle import settle
 
 SIZE = (100, 32)
@@ -316,3 +319,74 @@ async def test_the_highlighted_appointment_stays_highlighted_when_the_list_is_re
         await settle(pilot)
         assert [row[0] for row in rows(today)] == ["09:00", "10:00", "14:00", "16:00"]
         assert today.cursor_row == 2 and today.cursor_key == str(unpaid)
+
+
+def shown_keys(app: FrontDeskApp) -> dict[str, bool]:
+    """The footer's keys: each one's words, and whether it can act now."""
+    return {active.binding.description: active.enabled for active in app.screen.active_bindings.values()
+            if active.binding.show}
+
+
+async def test_a_day_longer_than_a_page_is_shown_from_now_and_paged(spa: Spa) -> None:
+    """230 appointments today, every three minutes from 06:00: home shows 100 at a time. It is
+    10:00, so the page starts with those begun at most two hours ago (08:00, the day's 41st);
+    → and ← turn the page (the cursor on its first row), PageDown on the last row turns it too,
+    and a key that cannot turn says why."""
+    from frontdesk.screens.checkout import CheckoutScreen
+    from frontdesk.services.appointments import DAY_PAGE
+
+    count, first_now = 2 * DAY_PAGE + 30, 40  # 06:00 + 40 × 3 min = 08:00
+    booked = [spa.book(spa.at(0, 6) + timedelta(minutes=3 * index)) for index in range(count)]
+    times = [f"{6 + 3 * index // 60:02d}:{3 * index % 60:02d}" for index in range(count)]
+    notes = Notifications()
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE, message_hook=notes.hook) as pilot:
+        await settle(pilot)
+        home = app.screen
+        today = home.query_one("#today", DataTable)
+        assert [row[0] for row in rows(today)] == times[first_now:first_now + DAY_PAGE]
+        assert status(app, "#status") == f"41–140 of {count} today, {DAY_PAGE} unpaid"
+        await pilot.press("ctrl+t")
+        assert app.focused is today and today.cursor_row == 0
+        assert shown_keys(app)["Earlier"] and shown_keys(app)["Later"]
+        await pilot.press("right")
+        await settle(pilot)
+        later = first_now + DAY_PAGE
+        assert [row[0] for row in rows(today)] == times[later:]  # the last 90
+        assert status(app, "#status") == f"141–{count} of {count} today, {count - later} unpaid"
+        assert today.cursor_row == 0 and shown_keys(app)["Later"] is False
+        await pilot.press("right")  # nothing later: it says so
+        await settle(pilot)
+        assert notes.messages[-1] == "These are today's last appointments."
+        await pilot.press("left", "left")  # back a page, then the day's first (the pages overlap there)
+        await settle(pilot)
+        assert [row[0] for row in rows(today)] == times[:DAY_PAGE]
+        assert status(app, "#status") == f"1–100 of {count} today, {DAY_PAGE} unpaid"
+        await pilot.press("left")
+        await settle(pilot)
+        assert notes.messages[-1] == "These are today's first appointments."
+        await pilot.press("ctrl+end", "pagedown")  # the last row, then on: the next page from its first row
+        await settle(pilot)
+        assert [row[0] for row in rows(today)] == times[DAY_PAGE:2 * DAY_PAGE]
+        assert today.cursor_row == 0
+        await pilot.press("pageup")  # on the first row: back a page, on its last row
+        await settle(pilot)
+        assert [row[0] for row in rows(today)] == times[:DAY_PAGE] and today.cursor_row == DAY_PAGE - 1
+        await pilot.press("enter")  # the 100th of the day, unpaid: its checkout
+        await settle(pilot)
+        assert isinstance(app.screen, CheckoutScreen) and app.screen.appointment_id == booked[DAY_PAGE - 1]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is home and [row[0] for row in rows(today)] == times[:DAY_PAGE]  # the same page
+
+
+async def test_a_day_on_one_page_offers_no_paging(spa: Spa) -> None:
+    _today_bookings(spa)
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        keys = shown_keys(app)
+        assert "Earlier" not in keys and "Later" not in keys
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Earlier" not in titles and "Later" not in titles

@@ -216,7 +216,7 @@ async def test_desk_b_home_reads_today_again_on_return_only_when_something_chang
         desks: tuple[Desk, Desk]) -> None:
     """Back from a customer, home reads a busy day again only if something may have changed: a
     write at this desk, a change heard from another, or a new day; the list shows it either way."""
-    from frontdesk.services.appointments import day_appointments
+    from frontdesk.services.appointments import day_page
 
     desk_a, desk_b = desks
     spa = spa_on(desk_a, desk_b)
@@ -225,7 +225,7 @@ async def test_desk_b_home_reads_today_again_on_return_only_when_something_chang
     read = desk_b.read
 
     def counting(use_case, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if use_case is day_appointments:
+        if use_case is day_page:
             reads.append(use_case)
         return read(use_case, *args, **kwargs)
 

@@ -213,6 +213,40 @@ def test_day_appointments_on_the_day_clocks_change(spa: Spa) -> None:
                                               day=spring + timedelta(days=1))] == [next_day]
 
 
+def test_a_busy_day_is_read_a_page_at_a_time(spa: Spa) -> None:
+    """Twelve appointments on the hour from 08:00 to 19:00, read five at a time: each page holds
+    the day's next five in time order; a page past the end is the day's last."""
+    maria = spa.customer()
+    hourly = [spa.book(maria, spa.swedish, at(MON, hour)) for hour in range(8, 20)]
+    spa.book(maria, spa.swedish, at(TUE, 9))  # another day: never counted
+
+    def page(first: int | None, *, desk=spa.desk) -> appointments.DayPage:
+        return desk.read(appointments.day_page, desk.business, day=MON, first=first, limit=5)
+
+    pages = [page(first) for first in (0, 5, 10)]
+    assert [[view.id for view in each.appointments] for each in pages] == [hourly[0:5], hourly[5:10], hourly[10:12]]
+    assert [(each.first, each.total, each.earlier, each.later) for each in pages] == [
+        (0, 12, False, True), (5, 12, True, True), (10, 12, True, False)]
+    assert [view.id for view in page(40).appointments] == hourly[7:12]  # the last five
+
+
+def test_the_page_of_now_starts_with_what_began_two_hours_ago(spa: Spa) -> None:
+    maria = spa.customer()
+    hourly = [spa.book(maria, spa.swedish, at(MON, hour)) for hour in range(8, 20)]
+
+    def now_page(hour: int, minute: int, limit: int = 5) -> list[int]:
+        desk = spa.desk.at(at(MON, hour, minute))
+        return [view.id for view in desk.read(appointments.day_page, desk.business, day=MON, limit=limit).appointments]
+
+    assert now_page(7, 0) == hourly[0:5]  # before the day: its first page
+    assert now_page(12, 30) == hourly[3:8]  # 10:30 and after: 11:00 is the first that began under two hours ago
+    assert now_page(13, 0) == hourly[3:8]  # 11:00 began two hours ago to the minute: still on the page
+    assert now_page(19, 30) == hourly[7:12]  # late: the last five, a full page
+    assert now_page(19, 30, limit=20) == hourly  # a day that fits on a page is read whole
+    empty = spa.desk.read(appointments.day_page, spa.desk.business, day=date(2026, 3, 4))
+    assert (empty.appointments, empty.total, empty.earlier, empty.later) == ([], 0, False, False)
+
+
 def test_an_uncharged_no_show_owes_nothing(spa: Spa) -> None:
     maria = spa.customer()
     missed = spa.book(maria, spa.swedish, at(MON, 9))

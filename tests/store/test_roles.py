@@ -50,7 +50,7 @@ RECEPTION_MAY = {  # what reception does at the counter (DESIGN §7)
 }
 READS = {  # what anyone at the desk may read
     "appointments.booking_form", "appointments.customer_appointments", "appointments.customer_holdings",
-    "appointments.day_appointments", "daybook.day_book", "appointments.get_appointment", "appointments.preview_cover",
+    "appointments.day_appointments", "appointments.day_page", "daybook.day_book", "appointments.get_appointment", "appointments.preview_cover",
     "catalogue.get_package", "catalogue.list_packages", "catalogue.list_providers", "catalogue.list_services",
     "catalogue.list_staff", "catalogue.package_editor", "catalogue.package_terms", "catalogue.package_view",
     "catalogue.services_and_providers", "checkout.checkout_page", "checkout.options", "checkout.receipt",
