@@ -32,6 +32,18 @@ if TYPE_CHECKING:  # the services, the ORM under them and the database load afte
 IDLE_LOCK = timedelta(minutes=5)
 HOME = "home"  # the area the desk works in
 _start_up_frozen = False  # see `FrontDeskApp.freeze_start_up`
+_imports_frozen: set[str] = set()  # see `freeze_imports`
+
+
+def freeze_imports(stage: str) -> None:
+    """What start-up has imported so far (`stage`: "ui", then "desk"), frozen for the garbage
+    collector: the full collections that imports set off while the app starts (and the one
+    `FrontDeskApp.freeze_start_up` makes) no longer walk every module already loaded — about
+    100 ms of a cold start. Nothing is collected first: only the little garbage of that moment
+    stays. Once per stage per process."""
+    if stage not in _imports_frozen:
+        _imports_frozen.add(stage)
+        gc.freeze()
 OPENING = "opening"  # not an area: a blank screen under the first sign-in (home loads once someone signs in)
 MANAGERS_AREAS = ("audit", "staff", "owed")
 IDLE_CHECK_SECONDS = 10
@@ -222,6 +234,7 @@ class FrontDeskApp(App[str | None]):
         from frontdesk.screens.sign_in import SignInScreen
 
         self.desk, self.idle_lock, self.last_key = message.desk, message.idle_lock, message.desk.now()
+        freeze_imports("desk")  # the database's modules: loaded by now
         self.watch_changes()
         if isinstance(self.screen, SignInScreen):
             self.screen.read_names()

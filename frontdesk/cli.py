@@ -205,8 +205,9 @@ def _open_desk(args: argparse.Namespace, database_url: str | None = None) -> tup
 def _start_app(opening: Callable[[], tuple[Desk, timedelta]]) -> int:
     """Open the app at sign-in; `opening` opens the desk behind it. If it cannot, the app closes
     and the one line saying why is printed (exit code 2)."""
-    from frontdesk.app import FrontDeskApp  # the UI loads only when it is needed
+    from frontdesk.app import FrontDeskApp, freeze_imports  # the UI loads only when it is needed
 
+    freeze_imports("ui")
     _log_to_file()
     app = FrontDeskApp(opening=opening)
     app.run()
