@@ -65,6 +65,7 @@ class FittedTable(DataTable):
         self.widest_first = False  # shrink the widest column first (one long value is cut, not its neighbours)
         self.fit_rows: list[tuple[str, list[Text]]] = []
         self.fitted_widths: dict[str, int] | None = None
+        self._natural: dict[str, int] | None = None  # natural_widths, measured once per set of rows
         self.lines_wanted = 0  # the lines it takes to show every row whole, its header included
 
     def set_columns(self, columns: Sequence[FitColumn], shrink_order: Sequence[str] = (), *,
@@ -75,6 +76,7 @@ class FittedTable(DataTable):
         self.fit_columns = tuple(columns)
         self.shrink_order = tuple(shrink_order) or tuple(c.key for c in columns if c.min_width)
         self.widest_first = widest_first
+        self._natural = None
 
     def set_rows(self, rows: Sequence[tuple[str, list[Text]]], *, cursor_row: int | None = None) -> None:
         """Replace the rows (key, cells). The cursor stays on the same record — the row with the
@@ -83,6 +85,7 @@ class FittedTable(DataTable):
         if cursor_row is None:
             cursor_row = row_of(rows, self.cursor_key)
         self.fit_rows = list(rows)
+        self._natural = None
         self.rebuild(cursor_row)
 
     @property
@@ -91,12 +94,22 @@ class FittedTable(DataTable):
         return self.fit_rows[self.cursor_row][0] if 0 <= self.cursor_row < len(self.fit_rows) else None
 
     def append_rows(self, rows: Sequence[tuple[str, list[Text]]]) -> None:
+        if self._natural is not None:
+            self._natural = self._widest(rows, self._natural)
         self.fit_rows.extend(rows)
         self.rebuild(self.cursor_row)
 
     def natural_widths(self) -> dict[str, int]:
-        widths = {column.key: Text(column.label).cell_len for column in self.fit_columns}
-        for _, cells in self.fit_rows:
+        """How wide each column is with nothing cut: its widest cell, or its label. Measured once
+        for the rows given (a resize only fits them again)."""
+        if self._natural is None:
+            labels = {column.key: Text(column.label).cell_len for column in self.fit_columns}
+            self._natural = self._widest(self.fit_rows, labels)
+        return self._natural
+
+    def _widest(self, rows: Sequence[tuple[str, list[Text]]], widths: dict[str, int]) -> dict[str, int]:
+        widths = dict(widths)
+        for _, cells in rows:
             for column, cell in zip(self.fit_columns, cells, strict=False):
                 widths[column.key] = max(widths[column.key], cell.cell_len)
         return widths
