@@ -7,13 +7,15 @@ compares what it would show with what it shows after the next refresh (one check
 calls): the same keys are kept, a key that can or cannot act now is lit or dimmed in place, and
 only a key that appears, goes or changes its words rebuilds the footer. When it is rebuilt, each key
 is made compact (or not) before it is mounted, so it is styled once, not again when it takes the
-footer's `compact` (most of what a rebuild cost).
+footer's `compact` (most of what a rebuild cost). Its first keys are built as soon as it is first
+laid out, not after the screen's next refresh.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
@@ -55,6 +57,18 @@ class KeysFooter(Footer):
             widget.set_reactive(FooterKey.compact, compact)
             widget.set_class(compact, "-compact", update=False)
         return widget
+
+    async def on_resize(self) -> None:
+        """Laid out for the first time (its screen has painted once): its keys now, rather than
+        after the screen's next refresh, as Textual's footer does — a layout and a paint sooner."""
+        if self._shown is not None or not self.app.app_focus or not self.screen.is_current:
+            return
+        try:
+            self._what_shows()
+        except NoMatches:  # the screen's check_action looks for a part it is building again: as Textual does
+            return
+        self._bindings_ready = True
+        await self.recompose()
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True
