@@ -182,8 +182,9 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
         self.read_on_mount = False  # the first read starts in compose: the first resume does not start another
 
     def compose(self) -> ComposeResult:
-        # read at once, while the empty screen is built and laid out, rather than once it is mounted
-        # (the read is shown after `on_mount`: a screen handles its messages once mounted)
+        # without her page read already (`open_customer` reads it first): read at once, while the
+        # empty screen is built and laid out, rather than once it is mounted (the read is shown
+        # after `on_mount`: a screen handles its messages once mounted)
         self.read_on_mount = True
         if self.page_read_before is None:
             self.reload()

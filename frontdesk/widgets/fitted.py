@@ -2,9 +2,9 @@
 
 Each column says how narrow it may get (`min_width`) and whether its text then wraps onto more
 lines (`wrap`, nothing is lost) or ends in "…". Columns shrink in the order they are listed in
-`shrink_order` until the table fits its width; it is fitted again whenever it is resized. Rows
-are keyed by the record they show: after a refresh the cursor stays on its record, not on its
-row number (`set_rows`).
+`shrink_order` until the table fits its width; it is fitted again whenever it is resized (its
+rows are measured once, when they are given). Rows are keyed by the record they show: after a
+refresh the cursor stays on its record, not on its row number (`set_rows`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import events
 from textual.geometry import Size
+from textual.dom import DOMNode
 from textual.message import Message
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable
 
 SCROLLBAR = 2  # room kept for the vertical scrollbar
@@ -117,7 +120,7 @@ class FittedTable(DataTable):
     def fitted(self) -> dict[str, int]:
         """The width of each column: its natural width, less what it gives up to fit. (Every
         width is set explicitly, so the table never waits for an idle moment to measure.)"""
-        available = self.size.width - SCROLLBAR
+        available = self.width_to_fit() - SCROLLBAR
         widths = self.natural_widths()
         result = dict(widths)
         if available <= 0:
@@ -138,6 +141,20 @@ class FittedTable(DataTable):
                 result[key] = widths[key] - give
                 excess -= give
         return result
+
+    def width_to_fit(self) -> int:
+        """Its width; before it is first laid out (rows given as its screen is built), the width it
+        will have in a screen of full-width parts, as the customer's is: the terminal's, less the
+        margins, borders and padding around it. Wherever it is, it is fitted again once laid out."""
+        if self.size.width or not self.is_attached:
+            return self.size.width
+        width = self.app.size.width
+        node: DOMNode | None = self
+        while isinstance(node, Widget):
+            styles = node.styles
+            width -= styles.gutter.width + (0 if isinstance(node, Screen) else styles.margin.width)
+            node = None if isinstance(node, Screen) else node.parent
+        return max(width, 0)
 
     def _cut_to_common_width(self, widths: dict[str, int], columns: dict[str, FitColumn],
                              excess: int) -> dict[str, int]:

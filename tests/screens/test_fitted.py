@@ -92,3 +92,35 @@ async def test_a_resize_fits_the_columns_again_without_measuring_the_rows_again(
             await pilot.pause()
         assert table.fitted_widths == {"when": 11, "what": 39, "who": 9}
         assert measured == []
+
+
+class FilledFirstApp(App[None]):
+    """A table given its rows as its screen is built, before anything is laid out."""
+
+    def compose(self) -> ComposeResult:
+        yield FittedTable(id="table")
+
+    def on_mount(self) -> None:
+        table = self.query_one(FittedTable)
+        table.set_columns(COLUMNS, shrink_order=("what",))
+        table.set_rows([row("1", "2 Mar 10:05", "Assigned Goodwill Visit — birthday gift", "Grace Kim")])
+
+
+async def test_rows_given_before_the_first_layout_are_fitted_to_the_width_it_then_has(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fitted: list[dict[str, int]] = []
+    rebuild = FittedTable.rebuild
+
+    def counted(table: FittedTable, *args: object, **kwargs: object) -> None:
+        rebuild(table, *args, **kwargs)  # type: ignore[arg-type]
+        if table.fit_rows:
+            fitted.append(dict(table.fitted_widths or {}))
+
+    monkeypatch.setattr(FittedTable, "rebuild", counted)
+    async with FilledFirstApp().run_test(size=(50, 10)) as pilot:
+        await pilot.pause()
+        table = pilot.app.query_one(FittedTable)
+        assert table.size.width == 50
+        # as at 50 columns above: fitted once, to the width it was then laid out at, not again
+        assert fitted == [{"when": 11, "what": 22, "who": 9}]
