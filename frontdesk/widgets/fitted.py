@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual import events
-from textual.geometry import Size
 from textual.dom import DOMNode
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
