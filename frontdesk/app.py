@@ -23,9 +23,11 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState, get_current_worker
 
 if TYPE_CHECKING:  # the services, the ORM under them and the database load after the sign-in shows
     from frontdesk.services.changes import ChangeWatcher
+    from frontdesk.services.customers import CustomerPage
     from frontdesk.services.desk import Desk
     from frontdesk.services.views import CustomerView, StaffView
 
@@ -142,6 +144,13 @@ class FrontDeskApp(App[str | None]):
     class DeskOpened(Message):
         desk: Desk
         idle_lock: timedelta
+
+    @dataclass
+    class CustomerRead(Message):
+        """Her page, read to open her screen with (`open_customer`)."""
+
+        customer_id: int
+        page: CustomerPage
 
     @dataclass
     class DeskChanged(Message, bubble=False):  # a screen's copy stays with the screen
@@ -309,9 +318,32 @@ class FrontDeskApp(App[str | None]):
     # ---- navigation (screens call these; imports are local so each screen loads on demand) ----
 
     def open_customer(self, customer_id: int) -> None:
+        """Her screen, opened once her page is read (a moment): it is laid out and painted with her
+        rows at once, not empty first and again with them."""
+        self.read_customer(customer_id)
+
+    @work(thread=True, exclusive=True, group="open-customer", exit_on_error=False)
+    def read_customer(self, customer_id: int) -> None:
+        from frontdesk.screens.customer import read_her_page
+
+        page = read_her_page(self.desk, customer_id)
+        if not get_current_worker().is_cancelled:  # another customer was asked for meanwhile
+            self.post_message(self.CustomerRead(customer_id, page))
+
+    @on(CustomerRead)
+    def customer_read(self, message: CustomerRead) -> None:
         from frontdesk.screens.customer import CustomerScreen
 
-        self.push_screen(CustomerScreen(customer_id))
+        self.push_screen(CustomerScreen(message.customer_id, message.page))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Her page could not be read: said where the desk is, nothing opened."""
+        worker = event.worker
+        if worker.node is self and worker.group == "open-customer" and event.state is WorkerState.ERROR \
+                and not worker.is_cancelled:
+            from frontdesk.screens.base import as_desk_error
+
+            self.notify(as_desk_error(worker.error).message, severity="error", timeout=8)
 
     def open_checkout(self, appointment_id: int) -> None:
         from frontdesk.screens.checkout import CheckoutScreen

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -19,6 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import DataTable, Header, Static
 
 from frontdesk.app import FrontDeskApp
@@ -52,6 +54,9 @@ from frontdesk.widgets.history import HistoryTable, entry_date, what_happened
 from frontdesk.widgets.holdings import HoldingsTable
 from frontdesk.widgets.footer import KeysFooter
 
+if TYPE_CHECKING:
+    from frontdesk.services.desk import Desk
+
 HISTORY_PAGE = 50
 APPOINTMENT_COLUMNS = (
     FitColumn("When", "when"),
@@ -60,6 +65,21 @@ APPOINTMENT_COLUMNS = (
     FitColumn("Price", "price"),
     FitColumn("Paid", "paid"),
 )
+
+
+def read_her_page(desk: Desk, customer_id: int, history_limit: int = HISTORY_PAGE) -> CustomerPage:
+    """Her page: contact, holdings, appointments and the newest `history_limit` history entries
+    (database work: in a thread worker)."""
+    return desk.read(customer_page, desk.business, customer_id=customer_id, history_limit=history_limit)
+
+
+def line_height(widget: Widget) -> int:
+    """How many lines `widget` takes; before it is first laid out, the lines its styles fix (the
+    header's, the footer's), or none."""
+    if widget.outer_size.height:
+        return widget.outer_size.height
+    height = widget.styles.height
+    return int(height.value) + widget.styles.gutter.height if height is not None and height.is_cells else 0
 
 
 class CustomerScreen(MarksNoShows, EditsCustomers):
@@ -148,10 +168,13 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
         html: Path
         pdf: Path
 
-    def __init__(self, customer_id: int) -> None:
+    def __init__(self, customer_id: int, page: CustomerPage | None = None) -> None:
+        """`page`: her page, read already (`read_her_page`): shown as the screen is built, so her
+        rows are in its first paint; without it, the screen reads it as it opens."""
         super().__init__()
         self.customer_id = customer_id
         self.page: CustomerPage | None = None
+        self.page_read_before = page
         self.show_all = False
         self.first_load = True
         self.select_holding: int | None = None  # put the cursor here once read again
@@ -159,10 +182,12 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
         self.read_on_mount = False  # the first read starts in compose: the first resume does not start another
 
     def compose(self) -> ComposeResult:
-        # read at once, while the empty screen is built and laid out, rather than once it is mounted
-        # (the read is shown after `on_mount`: a screen handles its messages once mounted)
+        # without her page read already (`open_customer` reads it first): read at once, while the
+        # empty screen is built and laid out, rather than once it is mounted (the read is shown
+        # after `on_mount`: a screen handles its messages once mounted)
         self.read_on_mount = True
-        self.reload()
+        if self.page_read_before is None:
+            self.reload()
         yield Header()
         yield Static("", id="contact")
         with Vertical(id="holdings-box", classes="section"):
@@ -185,6 +210,9 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
     def on_mount(self) -> None:
         self.query_one("#appointments", FittedTable).set_columns(APPOINTMENT_COLUMNS)
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.page and self.show_page(self.page))
+        if self.page_read_before is not None:  # before the screen is first laid out: laid out and painted once
+            page, self.page_read_before = self.page_read_before, None
+            self.show_page(page)
 
     def on_screen_resume(self) -> None:
         if self.read_on_mount:
@@ -210,9 +238,7 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
 
     @work(thread=True, exclusive=True, group="read", exit_on_error=False)
     def read_page(self, history_limit: int) -> None:
-        desk = self.desk
-        self.post_fresh(self.PageRead(desk.read(customer_page, desk.business, customer_id=self.customer_id,
-                                                history_limit=history_limit)))
+        self.post_fresh(self.PageRead(read_her_page(self.desk, self.customer_id, history_limit)))
 
     @on(PageRead)
     def page_read(self, message: PageRead) -> None:
@@ -254,20 +280,21 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
         sections = [(self.query_one(box), self.query_one(table_id, FittedTable))
                     for box, table_id in (("#holdings-box", "#holdings"), ("#appointments-box", "#appointments"),
                                           ("#history-box", "#history"))]
-        others = sum(widget.outer_size.height for widget in (self.query_one(Header), self.query_one(KeysFooter)))
+        others = sum(line_height(widget) for widget in (self.query_one(Header), self.query_one(KeysFooter)))
         others += self.contact_height()
         wanted = [1 + (table.lines_wanted if table.display else 0) for _, table in sections]  # heading, rows
-        for (box, _), height in zip(sections, share_lines(self.size.height - others, wanted), strict=True):
-            box.styles.height = height
+        height = self.size.height or self.app.size.height  # before its first layout: the terminal's, as it will be
+        for (box, _), lines in zip(sections, share_lines(height - others, wanted), strict=True):
+            box.styles.height = lines
 
     def contact_height(self) -> int:
         """The lines the contact takes with what it says now (her note may have just been read or
-        changed), not as it was last laid out: the sections are fitted in the same pass."""
+        changed), not as it was last laid out: the sections are fitted in the same pass. Before the
+        screen is first laid out, at the terminal's width less its padding, as it will be."""
         contact = self.query_one("#contact", Static)
-        if not contact.size.width:
-            return contact.outer_size.height
-        size = self.size
-        return contact.get_content_height(size, size, contact.size.width) + contact.styles.gutter.height
+        size = self.size if self.size.width else self.app.size
+        width = contact.size.width or size.width - contact.styles.gutter.width
+        return contact.get_content_height(size, size, width) + contact.styles.gutter.height
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.fit_sections)  # the tables refit their rows to the new width first

@@ -2,9 +2,9 @@
 
 Each column says how narrow it may get (`min_width`) and whether its text then wraps onto more
 lines (`wrap`, nothing is lost) or ends in "…". Columns shrink in the order they are listed in
-`shrink_order` until the table fits its width; it is fitted again whenever it is resized. Rows
-are keyed by the record they show: after a refresh the cursor stays on its record, not on its
-row number (`set_rows`).
+`shrink_order` until the table fits its width; it is fitted again whenever it is resized (its
+rows are measured once, when they are given). Rows are keyed by the record they show: after a
+refresh the cursor stays on its record, not on its row number (`set_rows`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,11 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual import events
+from textual.dom import DOMNode
 from textual.geometry import Size
 from textual.message import Message
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable
 
 SCROLLBAR = 2  # room kept for the vertical scrollbar
@@ -65,6 +68,7 @@ class FittedTable(DataTable):
         self.widest_first = False  # shrink the widest column first (one long value is cut, not its neighbours)
         self.fit_rows: list[tuple[str, list[Text]]] = []
         self.fitted_widths: dict[str, int] | None = None
+        self._natural: dict[str, int] | None = None  # natural_widths, measured once per set of rows
         self.lines_wanted = 0  # the lines it takes to show every row whole, its header included
 
     def set_columns(self, columns: Sequence[FitColumn], shrink_order: Sequence[str] = (), *,
@@ -75,6 +79,7 @@ class FittedTable(DataTable):
         self.fit_columns = tuple(columns)
         self.shrink_order = tuple(shrink_order) or tuple(c.key for c in columns if c.min_width)
         self.widest_first = widest_first
+        self._natural = None
 
     def set_rows(self, rows: Sequence[tuple[str, list[Text]]], *, cursor_row: int | None = None) -> None:
         """Replace the rows (key, cells). The cursor stays on the same record — the row with the
@@ -83,6 +88,7 @@ class FittedTable(DataTable):
         if cursor_row is None:
             cursor_row = row_of(rows, self.cursor_key)
         self.fit_rows = list(rows)
+        self._natural = None
         self.rebuild(cursor_row)
 
     @property
@@ -91,12 +97,22 @@ class FittedTable(DataTable):
         return self.fit_rows[self.cursor_row][0] if 0 <= self.cursor_row < len(self.fit_rows) else None
 
     def append_rows(self, rows: Sequence[tuple[str, list[Text]]]) -> None:
+        if self._natural is not None:
+            self._natural = self._widest(rows, self._natural)
         self.fit_rows.extend(rows)
         self.rebuild(self.cursor_row)
 
     def natural_widths(self) -> dict[str, int]:
-        widths = {column.key: Text(column.label).cell_len for column in self.fit_columns}
-        for _, cells in self.fit_rows:
+        """How wide each column is with nothing cut: its widest cell, or its label. Measured once
+        for the rows given (a resize only fits them again)."""
+        if self._natural is None:
+            labels = {column.key: Text(column.label).cell_len for column in self.fit_columns}
+            self._natural = self._widest(self.fit_rows, labels)
+        return self._natural
+
+    def _widest(self, rows: Sequence[tuple[str, list[Text]]], widths: dict[str, int]) -> dict[str, int]:
+        widths = dict(widths)
+        for _, cells in rows:
             for column, cell in zip(self.fit_columns, cells, strict=False):
                 widths[column.key] = max(widths[column.key], cell.cell_len)
         return widths
@@ -104,7 +120,7 @@ class FittedTable(DataTable):
     def fitted(self) -> dict[str, int]:
         """The width of each column: its natural width, less what it gives up to fit. (Every
         width is set explicitly, so the table never waits for an idle moment to measure.)"""
-        available = self.size.width - SCROLLBAR
+        available = self.width_to_fit() - SCROLLBAR
         widths = self.natural_widths()
         result = dict(widths)
         if available <= 0:
@@ -125,6 +141,20 @@ class FittedTable(DataTable):
                 result[key] = widths[key] - give
                 excess -= give
         return result
+
+    def width_to_fit(self) -> int:
+        """Its width; before it is first laid out (rows given as its screen is built), the width it
+        will have in a screen of full-width parts, as the customer's is: the terminal's, less the
+        margins, borders and padding around it. Wherever it is, it is fitted again once laid out."""
+        if self.size.width or not self.is_attached:
+            return self.size.width
+        width = self.app.size.width
+        node: DOMNode | None = self
+        while isinstance(node, Widget):
+            styles = node.styles
+            width -= styles.gutter.width + (0 if isinstance(node, Screen) else styles.margin.width)
+            node = None if isinstance(node, Screen) else node.parent
+        return max(width, 0)
 
     def _cut_to_common_width(self, widths: dict[str, int], columns: dict[str, FitColumn],
                              excess: int) -> dict[str, int]:

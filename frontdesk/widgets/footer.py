@@ -5,14 +5,19 @@ bindings may have changed (`refresh_bindings`: on every focus move, every highli
 form state): a screen that has just read its data lays itself out again for it. This one
 compares what it would show with what it shows after the next refresh (one check for many
 calls): the same keys are kept, a key that can or cannot act now is lit or dimmed in place, and
-only a key that appears, goes or changes its words rebuilds the footer.
+only a key that appears, goes or changes its words rebuilds the footer. When it is rebuilt, each key
+is made compact (or not) before it is mounted, so it is styled once, not again when it takes the
+footer's `compact` (most of what a rebuild cost). Its first keys are built as soon as it is first
+laid out, not after the screen's next refresh.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -40,7 +45,30 @@ class KeysFooter(Footer):
 
     def compose(self):  # noqa: ANN201  (Textual's own signature)
         self._shown = self._what_shows() if self._bindings_ready else None
-        yield from super().compose()
+        for widget in super().compose():
+            yield self._styled_as_footer(widget)
+
+    def _styled_as_footer(self, widget: Widget) -> Widget:
+        """A key made compact (or not) as the footer is before it is mounted: Textual's key takes the
+        footer's `compact` once mounted, its class with it, and is styled a second time for it
+        (most of the time a rebuild of the footer takes)."""
+        if isinstance(widget, FooterKey):
+            compact = self.compact if "-command-palette" not in widget.classes else True  # that one is not bound
+            widget.set_reactive(FooterKey.compact, compact)
+            widget.set_class(compact, "-compact", update=False)
+        return widget
+
+    async def on_resize(self) -> None:
+        """Laid out for the first time (its screen has painted once): its keys now, rather than
+        after the screen's next refresh, as Textual's footer does — a layout and a paint sooner."""
+        if self._shown is not None or not self.app.app_focus or not self.screen.is_current:
+            return
+        try:
+            self._what_shows()
+        except NoMatches:  # the screen's check_action looks for a part it is building again: as Textual does
+            return
+        self._bindings_ready = True
+        await self.recompose()
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True

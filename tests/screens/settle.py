@@ -6,7 +6,7 @@ import asyncio
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
-from textual.worker import WorkerState
+from textual.worker import WorkerCancelled, WorkerState
 
 ROUNDS = 50  # workers that start more workers settle in a few rounds; this only bounds a runaway loop
 TABLE_TIMEOUT_S = 30.0  # a table that never gets to its idle handler fails the test instead of hanging it
@@ -18,7 +18,10 @@ async def settle(pilot: Pilot) -> None:
     can delay — and the cursor no longer blinks, so snapshots are stable."""
     app = pilot.app
     for _ in range(ROUNDS):
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:  # a screen closed meanwhile (sign-in giving way to the owner's set-up) took its work
+            pass
         await pilot.pause()
         await tables_laid_out(pilot)
         if not any(worker.state in (WorkerState.PENDING, WorkerState.RUNNING) for worker in app.workers):

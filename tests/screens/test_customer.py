@@ -68,16 +68,29 @@ async def open_customer(app: FrontDeskApp, pilot: Pilot, customer_id: int) -> Cu
     return app.screen
 
 
+@pytest.mark.parametrize("size", [(80, 24), SIZE, (120, 40)])
 async def test_opening_her_screen_fills_each_table_once_and_builds_its_keys_once(
-    spa: Spa, monkeypatch: pytest.MonkeyPatch
+    spa: Spa, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
 ) -> None:
-    """Her page is read as the screen opens and shown in one pass: each table is given her rows
-    once (not again when the screen is laid out), and the footer's keys are built once — those
-    that can act on what was read are lit in place, not built again."""
+    """Her page is read before her screen opens and shown as it is built: her rows are there
+    when it is first laid out, each table is given them once (not fitted again to the width it
+    was laid out at), the sections keep the heights they were given, and the footer's keys are
+    built once — those that can act on what was read are lit in place, not built again."""
     Maria(spa)
     filled: list[str | None] = []
     built: list[KeysFooter] = []
-    rebuild, recompose = FittedTable.rebuild, KeysFooter.recompose
+    first_layout: list[tuple[list[int], list[int]]] = []  # rows per table, lines per section
+    rebuild, recompose, resized = FittedTable.rebuild, KeysFooter.recompose, CustomerScreen.on_resize
+
+    def sections(screen: CustomerScreen) -> tuple[list[int], list[int]]:
+        return ([screen.query_one(table, DataTable).row_count for table in ("#holdings", "#appointments", "#history")],
+                [screen.query_one(box).styles.height.cells for box in ("#holdings-box", "#appointments-box",
+                                                                        "#history-box")])
+
+    def first_resize(screen: CustomerScreen) -> None:
+        if not first_layout:
+            first_layout.append(sections(screen))
+        resized(screen)
 
     def counted_rebuild(table: FittedTable, *args: object, **kwargs: object) -> None:
         if table.fit_rows and isinstance(table.screen, CustomerScreen):
@@ -91,13 +104,32 @@ async def test_opening_her_screen_fills_each_table_once_and_builds_its_keys_once
 
     monkeypatch.setattr(FittedTable, "rebuild", counted_rebuild)
     monkeypatch.setattr(KeysFooter, "recompose", counted_recompose)
+    monkeypatch.setattr(CustomerScreen, "on_resize", first_resize)
     app = FrontDeskApp(spa.desk)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         screen = await open_customer(app, pilot, spa.maria)
         assert sorted(filled) == ["appointments", "history", "holdings"]
         assert len(built) == 1
+        [(rows_then, heights_then)] = first_layout
+        assert all(rows_then) and (rows_then, heights_then) == sections(screen)
         pay = next(key for key in screen.query_one(KeysFooter).query("FooterKey") if key.action == "checkout")
         assert not pay.has_class("-disabled")  # her unpaid massage today is selected: Pay acts on it
+
+
+async def test_a_customer_that_cannot_be_read_is_said_and_nothing_opens(spa: Spa) -> None:
+    notes = Notifications()
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE, message_hook=notes.hook) as pilot:
+        await settle(pilot)
+        home = app.screen
+        app.open_customer(spa.maria + 1000)  # no such customer (merged away at another desk, say)
+        for _ in range(500):  # until it is said (the read failed in its worker)
+            if notes.messages:
+                break
+            await pilot.pause()
+        assert notes.messages == ["No such customer."]
+        await pilot.pause()
+        assert app.screen is home
 
 
 async def test_customer_screen_shows_holdings_appointments_and_history(spa: Spa) -> None:
