@@ -23,6 +23,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 if TYPE_CHECKING:  # the services, the ORM under them and the database load after the sign-in shows
@@ -49,6 +50,7 @@ def freeze_imports(stage: str) -> None:
 OPENING = "opening"  # not an area: a blank screen under the first sign-in (home loads once someone signs in)
 MANAGERS_AREAS = ("audit", "staff", "owed")
 IDLE_CHECK_SECONDS = 10
+OPEN_WAIT_SECONDS = 0.15  # her screen waits this long for her page, then opens and reads it itself
 
 
 def _home() -> Screen:
@@ -173,6 +175,9 @@ class FrontDeskApp(App[str | None]):
         self.came_from = HOME  # the area to go back to from packages or services
         self.changes = 0  # changes heard from the database: a screen compares it with what it read
         self.watcher: ChangeWatcher | None = None  # starts once the desk is open
+        self.opening_customer: int | None = None  # her page is being read to open her screen with
+        self.open_wait = OPEN_WAIT_SECONDS
+        self.open_anyway: Timer | None = None
         self.show_who()
 
     @property
@@ -319,8 +324,23 @@ class FrontDeskApp(App[str | None]):
 
     def open_customer(self, customer_id: int) -> None:
         """Her screen, opened once her page is read (a moment): it is laid out and painted with her
-        rows at once, not empty first and again with them."""
+        rows at once, not empty first and again with them. A read that takes longer than
+        `open_wait` (a busy server) does not leave the desk waiting with nothing to
+        show: her screen opens then and reads her page itself."""
+        self.opening_customer = customer_id
+        if self.open_anyway is not None:
+            self.open_anyway.stop()
+        self.open_anyway = self.set_timer(self.open_wait, partial(self.open_while_reading, customer_id))
         self.read_customer(customer_id)
+
+    def open_while_reading(self, customer_id: int) -> None:
+        from frontdesk.screens.customer import CustomerScreen
+
+        if self.opening_customer != customer_id:  # read and opened meanwhile, or given up
+            return
+        self.opening_customer = None
+        self.workers.cancel_group(self, "open-customer")
+        self.push_screen(CustomerScreen(customer_id))
 
     @work(thread=True, exclusive=True, group="open-customer", exit_on_error=False)
     def read_customer(self, customer_id: int) -> None:
@@ -334,6 +354,11 @@ class FrontDeskApp(App[str | None]):
     def customer_read(self, message: CustomerRead) -> None:
         from frontdesk.screens.customer import CustomerScreen
 
+        if self.opening_customer != message.customer_id:  # her screen opened already, reading itself
+            return
+        self.opening_customer = None
+        if self.open_anyway is not None:
+            self.open_anyway.stop()
         self.push_screen(CustomerScreen(message.customer_id, message.page))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -342,6 +367,10 @@ class FrontDeskApp(App[str | None]):
         if worker.node is self and worker.group == "open-customer" and event.state is WorkerState.ERROR \
                 and not worker.is_cancelled:
             from frontdesk.screens.base import as_desk_error
+
+            self.opening_customer = None
+            if self.open_anyway is not None:
+                self.open_anyway.stop()
 
             self.notify(as_desk_error(worker.error).message, severity="error", timeout=8)
 

@@ -4,6 +4,8 @@ reason — refused to the reception desk. Each test asserts the screen and the d
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, RadioButton, Static
@@ -17,6 +19,7 @@ from frontdesk.screens.dialogs.customer import CustomerFormDialog
 from frontdesk.screens.dialogs.reason import ReasonDialog
 from frontdesk.screens.dialogs.receipt import RefundReceiptDialog, SaleReceiptDialog
 from frontdesk.services import appointments, catalogue, customers, ledger
+from frontdesk.services.customers import customer_page
 from frontdesk.services.sales import TenderLine
 from frontdesk.widgets.fitted import FittedTable
 from frontdesk.widgets.footer import KeysFooter
@@ -106,6 +109,7 @@ async def test_opening_her_screen_fills_each_table_once_and_builds_its_keys_once
     monkeypatch.setattr(KeysFooter, "recompose", counted_recompose)
     monkeypatch.setattr(CustomerScreen, "on_resize", first_resize)
     app = FrontDeskApp(spa.desk)
+    app.open_wait = 60  # her page read first, however slowly a busy machine reads it
     async with app.run_test(size=size) as pilot:
         screen = await open_customer(app, pilot, spa.maria)
         assert sorted(filled) == ["appointments", "history", "holdings"]
@@ -119,6 +123,7 @@ async def test_opening_her_screen_fills_each_table_once_and_builds_its_keys_once
 async def test_a_customer_that_cannot_be_read_is_said_and_nothing_opens(spa: Spa) -> None:
     notes = Notifications()
     app = FrontDeskApp(spa.desk)
+    app.open_wait = 60  # the read fails before her screen would open without it
     async with app.run_test(size=SIZE, message_hook=notes.hook) as pilot:
         await settle(pilot)
         home = app.screen
@@ -130,6 +135,38 @@ async def test_a_customer_that_cannot_be_read_is_said_and_nothing_opens(spa: Spa
         assert notes.messages == ["No such customer."]
         await pilot.pause()
         assert app.screen is home
+
+
+async def test_her_screen_opens_reading_when_her_page_is_slow_to_come(spa: Spa) -> None:
+    """A read held up (a busy server): her screen opens after `open_wait` and reads her page
+    itself; the first read, once it comes, opens nothing more."""
+    held, release = threading.Event(), threading.Event()
+    read = spa.desk.read
+
+    def slow_first(use_case, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if use_case is customer_page and not held.is_set():
+            held.set()
+            release.wait(30)
+        return read(use_case, *args, **kwargs)
+
+    spa.desk.read = slow_first  # type: ignore[method-assign]
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        try:
+            await settle(pilot)
+            app.open_customer(spa.maria)
+            for _ in range(500):  # until her screen has opened (the first read still held)
+                if isinstance(app.screen, CustomerScreen) and app.screen.page is not None:
+                    break
+                await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, CustomerScreen) and screen.customer_id == spa.maria
+            assert screen.page is not None and screen.page.customer.name == "Maria Lopez" and held.is_set()
+            depth = len(app.screen_stack)
+        finally:
+            release.set()
+        await settle(pilot)
+        assert app.screen is screen and len(app.screen_stack) == depth  # not opened twice
 
 
 async def test_customer_screen_shows_holdings_appointments_and_history(spa: Spa) -> None:
