@@ -1,8 +1,10 @@
 """The screens at scale, headless (Pilot): opening the customer with 2,000 entries and 100
 appointments, and a sale at one desk showing on another desk's screen.
 
-Opening her: Enter on her in the lookup → her customer screen painted with her data, against a
-bare screen (Header, DataTable, Footer) filled by raw SQL. Desk to desk: app B open on her; a
+Opening her: from Enter (`open_customer`) to the first paint with her rows, taken from the app's
+own paints (`bench.open_customer`), against a bare screen (Header, DataTable, Footer) filled by
+raw SQL, timed the same way; and, under Pilot, Enter on her in the lookup → her rows shown and the
+app idle (Pilot waits in idle steps: both sides pay them). Desk to desk: app B open on her; a
 sale for her committed by desk A (another engine, as another process would); the time until B's
 screen shows it, capped (live refresh may not exist yet: then every round times out).
 """
@@ -19,9 +21,11 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header
 
-from bench.dataset import HER_NAME
+from bench.balances import BUSINESS
+from bench.dataset import HER_ID, HER_NAME
 from bench.floors import BareApp
 from bench.harness import Report, p95
+from bench.open_customer import compare
 from bench.setting import Setting, facing, home_of, postgres_spa, signed_in, signed_in_app
 from frontdesk.domain.kinds import Tender
 from frontdesk.services.sales import sell
@@ -107,16 +111,20 @@ async def _open_her(setting: Setting) -> tuple[list[float], list[float]]:
 
 
 def open_customer(report: Report, setting: Setting) -> None:
+    found = asyncio.run(compare(setting.spa, BUSINESS, HER_ID, rounds=setting.rounds(7), per_round=3))
+    shown = [opening.shown for opening in found["customer"]]
+    floor = [opening.shown for opening in found["bare"]]
+    for label, figure in (("median", statistics.median), ("p95", p95)):
+        value, base = figure(shown) * 1000, figure(floor) * 1000
+        report.add(f"open her (2,000 entries), Enter → first paint: {label}", value,
+                   f"ms {label}", baseline="bare screen filled by raw SQL, same paints", baseline_value=base,
+                   target=f"≤ 100 ms and ≤ 1.5× {label}", met=value <= 100 and value / base <= 1.5)
     samples, floor = asyncio.run(_open_her(setting))
-    value, base = p95(samples) * 1000, p95(floor) * 1000
-    report.add("open her (2,000 entries, 100 appointments): p95", value, "ms p95",
-               baseline="bare screen filled by raw SQL", baseline_value=base,
-               target="≤ 100 ms and ≤ 1.5× p95", met=value <= 100 and value / base <= 1.5)
-    # the p95 of a score of openings is their slowest but one: the median says what is usual
-    value, base = statistics.median(samples) * 1000, statistics.median(floor) * 1000
-    report.add("open her (2,000 entries, 100 appointments): median", value, "ms median",
-               baseline="bare screen filled by raw SQL", baseline_value=base,
-               target="≤ 100 ms and ≤ 1.5× median", met=value <= 100 and value / base <= 1.5)
+    for label, figure in (("median", statistics.median), ("p95", p95)):  # the p95: slowest but one of a score
+        value, base = figure(samples) * 1000, figure(floor) * 1000
+        report.add(f"open her (2,000 entries), Enter → idle, Pilot: {label}", value, f"ms {label}",
+                   baseline="bare screen filled by raw SQL", baseline_value=base, ratio=value / base,
+                   target="none set (figure reported)", met=None)
 
 
 async def _refresh(setting: Setting, url: str) -> list[float]:
