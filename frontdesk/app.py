@@ -51,6 +51,7 @@ OPENING = "opening"  # not an area: a blank screen under the first sign-in (home
 MANAGERS_AREAS = ("audit", "staff", "owed")
 IDLE_CHECK_SECONDS = 10
 OPEN_WAIT_SECONDS = 0.15  # her screen waits this long for her page, then opens and reads it itself
+HOLD_KEYS_SECONDS = 2.0  # keys typed ahead of a screen on its way are held for it at most this long
 
 
 def _home() -> Screen:
@@ -177,6 +178,8 @@ class FrontDeskApp(App[str | None]):
         self.watcher: ChangeWatcher | None = None  # starts once the desk is open
         self.opening_customer: int | None = None  # her page is being read to open her screen with
         self.open_wait = OPEN_WAIT_SECONDS
+        self.held_keys: list[events.Key] | None = None  # typed ahead of the screen on its way (see `hold_keys`)
+        self.holds = 0  # which hold a timer ends
         self.open_anyway: Timer | None = None
         self.show_who()
 
@@ -318,7 +321,28 @@ class FrontDeskApp(App[str | None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)) and self.desk is not None:
             self.last_key = self.desk.now()
+        if isinstance(event, events.Key) and self.held_keys is not None and not event.is_forwarded:
+            self.held_keys.append(event)  # for the screen on its way (not one bubbling back: it has acted)
+            return
         await super().on_event(event)
+
+    def hold_keys(self) -> None:
+        """Keys typed from now on belong to a screen on its way (Enter on a customer whose page is
+        being read, or whose search has not come back yet): held until `release_keys`, then
+        given in order to the screen on top — "maria⏎c" typed at once opens her and pays, as it
+        would typed slowly. Never held longer than `HOLD_KEYS_SECONDS`."""
+        if self.held_keys is None:
+            self.held_keys = []
+            self.holds += 1
+            self.set_timer(HOLD_KEYS_SECONDS, partial(self.release_keys, self.holds))
+
+    def release_keys(self, hold: int | None = None) -> None:
+        """The keys held, to the screen on top now (`hold`: only if it is still that hold)."""
+        if self.held_keys is None or (hold is not None and hold != self.holds):
+            return
+        held, self.held_keys = self.held_keys, None
+        for key in sorted(held, key=lambda key: key.time):  # held here and in the widget that had them queued
+            self.post_message(events.Key(key.key, key.character))
 
     # ---- navigation (screens call these; imports are local so each screen loads on demand) ----
 
@@ -326,21 +350,23 @@ class FrontDeskApp(App[str | None]):
         """Her screen, opened once her page is read (a moment): it is laid out and painted with her
         rows at once, not empty first and again with them. A read that takes longer than
         `open_wait` (a busy server) does not leave the desk waiting with nothing to
-        show: her screen opens then and reads her page itself."""
+        show: her screen opens then and reads her page itself. Keys typed meanwhile are hers."""
+        self.hold_keys()
         self.opening_customer = customer_id
         if self.open_anyway is not None:
             self.open_anyway.stop()
         self.open_anyway = self.set_timer(self.open_wait, partial(self.open_while_reading, customer_id))
         self.read_customer(customer_id)
 
-    def open_while_reading(self, customer_id: int) -> None:
+    async def open_while_reading(self, customer_id: int) -> None:
         from frontdesk.screens.customer import CustomerScreen
 
         if self.opening_customer != customer_id:  # read and opened meanwhile, or given up
             return
         self.opening_customer = None
         self.workers.cancel_group(self, "open-customer")
-        self.push_screen(CustomerScreen(customer_id))
+        await self.push_screen(CustomerScreen(customer_id))
+        self.release_keys()
 
     @work(thread=True, exclusive=True, group="open-customer", exit_on_error=False)
     def read_customer(self, customer_id: int) -> None:
@@ -351,7 +377,7 @@ class FrontDeskApp(App[str | None]):
             self.post_message(self.CustomerRead(customer_id, page))
 
     @on(CustomerRead)
-    def customer_read(self, message: CustomerRead) -> None:
+    async def customer_read(self, message: CustomerRead) -> None:
         from frontdesk.screens.customer import CustomerScreen
 
         if self.opening_customer != message.customer_id:  # her screen opened already, reading itself
@@ -359,7 +385,8 @@ class FrontDeskApp(App[str | None]):
         self.opening_customer = None
         if self.open_anyway is not None:
             self.open_anyway.stop()
-        self.push_screen(CustomerScreen(message.customer_id, message.page))
+        await self.push_screen(CustomerScreen(message.customer_id, message.page))
+        self.release_keys()  # mounted, its focus set: what was typed meanwhile is its
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Her page could not be read: said where the desk is, nothing opened."""
@@ -371,12 +398,15 @@ class FrontDeskApp(App[str | None]):
             self.opening_customer = None
             if self.open_anyway is not None:
                 self.open_anyway.stop()
-
+            self.release_keys()
             self.notify(as_desk_error(worker.error).message, severity="error", timeout=8)
 
     def open_checkout(self, appointment_id: int) -> None:
+        """The checkout; keys typed until it has read the appointment are held for it ("c⏎" on her
+        screen typed at once pays from the default package, not "still loading")."""
         from frontdesk.screens.checkout import CheckoutScreen
 
+        self.hold_keys()
         self.push_screen(CheckoutScreen(appointment_id))
 
     def open_booking(self, customer_id: int, booked: Callable[[Any], None] | None = None) -> None:

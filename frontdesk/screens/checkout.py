@@ -131,6 +131,7 @@ class CheckoutScreen(DeskScreen[Receipt]):
             self._failed(error)
         else:
             self._say(error.message, error=True)
+            self.app.release_keys()  # what was typed ahead meets the message, not a wait
 
     @on(PageRead)
     def _show_page(self, message: PageRead) -> None:
@@ -168,6 +169,8 @@ class CheckoutScreen(DeskScreen[Receipt]):
         if not live:
             self.query_one(OptionsTable).focus()
         self._update_choice()
+        if not live:
+            self.app.release_keys()  # read and focused: the keys typed ahead of it are its now
 
     def _fill_table(self, cursor_row: int) -> None:
         """One row per holding and a last "No package" row. The reasons column takes the width

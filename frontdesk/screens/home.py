@@ -67,8 +67,24 @@ def prefill(typed: str) -> dict[str, str]:
     return {}
 
 
+class SearchInput(FieldInput):
+    """The lookup: Enter on what is typed opens a customer, so the keys typed after it are held
+    for her screen (`FrontDeskApp.hold_keys`) — "maria⏎c" typed at once pays, not "maria c"."""
+
+    async def action_submit(self) -> None:
+        if self.value.strip():
+            cast(FrontDeskApp, self.app).hold_keys()
+        await super().action_submit()
+
+
 class ResultsTable(FittedTable):
-    """The search results; Up on the first row goes back to the search field."""
+    """The search results; Up on the first row goes back to the search field; Enter opens the
+    one highlighted, the keys typed after it held for her screen."""
+
+    def action_select_cursor(self) -> None:
+        if self.row_count:
+            cast(FrontDeskApp, self.app).hold_keys()
+        super().action_select_cursor()
 
     def action_cursor_up(self) -> None:
         if self.cursor_row <= 0:
@@ -173,7 +189,7 @@ class HomeScreen(EditsCustomers):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield FieldInput(id="search", placeholder="Find a customer — name, phone or email")
+        yield SearchInput(id="search", placeholder="Find a customer — name, phone or email")
         yield Static("Type a name, phone or email; Enter opens the first match.", id="results-status")
         yield ResultsTable(id="results")
         with Vertical(id="day"):
@@ -278,15 +294,16 @@ class HomeScreen(EditsCustomers):
     @on(Input.Submitted, "#search")
     def open_result(self) -> None:
         """Enter in the search: open the highlighted result (wait for the results if they are
-        still on their way)."""
-        if not self.query_text:
-            return
-        if self.shown_for != self.query_text:
+        still on their way). The keys typed after Enter are held for her screen; when nobody
+        is found they go on in the search."""
+        if self.query_text and self.shown_for != self.query_text:
             self.open_when_found = True
             return
         table = self.query_one("#results", DataTable)
-        if self.results:
+        if self.query_text and self.results:
             self.app.open_customer(self.results[max(table.cursor_row, 0)].id)
+        else:
+            self.app.release_keys()
 
     @on(DataTable.RowSelected, "#results")
     def result_chosen(self, event: DataTable.RowSelected) -> None:

@@ -21,6 +21,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable
 
+from frontdesk.widgets.keys_in_order import KeysInOrder
+
 SCROLLBAR = 2  # room kept for the vertical scrollbar
 
 
@@ -51,8 +53,10 @@ def row_of(rows: Sequence[tuple[str, list[Text]]], key: str | None) -> int | Non
     return next((index for index, (row_key, _) in enumerate(rows) if row_key == key), None) if key else None
 
 
-class FittedTable(DataTable):
-    """Rows are given whole with `set_rows`; the table lays them out for its width."""
+class FittedTable(KeysInOrder, DataTable):
+    """Rows are given whole with `set_rows`; the table lays them out for its width. Keys typed in
+    a burst act in the order they were typed (`KeysInOrder`): "c⏎" on a customer's appointments
+    opens her checkout, then pays, instead of the Enter acting on the table first."""
 
     @dataclass
     class LinesChanged(Message):

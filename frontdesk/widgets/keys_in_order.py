@@ -10,7 +10,8 @@ they followed, not in the one the Enter or Tab moved to.
 `KeysInOrder` runs a key's binding as soon as its widget takes the key, and passes a key that
 reaches it after the focus moved on to the widget focused now. `FieldInput` is an Input that does
 this; in a form that walks its fields with Enter (`WalksFields`), Enter moves the focus at once,
-so the rest of the burst goes to the next field.
+so the rest of the burst goes to the next field. A key queued here while the app holds keys for a
+screen on its way (Enter on a customer in the lookup) is held with them, for that screen.
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ class KeysInOrder(_Mixin):
     to the widget focused now."""
 
     async def _on_key(self, event: events.Key) -> None:
+        held = getattr(self.app, "held_keys", None)
+        if held is not None:  # typed ahead of a screen on its way (`FrontDeskApp.hold_keys`): for it
+            event.prevent_default()
+            event.stop()
+            held.append(event)
+            return
         focused = self.screen.focused
         if focused is not None and focused is not self:
             event.prevent_default()

@@ -13,10 +13,10 @@ from frontdesk.screens.dialogs.confirm import ConfirmDialog
 from frontdesk.screens.customer import CustomerScreen
 from frontdesk.screens.dialogs.customer import CustomerFormDialog
 from frontdesk.screens.home import HomeScreen, prefill
-from frontdesk.services import customers
+from frontdesk.services import appointments, customers
 from frontdesk.widgets.fitted import FittedTable
 from tests.screens.customer_data import Spa
-from tests.screens.keys import type_text
+from tests.screens.keys import burst, chars, type_text
 from tests.screens.notifications import Notifications
 from tests.screens.settle import settle
 
@@ -390,3 +390,44 @@ async def test_a_day_on_one_page_offers_no_paging(spa: Spa) -> None:
         assert "Earlier" not in keys and "Later" not in keys
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "Earlier" not in titles and "Later" not in titles
+
+
+async def test_keys_typed_after_enter_go_to_the_customer_it_opens(spa: Spa) -> None:
+    """A receptionist typing ahead — her name, Enter and c (Pay) in one burst, as over SSH — gets
+    her screen and then the checkout of her unpaid appointment, not a "c" in the search; a name
+    that finds nobody keeps what follows in the search."""
+    from frontdesk.screens.checkout import CheckoutScreen
+
+    _, unpaid, _ = _today_bookings(spa)
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        home = app.screen
+        await burst(pilot, *chars("maria lopez"), "enter", "c")
+        await settle(pilot)
+        assert isinstance(app.screen, CheckoutScreen) and app.screen.appointment_id == unpaid
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        assert app.screen is home
+        await burst(pilot, "escape", *chars("zuzana"), "enter", *chars("x"))
+        await settle(pilot)
+        assert app.screen is home and home.query_one("#search", Input).value == "zuzanax"
+        assert status(app, "#results-status") == "No customer matches 'zuzanax' — ctrl+n to add one."
+
+
+async def test_her_name_enter_c_enter_typed_at_once_pays_from_her_package(spa: Spa) -> None:
+    """The README's counter flow typed in one burst: her name, Enter (her screen), c (the
+    checkout of her unpaid appointment), Enter (pay from the package preselected): paid, with
+    one visit less on her package, as typed slowly."""
+    from tests.screens.test_checkout import receipt_text
+
+    holding = spa.sell(spa.massage_pack)
+    booked = spa.book(spa.at(0, 14))
+    app = FrontDeskApp(spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, *chars("maria lopez"), "enter", "c", "enter")
+        await settle(pilot)
+        assert "Massage Pack" in receipt_text(app.screen)
+    assert spa.desk.read(appointments.get_appointment, booked).paid == 8000
+    assert next(view for view in spa.holdings() if view.id == holding).lines[0].remaining == 5 - 1
