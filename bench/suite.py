@@ -18,8 +18,11 @@ def run(report: Report, setting) -> None:  # type: ignore[no-untyped-def]
     result = subprocess.run([sys.executable, "-m", "pytest", "-n", "3", "--dist", "loadgroup", "-q",
                              "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True, text=True)
     took = time.perf_counter() - started
-    summary = (result.stdout.strip().splitlines() or ["(no output)"])[-1]
-    print(f"  the suite: {summary}")
+    lines = result.stdout.strip().splitlines() or ["(no output)"]
+    print(f"  the suite: {lines[-1]}")
+    for line in lines:
+        if line.startswith(("FAILED", "ERROR")):  # which, so a failure here can be looked into
+            print(f"    {line}")
     report.add(f"make test wall time ({'passed' if result.returncode == 0 else 'FAILED'})", took, "s",
                baseline="the house budget", baseline_value=BUDGET_S, target=f"≤ {BUDGET_S} s and passing",
                met=took <= BUDGET_S and result.returncode == 0)

@@ -358,15 +358,14 @@ class FrontDeskApp(App[str | None]):
         self.open_anyway = self.set_timer(self.open_wait, partial(self.open_while_reading, customer_id))
         self.read_customer(customer_id)
 
-    async def open_while_reading(self, customer_id: int) -> None:
+    def open_while_reading(self, customer_id: int) -> None:
         from frontdesk.screens.customer import CustomerScreen
 
         if self.opening_customer != customer_id:  # read and opened meanwhile, or given up
             return
         self.opening_customer = None
         self.workers.cancel_group(self, "open-customer")
-        await self.push_screen(CustomerScreen(customer_id))
-        self.release_keys()
+        self.push_screen(CustomerScreen(customer_id))  # it gives the keys typed ahead to her page once read
 
     @work(thread=True, exclusive=True, group="open-customer", exit_on_error=False)
     def read_customer(self, customer_id: int) -> None:

@@ -45,6 +45,7 @@ from frontdesk.services.appointments import Booking, Cancellation, PolicyPreview
 from frontdesk.services import lifecycle
 from frontdesk.services.lifecycle import Transfer
 from frontdesk.services.customers import CustomerPage, MergePlan, customer_page, merge_customers
+from frontdesk.services.errors import FrontDeskError
 from frontdesk.services.statement import statement
 from frontdesk.services.sales import TenderLine
 from frontdesk.services.views import AppointmentView, CustomerView, HistoryCursor, HoldingView, LedgerLine
@@ -242,7 +243,15 @@ class CustomerScreen(MarksNoShows, EditsCustomers):
 
     @on(PageRead)
     def page_read(self, message: PageRead) -> None:
+        first = self.page is None
         self.show_page(message.page)
+        if first:  # opened before her page came (a slow read): what was typed ahead is for her page
+            self.app.release_keys()
+
+    def work_failed(self, group: str, error: FrontDeskError) -> None:
+        super().work_failed(group, error)
+        if group == "read" and self.page is None:
+            self.app.release_keys()  # her page cannot be read: the keys typed ahead meet the message
 
     def show_page(self, page: CustomerPage) -> None:
         selected = self.selected_appointment

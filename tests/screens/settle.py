@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
@@ -58,3 +59,16 @@ async def _drained(nodes: list) -> None:
     for node, event in zip(nodes, done, strict=True):
         node.call_next(event.set)
     await asyncio.wait_for(asyncio.gather(*(event.wait() for event in done)), TABLE_TIMEOUT_S)
+
+
+PAUSES = 600  # × 50 ms: a bound on waiting (30 s on a busy machine), never a measure of how soon
+
+
+async def until(pilot: Pilot, shown: Callable[[], bool], what: str) -> None:
+    """Pause until `shown()` holds — what a timer, another desk or a chain of workers brings about
+    without a key pressed, where `settle` may see a quiet moment between two of its steps."""
+    for _ in range(PAUSES):
+        if shown():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"never showed {what}")

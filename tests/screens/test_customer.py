@@ -27,7 +27,7 @@ from tests.screens.customer_data import Spa
 from tests.screens.test_checkout import receipt_text
 from tests.screens.keys import type_text
 from tests.screens.notifications import Notifications
-from tests.screens.settle import settle
+from tests.screens.settle import settle, until
 from tests.world import World
 
 SIZE = (100, 32)
@@ -138,35 +138,39 @@ async def test_a_customer_that_cannot_be_read_is_said_and_nothing_opens(spa: Spa
 
 
 async def test_her_screen_opens_reading_when_her_page_is_slow_to_come(spa: Spa) -> None:
-    """A read held up (a busy server): her screen opens after `open_wait` and reads her page
-    itself; the first read, once it comes, opens nothing more."""
-    held, release = threading.Event(), threading.Event()
+    """Her page slow to come (a busy server): her screen opens after `open_wait`, reading it
+    itself; "c" typed meanwhile waits for her page, then opens the checkout of her unpaid
+    appointment; the first read, once it comes, opens nothing more."""
+    from frontdesk.screens.checkout import CheckoutScreen
+
+    unpaid = spa.book(spa.at(0, 14))
+    reads, release = [], threading.Event()
     read = spa.desk.read
 
-    def slow_first(use_case, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if use_case is customer_page and not held.is_set():
-            held.set()
-            release.wait(30)
+    def held(use_case, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if use_case is customer_page:
+            reads.append(use_case)
+            release.wait(30)  # her page comes once the test says so
         return read(use_case, *args, **kwargs)
 
-    spa.desk.read = slow_first  # type: ignore[method-assign]
+    spa.desk.read = held  # type: ignore[method-assign]
     app = FrontDeskApp(spa.desk)
     async with app.run_test(size=SIZE) as pilot:
         try:
             await settle(pilot)
             app.open_customer(spa.maria)
-            for _ in range(500):  # until her screen has opened (the first read still held)
-                if isinstance(app.screen, CustomerScreen) and app.screen.page is not None:
-                    break
-                await pilot.pause()
+            await until(pilot, lambda: isinstance(app.screen, CustomerScreen) and len(reads) == 2,
+                        "her screen, reading her page again itself")
             screen = app.screen
-            assert isinstance(screen, CustomerScreen) and screen.customer_id == spa.maria
-            assert screen.page is not None and screen.page.customer.name == "Maria Lopez" and held.is_set()
-            depth = len(app.screen_stack)
+            assert screen.customer_id == spa.maria and screen.page is None
+            await pilot.press("c")  # before her page is there
+            assert app.screen is screen
         finally:
             release.set()
+        await until(pilot, lambda: isinstance(app.screen, CheckoutScreen), "the checkout")
         await settle(pilot)
-        assert app.screen is screen and len(app.screen_stack) == depth  # not opened twice
+        assert app.screen.appointment_id == unpaid
+        assert app.screen_stack[-2] is screen and screen.page is not None  # opened once
 
 
 async def test_customer_screen_shows_holdings_appointments_and_history(spa: Spa) -> None:

@@ -18,7 +18,7 @@ from frontdesk.widgets.fitted import FittedTable
 from tests.screens.customer_data import Spa
 from tests.screens.keys import burst, chars, type_text
 from tests.screens.notifications import Notifications
-from tests.screens.settle import settle
+from tests.screens.settle import settle, until
 
 SIZE = (100, 32)
 
@@ -404,8 +404,9 @@ async def test_keys_typed_after_enter_go_to_the_customer_it_opens(spa: Spa) -> N
         await settle(pilot)
         home = app.screen
         await burst(pilot, *chars("maria lopez"), "enter", "c")
+        await until(pilot, lambda: isinstance(app.screen, CheckoutScreen), "the checkout")
         await settle(pilot)
-        assert isinstance(app.screen, CheckoutScreen) and app.screen.appointment_id == unpaid
+        assert app.screen.appointment_id == unpaid
         await pilot.press("escape", "escape")
         await settle(pilot)
         assert app.screen is home
@@ -419,6 +420,7 @@ async def test_her_name_enter_c_enter_typed_at_once_pays_from_her_package(spa: S
     """The README's counter flow typed in one burst: her name, Enter (her screen), c (the
     checkout of her unpaid appointment), Enter (pay from the package preselected): paid, with
     one visit less on her package, as typed slowly."""
+    from frontdesk.screens.dialogs.receipt import ReceiptDialog
     from tests.screens.test_checkout import receipt_text
 
     holding = spa.sell(spa.massage_pack)
@@ -427,6 +429,7 @@ async def test_her_name_enter_c_enter_typed_at_once_pays_from_her_package(spa: S
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await burst(pilot, *chars("maria lopez"), "enter", "c", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ReceiptDialog), "the receipt")
         await settle(pilot)
         assert "Massage Pack" in receipt_text(app.screen)
     assert spa.desk.read(appointments.get_appointment, booked).paid == 8000

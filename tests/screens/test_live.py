@@ -8,11 +8,10 @@ how soon it shows is measured by the bench, not asserted here."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from frontdesk.app import FrontDeskApp
@@ -28,10 +27,9 @@ from frontdesk.services.desk import Desk
 from tests.conftest import BACKENDS, NOW, fresh_database_url
 from tests.screens.customer_data import Spa
 from tests.screens.keys import type_text
-from tests.screens.settle import settle
+from tests.screens.settle import settle, until
 
 SIZE = (100, 32)
-PAUSES = 600  # a bound on waiting (30 s on a busy machine), never a measure of how soon
 
 
 @pytest.fixture(params=BACKENDS)
@@ -51,15 +49,6 @@ def desks(request: pytest.FixtureRequest, tmp_path: Path, business: Business) ->
 def rows(app: FrontDeskApp, selector: str) -> list[list[str]]:
     table = app.screen.query_one(selector, DataTable)
     return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
-
-
-async def until(pilot: Pilot, shown: Callable[[], bool], what: str) -> None:
-    """Pause desk B until it shows `what` (without a key pressed), a bounded number of times."""
-    for _ in range(PAUSES):
-        if shown():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"desk B never showed {what}")
 
 
 def spa_on(desk_a: Desk, desk_b: Desk) -> Spa:
