@@ -494,7 +494,7 @@ class BookScreen(DeskScreen[Booking]):
         if request.key != self.read_form().key:
             return  # the form changed since: its own check is on its way
         self.schedule = (request.key, message.check)
-        self._show_errors({**request.errors, **message.check.errors})
+        self._show_errors(self._found_errors(request))
         self._show_warnings(message.check.warnings)
         self.refresh_bindings()
         if message.check.overridable and not self.saving:
@@ -545,11 +545,24 @@ class BookScreen(DeskScreen[Booking]):
             return  # the form changed since: its own check is on its way
         self.verdict = (request.key, message.coverage)
         self._show_verdict(message.coverage)
-        holding = self._holding(message.coverage.holding_id)
-        refusal = cover_refusal(holding.title if holding else "The package", message.coverage)
-        self._show_errors({**request.errors, "cover": refusal} if refusal else request.errors)
+        self._show_errors(self._found_errors(request))
         if message.then_book:
             self._book_checked(request)
+
+    def _found_errors(self, request: Request) -> dict[str, str]:
+        """What is wrong with the form as it is now: its own fields, and what the two checks made
+        of it — the day book's (provider, time) and the package's (cover) — whichever came back
+        last, so neither's message is lost when the other arrives after it."""
+        errors = dict(request.errors)
+        if self.schedule is not None and self.schedule[0] == request.key:
+            errors.update(self.schedule[1].errors)
+        if self.verdict is not None and self.verdict[0] == request.key:
+            coverage = self.verdict[1]
+            holding = self._holding(coverage.holding_id)
+            refusal = cover_refusal(holding.title if holding else "The package", coverage)
+            if refusal:
+                errors["cover"] = refusal
+        return errors
 
     def _preview_failed(self, error: FrontDeskError) -> None:
         verdict = self.query_one("#verdict", Static)

@@ -3,6 +3,7 @@ before saving, "book anyway" when the package would not cover it, and field erro
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 from textual.widgets import Input, Select, Static
@@ -15,7 +16,7 @@ from frontdesk.widgets.money_input import MoneyInput
 from tests.conftest import NOW
 from tests.screens.notifications import Notifications
 from tests.screens.salon import build_salon
-from tests.screens.settle import settle
+from tests.screens.settle import settle, until
 
 SIZE = (100, 32)
 MON = date(2026, 3, 2)  # the test clock's local day
@@ -175,6 +176,47 @@ async def test_escape_cancels(screen_desk: Desk) -> None:
         await settle(pilot)
         assert not isinstance(pilot.app.screen, BookScreen)
     assert NOW and screen_desk.read(appointments.customer_appointments, customer_id=salon.maria) == []
+
+
+async def test_the_cover_refusal_stays_when_the_day_book_check_comes_back_after_it(screen_desk: Desk) -> None:
+    """The form is checked twice in parallel: the package (cover) and the day book (provider,
+    time). Whichever comes back last, the other's message stays: here the day book's check is
+    held until the package's refusal is shown, then let through."""
+    from frontdesk.services.schedule import check_booking
+
+    salon = build_salon(screen_desk)
+    pack = salon.sell(salon.massage_pack)
+    for day in (1, 2, 3, 4, 5):
+        salon.book(salon.at(day, 11), cover_holding_id=pack)
+    gate, read = threading.Event(), screen_desk.read
+    gate.set()
+
+    def held(use_case, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if use_case is check_booking:
+            gate.wait(30)
+        return read(use_case, *args, **kwargs)
+
+    screen_desk.read = held  # type: ignore[method-assign]
+    app = FrontDeskApp(screen_desk)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_booking(pilot, salon.maria)
+        screen.query_one("#service", Select).value = salon.swedish
+        await settle(pilot)
+        await type_into(pilot, screen, "#date", "mon")
+        await type_into(pilot, screen, "#time", "11:00")
+        await settle(pilot)
+        gate.clear()  # the day book's next check waits
+        try:
+            screen.query_one("#cover", Select).value = pack
+            screen._check_schedule()  # as any change of the form starts it: held
+            refusal = ("Massage Pack has no visit free: 5 left, 5 held for 5 bookings from Tue 3 Mar. "
+                       "Book it without the package, or free one of those.")
+            await until(pilot, lambda: shown(screen, "#cover-error") == refusal, "the package's refusal")
+        finally:
+            gate.set()
+        await settle(pilot)
+        assert screen.schedule is not None and screen.schedule[0] == screen.read_form().key  # it came back
+        assert shown(screen, "#cover-error") == refusal
 
 
 async def test_a_package_with_nothing_free_is_refused_at_the_cover_field_and_nothing_is_saved(
