@@ -26,10 +26,17 @@ async def settle(pilot: Pilot) -> None:
         await pilot.pause()
         await tables_laid_out(pilot)
         if not any(worker.state in (WorkerState.PENDING, WorkerState.RUNNING) for worker in app.workers):
-            break
+            if not on_its_way(app):
+                break
+            await pilot.pause(0.01)  # a screen on its way (its page read, a timer to open it anyway)
     await pilot.pause()
     for field in app.screen.query(Input):
         field.cursor_blink = False
+
+
+def on_its_way(app) -> bool:  # type: ignore[no-untyped-def]
+    """A screen is on its way: a customer asked for and not opened yet, or keys held for a screen."""
+    return getattr(app, "opening_customer", None) is not None or getattr(app, "held_keys", None) is not None
 
 
 async def tables_laid_out(pilot: Pilot) -> None:
