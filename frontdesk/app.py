@@ -180,6 +180,7 @@ class FrontDeskApp(App[str | None]):
         self.open_wait = OPEN_WAIT_SECONDS
         self.held_keys: list[events.Key] | None = None  # typed ahead of the screen on its way (see `hold_keys`)
         self.holds = 0  # which hold a timer ends
+        self.keys_for_home = False  # the keys held at sign-in go to home once it shows
         self.open_anyway: Timer | None = None
         self.show_who()
 
@@ -292,7 +293,10 @@ class FrontDeskApp(App[str | None]):
         self.show_who()
         if self.current_mode == OPENING or (not member.is_manager and self.current_mode in MANAGERS_AREAS):
             self.came_from = HOME  # a manager's area is not left open for reception
+            self.keys_for_home = True  # what was typed after the PIN is for its search
             self.switch_mode(HOME)
+        else:
+            self.call_after_refresh(self.release_keys)  # back where the desk was locked: its keys
         self.screen.refresh_bindings()
         self.call_after_refresh(self.freeze_start_up)
 
@@ -335,6 +339,10 @@ class FrontDeskApp(App[str | None]):
             self.held_keys = []
             self.holds += 1
             self.set_timer(HOLD_KEYS_SECONDS, partial(self.release_keys, self.holds))
+
+    def drop_held_keys(self) -> None:
+        """Forget the keys held: the screen they were typed for is not coming (a PIN refused)."""
+        self.held_keys = None
 
     def release_keys(self, hold: int | None = None) -> None:
         """The keys held, to the screen on top now (`hold`: only if it is still that hold)."""

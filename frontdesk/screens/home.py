@@ -219,6 +219,9 @@ class HomeScreen(EditsCustomers):
         search = self.query_one("#search", Input)
         search.focus()
         search.select_all()
+        if self.app.keys_for_home:  # typed ahead of it after the PIN (a customer's name): into the search
+            self.app.keys_for_home = False
+            self.app.release_keys()
 
     def state_now(self) -> tuple[int, int, date]:
         """What tells whether a read may be out of date: changes heard from the database, writes

@@ -32,6 +32,19 @@ if TYPE_CHECKING:  # the use cases (and the ORM under them) load in the workers,
     from frontdesk.services.views import StaffView
 
 
+class PinInput(FieldInput):
+    """The PIN: Enter sends it as typed then; keys typed after it (a receptionist going on with a
+    customer's name while the PIN is checked) are held for the screen signing in opens."""
+
+    sent: str | None = None  # the PIN as it was when Enter was pressed
+
+    async def action_submit(self) -> None:
+        self.sent = self.value
+        if self.value:
+            self.app.hold_keys()  # type: ignore[attr-defined]
+        await super().action_submit()
+
+
 class SignInScreen(DeskScreen["StaffView"]):
     """↑↓ picks a name, type the PIN, Enter. Dismisses with who signed in.
 
@@ -69,7 +82,7 @@ class SignInScreen(DeskScreen["StaffView"]):
             yield Static(self.reason or "Who is at the desk?", id="sign-in-reason")
             yield OptionList(id="sign-in-names")
             yield Label("PIN", id="sign-in-pin-label")
-            yield FieldInput(id="pin", password=True, placeholder="↑↓ your name, then your PIN and Enter", max_length=8)
+            yield PinInput(id="pin", password=True, placeholder="↑↓ your name, then your PIN and Enter", max_length=8)
             yield field_error("pin")
         yield KeysFooter()
 
@@ -126,15 +139,19 @@ class SignInScreen(DeskScreen["StaffView"]):
         if not self.named:  # typed at once when the app opened: sent when the names arrive
             self.send_when_named = True
             return
-        member, box = self.chosen, self.query_one("#pin", Input)
+        member, box = self.chosen, self.query_one("#pin", PinInput)
+        pin = box.value if box.sent is None else box.sent  # as it was at Enter, not with what came after
+        box.sent = None
         if member is None or self.checking:
+            self.app.release_keys()
             return
-        if not box.value:
+        if not pin:
             self._say("Type your PIN.")
+            self.app.release_keys()
             return
         self.checking = True
         self._say("")
-        self.check(member.id, box.value)
+        self.check(member.id, pin)
         box.value = ""
 
     @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
@@ -150,13 +167,15 @@ class SignInScreen(DeskScreen["StaffView"]):
         self.checking = False
         answer = message.answer
         if answer.staff is None:
+            self.app.drop_held_keys()  # typed ahead for home: in the PIN field they would cost a try
             self._say(answer.refusal)
             self.query_one("#pin", Input).focus()
             return
-        self.dismiss(answer.staff)
+        self.dismiss(answer.staff)  # home gives the keys typed ahead to its search
 
     def work_failed(self, group: str, error: FrontDeskError) -> None:
         self.checking = False
+        self.app.drop_held_keys()
         self._say(error.message)
 
     def _say(self, message: str) -> None:

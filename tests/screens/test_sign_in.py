@@ -23,7 +23,7 @@ from frontdesk.services.desk import Desk
 from tests.conftest import NOW, fresh_database_url
 from tests.screens.customer_data import Spa
 from tests.screens.keys import burst, chars, type_text
-from tests.screens.settle import settle
+from tests.screens.settle import settle, until
 
 SIZE = (100, 32)
 
@@ -121,10 +121,10 @@ async def test_the_sign_in_takes_keys_while_the_database_is_still_being_opened(l
 
     app = FrontDeskApp(opening=opening)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("down", *chars("1357"), "enter")
-        assert isinstance(app.screen, SignInScreen) and app.desk is None and app.sub_title == "locked"
         await pilot.press("f2")  # nobody is at the desk: the areas stay closed
         assert isinstance(app.screen, SignInScreen) and app.current_mode == "opening"
+        await pilot.press("down", *chars("1357"), "enter")
+        assert isinstance(app.screen, SignInScreen) and app.desk is None and app.sub_title == "locked"
         opened.set()
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen) and app.idle_lock == timedelta(minutes=7)
@@ -367,3 +367,29 @@ async def test_owner_set_up_typed_at_once_puts_each_answer_in_its_field(request:
         assert isinstance(app.screen, HomeScreen)
         assert desk.staff is not None and desk.staff.name == "Grace Kim"
     engine.dispose()
+
+
+async def test_a_name_typed_right_after_the_pin_goes_to_the_search(locked_spa: Spa) -> None:
+    """The PIN, Enter and a customer's name typed at once: the PIN is the four digits typed before
+    Enter, and the name lands in home's search once signed in (not in the PIN field, where it
+    made the PIN wrong and cost a try)."""
+    app = FrontDeskApp(locked_spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, *"2468", "enter", *chars("maria"))
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen.shown_for == "maria",
+                    "home with the name searched")
+        assert locked_spa.desk.staff is not None and locked_spa.desk.staff.name == "Grace Kim"
+        assert app.screen.query_one("#search", Input).value == "maria"
+        assert [customer.name for customer in app.screen.results] == ["Maria Lopez"]
+
+
+async def test_what_is_typed_after_a_wrong_pin_costs_no_second_try(locked_spa: Spa) -> None:
+    app = FrontDeskApp(locked_spa.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, *"9999", "enter", *chars("maria"), "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen) and locked_spa.desk.staff is None
+        assert pin_message(app) == "Wrong PIN. 4 tries left before a lock."  # one try, not two
+        assert app.screen.query_one("#pin", Input).value == ""
