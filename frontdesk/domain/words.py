@@ -17,8 +17,8 @@ DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """"1 visit", "5 visits"."""
-    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+    """"1 visit", "5 visits", "7,106 appointments"."""
+    return f"{count:,} {singular if count == 1 else (plural_form or singular + 's')}"
 
 
 def join_words(items: Sequence[str]) -> str:

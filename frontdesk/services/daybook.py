@@ -102,11 +102,11 @@ class DayBook:
         there are some); "No appointments on Sunday 6 December."."""
         if not self.count:
             return f"No appointments on {self.day:%A} {self.day.day} {self.day:%B}."
-        words = [plural(self.count, "appointment"), f"{self.unpaid or 'none'} unpaid"]
+        words = [plural(self.count, "appointment"), f"{self.unpaid:,} unpaid" if self.unpaid else "none unpaid"]
         if self.no_shows:
             words.append(plural(self.no_shows, "no-show"))
         if self.cancelled:
-            words.append(f"{self.cancelled} cancelled")
+            words.append(f"{self.cancelled:,} cancelled")
         return ", ".join(words)
 
 

@@ -330,3 +330,12 @@ def test_booking_dates_move_with_today() -> None:
         today = MON + timedelta(days=offset)
         assert parse_day("tomorrow", today) == today + timedelta(days=1)
         assert parse_day(today.strftime("%m/%d"), today) == today
+
+
+def test_counts_in_words_group_their_thousands() -> None:
+    """A chain's day: "7,106 appointments" reads at a glance, as the amounts do; one stays singular."""
+    from frontdesk.domain.words import plural
+
+    assert [plural(count, "appointment") for count in (1, 5, 7106, 1_000_000)] == [
+        "1 appointment", "5 appointments", "7,106 appointments", "1,000,000 appointments"]
+    assert plural(2, "entry", "entries") == "2 entries"
