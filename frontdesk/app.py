@@ -360,18 +360,24 @@ class FrontDeskApp(App[str | None]):
         `open_wait` (a busy server) does not leave the desk waiting with nothing to
         show: her screen opens then and reads her page itself. Keys typed meanwhile are hers."""
         self.hold_keys()
+        self.stop_opening()  # a customer asked for before: this one instead
         self.opening_customer = customer_id
-        if self.open_anyway is not None:
-            self.open_anyway.stop()
         self.open_anyway = self.set_timer(self.open_wait, partial(self.open_while_reading, customer_id))
         self.read_customer(customer_id)
+
+    def stop_opening(self) -> None:
+        """No customer on her way any more (opened, or given up): her timer stops too."""
+        self.opening_customer = None
+        if self.open_anyway is not None:
+            self.open_anyway.stop()
+            self.open_anyway = None
 
     def open_while_reading(self, customer_id: int) -> None:
         from frontdesk.screens.customer import CustomerScreen
 
         if self.opening_customer != customer_id:  # read and opened meanwhile, or given up
             return
-        self.opening_customer = None
+        self.stop_opening()
         self.workers.cancel_group(self, "open-customer")
         self.push_screen(CustomerScreen(customer_id))  # it gives the keys typed ahead to her page once read
 
@@ -389,9 +395,7 @@ class FrontDeskApp(App[str | None]):
 
         if self.opening_customer != message.customer_id:  # her screen opened already, reading itself
             return
-        self.opening_customer = None
-        if self.open_anyway is not None:
-            self.open_anyway.stop()
+        self.stop_opening()
         await self.push_screen(CustomerScreen(message.customer_id, message.page))
         self.release_keys()  # mounted, its focus set: what was typed meanwhile is its
 
@@ -402,9 +406,7 @@ class FrontDeskApp(App[str | None]):
                 and not worker.is_cancelled:
             from frontdesk.screens.base import as_desk_error
 
-            self.opening_customer = None
-            if self.open_anyway is not None:
-                self.open_anyway.stop()
+            self.stop_opening()
             self.release_keys()
             self.notify(as_desk_error(worker.error).message, severity="error", timeout=8)
 
