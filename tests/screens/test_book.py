@@ -178,6 +178,16 @@ async def test_escape_cancels(screen_desk: Desk) -> None:
     assert NOW and screen_desk.read(appointments.customer_appointments, customer_id=salon.maria) == []
 
 
+async def massage_on_monday_at_11(pilot, salon) -> BookScreen:  # type: ignore[no-untyped-def]
+    """Maria's booking form with a Swedish Massage on Monday at 11:00 typed in."""
+    screen = await open_booking(pilot, salon.maria)
+    screen.query_one("#service", Select).value = salon.swedish
+    await settle(pilot)
+    await type_into(pilot, screen, "#date", "mon")
+    await type_into(pilot, screen, "#time", "11:00")
+    return screen
+
+
 async def test_the_cover_refusal_stays_when_the_day_book_check_comes_back_after_it(screen_desk: Desk) -> None:
     """The form is checked twice in parallel: the package (cover) and the day book (provider,
     time). Whichever comes back last, the other's message stays: here the day book's check is
@@ -199,11 +209,7 @@ async def test_the_cover_refusal_stays_when_the_day_book_check_comes_back_after_
     screen_desk.read = held  # type: ignore[method-assign]
     app = FrontDeskApp(screen_desk)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_booking(pilot, salon.maria)
-        screen.query_one("#service", Select).value = salon.swedish
-        await settle(pilot)
-        await type_into(pilot, screen, "#date", "mon")
-        await type_into(pilot, screen, "#time", "11:00")
+        screen = await massage_on_monday_at_11(pilot, salon)
         await settle(pilot)
         gate.clear()  # the day book's next check waits
         try:
@@ -228,11 +234,7 @@ async def test_a_package_with_nothing_free_is_refused_at_the_cover_field_and_not
     held = [salon.book(salon.at(day, 11), cover_holding_id=pack) for day in (1, 2, 3, 4, 5)]
     app = FrontDeskApp(screen_desk)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_booking(pilot, salon.maria)
-        screen.query_one("#service", Select).value = salon.swedish
-        await settle(pilot)
-        await type_into(pilot, screen, "#date", "mon")
-        await type_into(pilot, screen, "#time", "11:00")
+        screen = await massage_on_monday_at_11(pilot, salon)
         screen.query_one("#cover", Select).value = pack
         await settle(pilot)
         reason = "no visit free: 5 left, 5 held for 5 bookings from Tue 3 Mar"
